@@ -1,0 +1,3 @@
+from reseller_desk.cli import main
+
+raise SystemExit(main())
