@@ -1,0 +1,219 @@
+"""A customer as the office records it, how its fields are cleaned and checked, and how two
+records are recognised as possibly the same customer.
+
+Checks use maintained libraries rather than hand-written ones: python-stdnum (法人番号 check
+digit), phonenumbers (Japanese numbers), email-validator (addresses, without DNS look-ups) and
+jaconv with NFKC (kana width and hiragana/katakana). Messages are the plain Japanese a clerk
+reads next to the field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, fields
+from enum import StrEnum
+
+import jaconv
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+from stdnum.jp import cn as corporate_number_std
+
+from reseller_desk.domain.search import normalize, search_key
+
+
+class CustomerKind(StrEnum):
+    CORPORATE = "corporate"
+    INDIVIDUAL = "individual"
+
+    @property
+    def label(self) -> str:
+        return {"corporate": "法人", "individual": "個人"}[self.value]
+
+
+@dataclass(frozen=True)
+class CustomerDraft:
+    """What a clerk typed into the customer form (all text), before or after cleaning."""
+
+    kind: str = CustomerKind.CORPORATE.value
+    name: str = ""
+    name_kana: str = ""
+    representative_title: str = ""
+    representative_name: str = ""
+    contact_title: str = ""
+    contact_name: str = ""
+    postal_code: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    corporate_number: str = ""
+    notes: str = ""
+
+
+#: Field names of :class:`CustomerDraft`, in form order; a validation error is keyed by one.
+CUSTOMER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(CustomerDraft))
+
+#: Japanese label of each field, for forms, messages and exports.
+FIELD_LABELS: dict[str, str] = {
+    "kind": "区分",
+    "name": "名称・氏名",
+    "name_kana": "フリガナ",
+    "representative_title": "代表者役職",
+    "representative_name": "代表者名",
+    "contact_title": "担当者役職",
+    "contact_name": "担当者名",
+    "postal_code": "郵便番号",
+    "address": "住所",
+    "phone": "電話番号",
+    "email": "メールアドレス",
+    "corporate_number": "法人番号",
+    "notes": "備考",
+}
+
+MAX_LENGTHS: dict[str, int] = {
+    "name": 100,
+    "name_kana": 100,
+    "representative_title": 50,
+    "representative_name": 50,
+    "contact_title": 50,
+    "contact_name": 50,
+    "address": 200,
+    "email": 254,
+    "notes": 2000,
+}
+
+_KATAKANA_READING = re.compile(r"^[\u30A1-\u30FA\u30FC\u30FD\u30FE\u30FB 　]+$")
+_POSTAL_DIGITS = re.compile(r"^\d{7}$")
+
+
+def clean(draft: CustomerDraft) -> CustomerDraft:
+    """The draft as it will be stored: trimmed, widths folded, formats applied where the input
+    is recognisable. Cleaning never rejects; :func:`validate` says what is still wrong."""
+    values = {name: (getattr(draft, name) or "").strip() for name in CUSTOMER_FIELDS}
+    values["kind"] = values["kind"] or CustomerKind.CORPORATE.value
+    # Furigana: half-width katakana -> full-width, hiragana -> katakana, spaces folded.
+    kana = jaconv.hira2kata(unicodedata.normalize("NFKC", values["name_kana"]))
+    values["name_kana"] = re.sub(r"\s+", " ", kana).strip()
+    values["postal_code"] = format_postal_code(values["postal_code"])
+    values["phone"] = format_phone(values["phone"])
+    values["email"] = unicodedata.normalize("NFKC", values["email"])
+    values["corporate_number"] = re.sub(r"\D", "", unicodedata.normalize("NFKC", values["corporate_number"]))
+    return CustomerDraft(**values)
+
+
+def format_postal_code(text: str) -> str:
+    """"1000001", "〒100－0001", "１００-０００１" -> "100-0001"; anything else is returned as typed."""
+    digits = re.sub(r"[^\d]", "", unicodedata.normalize("NFKC", text or ""))
+    if _POSTAL_DIGITS.match(digits):
+        return f"{digits[:3]}-{digits[3:]}"
+    return (text or "").strip()
+
+
+def format_phone(text: str) -> str:
+    """A valid Japanese number in its usual national form ("03-1234-5678"); otherwise as typed."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(unicodedata.normalize("NFKC", text), "JP")
+    except phonenumbers.NumberParseException:
+        return text
+    if phonenumbers.is_valid_number(number) and number.country_code == 81:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return text
+
+
+def validate(draft: CustomerDraft) -> dict[str, str]:
+    """Field name -> Japanese message for every field at fault in an already cleaned draft.
+    An empty dict means the draft may be saved."""
+    errors: dict[str, str] = {}
+    try:
+        kind = CustomerKind(draft.kind)
+    except ValueError:
+        errors["kind"] = "区分は「法人」か「個人」を選んでください。"
+        kind = None
+
+    if not draft.name:
+        errors["name"] = "名称・氏名を入力してください。" if kind is None else (
+            "法人名を入力してください。" if kind is CustomerKind.CORPORATE else "氏名を入力してください。"
+        )
+    if not draft.name_kana:
+        errors["name_kana"] = "フリガナを入力してください。"
+    elif not _KATAKANA_READING.match(draft.name_kana):
+        errors["name_kana"] = "フリガナはカタカナで入力してください（漢字・英数字は使えません）。"
+
+    if draft.postal_code and not re.fullmatch(r"\d{3}-\d{4}", draft.postal_code):
+        errors["postal_code"] = "郵便番号は7桁の数字で入力してください（例: 100-0001）。"
+
+    if not draft.phone:
+        errors["phone"] = "電話番号を入力してください。"
+    elif not _is_valid_phone(draft.phone):
+        errors["phone"] = "電話番号が正しくありません。市外局番から入力してください（例: 03-1234-5678）。"
+
+    if draft.email:
+        try:
+            validate_email(draft.email, check_deliverability=False)
+        except EmailNotValidError:
+            errors["email"] = "メールアドレスの形式が正しくありません（例: info@example.co.jp）。"
+
+    if draft.corporate_number:
+        if kind is CustomerKind.INDIVIDUAL:
+            errors["corporate_number"] = "個人のお客様には法人番号を入力しません。"
+        else:
+            message = corporate_number_problem(draft.corporate_number)
+            if message:
+                errors["corporate_number"] = message
+
+    for name, limit in MAX_LENGTHS.items():
+        if name not in errors and len(getattr(draft, name)) > limit:
+            errors[name] = f"{FIELD_LABELS[name]}は{limit}文字以内で入力してください。"
+    return errors
+
+
+def corporate_number_problem(number: str) -> str | None:
+    """None when ``number`` is a valid 13-digit 法人番号 (check digit verified), else why not."""
+    try:
+        corporate_number_std.validate(number)
+    except (InvalidLength, InvalidFormat):
+        return "法人番号は13桁の数字で入力してください。"
+    except InvalidChecksum:
+        return "法人番号のチェックデジット（先頭の1桁）が合いません。番号をお確かめください。"
+    except ValidationError:
+        return "法人番号が正しくありません。"
+    return None
+
+
+def _is_valid_phone(text: str) -> bool:
+    try:
+        number = phonenumbers.parse(unicodedata.normalize("NFKC", text), "JP")
+    except phonenumbers.NumberParseException:
+        return False
+    return number.country_code == 81 and phonenumbers.is_valid_number(number)
+
+
+def customer_search_key(draft: CustomerDraft) -> str:
+    """The stored search key: name, furigana, phone, e-mail and 法人番号, normalised."""
+    return search_key(draft.name, draft.name_kana, draft.phone, draft.email, draft.corporate_number)
+
+
+@dataclass(frozen=True)
+class IdentityKeys:
+    """What two records must share to be pointed out as possibly the same customer: the same
+    法人番号, or the same normalised name and phone, or the same normalised name and address."""
+
+    corporate_number: str
+    name_phone: str
+    name_address: str
+
+
+def identity_keys(draft: CustomerDraft) -> IdentityKeys:
+    name = normalize(draft.name)
+    phone = normalize(draft.phone)
+    address = normalize(draft.address)
+    return IdentityKeys(
+        corporate_number=draft.corporate_number,
+        name_phone=f"{name}|{phone}" if name and phone else "",
+        name_address=f"{name}|{address}" if name and address else "",
+    )
+

@@ -1,0 +1,98 @@
+"""The customer form's rules: cleaning, the Japanese messages, and duplicate keys."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reseller_desk.domain.customer import CustomerDraft, clean, format_postal_code, identity_keys, validate
+from reseller_desk.domain.search import normalize, search_key, search_terms
+
+VALID_CORPORATE_NUMBER = "8700110005901"  # check digit 8 over 700110005901 (python-stdnum)
+
+
+def corporate(**changes) -> CustomerDraft:
+    base = dict(kind="corporate", name="株式会社テスト商事", name_kana="カブシキガイシャテストショウジ",
+                phone="03-1234-5678", postal_code="100-0005", address="東京都千代田区丸の内1丁目1番1号",
+                email="info@example.co.jp", corporate_number=VALID_CORPORATE_NUMBER)
+    base.update(changes)
+    return CustomerDraft(**base)
+
+
+def test_a_complete_corporate_customer_has_no_errors():
+    assert validate(clean(corporate())) == {}
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("1000005", "100-0005"), ("100-0005", "100-0005"), ("〒１００－０００５", "100-0005"), ("100 0005", "100-0005"),
+])
+def test_a_postal_code_is_stored_as_three_digits_hyphen_four(typed, stored):
+    assert format_postal_code(typed) == stored
+    assert validate(clean(corporate(postal_code=typed))) == {}
+
+
+@pytest.mark.parametrize("field, value, message_part", [
+    ("name", "", "法人名を入力"),
+    ("name_kana", "", "フリガナを入力"),
+    ("name_kana", "Test Shoji", "カタカナで入力"),
+    ("name_kana", "株式会社", "カタカナで入力"),
+    ("postal_code", "12-34", "7桁"),
+    ("phone", "", "電話番号を入力"),
+    ("phone", "123", "電話番号が正しくありません"),
+    ("email", "info@@example", "メールアドレスの形式"),
+    ("corporate_number", "5700110005901", "チェックデジット"),
+    ("corporate_number", "12345", "13桁"),
+    ("kind", "company", "法人」か「個人"),
+], ids=lambda v: str(v))
+def test_each_bad_field_gets_its_own_japanese_message(field, value, message_part):
+    errors = validate(clean(corporate(**{field: value})))
+    assert message_part in errors[field]
+
+
+def test_an_individual_cannot_carry_a_corporate_number():
+    errors = validate(clean(corporate(kind="individual", name="山田 太郎", name_kana="ヤマダ タロウ")))
+    assert "個人のお客様には法人番号" in errors["corporate_number"]
+
+
+def test_an_individual_needs_a_name_not_a_company_name():
+    errors = validate(clean(corporate(kind="individual", name="", corporate_number="")))
+    assert errors["name"] == "氏名を入力してください。"
+
+
+def test_hiragana_and_half_width_kana_become_full_width_katakana():
+    assert clean(corporate(name_kana="かぶしきがいしゃ　てすと")).name_kana == "カブシキガイシャ テスト"
+    assert clean(corporate(name_kana="ｶﾌﾞｼｷｶﾞｲｼｬﾃｽﾄ")).name_kana == "カブシキガイシャテスト"
+
+
+def test_a_phone_number_is_stored_in_its_usual_national_form():
+    assert clean(corporate(phone="0312345678")).phone == "03-1234-5678"
+    assert clean(corporate(phone="０９０１２３４５６７８")).phone == "090-1234-5678"
+    assert clean(corporate(phone="+81 3 1234 5678")).phone == "03-1234-5678"
+
+
+def test_a_corporate_number_typed_with_spaces_or_full_width_digits_is_cleaned():
+    assert clean(corporate(corporate_number="８７００ １１０ ００５９０１")).corporate_number == VALID_CORPORATE_NUMBER
+
+
+@pytest.mark.parametrize("typed", ["ﾃｽﾄｼｮｳｼﾞ", "てすとしょうじ", "テストショウジ", "ﾃｽﾄ ｼｮｳｼﾞ"])
+def test_a_search_matches_the_furigana_whatever_the_width_or_kana(typed):
+    key = search_key("株式会社テスト商事", "カブシキガイシャテストショウジ")
+    assert all(term in key for term in search_terms(typed))
+
+
+def test_a_search_for_a_phone_ignores_hyphens_and_width():
+    key = search_key("03-1234-5678")
+    for typed in ("0312345678", "03-1234-5678", "０３－１２３４－５６７８", "1234ｰ5678"):
+        assert all(term in key for term in search_terms(typed)), typed
+
+
+def test_duplicate_keys_ignore_spacing_and_width():
+    a = identity_keys(clean(corporate(name="株式会社 テスト商事", phone="0312345678")))
+    b = identity_keys(clean(corporate(name="株式会社テスト商事", phone="03-1234-5678")))
+    assert a.name_phone == b.name_phone != ""
+
+
+@given(st.text())
+def test_normalize_is_idempotent(text):
+    assert normalize(normalize(text)) == normalize(text)
