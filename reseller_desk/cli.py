@@ -1,2 +1,166 @@
-def main(argv=None) -> int:  # replaced below in this issue
+"""The command line: the same services as the window.
+
+``reseller-desk`` (or ``python -m reseller_desk``) with no subcommand opens the window.
+Every subcommand takes ``--db`` with a file path or a SQLAlchemy URL; without it, the embedded
+database in the user data folder is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from reseller_desk import __version__
+
+DB_HELP = "データベースのファイルパス、または SQLAlchemy URL（例: postgresql+psycopg://user@host/db）。省略時はユーザーデータフォルダの SQLite"
+
+
+def _add_db(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    # On subcommands the default is SUPPRESS so that "reseller-desk --db X demo" keeps X.
+    parser.add_argument("--db", metavar="PATH|URL", default=None if top else argparse.SUPPRESS, help=DB_HELP)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reseller-desk",
+        description="Reseller Desk: クラウドPBX・IP電話 取次店の事務処理。サブコマンドなしで画面を開きます。",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_db(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
+
+    window = sub.add_parser("window", help="画面を開く（サブコマンドなしと同じ）")
+    _add_db(window)
+    window.add_argument("--no-demo", action="store_true", help="新しいデータベースにデモデータを入れない")
+
+    demo = sub.add_parser("demo", help="デモデータ入りのデータベースを作る")
+    _add_db(demo)
+    demo.add_argument("--customers", type=int, default=300, metavar="N", help="作成する顧客数（既定 300）")
+    demo.add_argument("--seed", type=int, default=1, help="乱数の種（同じ種なら同じデータ）")
+
+    migrate = sub.add_parser("migrate", help="データベースを最新のスキーマに更新する")
+    _add_db(migrate)
+
+    status = sub.add_parser("status", help="データベースの状態（スキーマ版・件数）を表示する")
+    _add_db(status)
+
+    customers = sub.add_parser("customers", help="顧客を検索して一覧表示する")
+    _add_db(customers)
+    customers.add_argument("query", nargs="?", default="", help="名称・フリガナ・電話番号・メール・法人番号")
+    customers.add_argument("--limit", type=int, default=50)
+
+    profiles = sub.add_parser("profiles", help="約款プロファイルとプラン・オプションを表示する")
+    _add_db(profiles)
+    return parser
+
+
+def _open(target: str | None):
+    from reseller_desk.db.database import Database
+
+    return Database.open(target)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from reseller_desk.demo import fill_demo
+
+    if args.customers < 0:
+        print("--customers は 0 以上で指定してください。", file=sys.stderr)
+        return 2
+    db = _open(args.db)
+    try:
+        summary = fill_demo(db, customers=args.customers, seed=args.seed)
+    finally:
+        db.dispose()
+    print(f"デモデータを作成しました: 顧客 {summary.customers} 件、プラン {summary.plans} 件、"
+          f"オプション {summary.options} 件 ({db.url})")
     return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    db = _open(args.db)
+    print(f"スキーマ {db.current_revision()} ({db.url})")
+    db.dispose()
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from reseller_desk.services import customers, settings
+
+    db = _open(args.db)
+    try:
+        company = settings.get_company(db)
+        print(f"データベース: {db.url}")
+        print(f"スキーマ: {db.current_revision()}")
+        print(f"会社名: {company.name or '（未設定）'}")
+        print(f"顧客数: {customers.count_customers(db)}")
+        print(f"プラン数: {len(settings.list_plans(db))}  オプション数: {len(settings.list_options(db))}")
+    finally:
+        db.dispose()
+    return 0
+
+
+def cmd_customers(args: argparse.Namespace) -> int:
+    from reseller_desk.domain.customer import CustomerKind
+    from reseller_desk.services import customers
+
+    db = _open(args.db)
+    try:
+        ids = customers.customer_ids(db, args.query)
+        for row in customers.customer_rows(db, ids[: args.limit]):
+            print(f"{row.id:>7}  {CustomerKind(row.kind).label}  {row.name}（{row.name_kana}）  {row.phone}  {row.email}")
+        print(f"{len(ids)}件" + (f"（先頭 {args.limit} 件を表示）" if len(ids) > args.limit else ""))
+    finally:
+        db.dispose()
+    return 0
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    from reseller_desk.services import settings
+
+    db = _open(args.db)
+    try:
+        for profile in settings.list_profiles():
+            print(f"[{profile.key}] {profile.name}（{profile.provider}） 版 {profile.version} "
+                  f"{profile.effective_from.isoformat()} から")
+            for label, records in (("プラン", settings.list_plans(db, profile.key)),
+                                   ("オプション", settings.list_options(db, profile.key))):
+                for record in records:
+                    p = record.details
+                    print(f"  {label} {p.code:<12} {p.name}  月額 ¥{p.monthly_fee:,}  初期 ¥{p.initial_fee:,}")
+    finally:
+        db.dispose()
+    return 0
+
+
+def cmd_window(args: argparse.Namespace) -> int:
+    from reseller_desk.ui.app import run_app
+
+    return run_app(args.db, demo_if_new=not getattr(args, "no_demo", False))
+
+
+COMMANDS = {
+    None: cmd_window,
+    "window": cmd_window,
+    "demo": cmd_demo,
+    "migrate": cmd_migrate,
+    "status": cmd_status,
+    "customers": cmd_customers,
+    "profiles": cmd_profiles,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from reseller_desk.db.database import DatabaseError
+    from reseller_desk.services.errors import ServiceError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (DatabaseError, ServiceError, ValueError) as error:
+        print(f"エラー: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

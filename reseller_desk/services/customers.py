@@ -1,0 +1,256 @@
+"""Use cases of the customer book: search, read, add, edit, and pointing out duplicates.
+
+The list screen never loads the whole book: :func:`customer_ids` returns the ids that match
+the search, in the requested order (one indexed SQL query), and :func:`customer_rows` fetches
+the few rows the screen is showing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from reseller_desk.db.database import Database
+from reseller_desk.db.models import Customer, utcnow
+from reseller_desk.domain import customer as rules
+from reseller_desk.domain.customer import CustomerDraft, CustomerKind
+from reseller_desk.domain.search import search_terms
+from reseller_desk.services import audit
+from reseller_desk.services.auth import Actor, Role, require_role
+from reseller_desk.services.errors import ConcurrentEdit, NotFound, ValidationFailed
+
+#: Columns the list can be sorted by -> the model column. Ties are broken by id.
+SORT_COLUMNS = {
+    "id": Customer.id,
+    "kind": Customer.kind,
+    "name": Customer.name,
+    "name_kana": Customer.name_kana,
+    "phone": Customer.phone,
+    "email": Customer.email,
+    "corporate_number": Customer.corporate_number,
+    "address": Customer.address,
+}
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One line of the customer list."""
+
+    id: int
+    kind: str
+    name: str
+    name_kana: str
+    phone: str
+    email: str
+    corporate_number: str
+    address: str
+
+
+@dataclass(frozen=True)
+class CustomerRecord:
+    """A whole customer, as the form shows it."""
+
+    id: int
+    draft: CustomerDraft
+    row_version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DuplicateHit:
+    """An existing customer that may be the one being entered, and why."""
+
+    id: int
+    name: str
+    phone: str
+    address: str
+    reasons: tuple[str, ...]
+
+
+def _search_filter(query: str) -> list[ColumnElement[bool]]:
+    # LIKE over the covering index on search_key; portable (SQLite, PostgreSQL). The key and
+    # the terms are both casefolded by domain.search.normalize.
+    return [Customer.search_key.contains(term, autoescape=True) for term in search_terms(query)]
+
+
+def customer_order(db: Database, sort: str = "name_kana", descending: bool = False) -> list[int]:
+    """Every customer id, ordered by ``sort`` (ties by id): one index-only scan. The list
+    screen keeps this and re-filters it on every keystroke with :func:`customer_matches`."""
+    column = SORT_COLUMNS.get(sort)
+    if column is None:
+        raise ValueError(f"unknown sort column {sort!r}")
+    order = (column.desc(), Customer.id.desc()) if descending else (column.asc(), Customer.id.asc())
+    with db.engine.connect() as conn:
+        return [row[0] for row in conn.execute(select(Customer.id).order_by(*order))]
+
+
+def customer_matches(db: Database, query: str) -> set[int] | None:
+    """Ids of the customers whose name, furigana, phone, e-mail or 法人番号 contain every term
+    of ``query`` (width, kana and hyphens ignored), in no order; None when the query is empty
+    (everyone matches)."""
+    conditions = _search_filter(query)
+    if not conditions:
+        return None
+    with db.engine.connect() as conn:
+        return {row[0] for row in conn.execute(select(Customer.id).where(*conditions))}
+
+
+def filter_order(order: Sequence[int], matches: set[int] | None) -> list[int]:
+    """``order`` restricted to ``matches`` (all of it when matches is None)."""
+    if matches is None:
+        return list(order)
+    return [i for i in order if i in matches]
+
+
+def customer_ids(db: Database, query: str = "", sort: str = "name_kana", descending: bool = False) -> list[int]:
+    """Ids matching ``query`` ordered by ``sort``: :func:`customer_order` filtered by
+    :func:`customer_matches`."""
+    return filter_order(customer_order(db, sort, descending), customer_matches(db, query))
+
+
+def customer_rows(db: Database, ids: Sequence[int]) -> list[CustomerRow]:
+    """The list rows of ``ids``, in the same order (missing ids are skipped)."""
+    if not ids:
+        return []
+    statement = select(
+        Customer.id, Customer.kind, Customer.name, Customer.name_kana, Customer.phone,
+        Customer.email, Customer.corporate_number, Customer.address,
+    ).where(Customer.id.in_(list(ids)))
+    with db.engine.connect() as conn:
+        by_id = {row[0]: CustomerRow(*row) for row in conn.execute(statement)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def count_customers(db: Database) -> int:
+    from sqlalchemy import func
+
+    with db.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Customer)).scalar_one()
+
+
+def _draft_of(customer: Customer) -> CustomerDraft:
+    return CustomerDraft(**{name: getattr(customer, name) for name in rules.CUSTOMER_FIELDS})
+
+
+def _record_of(customer: Customer) -> CustomerRecord:
+    return CustomerRecord(customer.id, _draft_of(customer), customer.row_version,
+                          customer.created_at, customer.updated_at)
+
+
+def get_customer(db: Database, customer_id: int) -> CustomerRecord:
+    with db.transaction() as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None:
+            raise NotFound(f"顧客 {customer_id} は見つかりません。")
+        return _record_of(customer)
+
+
+def _matching(session: Session, draft: CustomerDraft, exclude_id: int | None) -> list[DuplicateHit]:
+    keys = rules.identity_keys(draft)
+    conditions = []
+    if keys.corporate_number:
+        conditions.append(Customer.corporate_number == keys.corporate_number)
+    if keys.name_phone:
+        conditions.append(Customer.name_phone_key == keys.name_phone)
+    if keys.name_address:
+        conditions.append(Customer.name_address_key == keys.name_address)
+    if not conditions:
+        return []
+    statement = select(Customer).where(or_(*conditions)).order_by(Customer.id).limit(20)
+    if exclude_id is not None:
+        statement = statement.where(Customer.id != exclude_id)
+    hits = []
+    for other in session.scalars(statement):
+        reasons = []
+        if keys.corporate_number and other.corporate_number == keys.corporate_number:
+            reasons.append("法人番号が同じ")
+        if keys.name_phone and other.name_phone_key == keys.name_phone:
+            reasons.append("名称と電話番号が同じ")
+        if keys.name_address and other.name_address_key == keys.name_address:
+            reasons.append("名称と住所が同じ")
+        hits.append(DuplicateHit(other.id, other.name, other.phone, other.address, tuple(reasons)))
+    return hits
+
+
+def find_possible_duplicates(db: Database, draft: CustomerDraft, exclude_id: int | None = None) -> list[DuplicateHit]:
+    """Customers that may be the same as ``draft``: same 法人番号, or same normalised name and
+    phone, or same normalised name and address. The form shows them before saving."""
+    with db.transaction() as session:
+        return _matching(session, rules.clean(draft), exclude_id)
+
+
+def check_customer(draft: CustomerDraft) -> tuple[CustomerDraft, dict[str, str]]:
+    """The cleaned draft and its field errors, without touching the database."""
+    cleaned = rules.clean(draft)
+    return cleaned, rules.validate(cleaned)
+
+
+def _apply(customer: Customer, draft: CustomerDraft) -> None:
+    for name in rules.CUSTOMER_FIELDS:
+        setattr(customer, name, getattr(draft, name))
+    customer.search_key = rules.customer_search_key(draft)
+    keys = rules.identity_keys(draft)
+    customer.name_phone_key = keys.name_phone
+    customer.name_address_key = keys.name_address
+
+
+def add_customer(db: Database, actor: Actor, draft: CustomerDraft) -> CustomerRecord:
+    """Register a customer. Raises ValidationFailed (field -> message) and saves nothing when a
+    field is at fault. Possible duplicates are the form's business (find_possible_duplicates)."""
+    require_role(actor, Role.CLERK, Role.MANAGER, action="顧客の登録")
+    cleaned, errors = check_customer(draft)
+    if errors:
+        raise ValidationFailed(errors)
+    with db.transaction() as session:
+        customer = Customer(created_by_id=actor.user_id, updated_by_id=actor.user_id)
+        _apply(customer, cleaned)
+        session.add(customer)
+        session.flush()
+        audit.record(session, actor, "customer.add", "customer", customer.id, after=cleaned,
+                     summary=f"顧客登録: {cleaned.name}")
+        return _record_of(customer)
+
+
+def update_customer(db: Database, actor: Actor, customer_id: int, draft: CustomerDraft,
+                    expected_version: int | None = None) -> CustomerRecord:
+    """Save changes to a customer. ``expected_version`` is the row_version the form was opened
+    with; if another clerk saved in between, ConcurrentEdit is raised and nothing is saved."""
+    require_role(actor, Role.CLERK, Role.MANAGER, action="顧客情報の変更")
+    cleaned, errors = check_customer(draft)
+    if errors:
+        raise ValidationFailed(errors)
+    try:
+        with db.transaction() as session:
+            customer = session.get(Customer, customer_id)
+            if customer is None:
+                raise NotFound(f"顧客 {customer_id} は見つかりません。")
+            if expected_version is not None and customer.row_version != expected_version:
+                raise ConcurrentEdit()
+            before = _draft_of(customer)
+            if before == cleaned:
+                return _record_of(customer)
+            _apply(customer, cleaned)
+            customer.updated_at = utcnow()
+            customer.updated_by_id = actor.user_id
+            session.flush()
+            changed = {k: v for k, v in dataclasses.asdict(cleaned).items() if getattr(before, k) != v}
+            audit.record(session, actor, "customer.update", "customer", customer.id,
+                         before={k: getattr(before, k) for k in changed}, after=changed,
+                         summary=f"顧客変更: {cleaned.name}")
+            return _record_of(customer)
+    except StaleDataError as error:
+        raise ConcurrentEdit() from error
+
+
+__all__ = [
+    "CustomerDraft", "CustomerKind", "CustomerRow", "CustomerRecord", "DuplicateHit", "SORT_COLUMNS",
+    "customer_ids", "customer_order", "customer_matches", "filter_order", "customer_rows", "count_customers", "get_customer", "find_possible_duplicates",
+    "check_customer", "add_customer", "update_customer",
+]

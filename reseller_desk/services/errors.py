@@ -1,0 +1,27 @@
+"""Exceptions services raise. Each carries a Japanese message meant for the user; the UI and
+the CLI show ``str(error)`` and, for validation, each field's message next to that field."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A use case refused; nothing was written."""
+
+
+class ValidationFailed(ServiceError):
+    def __init__(self, errors: dict[str, str], message: str = "入力内容に誤りがあります。赤字の項目を直してください。"):
+        super().__init__(message)
+        self.errors = dict(errors)
+
+
+class PermissionDenied(ServiceError):
+    pass
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class ConcurrentEdit(ServiceError):
+    def __init__(self, message: str = "他の担当者がこのデータを先に更新しました。画面を開き直してから、もう一度保存してください。"):
+        super().__init__(message)

@@ -1,0 +1,270 @@
+"""Use cases of the 設定 section: company details, transfer accounts, closure days, the terms
+profiles in use, and the plans and options of each service."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from reseller_desk.db.database import Database
+from reseller_desk.db.models import BankAccount, CompanyClosure, CompanySettings, Plan, PlanOption, TermsProfileRecord
+from reseller_desk.domain.calendar import BusinessCalendar
+from reseller_desk.domain.company import (
+    BankAccountDetails,
+    CompanyDetails,
+    PlanDetails,
+    clean_bank_account,
+    clean_company,
+    validate_bank_account,
+    validate_company,
+    validate_plan,
+)
+from reseller_desk.domain.terms import available_profiles, load_profile
+from reseller_desk.services import audit
+from reseller_desk.services.auth import Actor, Role, require_role
+from reseller_desk.services.errors import NotFound, ServiceError, ValidationFailed
+
+COMPANY_ROW_ID = 1
+
+
+# -- company details ------------------------------------------------------------------------
+def get_company(db: Database) -> CompanyDetails:
+    with db.transaction() as session:
+        row = session.get(CompanySettings, COMPANY_ROW_ID)
+        if row is None:
+            return CompanyDetails()
+        return CompanyDetails(**{f.name: getattr(row, f.name) for f in dataclasses.fields(CompanyDetails)})
+
+
+def save_company(db: Database, actor: Actor, details: CompanyDetails) -> CompanyDetails:
+    require_role(actor, Role.MANAGER, action="会社情報の変更")
+    cleaned = clean_company(details)
+    errors = validate_company(cleaned)
+    if errors:
+        raise ValidationFailed(errors)
+    with db.transaction() as session:
+        row = session.get(CompanySettings, COMPANY_ROW_ID)
+        before = None
+        if row is None:
+            row = CompanySettings(id=COMPANY_ROW_ID)
+            session.add(row)
+        else:
+            before = CompanyDetails(**{f.name: getattr(row, f.name) for f in dataclasses.fields(CompanyDetails)})
+        for field in dataclasses.fields(CompanyDetails):
+            setattr(row, field.name, getattr(cleaned, field.name))
+        row.updated_by_id = actor.user_id
+        audit.record(session, actor, "company.update", "company", COMPANY_ROW_ID, before=before, after=cleaned,
+                     summary="会社情報の変更")
+    return cleaned
+
+
+# -- bank accounts for transfers ---------------------------------------------------------------
+@dataclass(frozen=True)
+class BankAccountRecord:
+    id: int
+    details: BankAccountDetails
+
+
+BANK_FIELDS = tuple(f.name for f in dataclasses.fields(BankAccountDetails))
+
+
+def list_bank_accounts(db: Database) -> list[BankAccountRecord]:
+    with db.transaction() as session:
+        rows = session.scalars(select(BankAccount).order_by(BankAccount.sort_order, BankAccount.id))
+        return [BankAccountRecord(r.id, BankAccountDetails(**{f: getattr(r, f) for f in BANK_FIELDS})) for r in rows]
+
+
+def save_bank_accounts(db: Database, actor: Actor, accounts: Sequence[BankAccountDetails]) -> list[BankAccountRecord]:
+    """Replace the list of transfer accounts (振込先), in the order given. Errors are keyed
+    "row.field" (row counted from 0) so the screen can mark the cell at fault."""
+    require_role(actor, Role.MANAGER, action="振込先口座の変更")
+    cleaned = [clean_bank_account(a) for a in accounts]
+    errors = {f"{i}.{field}": message for i, account in enumerate(cleaned)
+              for field, message in validate_bank_account(account).items()}
+    if errors:
+        raise ValidationFailed(errors)
+    with db.transaction() as session:
+        before = [{f: getattr(r, f) for f in BANK_FIELDS}
+                  for r in session.scalars(select(BankAccount).order_by(BankAccount.sort_order, BankAccount.id))]
+        session.execute(delete(BankAccount))
+        for order, account in enumerate(cleaned):
+            session.add(BankAccount(sort_order=order, **dataclasses.asdict(account)))
+        audit.record(session, actor, "bank_accounts.replace", "bank_accounts", None, before=before,
+                     after=[dataclasses.asdict(a) for a in cleaned], summary=f"振込先口座 {len(cleaned)}件")
+    return list_bank_accounts(db)
+
+
+# -- closure days and the company calendar -------------------------------------------------------
+@dataclass(frozen=True)
+class Closure:
+    day: dt.date
+    note: str
+
+
+def list_closures(db: Database) -> list[Closure]:
+    with db.transaction() as session:
+        return [Closure(c.day, c.note) for c in session.scalars(select(CompanyClosure).order_by(CompanyClosure.day))]
+
+
+def add_closures(db: Database, actor: Actor, days: Iterable[dt.date], note: str = "") -> list[Closure]:
+    """Add closure days (a day already listed keeps its note)."""
+    require_role(actor, Role.MANAGER, action="休業日の登録")
+    days = sorted(set(days))
+    with db.transaction() as session:
+        existing = set(session.scalars(select(CompanyClosure.day).where(CompanyClosure.day.in_(days))))
+        added = [d for d in days if d not in existing]
+        for day in added:
+            session.add(CompanyClosure(day=day, note=note.strip()[:100]))
+        if added:
+            audit.record(session, actor, "closure.add", "company_closures", None,
+                         after={"days": [d.isoformat() for d in added], "note": note},
+                         summary=f"休業日追加 {len(added)}日")
+    return list_closures(db)
+
+
+def year_end_closures(year: int) -> list[dt.date]:
+    """The usual 年末年始 closure, 12/29 of ``year`` to 1/3 of the next year."""
+    start = dt.date(year, 12, 29)
+    return [start + dt.timedelta(days=i) for i in range(6)]
+
+
+def remove_closures(db: Database, actor: Actor, days: Iterable[dt.date]) -> list[Closure]:
+    require_role(actor, Role.MANAGER, action="休業日の削除")
+    days = sorted(set(days))
+    with db.transaction() as session:
+        session.execute(delete(CompanyClosure).where(CompanyClosure.day.in_(days)))
+        audit.record(session, actor, "closure.remove", "company_closures", None,
+                     before={"days": [d.isoformat() for d in days]}, summary=f"休業日削除 {len(days)}日")
+    return list_closures(db)
+
+
+def company_calendar(db: Database) -> BusinessCalendar:
+    """The company business calendar (当社営業日) with this office's closure days."""
+    return BusinessCalendar.company(closures=[c.day for c in list_closures(db)])
+
+
+# -- terms profiles in use ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProfileInfo:
+    key: str
+    name: str
+    provider: str
+    version: str
+    effective_from: dt.date
+
+
+def list_profiles() -> list[ProfileInfo]:
+    """The terms profiles this version ships (resources/terms/*.toml)."""
+    result = []
+    for key in available_profiles():
+        p = load_profile(key)
+        result.append(ProfileInfo(p.key, p.name, p.provider, p.version, p.effective_from))
+    return result
+
+
+def profile_record(session: Session, key: str) -> TermsProfileRecord:
+    """The row of the current version of profile ``key``, created on first use."""
+    profile = load_profile(key)
+    row = session.scalars(select(TermsProfileRecord).where(
+        TermsProfileRecord.key == profile.key, TermsProfileRecord.version == profile.version)).first()
+    if row is None:
+        row = TermsProfileRecord(key=profile.key, version=profile.version, name=profile.name,
+                                 provider=profile.provider, effective_from=profile.effective_from)
+        session.add(row)
+        session.flush()
+    return row
+
+
+# -- plans and options ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PlanRecord:
+    id: int
+    details: PlanDetails
+    profile_name: str
+
+
+def _plan_details(row: Plan | PlanOption, is_option: bool) -> PlanDetails:
+    extra = {} if is_option else dict(
+        minimum_term_months=row.minimum_term_months, early_termination_fee=row.early_termination_fee,
+        requires_face_to_face=row.requires_face_to_face)
+    return PlanDetails(profile_key=row.terms_profile.key, code=row.code, name=row.name,
+                       monthly_fee=row.monthly_fee, initial_fee=row.initial_fee, active=row.active,
+                       notes=row.notes, **extra)
+
+
+def _list(db: Database, model: type[Plan] | type[PlanOption], profile_key: str | None) -> list[PlanRecord]:
+    with db.transaction() as session:
+        statement = select(model).join(model.terms_profile).order_by(TermsProfileRecord.key, model.code)
+        if profile_key:
+            statement = statement.where(TermsProfileRecord.key == profile_key)
+        return [PlanRecord(r.id, _plan_details(r, model is PlanOption), r.terms_profile.name)
+                for r in session.scalars(statement)]
+
+
+def list_plans(db: Database, profile_key: str | None = None) -> list[PlanRecord]:
+    return _list(db, Plan, profile_key)
+
+
+def list_options(db: Database, profile_key: str | None = None) -> list[PlanRecord]:
+    return _list(db, PlanOption, profile_key)
+
+
+def _save(db: Database, actor: Actor, model: type[Plan] | type[PlanOption], record_id: int | None,
+          details: PlanDetails) -> PlanRecord:
+    is_option = model is PlanOption
+    noun = "オプション" if is_option else "プラン"
+    require_role(actor, Role.MANAGER, action=f"{noun}の変更")
+    details = dataclasses.replace(details, code=details.code.strip(), name=details.name.strip(),
+                                  notes=details.notes.strip())
+    errors = validate_plan(details, set(available_profiles()))
+    if errors:
+        raise ValidationFailed(errors)
+    with db.transaction() as session:
+        profile = profile_record(session, details.profile_key)
+        clash = session.scalars(select(model).where(model.terms_profile_id == profile.id,
+                                                    model.code == details.code)).first()
+        if clash is not None and clash.id != record_id:
+            raise ValidationFailed({"code": f"コード「{details.code}」は同じサービスの{noun}で使われています。"})
+        before = None
+        if record_id is None:
+            row = model(terms_profile_id=profile.id)
+            session.add(row)
+        else:
+            row = session.get(model, record_id)
+            if row is None:
+                raise NotFound(f"{noun} {record_id} は見つかりません。")
+            before = _plan_details(row, is_option)
+        row.terms_profile = profile
+        for field in ("code", "name", "monthly_fee", "initial_fee", "active", "notes"):
+            setattr(row, field, getattr(details, field))
+        if not is_option:
+            row.minimum_term_months = details.minimum_term_months
+            row.early_termination_fee = details.early_termination_fee
+            row.requires_face_to_face = details.requires_face_to_face
+        session.flush()
+        entity = "option" if is_option else "plan"
+        audit.record(session, actor, f"{entity}.{'add' if before is None else 'update'}", entity, row.id,
+                     before=before, after=_plan_details(row, is_option), summary=f"{noun}: {details.name}")
+        return PlanRecord(row.id, _plan_details(row, is_option), profile.name)
+
+
+def save_plan(db: Database, actor: Actor, plan_id: int | None, details: PlanDetails) -> PlanRecord:
+    """Add (plan_id None) or change a plan. Plans are never deleted once used; set active=False."""
+    return _save(db, actor, Plan, plan_id, details)
+
+
+def save_option(db: Database, actor: Actor, option_id: int | None, details: PlanDetails) -> PlanRecord:
+    return _save(db, actor, PlanOption, option_id, details)
+
+
+__all__ = [
+    "BankAccountDetails", "BankAccountRecord", "Closure", "CompanyDetails", "PlanDetails", "PlanRecord",
+    "ProfileInfo", "ServiceError", "add_closures", "company_calendar", "get_company", "list_bank_accounts",
+    "list_closures", "list_options", "list_plans", "list_profiles", "remove_closures", "save_bank_accounts",
+    "save_company", "save_option", "save_plan", "year_end_closures",
+]

@@ -1,0 +1,70 @@
+"""Opening databases: migrations, refusal of newer ones, SQLite settings."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from reseller_desk.db.database import Database, DatabaseTooNew, head_revision, to_url
+from reseller_desk.db.migrate import alembic_config
+from reseller_desk.db.models import Base
+
+
+def test_the_head_read_from_the_files_is_alembics_head():
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_a_new_database_is_created_at_the_head_revision(tmp_path):
+    db = Database.open(tmp_path / "sub" / "new.sqlite3")
+    assert db.current_revision() == head_revision()
+    db.dispose()
+
+
+def test_the_migrations_build_exactly_the_models(db):
+    with db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_sqlite_is_opened_with_foreign_keys_wal_and_a_busy_timeout(db):
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_a_database_from_a_newer_version_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "newer.sqlite3"
+    Database.open(path).dispose()
+    db = Database.open(path, upgrade=False)
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    db.dispose()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(DatabaseTooNew) as error:
+        Database.open(path)
+    assert "新しいバージョン" in str(error.value) and "何も書き込んでいません" in str(error.value)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_failed_transaction_leaves_nothing_behind(db, manager):
+    from reseller_desk.db.models import CompanyClosure
+    import datetime as dt
+
+    with pytest.raises(RuntimeError):
+        with db.transaction() as session:
+            session.add(CompanyClosure(day=dt.date(2026, 12, 29)))
+            session.flush()
+            raise RuntimeError("boom")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM company_closures")).scalar() == 0
+
+
+def test_paths_and_urls_both_name_a_database(tmp_path):
+    assert to_url(tmp_path / "a.sqlite3") == f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    assert to_url("postgresql+psycopg://office@db/reseller") == "postgresql+psycopg://office@db/reseller"
+    assert to_url(None).endswith("reseller-desk.sqlite3")

@@ -1,0 +1,108 @@
+"""The 設定 use cases: company details, transfer accounts, closure days, plans and options."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, PlanDetails
+from reseller_desk.services import settings
+from reseller_desk.services.audit import list_audit
+from reseller_desk.services.errors import PermissionDenied, ValidationFailed
+
+COMPANY = CompanyDetails(name="株式会社みらいテレコム", postal_code="1010047", address="東京都千代田区内神田2-5-3",
+                         phone="0352897410", registration_number="Ｔ８７００１１０００５９０１")
+ACCOUNT = BankAccountDetails("0005", "三菱UFJ銀行", "021", "神田支店", "普通", "123456", "カ）ミライテレコム")
+
+
+def test_company_details_are_cleaned_saved_and_audited(db, manager):
+    saved = settings.save_company(db, manager, COMPANY)
+    assert saved.registration_number == "T8700110005901"
+    assert saved.postal_code == "101-0047" and saved.phone == "03-5289-7410"
+    assert settings.get_company(db) == saved
+    assert list_audit(db, manager, entity="company")[0].action == "company.update"
+
+
+@pytest.mark.parametrize("number, message_part", [
+    ("8700110005901", "「T」に続けて13桁"), ("T870011000590", "「T」に続けて13桁"), ("T5700110005901", "チェックデジット"),
+])
+def test_a_bad_registration_number_is_refused_with_a_message_for_that_field(db, manager, number, message_part):
+    with pytest.raises(ValidationFailed) as error:
+        settings.save_company(db, manager, dataclasses.replace(COMPANY, registration_number=number))
+    assert message_part in error.value.errors["registration_number"]
+    assert settings.get_company(db) == CompanyDetails()
+
+
+def test_only_a_manager_changes_company_details(db, clerk):
+    with pytest.raises(PermissionDenied):
+        settings.save_company(db, clerk, COMPANY)
+
+
+def test_bank_accounts_are_stored_in_half_width_kana_and_zero_padded(db, manager):
+    [record] = settings.save_bank_accounts(db, manager, [ACCOUNT])
+    assert record.details.account_number == "0123456"
+    assert record.details.holder_kana == "ｶ)ﾐﾗｲﾃﾚｺﾑ"
+
+
+def test_bank_account_errors_name_the_row_and_field(db, manager):
+    bad = dataclasses.replace(ACCOUNT, bank_code="5", holder_kana="")
+    with pytest.raises(ValidationFailed) as error:
+        settings.save_bank_accounts(db, manager, [ACCOUNT, bad])
+    assert set(error.value.errors) == {"1.bank_code", "1.holder_kana"}
+    assert settings.list_bank_accounts(db) == []
+
+
+def test_year_end_closures_run_from_the_29th_to_the_3rd():
+    days = settings.year_end_closures(2026)
+    assert days[0] == dt.date(2026, 12, 29) and days[-1] == dt.date(2027, 1, 3) and len(days) == 6
+
+
+def test_closure_days_feed_the_company_calendar(db, manager):
+    settings.add_closures(db, manager, settings.year_end_closures(2026), "年末年始")
+    settings.add_closures(db, manager, [dt.date(2026, 12, 29)], "重複")  # already there: kept once
+    assert [c.note for c in settings.list_closures(db)].count("年末年始") == 6
+    calendar = settings.company_calendar(db)
+    assert not calendar.is_business_day(dt.date(2026, 12, 29))  # a Tuesday, closed
+    assert calendar.on_or_before(dt.date(2026, 12, 31)) == dt.date(2026, 12, 28)
+    settings.remove_closures(db, manager, [dt.date(2026, 12, 29)])
+    assert settings.company_calendar(db).is_business_day(dt.date(2026, 12, 29))
+
+
+def test_plans_and_options_belong_to_a_terms_profile(db, manager):
+    plan = settings.save_plan(db, manager, None, PlanDetails("sokujitsu", "SH-LIGHT", "ライト", 1980, 3000, 12, 10000))
+    option = settings.save_option(db, manager, None, PlanDetails("sokujitsu", "SH-REC", "通話録音", 800))
+    assert [p.details.code for p in settings.list_plans(db, "sokujitsu")] == ["SH-LIGHT"]
+    assert settings.list_plans(db, "simpleconnect") == []
+    assert [o.id for o in settings.list_options(db)] == [option.id]
+    changed = settings.save_plan(db, manager, plan.id, dataclasses.replace(plan.details, monthly_fee=2180))
+    assert changed.details.monthly_fee == 2180 and changed.id == plan.id
+    history = list_audit(db, manager, entity="plan", entity_id=plan.id)
+    assert [h.action for h in history] == ["plan.update", "plan.add"]
+    assert history[0].before["monthly_fee"] == 1980 and history[0].after["monthly_fee"] == 2180
+
+
+def test_a_plan_code_is_unique_within_its_service(db, manager):
+    settings.save_plan(db, manager, None, PlanDetails("sokujitsu", "P1", "A", 1000))
+    settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "P1", "A", 1000))  # other service: fine
+    with pytest.raises(ValidationFailed) as error:
+        settings.save_plan(db, manager, None, PlanDetails("sokujitsu", "P1", "B", 1000))
+    assert "P1" in error.value.errors["code"]
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"monthly_fee": -1}, "monthly_fee"), ({"profile_key": "unknown"}, "profile_key"),
+    ({"code": "プラン"}, "code"), ({"name": " "}, "name"), ({"minimum_term_months": -1}, "minimum_term_months"),
+])
+def test_a_bad_plan_is_refused_field_by_field(db, manager, changes, field):
+    with pytest.raises(ValidationFailed) as error:
+        settings.save_plan(db, manager, None, dataclasses.replace(PlanDetails("sokujitsu", "P1", "A", 1000), **changes))
+    assert field in error.value.errors
+    assert settings.list_plans(db) == []
+
+
+def test_the_profiles_shipped_are_listed_with_their_versions():
+    keys = {p.key: p for p in settings.list_profiles()}
+    assert set(keys) == {"simpleconnect", "sokujitsu"}
+    assert keys["sokujitsu"].effective_from == dt.date(2025, 4, 1)
