@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from reseller_desk.db.database import Database
+from reseller_desk.db.database import Database, first_column
 from reseller_desk.db.models import Customer, utcnow
 from reseller_desk.domain import customer as rules
 from reseller_desk.domain.customer import CustomerDraft, CustomerKind
@@ -80,15 +80,26 @@ def _search_filter(query: str) -> list[ColumnElement[bool]]:
     return [Customer.search_key.contains(term, autoescape=True) for term in search_terms(query)]
 
 
-def customer_order(db: Database, sort: str = "name_kana", descending: bool = False) -> list[int]:
-    """Every customer id, ordered by ``sort`` (ties by id): one index-only scan. The list
-    screen keeps this and re-filters it on every keystroke with :func:`customer_matches`."""
+def _order_by(sort: str, descending: bool) -> tuple:
     column = SORT_COLUMNS.get(sort)
     if column is None:
         raise ValueError(f"unknown sort column {sort!r}")
-    order = (column.desc(), Customer.id.desc()) if descending else (column.asc(), Customer.id.asc())
+    return (column.desc(), Customer.id.desc()) if descending else (column.asc(), Customer.id.asc())
+
+
+def customer_order(db: Database, sort: str = "name_kana", descending: bool = False) -> list[int]:
+    """Every customer id, ordered by ``sort`` (ties by id): one index-only scan. The list
+    screen keeps this and re-filters it on every keystroke with :func:`customer_matches`."""
     with db.engine.connect() as conn:
-        return [row[0] for row in conn.execute(select(Customer.id).order_by(*order))]
+        return first_column(conn, select(Customer.id).order_by(*_order_by(sort, descending)))
+
+
+def customer_page_ids(db: Database, sort: str, descending: bool, offset: int, limit: int) -> list[int]:
+    """One page of :func:`customer_order` (``LIMIT``/``OFFSET`` on the same index), so that
+    the list can paint its first rows before it has read every id."""
+    statement = select(Customer.id).order_by(*_order_by(sort, descending)).offset(offset).limit(limit)
+    with db.engine.connect() as conn:
+        return first_column(conn, statement)
 
 
 def customer_matches(db: Database, query: str) -> set[int] | None:
@@ -99,7 +110,7 @@ def customer_matches(db: Database, query: str) -> set[int] | None:
     if not conditions:
         return None
     with db.engine.connect() as conn:
-        return {row[0] for row in conn.execute(select(Customer.id).where(*conditions))}
+        return set(first_column(conn, select(Customer.id).where(*conditions)))
 
 
 def filter_order(order: Sequence[int], matches: set[int] | None) -> list[int]:
@@ -251,6 +262,6 @@ def update_customer(db: Database, actor: Actor, customer_id: int, draft: Custome
 
 __all__ = [
     "CustomerDraft", "CustomerKind", "CustomerRow", "CustomerRecord", "DuplicateHit", "SORT_COLUMNS",
-    "customer_ids", "customer_order", "customer_matches", "filter_order", "customer_rows", "count_customers", "get_customer", "find_possible_duplicates",
+    "customer_ids", "customer_order", "customer_page_ids", "customer_matches", "filter_order", "customer_rows", "count_customers", "get_customer", "find_possible_duplicates",
     "check_customer", "add_customer", "update_customer",
 ]

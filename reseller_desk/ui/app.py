@@ -1,0 +1,137 @@
+"""Starting the desktop application.
+
+``run_app(db_target, demo_if_new=True)`` is what ``reseller-desk`` (the CLI) calls;
+``create_main_window(db, actor)`` builds the window alone, for tests and the benchmark.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from reseller_desk.db.database import Database, DatabaseError
+from reseller_desk.services import customers as customer_service
+from reseller_desk.services.auth import Actor, desktop_actor
+from reseller_desk.ui.context import AppContext
+from reseller_desk.ui.errors import ErrorHandler
+from reseller_desk.ui.fonts import install_fonts
+from reseller_desk.ui.main_window import APP_TITLE, MainWindow
+from reseller_desk.ui.operations import Changes, MessageFunction, Operations
+
+log = logging.getLogger("reseller_desk.ui")
+
+DEMO_CUSTOMERS = 300
+
+_app: QApplication | None = None
+
+
+def ensure_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once), with the IPAex font installed."""
+    global _app
+    app = QApplication.instance()
+    if app is None:
+        QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        _app = app
+    app.setApplicationName(APP_TITLE)
+    app.setApplicationDisplayName(APP_TITLE)
+    install_fonts(app)
+    return app  # type: ignore[return-value]
+
+
+def create_main_window(db: Database, actor: Actor, *, ops: Operations | None = None,
+                       error_handler: ErrorHandler | None = None,
+                       show_message: MessageFunction | None = None, synchronous: bool = False) -> MainWindow:
+    """Build (not show) the main window working on ``db`` as ``actor``."""
+    ensure_application()
+    if ops is None:
+        ops = Operations(error_handler=error_handler.handle_exception if error_handler else None,
+                         show_message=show_message, synchronous=synchronous)
+    window = MainWindow(AppContext(db, actor, ops))
+    ops.setParent(window)
+    return window
+
+
+def _load_fill_demo() -> Callable[..., None] | None:
+    try:
+        from reseller_desk.demo import fill_demo
+    except ImportError as error:
+        log.error("デモデータの作成機能が見つかりません: %s", error)
+        return None
+    return fill_demo
+
+
+def open_database(db_target: str | None) -> tuple[Database, bool]:
+    """Open (and migrate) the database; the flag says whether it was just created."""
+    db = Database.open(db_target, upgrade=False)
+    try:
+        is_new = db.current_revision() is None
+        db.ensure_schema()
+    except Exception:
+        db.dispose()
+        raise
+    return db, is_new
+
+
+def fill_demo_in_background(window: MainWindow, customers: int = DEMO_CUSTOMERS) -> bool:
+    """Fill a brand-new database with demo customers without blocking the window."""
+    fill_demo = _load_fill_demo()
+    ctx = window.ctx
+    if fill_demo is None:
+        ctx.ops.show_message("デモデータを作成できませんでした",
+                             "デモデータ作成機能（reseller_desk.demo）が見つかりません。"
+                             "空のデータベースのまま起動します。")
+        return False
+    ctx.ops.run(lambda _progress: fill_demo(ctx.db, customers=customers), changes=(Changes.CUSTOMERS, Changes.SETTINGS),
+                status=f"デモデータ（顧客{customers}件）を作成しました。",
+                progress="デモデータを作成しています…", cancellable=False, parent=window)
+    return True
+
+
+def run_app(db_target: str | None, *, demo_if_new: bool) -> int:
+    """Open ``db_target`` (a path, a SQLAlchemy URL, or None for the default database), show
+    the main window and run until it closes. Returns the exit code."""
+    app = ensure_application()
+    handler = ErrorHandler().install()
+    log.info("起動: %s", db_target or "既定のデータベース")
+    try:
+        db, is_new = open_database(db_target)
+    except DatabaseError as error:
+        log.error("データベースを開けません: %s", error)
+        _fatal(str(error))
+        handler.uninstall()
+        return 1
+    except Exception as error:  # noqa: BLE001 - a broken path, permissions, a server down …
+        log.exception("データベースを開けません")
+        _fatal(f"データベースを開けませんでした。\n{db_target or ''}\n\n{error}")
+        handler.uninstall()
+        return 1
+    try:
+        actor = desktop_actor(db)
+        window = create_main_window(db, actor, error_handler=handler)
+        window.show()
+        if demo_if_new and is_new and customer_service.count_customers(db) == 0:
+            fill_demo_in_background(window)
+        code = app.exec()
+        window.ctx.ops.wait_idle(15_000)
+        return code
+    finally:
+        db.dispose()
+        handler.uninstall()
+        log.info("終了")
+
+
+def _fatal(message: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_TITLE, message)
+    box.exec()
+
+
+__all__ = ["create_main_window", "ensure_application", "open_database", "run_app"]
+
+
+if __name__ == "__main__":  # python -m reseller_desk.ui.app [database]
+    raise SystemExit(run_app(sys.argv[1] if len(sys.argv) > 1 else None, demo_if_new=True))

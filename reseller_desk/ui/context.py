@@ -1,0 +1,23 @@
+"""What every screen needs: the database, who is working, and the operations runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reseller_desk.services.auth import Actor
+from reseller_desk.ui.operations import Changes, Operations
+
+if TYPE_CHECKING:
+    from reseller_desk.db.database import Database
+
+
+@dataclass
+class AppContext:
+    db: "Database"
+    actor: Actor
+    ops: Operations
+
+    @property
+    def changes(self) -> Changes:
+        return self.ops.changes

@@ -1,0 +1,220 @@
+"""The 顧客 section: one search box, the customer list, 新規登録 and 編集."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reseller_desk.services import customers as customer_service
+from reseller_desk.services.customers import CustomerRecord
+from reseller_desk.ui.context import AppContext
+from reseller_desk.ui.customer_form import CustomerForm
+from reseller_desk.ui.customer_model import COLUMNS, CUSTOMER_ID_ROLE, CustomerTableModel
+from reseller_desk.ui.operations import Changes
+
+SEARCH_PLACEHOLDER = "名称・フリガナ・電話番号・メール・法人番号で検索"
+SEARCH_DELAY_MS = 150
+
+
+class SearchBox(QLineEdit):
+    """The search field; ↓ moves into the list."""
+
+    move_down = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.move_down.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class CustomerPage(QWidget):
+    title = "顧客"
+
+    #: A form was opened (the form itself), so that tests and the window can reach it.
+    form_opened = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.forms: list[CustomerForm] = []
+        self.model = CustomerTableModel(ctx.db, parent=self)
+
+        self.search = SearchBox()
+        self.search.setObjectName("customerSearch")
+        self.search.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("検索（Ctrl+F）: 半角・全角、ひらがな・カタカナ、ハイフンの有無は区別しません。"
+                               "スペースで区切るとすべてを含む顧客を探します。")
+        self.search.setMinimumWidth(420)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._search_return)
+        self.search.move_down.connect(self._enter_table)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("customerCount")
+
+        self.new_button = QPushButton("新規登録")
+        self.new_button.setToolTip("顧客を新規登録（Ctrl+N）")
+        self.new_button.clicked.connect(self.new_customer)
+        self.edit_button = QPushButton("編集")
+        self.edit_button.setToolTip("選択した顧客を開く（Enter / ダブルクリック）")
+        self.edit_button.clicked.connect(self.edit_selected)
+
+        self.table = QTableView()
+        self.table.setObjectName("customerTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().setVisible(False)
+        # Fixed row heights: the view never asks 100,000 rows for their size.
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for column, spec in enumerate(COLUMNS):
+            self.table.setColumnWidth(column, spec.width)
+        header.setSortIndicator(self.model.sort_column, self.model.sort_order)
+        self.table.setSortingEnabled(True)  # header clicks -> model.sort(column, order)
+        self.table.activated.connect(self._activated)  # Enter and double-click
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+
+        self.model.total_changed.connect(self._update_count)
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._restore_selection)
+        self._selected_before_reset: int | None = None
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        top.addSpacing(16)
+        top.addWidget(self.new_button)
+        top.addWidget(self.edit_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+
+        ctx.changes.changed.connect(self._data_changed)
+        self._update_count(self.model.total())
+        self._update_buttons()
+
+    # -- searching ---------------------------------------------------------------------
+    def apply_search(self) -> None:
+        self._search_timer.stop()
+        self.model.set_query(self.search.text())
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_return(self) -> None:
+        self.apply_search()
+        if self.selected_id() is not None:
+            self.edit_selected()
+        else:
+            self._enter_table()
+
+    def _enter_table(self) -> None:
+        self.apply_search()
+        if self.model.rowCount() and self.selected_id() is None:
+            self.select_row(0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _update_count(self, total: int) -> None:
+        self.count_label.setText(f"{total:,}件")
+
+    # -- selection ---------------------------------------------------------------------
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return rows[0].data(CUSTOMER_ID_ROLE)
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+
+    def select_customer(self, customer_id: int) -> bool:
+        row = self.model.row_of(customer_id)
+        if row is None:
+            return False
+        self.select_row(row)
+        return True
+
+    def _remember_selection(self) -> None:
+        self._selected_before_reset = self.selected_id()
+
+    def _restore_selection(self) -> None:
+        if self._selected_before_reset is not None:
+            self.select_customer(self._selected_before_reset)
+        self._selected_before_reset = None
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.edit_button.setEnabled(self.selected_id() is not None)
+
+    # -- refreshing --------------------------------------------------------------------
+    def refresh(self) -> None:
+        """F5 / data changed elsewhere: re-read the list, keep search, order and selection."""
+        self._search_timer.stop()
+        self.model.refresh(self.search.text())
+
+    def _data_changed(self, what: str) -> None:
+        if what == Changes.CUSTOMERS:
+            self.refresh()
+
+    # -- opening forms -----------------------------------------------------------------
+    def new_customer(self) -> CustomerForm:
+        return self._open_form(None)
+
+    def edit_selected(self) -> None:
+        customer_id = self.selected_id()
+        if customer_id is not None:
+            self.open_customer(customer_id)
+
+    def open_customer(self, customer_id: int) -> None:
+        self.ctx.ops.run(lambda: customer_service.get_customer(self.ctx.db, customer_id),
+                         success=self._open_form, parent=self)
+
+    def _activated(self, index: QModelIndex) -> None:
+        customer_id = index.data(CUSTOMER_ID_ROLE)
+        if customer_id is not None:
+            self.open_customer(customer_id)
+
+    def _open_form(self, record: CustomerRecord | None) -> CustomerForm:
+        form = CustomerForm(self.ctx, record, self.window())
+        form.saved.connect(lambda saved: self.select_customer(saved.id))
+        form.finished.connect(lambda _result, f=form: self._form_closed(f))
+        self.forms.append(form)
+        form.open()  # window-modal, does not block
+        self.form_opened.emit(form)
+        return form
+
+    def _form_closed(self, form: CustomerForm) -> None:
+        if form in self.forms:
+            self.forms.remove(form)
+        form.deleteLater()

@@ -1,0 +1,414 @@
+"""Benchmark of the customer book with 100,000 customers: start-up, filtering per keystroke
+and sorting, each next to a baseline measured in the same run on the same machine.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/benchmarks/run.py [--customers N] [--fresh]
+
+It prints a table and always exits 0: it reports, it is not a test (tests/ui/
+test_benchmark_smoke.py runs the same functions on 500 customers to prove they work).
+
+* startup: a child process imports the app, opens the database, builds the main window, shows
+  it and reports when the first rows of the customer list have been painted. Baseline: a child
+  process that shows a bare QMainWindow. Both are timed by this process from spawn to the
+  child's "READY" line (so interpreter start-up is in both).
+* filter: a clerk's queries typed one character at a time into ``CustomerTableModel.set_query``.
+  Baseline: ``[i for i, k in enumerate(keys) if q in k]`` over the same 100,000 normalised
+  search keys held in a Python list.
+* sort: ``CustomerTableModel.sort(column, order)`` for every column, both directions. Baseline:
+  ``sorted()`` of the same 100,000 values in a Python list.
+
+The notes split the model's time: for filtering, ``customer_matches()`` alone (the match
+query over the covering index of the search key; the model reuses the order it holds); for
+sorting, ``customer_order()`` alone and the same ORDER BY read straight from the SQLite driver.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_CUSTOMERS = 100_000
+TARGET_STARTUP_MS = 1000.0
+TARGET_FILTER_MS = 100.0
+TARGET_SORT_MS = 100.0
+
+#: What a clerk types, one character at a time: hiragana furigana (as the IME shows it before
+#: conversion), a half-width katakana name, a phone number with hyphens, a two-term query.
+QUERIES: tuple[str, ...] = ("やまだしょうじ", "ｻｸﾗ", "03-12", "かぶしき とうよう")
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    ms: float
+    baseline_ms: float
+    target_ms: float
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.ms / self.baseline_ms if self.baseline_ms > 0 else float("inf")
+
+    @property
+    def ok(self) -> bool:
+        return self.ms < self.target_ms
+
+
+def _ms(seconds: float) -> float:
+    return seconds * 1000.0
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Milliseconds one call of ``fn`` takes."""
+    start = time.perf_counter()
+    fn()
+    return _ms(time.perf_counter() - start)
+
+
+# -- the database -------------------------------------------------------------------------------
+def default_db_path(customers: int) -> Path:
+    return Path(tempfile.gettempdir()) / f"reseller-desk-bench-{customers}.sqlite3"
+
+
+def create_database(path: Path, customers: int, *, fresh: bool = False, use_demo: bool = True):
+    """A database with ``customers`` customers at ``path`` (kept between runs unless ``fresh``).
+    Filled by ``reseller_desk.demo.fill_demo``; without it, rows are written here directly."""
+    from reseller_desk.db.database import Database
+    from reseller_desk.services.customers import count_customers
+
+    path = Path(path)
+    if fresh or path.exists():
+        db = Database.open(path)
+        if not fresh and count_customers(db) == customers:
+            return db
+        db.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = Database.open(path)
+    fill_demo = None
+    if use_demo:
+        try:
+            from reseller_desk.demo import fill_demo
+        except ImportError:
+            fill_demo = None
+    if fill_demo is not None:
+        fill_demo(db, customers=customers)
+    else:
+        _fill_directly(db, customers)
+    with db.engine.begin() as conn:  # statistics for the query planner, as a real office would have
+        conn.exec_driver_sql("ANALYZE")
+    return db
+
+
+def _fill_directly(db, customers: int, seed: int = 1) -> None:
+    """Fallback when reseller_desk.demo is not there: plausible rows through SQLAlchemy core."""
+    import random
+
+    from sqlalchemy import insert
+    from stdnum.jp import cn
+
+    from reseller_desk.db.models import Customer
+    from reseller_desk.domain.customer import CustomerDraft, customer_search_key, identity_keys
+
+    rng = random.Random(seed)
+    words = [("山田", "ヤマダ"), ("東洋", "トウヨウ"), ("桜", "サクラ"), ("富士", "フジ"), ("青葉", "アオバ"),
+             ("大和", "ヤマト"), ("中央", "チュウオウ"), ("朝日", "アサヒ"), ("北斗", "ホクト"), ("光", "ヒカリ")]
+    trades = [("商事", "ショウジ"), ("工業", "コウギョウ"), ("建設", "ケンセツ"), ("物産", "ブッサン"), ("電機", "デンキ")]
+    rows = []
+    for i in range(customers):
+        word, trade = rng.choice(words), rng.choice(trades)
+        body = f"{rng.randrange(10**12):012d}"
+        draft = CustomerDraft(
+            kind="corporate", name=f"株式会社{word[0]}{trade[0]}{i}", name_kana=f"カブシキガイシャ{word[1]}{trade[1]}",
+            phone=f"03-{rng.randrange(1000, 9999)}-{rng.randrange(10000):04d}", email=f"info{i}@example.co.jp",
+            corporate_number=cn.calc_check_digit(body) + body, address=f"東京都千代田区千代田{i % 9 + 1}-{i % 30 + 1}")
+        keys = identity_keys(draft)
+        rows.append(dict(draft.__dict__, search_key=customer_search_key(draft), name_phone_key=keys.name_phone,
+                         name_address_key=keys.name_address, row_version=1))
+    with db.engine.begin() as conn:
+        for start in range(0, len(rows), 5000):
+            conn.execute(insert(Customer), rows[start:start + 5000])
+
+
+def column_values(db, key: str) -> list:
+    """Every customer's value of one column (the sort baseline's input)."""
+    from sqlalchemy import select
+
+    from reseller_desk.db.models import Customer
+
+    with db.engine.connect() as conn:
+        return list(conn.execute(select(getattr(Customer, key))).scalars())
+
+
+def search_keys(db) -> list[str]:
+    return column_values(db, "search_key")
+
+
+# -- start-up (child processes) -------------------------------------------------------------------
+def _child_startup(db_path: str) -> int:
+    from PySide6.QtCore import QTimer
+
+    from reseller_desk.services.auth import desktop_actor
+    from reseller_desk.ui.app import create_main_window, ensure_application, open_database
+
+    app = ensure_application()
+    db, _new = open_database(db_path)
+    window = create_main_window(db, desktop_actor(db))
+    window.show()
+    model = window.customer_page.model
+    deadline = time.perf_counter() + 30
+
+    def check() -> None:
+        if (model.rowCount() and model.cached_count()) or time.perf_counter() > deadline:
+            print(f"READY rows={model.rowCount()} painted={model.cached_count()}", flush=True)
+            app.quit()
+        else:
+            QTimer.singleShot(0, check)
+
+    QTimer.singleShot(0, check)
+    code = app.exec()
+    db.dispose()
+    return code
+
+
+def _child_bare() -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setWindowTitle("bare")
+    window.resize(1200, 760)
+    window.show()
+
+    def ready() -> None:
+        print("READY", flush=True)
+        app.quit()
+
+    QTimer.singleShot(0, ready)
+    return app.exec()
+
+
+def _spawn_until_ready(args: Sequence[str]) -> float:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env, cwd=str(ROOT))
+    assert process.stdout is not None
+    elapsed = None
+    for line in process.stdout:
+        if line.startswith("READY"):
+            elapsed = _ms(time.perf_counter() - start)
+            break
+    _out, err = process.communicate(timeout=60)
+    if elapsed is None:
+        raise RuntimeError(f"child {args} did not report READY (exit {process.returncode}):\n{err}")
+    return elapsed
+
+
+def measure_startup(db_path: Path, repeats: int = 3) -> float:
+    """Median milliseconds from spawn to the first customer rows painted."""
+    return statistics.median(_spawn_until_ready(["--child", "startup", str(db_path)]) for _ in range(repeats))
+
+
+def measure_bare_startup(repeats: int = 3) -> float:
+    return statistics.median(_spawn_until_ready(["--child", "bare"]) for _ in range(repeats))
+
+
+# -- filtering and sorting --------------------------------------------------------------------------
+def make_model(db):
+    from reseller_desk.ui.customer_model import CustomerTableModel
+
+    return CustomerTableModel(db)
+
+
+def keystrokes(queries: Sequence[str] = QUERIES) -> list[str]:
+    """Every prefix a clerk's typing produces: "や", "やま", "やまだ", …"""
+    return [query[:n] for query in queries for n in range(1, len(query) + 1)]
+
+
+def measure_filter(model, queries: Sequence[str] = QUERIES) -> list[float]:
+    """Milliseconds of each ``set_query`` while typing ``queries``."""
+    times = []
+    for prefix in keystrokes(queries):
+        times.append(timed(lambda p=prefix: model.set_query(p)))
+        model.index(0, 0).data()  # the view then shows the first page
+    model.set_query("")
+    return times
+
+
+def measure_service_filter(db, queries: Sequence[str] = QUERIES) -> list[float]:
+    """The service query alone (``customer_ids``) for the same keystrokes: how much of the
+    model's time is the SQL search."""
+    from reseller_desk.services.customers import customer_matches
+
+    return [timed(lambda p=prefix: customer_matches(db, p)) for prefix in keystrokes(queries)]
+
+
+def _raw_ids(db, sql: str, params: Sequence = ()) -> list[int]:
+    """The same ids straight from the SQLite driver, without SQLAlchemy's result processing."""
+    connection = db.engine.raw_connection()
+    try:
+        return [row[0] for row in connection.driver_connection.execute(sql, tuple(params))]
+    finally:
+        connection.close()
+
+
+def baseline_filter(keys: list[str], queries: Sequence[str] = QUERIES) -> list[float]:
+    """The same keystrokes as a Python list comprehension over the normalised keys."""
+    from reseller_desk.domain.search import search_terms
+
+    times = []
+    for prefix in keystrokes(queries):
+        terms = search_terms(prefix)
+        if len(terms) == 1:
+            q = terms[0]
+            times.append(timed(lambda q=q: [i for i, k in enumerate(keys) if q in k]))
+        else:  # every term must match, as in the service
+            times.append(timed(lambda ts=terms: [i for i, k in enumerate(keys) if all(t in k for t in ts)]))
+    return times
+
+
+def measure_sorts(model, repeats: int = 3) -> dict[tuple[str, bool], float]:
+    """(column key, descending) -> median milliseconds of ``model.sort`` over ``repeats``."""
+    from PySide6.QtCore import Qt
+
+    from reseller_desk.ui.customer_model import COLUMNS
+
+    model.set_query("")
+    samples: dict[tuple[str, bool], list[float]] = {}
+    for _ in range(repeats):
+        for column, spec in enumerate(COLUMNS):
+            for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+                descending = order == Qt.SortOrder.DescendingOrder
+                if (model.sort_column, model.sort_order) == (column, order):
+                    model.sort((column + 1) % len(COLUMNS), order)  # make the next call do the work
+                samples.setdefault((spec.key, descending), []).append(
+                    timed(lambda c=column, o=order: model.sort(c, o)))
+                model.index(0, 0).data()
+    return {key: statistics.median(times) for key, times in samples.items()}
+
+
+def measure_service_sorts(db) -> dict[tuple[str, bool], tuple[float, float]]:
+    """(column key, descending) -> (customer_order() ms, the same ORDER BY on the driver ms)."""
+    from reseller_desk.services.customers import customer_order
+    from reseller_desk.ui.customer_model import COLUMNS
+
+    results = {}
+    for spec in COLUMNS:
+        for descending in (False, True):
+            service = statistics.median(
+                timed(lambda k=spec.key, d=descending: customer_order(db, k, d)) for _ in range(3))
+            direction = "DESC" if descending else "ASC"
+            order = f"id {direction}" if spec.key == "id" else f"{spec.key} {direction}, id {direction}"
+            raw = statistics.median(
+                timed(lambda o=order: _raw_ids(db, f"SELECT id FROM customers ORDER BY {o}")) for _ in range(3))
+            results[(spec.key, descending)] = (service, raw)
+    return results
+
+
+def baseline_sorts(db) -> dict[tuple[str, bool], float]:
+    from reseller_desk.ui.customer_model import COLUMNS
+
+    results = {}
+    for spec in COLUMNS:
+        values = column_values(db, spec.key)
+        for descending in (False, True):
+            results[(spec.key, descending)] = statistics.median(
+                timed(lambda v=values, d=descending: sorted(v, reverse=d)) for _ in range(3))
+    return results
+
+
+# -- putting it together ----------------------------------------------------------------------------
+def run(customers: int = DEFAULT_CUSTOMERS, db_path: Path | None = None, *, fresh: bool = False,
+        startup_repeats: int = 3, use_demo: bool = True, log: Callable[[str], None] = print) -> list[Figure]:
+    from reseller_desk.ui.app import ensure_application
+
+    db_path = Path(db_path) if db_path else default_db_path(customers)
+    started = time.perf_counter()
+    db = create_database(db_path, customers, fresh=fresh, use_demo=use_demo)
+    log(f"database: {db_path} ({customers:,} customers, ready in {time.perf_counter() - started:.1f} s)")
+    figures: list[Figure] = []
+    try:
+        bare = measure_bare_startup(startup_repeats)
+        startup = measure_startup(db_path, startup_repeats)
+        figures.append(Figure("startup (first rows shown)", startup, bare, TARGET_STARTUP_MS,
+                              f"median of {startup_repeats}"))
+
+        ensure_application()
+        model = make_model(db)
+        keys = search_keys(db)
+        filter_times = measure_filter(model)
+        filter_base = baseline_filter(keys)
+        service_times = measure_service_filter(db)
+        figures.append(Figure("filter per keystroke (median)", statistics.median(filter_times),
+                              statistics.median(filter_base), TARGET_FILTER_MS,
+                              f"{len(filter_times)} keystrokes; customer_matches() alone {statistics.median(service_times):.0f} ms"))
+        worst = max(range(len(filter_times)), key=filter_times.__getitem__)
+        figures.append(Figure("filter per keystroke (max)", filter_times[worst], max(filter_base), TARGET_FILTER_MS,
+                              f"at {keystrokes()[worst]!r}"))
+
+        sorts = measure_sorts(model)
+        sort_base = baseline_sorts(db)
+        sort_service = measure_service_sorts(db)
+        for (key, descending), ms in sorts.items():
+            service, raw = sort_service[(key, descending)]
+            figures.append(Figure(f"sort {key} {'desc' if descending else 'asc'}", ms, sort_base[(key, descending)],
+                                  TARGET_SORT_MS, f"customer_order() {service:.0f} ms, driver {raw:.0f} ms"))
+    finally:
+        db.dispose()
+    return figures
+
+
+def format_table(figures: Sequence[Figure]) -> str:
+    header = f"{'figure':<32} {'ms':>9} {'baseline ms':>12} {'ratio':>8} {'target':>9}  result  note"
+    lines = [header, "-" * len(header)]
+    for f in figures:
+        lines.append(f"{f.name:<32} {f.ms:>9.1f} {f.baseline_ms:>12.1f} {f.ratio:>7.1f}x {'<' + format(f.target_ms, '.0f'):>9}"
+                     f"  {'OK' if f.ok else 'SLOW':<6}  {f.note}")
+    slow = [f for f in figures if not f.ok]
+    lines.append("")
+    lines.append(f"{len(figures) - len(slow)} of {len(figures)} figures within target"
+                 + (f"; SLOW: {', '.join(f.name for f in slow)}" if slow else ""))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS)
+    parser.add_argument("--db", type=Path, default=None, help="database file (default: in the temp folder)")
+    parser.add_argument("--fresh", action="store_true", help="re-create the database")
+    parser.add_argument("--repeats", type=int, default=3, help="start-up runs (median)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        kind, *rest = args.child
+        return _child_startup(rest[0]) if kind == "startup" else _child_bare()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        figures = run(args.customers, args.db, fresh=args.fresh, startup_repeats=args.repeats)
+    except Exception as error:  # noqa: BLE001 - a report, never a failing build
+        import traceback
+
+        traceback.print_exc()
+        print(f"benchmark could not run: {error}")
+        return 0
+    print()
+    print(format_table(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

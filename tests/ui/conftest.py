@@ -1,0 +1,74 @@
+"""Fixtures of the UI tests: the application font, an operations runner that runs service
+calls inline and collects the messages it would show, and a few customers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reseller_desk.services import customers as customer_service
+from reseller_desk.ui.context import AppContext
+from reseller_desk.ui.fonts import install_fonts
+from reseller_desk.ui.operations import Operations
+
+from .helpers import SAMPLE_CUSTOMERS
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _japanese_font(qapp):
+    install_fonts(qapp)
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+class Shown:
+    """Collects what would have been shown in message boxes and error dialogs."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, str]] = []
+        self.errors: list[tuple[str, str, str]] = []
+        self.unexpected: list[BaseException] = []
+
+    def message(self, title: str, text: str) -> None:
+        self.messages.append((title, text))
+
+    def error(self, title: str, text: str, details: str) -> None:
+        self.errors.append((title, text, details))
+
+    def texts(self) -> list[str]:
+        return [text for _title, text in self.messages]
+
+
+@pytest.fixture
+def shown() -> Shown:
+    return Shown()
+
+
+@pytest.fixture
+def ops(qapp, shown) -> Operations:
+    runner = Operations(synchronous=True, show_message=shown.message, error_handler=shown.unexpected.append)
+    yield runner
+    runner.wait_idle()
+    runner.deleteLater()
+
+
+@pytest.fixture
+def ctx(db, manager, ops) -> AppContext:
+    return AppContext(db, manager, ops)
+
+
+@pytest.fixture
+def clerk_ctx(db, clerk, ops) -> AppContext:
+    return AppContext(db, clerk, ops)
+
+
+@pytest.fixture
+def sample_customers(db, manager) -> list[int]:
+    return [customer_service.add_customer(db, manager, draft).id for draft in SAMPLE_CUSTOMERS]

@@ -1,0 +1,52 @@
+"""Sample data shared by the UI tests."""
+
+from __future__ import annotations
+
+from stdnum.jp import cn
+
+from reseller_desk.domain.customer import CustomerDraft
+
+
+def corporate_number(body: str) -> str:
+    """A valid 法人番号 from 12 digits (the check digit is prepended)."""
+    return cn.calc_check_digit(body) + body
+
+
+SAMPLE_CUSTOMERS = (
+    CustomerDraft(kind="corporate", name="株式会社テスト商事", name_kana="カブシキガイシャテストショウジ",
+                  phone="03-1234-5678", email="info@test-shoji.example.jp",
+                  corporate_number=corporate_number("234567890123"), postal_code="100-0001",
+                  address="東京都千代田区千代田1-1"),
+    CustomerDraft(kind="corporate", name="有限会社さくら電機", name_kana="ユウゲンガイシャサクラデンキ",
+                  phone="06-6123-4567", email="sakura@denki.example.jp",
+                  corporate_number=corporate_number("120001012345"), address="大阪府大阪市北区梅田2-2"),
+    CustomerDraft(kind="individual", name="山田 太郎", name_kana="ヤマダ タロウ", phone="090-1234-5678",
+                  email="taro@example.com", address="神奈川県横浜市中区3-3"),
+    CustomerDraft(kind="individual", name="青木 花子", name_kana="アオキ ハナコ", phone="045-987-6543",
+                  address="神奈川県横浜市西区4-4"),
+)
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type ``text`` into ``widget`` as a clerk would.
+
+    ASCII goes through ``qtbot.keyClicks`` (real key presses). QTest cannot press keys for
+    anything else (it aborts with ``ASSERT: "false" in qasciikey.cpp``), and Japanese is not
+    typed key by key anyway: an input method commits each converted piece. So every non-ASCII
+    character is delivered the way an IME delivers it, as a QInputMethodEvent commit.
+    """
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    run = ""
+    for char in text + "\0":
+        if char != "\0" and char.isascii():
+            run += char
+            continue
+        if run:
+            qtbot.keyClicks(widget, run)
+            run = ""
+        if char != "\0":
+            event = QInputMethodEvent("", [])
+            event.setCommitString(char)
+            QApplication.sendEvent(widget, event)

@@ -1,0 +1,62 @@
+"""The benchmark (tests/benchmarks/run.py, run by ``make bench``) works: its measuring
+functions run on 500 customers. No timing is asserted here."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("reseller_desk_benchmark", BENCHMARK)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+def test_measuring_functions_run_on_500_customers(bench, tmp_path, qapp):
+    db_path = tmp_path / "bench.sqlite3"
+    db = bench.create_database(db_path, 500)
+    try:
+        from reseller_desk.services.customers import count_customers
+
+        assert count_customers(db) == 500
+        model = bench.make_model(db)
+        assert model.rowCount() == 500
+        filter_times = bench.measure_filter(model)
+        assert len(filter_times) == len(bench.keystrokes()) > 0
+        assert len(bench.baseline_filter(bench.search_keys(db))) == len(filter_times)
+        assert len(bench.measure_service_filter(db)) == len(filter_times)
+        assert set(bench.measure_service_sorts(db)) == set(bench.baseline_sorts(db))
+        sorts = bench.measure_sorts(model, repeats=1)
+        assert len(sorts) == 16 and set(sorts) == set(bench.baseline_sorts(db))
+        assert all(ms >= 0 for ms in sorts.values())
+    finally:
+        db.dispose()
+    # The child processes really start the app (and a bare window) and report.
+    assert bench.measure_startup(db_path, repeats=1) > 0
+    assert bench.measure_bare_startup(repeats=1) > 0
+    figures = [bench.Figure("startup", 900.0, 100.0, 1000.0), bench.Figure("sort", 150.0, 10.0, 100.0)]
+    table = bench.format_table(figures)
+    assert "9.0x" in table and "OK" in table and "SLOW" in table
+
+
+def test_fallback_fill_without_the_demo_module(bench, tmp_path):
+    db = bench.create_database(tmp_path / "fallback.sqlite3", 50, use_demo=False)
+    try:
+        from reseller_desk.services.customers import count_customers, customer_ids
+
+        assert count_customers(db) == 50
+        assert customer_ids(db, "ｶﾌﾞｼｷｶﾞｲｼｬ")  # searchable like real rows
+    finally:
+        db.dispose()

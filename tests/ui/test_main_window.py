@@ -1,0 +1,154 @@
+"""The acceptance test of the issue: a customer added through the form on a fresh database is
+found by typing its furigana in half-width katakana into the search box."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from reseller_desk.domain.customer import CustomerDraft
+from reseller_desk.services import customers as customer_service
+from reseller_desk.ui.app import create_main_window
+from reseller_desk.ui.customer_form import CustomerForm
+from reseller_desk.ui.customer_model import COL_NAME, COL_NAME_KANA, COL_PHONE
+from reseller_desk.ui.customer_page import SEARCH_PLACEHOLDER
+
+from .helpers import type_text
+
+
+@pytest.fixture
+def window(db, manager, shown, qtbot):
+    # The real background operations (a worker thread), not the inline runner.
+    window = create_main_window(db, manager, show_message=shown.message)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    activate(window, qtbot)
+    yield window
+    window.ctx.ops.wait_idle()
+
+
+def activate(window, qtbot) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=1000)
+
+
+def idle(window) -> bool:
+    return window.ctx.ops.is_idle()
+
+
+def visible_names(window) -> list[str]:
+    model = window.customer_page.model
+    return [model.index(r, COL_NAME).data() for r in range(model.rowCount())]
+
+
+def test_add_a_customer_then_find_it_by_half_width_furigana(window, db, manager, qtbot, artifacts, shown):
+    assert window.windowTitle() == "Reseller Desk"
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["顧客", "設定"]
+    page = window.customer_page
+    assert page.search.placeholderText() == SEARCH_PLACEHOLDER
+    assert page.count_label.text() == "0件"
+
+    # Someone else already registered another customer; F5 shows it.
+    customer_service.add_customer(db, manager, CustomerDraft(
+        kind="corporate", name="株式会社サンプル物産", name_kana="カブシキガイシャサンプルブッサン", phone="06-6111-2222"))
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert visible_names(window) == ["株式会社サンプル物産"]
+
+    # Ctrl+N opens the form.
+    with qtbot.waitSignal(page.form_opened, timeout=2000) as opened:
+        qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form: CustomerForm = opened.args[0]
+    qtbot.waitExposed(form)
+    qtbot.mouseClick(form.corporate_radio, Qt.MouseButton.LeftButton)
+    type_text(qtbot, form.edits["name"], "株式会社テスト商事")
+    type_text(qtbot, form.edits["name_kana"], "カブシキガイシャテストショウジ")
+    qtbot.keyClicks(form.edits["phone"], "03-1234-5678")
+    assert form.edits["name"].text() == "株式会社テスト商事"
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: form not in page.forms and idle(window), timeout=5000)  # saved and closed
+    assert shown.messages == []
+    assert customer_service.count_customers(db) == 2
+    qtbot.waitUntil(lambda: window.count_label.text() == "顧客 2件", timeout=2000)
+    assert page.count_label.text() == "2件"
+    assert "株式会社テスト商事" in window.statusBar().currentMessage()
+
+    # Ctrl+F, then half-width katakana into the search box.
+    # (A window manager gives activation back to the window when the dialog closes; the
+    # offscreen platform does not, so the test does.)
+    activate(window, qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.search, timeout=1000)
+    type_text(qtbot, page.search, "ﾃｽﾄｼｮｳｼﾞ")
+    assert page.search.text() == "ﾃｽﾄｼｮｳｼﾞ"
+    qtbot.waitUntil(lambda: page.model.query == "ﾃｽﾄｼｮｳｼﾞ", timeout=2000)  # after the short debounce
+    assert page.model.rowCount() == 1
+    assert visible_names(window) == ["株式会社テスト商事"]
+    assert page.model.index(0, COL_NAME_KANA).data() == "カブシキガイシャテストショウジ"
+    assert page.model.index(0, COL_PHONE).data() == "03-1234-5678"
+    assert page.count_label.text() == "1件"
+    # The saved customer is the selected one.
+    assert page.selected_id() == page.model.customer_id(0)
+
+    window.grab().save(str(artifacts / "main_window.png"))
+
+
+def test_shortcuts_switch_sections_and_open_the_selected_customer(window, qtbot, artifacts, sample_customers):
+    page = window.customer_page
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert page.model.rowCount() == 4
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section() == "settings"
+    assert window.stack.currentWidget() is window.settings_page
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section() == "customers"
+    # Shortcuts are shown in tooltips and menus.
+    assert "Ctrl+2" in window.nav.item(1).toolTip()
+    assert window.new_customer_action.shortcut().toString() == "Ctrl+N"
+    assert "Ctrl+N" in page.new_button.toolTip()
+    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+    assert window.find_action.shortcut().toString() == "Ctrl+F"
+    assert window.refresh_action.shortcut().toString() == "F5"
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus[0].startswith("ファイル") and menus[-1].startswith("ヘルプ")
+
+    # ↓ from the search box into the list, Enter opens the selected customer.
+    page.focus_search()
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert page.selected_id() == page.model.customer_id(0)
+    with qtbot.waitSignal(page.form_opened, timeout=3000) as opened:
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    form = opened.args[0]
+    assert form.record.id == page.model.customer_id(0)
+    assert form.edits["name"].text() == page.model.index(0, COL_NAME).data()
+    form.reject()
+
+    # Double-click opens too (a real double-click is press, release, double-click, release).
+    activate(window, qtbot)
+    index = page.model.index(1, COL_NAME)
+    rect = page.table.visualRect(index)
+    with qtbot.waitSignal(page.form_opened, timeout=3000) as opened:
+        qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened.args[0].record.id == page.model.customer_id(1)
+    qtbot.wait(50)
+    assert len(page.forms) == 1  # one double-click, one form
+    opened.args[0].reject()
+
+    # Header click sorts.
+    header = page.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(0) + 10, header.height() // 2))
+    assert page.model.sort_key == "id"
+    ids = page.model.ids()
+    assert ids == sorted(ids)
+    window.grab().save(str(artifacts / "main_window_list.png"))
+
+
+def test_status_bar_and_about(window, manager):
+    texts = [window.db_label.text(), window.actor_label.text(), window.count_label.text()]
+    assert texts == ["データベース: test.sqlite3", f"担当: {manager.name}（管理者）", "顧客 0件"]
+    box = window.show_about()
+    assert "バージョン" in box.text()
+    box.close()

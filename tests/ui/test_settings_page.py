@@ -1,0 +1,189 @@
+"""The 設定 page: company details, transfer accounts, closure days, plans; a clerk is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from reseller_desk.domain.company import BankAccountDetails
+from reseller_desk.services import settings as settings_service
+from reseller_desk.ui.settings_page import BANK_COLUMNS, PlanDialog, SettingsPage
+
+from .helpers import corporate_number, type_text
+
+
+@pytest.fixture
+def page(ctx, qtbot):
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1000, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def fill_company(qtbot, tab, **values: str) -> None:
+    for name, text in values.items():
+        tab.edits[name].clear()
+        type_text(qtbot, tab.edits[name], text)
+
+
+def test_bad_registration_number_is_shown_next_to_the_field_then_a_good_one_saves(db, page, qtbot, shown, artifacts):
+    tab = page.company_tab
+    fill_company(qtbot, tab, name="株式会社リセラー", postal_code="1000005", address="東京都千代田区丸の内1-1-1",
+                 phone="0312345678", registration_number="T1234567890123")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    message = tab.errors.message("registration_number")
+    assert "チェックデジット" in message
+    label = tab.errors.label("registration_number")
+    assert label.isVisible() and label.parentWidget() is tab.edits["registration_number"].parentWidget()
+    assert tab.edits["registration_number"].property("invalid") is True
+    assert settings_service.get_company(db).name == ""  # nothing saved
+    page.grab().save(str(artifacts / "settings_company_error.png"))
+
+    good = "T" + corporate_number("234567890123")
+    fill_company(qtbot, tab, registration_number=good.lower())
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    saved = settings_service.get_company(db)
+    assert saved.registration_number == good
+    assert saved.postal_code == "100-0005" and saved.phone == "03-1234-5678"
+    assert tab.errors.message("registration_number") == ""
+    assert tab.edits["registration_number"].text() == good  # the cleaned value is shown
+    assert shown.messages == []
+
+
+def test_year_end_closures_and_one_day(db, page, qtbot):
+    tab = page.closures_tab
+    page.tabs.setCurrentWidget(tab)
+    tab.year_spin.setValue(2026)
+    qtbot.mouseClick(tab.year_end_button, Qt.MouseButton.LeftButton)
+    days = [c.day for c in settings_service.list_closures(db)]
+    assert days == settings_service.year_end_closures(2026)
+    assert tab.model.rowCount() == 6
+    assert tab.model.index(0, 0).data() == "2026-12-29"
+    assert tab.model.index(0, 1).data() == "火"
+    assert tab.model.index(0, 2).data() == "年末年始"
+    assert "2026年12月29日（火）" in tab.status.text()
+
+    from PySide6.QtCore import QDate
+    tab.date_edit.setDate(QDate(2026, 8, 14))
+    type_text(qtbot, tab.note_edit, "夏季休業")
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    assert settings_service.list_closures(db)[0] == settings_service.Closure(dt.date(2026, 8, 14), "夏季休業")
+
+    tab.table.selectRow(0)
+    qtbot.mouseClick(tab.remove_button, Qt.MouseButton.LeftButton)
+    assert dt.date(2026, 8, 14) not in [c.day for c in settings_service.list_closures(db)]
+    assert tab.model.rowCount() == 6
+
+
+def test_add_a_plan_through_the_dialog(db, page, qtbot, artifacts):
+    tab = page.plans_tab
+    page.tabs.setCurrentWidget(tab)
+    profile = tab.current_profile()
+    assert profile is not None
+    dialog = tab.add(is_option=False)
+    assert isinstance(dialog, PlanDialog)
+    qtbot.waitExposed(dialog)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # empty: errors next to fields
+    assert dialog.error_text("code") == "コードを入力してください。"
+    assert dialog.error_text("name") == "名称を入力してください。"
+    assert settings_service.list_plans(db) == []
+
+    qtbot.keyClicks(dialog.code, "BASIC-01")
+    type_text(qtbot, dialog.name, "ベーシックプラン")
+    dialog.monthly_fee.setValue(1980)
+    dialog.initial_fee.setValue(3300)
+    dialog.minimum_term.setValue(24)
+    dialog.early_termination_fee.setValue(10000)
+    dialog.face_to_face.setChecked(True)
+    assert dialog.monthly_fee.text() == "¥1,980"
+    assert dialog.monthly_fee.minimum() == 0
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    plans = settings_service.list_plans(db, profile.key)
+    assert [(p.details.code, p.details.monthly_fee, p.details.minimum_term_months) for p in plans] == [
+        ("BASIC-01", 1980, 24)]
+    assert tab.plan_model.rowCount() == 1
+    cell = lambda column: tab.plan_model.index(0, column)  # noqa: E731
+    assert [cell(c).data() for c in range(tab.plan_model.columnCount())] == [
+        "BASIC-01", "ベーシックプラン", "¥1,980", "¥3,300", "24か月", "¥10,000", "要", "有効"]
+    assert Qt.AlignmentFlag(cell(2).data(Qt.ItemDataRole.TextAlignmentRole)) & Qt.AlignmentFlag.AlignRight
+
+    option = tab.add(is_option=True)
+    assert option.minimum_term.parentWidget() is None or not option.minimum_term.isVisible()
+    qtbot.keyClicks(option.code, "REC")
+    type_text(qtbot, option.name, "通話録音")
+    option.monthly_fee.setValue(550)
+    qtbot.mouseClick(option.save_button, Qt.MouseButton.LeftButton)
+    assert tab.option_model.index(0, 2).data() == "¥550"
+
+    # Change: the same code twice in one service is refused next to the field.
+    again = tab.add(is_option=False)
+    qtbot.keyClicks(again.code, "BASIC-01")
+    type_text(qtbot, again.name, "重複")
+    again.save()
+    assert "使われています" in again.error_text("code")
+    again.reject()
+
+    changing = tab.edit(False, 0)
+    changing.monthly_fee.setValue(2200)
+    changing.save()
+    assert tab.plan_model.index(0, 2).data() == "¥2,200"
+    page.grab().save(str(artifacts / "settings.png"))
+
+
+def test_bank_accounts_errors_per_row_then_save(db, page, qtbot):
+    tab = page.bank_tab
+    page.tabs.setCurrentWidget(tab)
+    tab.model.set_accounts([
+        BankAccountDetails("0001", "みずほ銀行", "100", "東京営業部", "普通", "1234567", "ｶ)ﾘｾﾗｰ"),
+        BankAccountDetails("12", "", "1", "本店", "普通", "12345678", ""),
+    ])
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert settings_service.list_bank_accounts(db) == []
+    assert tab.model.errors.keys() >= {"1.bank_code", "1.bank_name", "1.branch_code", "1.holder_kana"}
+    assert not any(key.startswith("0.") for key in tab.model.errors)
+    assert "2行目 金融機関コード: 金融機関コードは4桁の数字です。" in tab.error_list.text()
+    bank_code_column = [f for f, _t, _w in BANK_COLUMNS].index("bank_code")
+    assert tab.model.index(1, bank_code_column).data(Qt.ItemDataRole.ToolTipRole) == "金融機関コードは4桁の数字です。"
+    assert tab.model.index(1, bank_code_column).data(Qt.ItemDataRole.BackgroundRole) is not None
+
+    tab.model.remove_row(1)
+    row = tab.model.add_row()
+    for field, value in zip([f for f, _t, _w in BANK_COLUMNS],
+                            ["0005", "三菱UFJ銀行", "001", "本店", "当座", "7654321", "かぶしきがいしゃりせらー"]):
+        tab.model.setData(tab.model.index(row, [f for f, _t, _w in BANK_COLUMNS].index(field)), value)
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    saved = settings_service.list_bank_accounts(db)
+    assert [a.details.bank_code for a in saved] == ["0001", "0005"]
+    assert saved[1].details.holder_kana == "ｶﾌﾞｼｷｶﾞｲｼｬﾘｾﾗｰ"
+    assert not tab.error_list.isVisible()
+
+
+def test_a_clerk_cannot_save_settings(db, clerk_ctx, qtbot, shown):
+    page = SettingsPage(clerk_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    tab = page.company_tab
+    fill_company(qtbot, tab, name="株式会社リセラー", address="東京都千代田区丸の内1-1-1")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert settings_service.get_company(db).name == ""
+    assert shown.messages, "the refusal must be shown"
+    title, text = shown.messages[-1]
+    assert "会社情報の変更" in text and "管理者" in text
+    assert tab.status.text() == text
+
+    page.closures_tab.year_spin.setValue(2026)
+    page.closures_tab.add_year_end()
+    assert settings_service.list_closures(db) == []
+    assert "休業日の登録" in shown.messages[-1][1]
+
+    dialog = page.plans_tab.add()
+    qtbot.keyClicks(dialog.code, "X1")
+    type_text(qtbot, dialog.name, "テスト")
+    dialog.save()
+    assert settings_service.list_plans(db) == []
+    assert "プランの変更" in shown.messages[-1][1]
+    assert dialog.isVisible()
