@@ -178,7 +178,8 @@ DEMO_BANK_ACCOUNTS = [
 ]
 
 
-def _demo_staff(db: Database) -> list[Actor]:
+def ensure_demo_staff(db: Database) -> list[Actor]:
+    """The demo office's 管理者 and 事務 (no passwords until staff log-in, issue 3)."""
     actors = []
     with db.transaction() as session:
         for login, name, role in DEMO_STAFF:
@@ -215,7 +216,7 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
         existing = conn.execute(select(func.count()).select_from(Customer)).scalar_one()
     if existing:
         raise ValueError(f"このデータベースには既に顧客が {existing} 件あります。デモデータは空のデータベースにだけ作成します。")
-    manager, _clerk = _demo_staff(db)
+    manager, _clerk = ensure_demo_staff(db)
     rng = random.Random(seed)
     settings.save_company(db, manager, DEMO_COMPANY)
     settings.save_bank_accounts(db, manager, DEMO_BANK_ACCOUNTS)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -56,15 +55,6 @@ def create_main_window(db: Database, actor: Actor, *, ops: Operations | None = N
     return window
 
 
-def _load_fill_demo() -> Callable[..., None] | None:
-    try:
-        from reseller_desk.demo import fill_demo
-    except ImportError as error:
-        log.error("デモデータの作成機能が見つかりません: %s", error)
-        return None
-    return fill_demo
-
-
 def open_database(db_target: str | None) -> tuple[Database, bool]:
     """Open (and migrate) the database; the flag says whether it was just created."""
     db = Database.open(db_target, upgrade=False)
@@ -77,19 +67,14 @@ def open_database(db_target: str | None) -> tuple[Database, bool]:
     return db, is_new
 
 
-def fill_demo_in_background(window: MainWindow, customers: int = DEMO_CUSTOMERS) -> bool:
+def fill_demo_in_background(window: MainWindow, customers: int = DEMO_CUSTOMERS) -> None:
     """Fill a brand-new database with demo customers without blocking the window."""
-    fill_demo = _load_fill_demo()
+    from reseller_desk.demo import fill_demo
+
     ctx = window.ctx
-    if fill_demo is None:
-        ctx.ops.show_message("デモデータを作成できませんでした",
-                             "デモデータ作成機能（reseller_desk.demo）が見つかりません。"
-                             "空のデータベースのまま起動します。")
-        return False
     ctx.ops.run(lambda _progress: fill_demo(ctx.db, customers=customers), changes=(Changes.CUSTOMERS, Changes.SETTINGS),
                 status=f"デモデータ（顧客{customers}件）を作成しました。",
                 progress="デモデータを作成しています…", cancellable=False, parent=window)
-    return True
 
 
 def run_app(db_target: str | None, *, demo_if_new: bool) -> int:
@@ -111,10 +96,17 @@ def run_app(db_target: str | None, *, demo_if_new: bool) -> int:
         handler.uninstall()
         return 1
     try:
+        fill_demo = demo_if_new and is_new and customer_service.count_customers(db) == 0
+        if fill_demo:
+            # The demo's staff first, so the window works as the demo manager, not as a
+            # manager named after the operating-system user.
+            from reseller_desk.demo import ensure_demo_staff
+
+            ensure_demo_staff(db)
         actor = desktop_actor(db)
         window = create_main_window(db, actor, error_handler=handler)
         window.show()
-        if demo_if_new and is_new and customer_service.count_customers(db) == 0:
+        if fill_demo:
             fill_demo_in_background(window)
         code = app.exec()
         window.ctx.ops.wait_idle(15_000)

@@ -37,6 +37,7 @@ def run_until(qapp, target: str, done, *, demo_if_new: bool = True, timeout_s: f
             seen["rows"] = window.customer_page.model.rowCount()
             seen["status"] = window.count_label.text()
             seen["title"] = window.windowTitle()
+            seen["actor"] = window.ctx.actor.name
             window.close()
             window.deleteLater()
             qapp.quit()
@@ -65,6 +66,7 @@ def test_a_new_database_gets_demo_customers(qapp, tmp_path, quiet):
     assert seen["rows"] == app_module.DEMO_CUSTOMERS
     assert seen["status"] == f"顧客 {app_module.DEMO_CUSTOMERS}件"
     assert seen["title"] == "Reseller Desk"
+    assert seen["actor"] == "管理 花子"  # the demo's manager, not the operating-system user
     assert quiet.messages == []
     assert (tmp_path / "logs" / errors_module.LOG_FILE_NAME).exists()
 
@@ -73,15 +75,9 @@ def test_a_new_database_gets_demo_customers(qapp, tmp_path, quiet):
     assert seen["rows"] == app_module.DEMO_CUSTOMERS
 
 
-def test_no_demo_when_asked_or_when_the_demo_module_is_missing(qapp, tmp_path, quiet, monkeypatch):
+def test_no_demo_when_asked(qapp, tmp_path, quiet):
     code, seen = run_until(qapp, str(tmp_path / "plain.sqlite3"), lambda w: True, demo_if_new=False)
     assert code == 0 and seen["rows"] == 0
-
-    monkeypatch.setattr(app_module, "_load_fill_demo", lambda: None)
-    code, seen = run_until(qapp, str(tmp_path / "missing.sqlite3"), lambda w: bool(quiet.messages))
-    assert code == 0 and seen["rows"] == 0
-    title, text = quiet.messages[-1]
-    assert "reseller_desk.demo" in text and "空のデータベース" in text
 
 
 def test_an_existing_database_with_customers_is_left_alone(qapp, tmp_path, quiet, manager, db):
