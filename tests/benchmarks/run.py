@@ -11,10 +11,10 @@ test_benchmark_smoke.py runs the same functions on 500 customers to prove they w
   process that shows a bare QMainWindow. Both are timed by this process from spawn to the
   child's "READY" line (so interpreter start-up is in both).
 * filter: a clerk's queries typed one character at a time into ``CustomerTableModel.set_query``.
-  Baseline: ``[i for i, k in enumerate(keys) if q in k]`` over the same 100,000 normalised
-  search keys held in a Python list.
+  Baseline: a bare QAbstractTableModel over the same rows in a Python list, filtered with a
+  list comprehension over their normalised search keys (``BareModel``).
 * sort: ``CustomerTableModel.sort(column, order)`` for every column, both directions. Baseline:
-  ``sorted()`` of the same 100,000 values in a Python list.
+  the same bare model sorting its Python list by that column.
 
 The notes split the model's time: for filtering, ``customer_matches()`` alone (the match
 query over the covering index of the search key; the model reuses the order it holds); for
@@ -151,10 +151,6 @@ def column_values(db, key: str) -> list:
         return list(conn.execute(select(getattr(Customer, key))).scalars())
 
 
-def search_keys(db) -> list[str]:
-    return column_values(db, "search_key")
-
-
 # -- start-up (child processes) -------------------------------------------------------------------
 def _child_startup(db_path: str) -> int:
     from PySide6.QtCore import QTimer
@@ -266,19 +262,55 @@ def _raw_ids(db, sql: str, params: Sequence = ()) -> list[int]:
         connection.close()
 
 
-def baseline_filter(keys: list[str], queries: Sequence[str] = QUERIES) -> list[float]:
-    """The same keystrokes as a Python list comprehension over the normalised keys."""
+class BareModel:
+    """The baseline the issue names: a bare QAbstractTableModel over the same rows held in a
+    plain Python list (every column plus the normalised search key), filtered with a list
+    comprehension and sorted with list.sort, with a model reset each time as a view needs."""
+
+    def __init__(self, db) -> None:
+        from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+        from reseller_desk.ui.customer_model import COLUMNS
+
+        keys = [c.key for c in COLUMNS]
+        columns = dict(zip(keys, (column_values(db, k) for k in keys)))
+        search = column_values(db, "search_key")
+        self.rows = [tuple(columns[k][i] for k in keys) + (search[i],) for i in range(len(search))]
+        self.column_index = {k: n for n, k in enumerate(keys)}
+        rows_ref = self
+
+        class _Model(QAbstractTableModel):
+            def rowCount(self, parent=QModelIndex()):
+                return len(rows_ref.visible)
+
+            def columnCount(self, parent=QModelIndex()):
+                return len(keys)
+
+            def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+                if role == Qt.ItemDataRole.DisplayRole:
+                    return str(rows_ref.visible[index.row()][index.column()])
+                return None
+
+        self.visible = list(self.rows)
+        self.model = _Model()
+
+    def filter(self, terms: list[str]) -> None:
+        self.model.beginResetModel()
+        self.visible = [r for r in self.rows if all(t in r[-1] for t in terms)]
+        self.model.endResetModel()
+
+    def sort(self, key: str, descending: bool) -> None:
+        column = self.column_index[key]
+        self.model.beginResetModel()
+        self.visible.sort(key=lambda r: (r[column], r[0]), reverse=descending)
+        self.model.endResetModel()
+
+
+def baseline_filter(bare: BareModel, queries: Sequence[str] = QUERIES) -> list[float]:
+    """The same keystrokes on the bare model."""
     from reseller_desk.domain.search import search_terms
 
-    times = []
-    for prefix in keystrokes(queries):
-        terms = search_terms(prefix)
-        if len(terms) == 1:
-            q = terms[0]
-            times.append(timed(lambda q=q: [i for i, k in enumerate(keys) if q in k]))
-        else:  # every term must match, as in the service
-            times.append(timed(lambda ts=terms: [i for i, k in enumerate(keys) if all(t in k for t in ts)]))
-    return times
+    return [timed(lambda ts=search_terms(prefix): bare.filter(ts)) for prefix in keystrokes(queries)]
 
 
 def measure_sorts(model, repeats: int = 3) -> dict[tuple[str, bool], float]:
@@ -319,15 +351,15 @@ def measure_service_sorts(db) -> dict[tuple[str, bool], tuple[float, float]]:
     return results
 
 
-def baseline_sorts(db) -> dict[tuple[str, bool], float]:
+def baseline_sorts(bare: BareModel) -> dict[tuple[str, bool], float]:
     from reseller_desk.ui.customer_model import COLUMNS
 
+    bare.filter([])
     results = {}
     for spec in COLUMNS:
-        values = column_values(db, spec.key)
         for descending in (False, True):
             results[(spec.key, descending)] = statistics.median(
-                timed(lambda v=values, d=descending: sorted(v, reverse=d)) for _ in range(3))
+                timed(lambda k=spec.key, d=descending: bare.sort(k, d)) for _ in range(3))
     return results
 
 
@@ -349,9 +381,9 @@ def run(customers: int = DEFAULT_CUSTOMERS, db_path: Path | None = None, *, fres
 
         ensure_application()
         model = make_model(db)
-        keys = search_keys(db)
+        bare = BareModel(db)
         filter_times = measure_filter(model)
-        filter_base = baseline_filter(keys)
+        filter_base = baseline_filter(bare)
         service_times = measure_service_filter(db)
         figures.append(Figure("filter per keystroke (median)", statistics.median(filter_times),
                               statistics.median(filter_base), TARGET_FILTER_MS,
@@ -361,7 +393,7 @@ def run(customers: int = DEFAULT_CUSTOMERS, db_path: Path | None = None, *, fres
                               f"at {keystrokes()[worst]!r}"))
 
         sorts = measure_sorts(model)
-        sort_base = baseline_sorts(db)
+        sort_base = baseline_sorts(bare)
         sort_service = measure_service_sorts(db)
         for (key, descending), ms in sorts.items():
             service, raw = sort_service[(key, descending)]
