@@ -53,9 +53,11 @@ class StaffUser(Base):
     login: Mapped[str] = mapped_column(String(50), unique=True)
     display_name: Mapped[str] = mapped_column(String(50))
     role: Mapped[str] = mapped_column(String(20))
-    # Salted slow hash; set by the login feature (issue 3). None: cannot log in with a password.
+    # hashlib.scrypt, salted (services/auth.py). None: cannot log in.
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The demo database's accounts, whose passwords are public (README): shown as such.
+    demo_account: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     __table_args__ = (CheckConstraint("role IN ('clerk', 'manager')", name="role"),)
@@ -239,5 +241,186 @@ class AuditEntry(Base):
     summary: Mapped[str] = mapped_column(String(200), default="")
     before: Mapped[str | None] = mapped_column(Text, default=None)
     after: Mapped[str | None] = mapped_column(Text, default=None)
+    # What the change concerns, for the manager's filters (by customer, by application).
+    customer_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
+    application_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
 
     __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+
+class Counter(Base):
+    """Numbers that are issued once and never reused (カスタマID, 申込番号, 文書番号)."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    next_value: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CustomerIncident(Base):
+    """A record on a customer that later screening must see: 資格取消, 強制解約, 規約違反,
+    未払い (SC §8(1), (8); SH §14.2(1), (3))."""
+
+    __tablename__ = "customer_incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(Integer, default=0)  # yen, for 未払い
+    note: Mapped[str] = mapped_column(Text, default="")
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
+
+    __table_args__ = (CheckConstraint("amount >= 0", name="non_negative"),)
+
+
+class Application(Base):
+    """An application (申込), from receipt to decision."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # 申込番号 A-2026-000001
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    received_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    # An existing customer, or (new applicant) the form's customer fields as JSON until 承諾.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), default=None, index=True)
+    applicant_json: Mapped[str] = mapped_column(Text, default="")
+    applicant_name: Mapped[str] = mapped_column(String(100), default="")
+    applicant_kana: Mapped[str] = mapped_column(String(100), default="")
+    terms_profile_id: Mapped[int] = mapped_column(ForeignKey("terms_profiles.id"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    lines: Mapped[int] = mapped_column(Integer, default=1)
+    payment_method: Mapped[str] = mapped_column(String(20))
+    debit_bank_code: Mapped[str] = mapped_column(String(4), default="")
+    debit_bank_name: Mapped[str] = mapped_column(String(50), default="")
+    debit_branch_code: Mapped[str] = mapped_column(String(3), default="")
+    debit_branch_name: Mapped[str] = mapped_column(String(50), default="")
+    debit_account_type: Mapped[str] = mapped_column(String(10), default="")
+    debit_account_number: Mapped[str] = mapped_column(String(7), default="")
+    debit_holder_kana: Mapped[str] = mapped_column(String(100), default="")
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    screening_started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    decided_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
+    # Internal only: never printed on anything sent to the applicant (SH §14.2).
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    cancel_kind: Mapped[str] = mapped_column(String(30), default="")
+    cancelled_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    # SH §15.2: the applicant cannot withdraw; a request to is recorded here instead.
+    withdrawal_requested_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    # SH §14.2(7): the identity letter sent by post.
+    identity_letter_status: Mapped[str] = mapped_column(String(20), default="not_sent")
+    identity_letter_sent_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    identity_letter_result_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": row_version}
+    __table_args__ = (CheckConstraint("lines >= 1", name="lines"),)
+
+
+class ApplicationOption(Base):
+    __tablename__ = "application_options"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True)
+    option_id: Mapped[int] = mapped_column(ForeignKey("plan_options.id"), primary_key=True)
+
+
+class ApplicationDocument(Base):
+    """A paper received with an application. Of an identity document only its kind and the
+    last four characters of its number are kept — never a 個人番号."""
+
+    __tablename__ = "application_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    identity_kind: Mapped[str] = mapped_column(String(30), default="")
+    number_last_digits: Mapped[str] = mapped_column(String(4), default="")
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ScreeningItem(Base):
+    """One line of an application's screening checklist: one refusal ground of its profile."""
+
+    __tablename__ = "screening_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    ground_code: Mapped[str] = mapped_column(String(10))
+    ground_text: Mapped[str] = mapped_column(Text)
+    clause: Mapped[str] = mapped_column(String(50))
+    answer: Mapped[str] = mapped_column(String(20), default="unchecked")
+    note: Mapped[str] = mapped_column(Text, default="")
+    # JSON list of the records a pre-filled answer came from.
+    evidence: Mapped[str] = mapped_column(Text, default="[]")
+    prefilled: Mapped[bool] = mapped_column(Boolean, default=False)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
+    checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+
+    __table_args__ = (UniqueConstraint("application_id", "ground_code", name="application_ground"),)
+
+
+class Contract(Base):
+    """A contract, formed when an application is accepted (SC §7, SH §15). One per カスタマID
+    (SH §16)."""
+
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_code: Mapped[str] = mapped_column(String(20), unique=True)  # カスタマID, never reused
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    terms_profile_id: Mapped[int] = mapped_column(ForeignKey("terms_profiles.id"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active / revoked (later: suspended, cancelled)
+    formed_on: Mapped[dt.date] = mapped_column(Date)
+    registered_on: Mapped[dt.date | None] = mapped_column(Date, default=None)  # SC §7 登録日
+    opened_on: Mapped[dt.date | None] = mapped_column(Date, default=None)      # SH §17 開通日
+    first_billable_month: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    lines: Mapped[int] = mapped_column(Integer, default=1)
+    payment_method: Mapped[str] = mapped_column(String(20))
+    debit_bank_code: Mapped[str] = mapped_column(String(4), default="")
+    debit_bank_name: Mapped[str] = mapped_column(String(50), default="")
+    debit_branch_code: Mapped[str] = mapped_column(String(3), default="")
+    debit_branch_name: Mapped[str] = mapped_column(String(50), default="")
+    debit_account_type: Mapped[str] = mapped_column(String(10), default="")
+    debit_account_number: Mapped[str] = mapped_column(String(7), default="")
+    debit_holder_kana: Mapped[str] = mapped_column(String(100), default="")
+    revoked_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
+
+
+class ContractOption(Base):
+    __tablename__ = "contract_options"
+
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), primary_key=True)
+    option_id: Mapped[int] = mapped_column(ForeignKey("plan_options.id"), primary_key=True)
+
+
+class Notice(Base):
+    """A notice as issued: its content frozen as JSON (addresses copied at issue), never
+    edited; the PDF is rendered again from it whenever it is printed."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), default=None)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), default=None)
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
+    document_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -110,11 +110,27 @@ class ScheduleBasis(StrEnum):
 # -- the profile --------------------------------------------------------------------------
 
 
+class ScreeningCheck(StrEnum):
+    """A fact the database (or the application form itself) can answer for a refusal ground,
+    so that its checklist line is pre-filled before the clerk starts."""
+
+    DISQUALIFIED = "disqualified"              # 資格取消の記録
+    FORCED_TERMINATION = "forced_termination"  # 強制解約・当社解除の記録
+    VIOLATION = "violation"                    # 規約違反の記録
+    UNPAID = "unpaid"                          # 未払い・滞納の記録
+    REFUSED_BEFORE = "refused_before"          # 過去の不承諾
+    FORM_INCOMPLETE = "form_incomplete"        # 申込内容の記入漏れ・不備
+    POSTAL_IDENTITY = "postal_identity"        # 郵送による本人確認の結果
+
+
 @dataclass(frozen=True)
 class IntakeTerms:
     clause: str
     contract_formed: ContractFormation
     customer_may_withdraw_application: bool
+    # SH §14.2(7): identity is checked by a letter sent by post; a failure after acceptance
+    # revokes the contract. False where the terms have no such check.
+    postal_identity_check: bool
 
 
 @dataclass(frozen=True)
@@ -122,6 +138,7 @@ class ScreeningGround:
     code: str
     text: str
     clause: str
+    checks: tuple[ScreeningCheck, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -366,7 +383,16 @@ def _read_screening(t: _Table) -> ScreeningTerms:
         if not isinstance(item, dict):
             raise ProfileError(f"{t.file}: {where}: {item!r} はテーブルのはずです")
         g = _Table(t.file, where, item)
-        grounds.append(ScreeningGround(code=g.text("code"), text=g.text("text"), clause=g.text("clause")))
+        checks: tuple[ScreeningCheck, ...] = ()
+        if "checks" in item:
+            raw_checks = g.array("checks")
+            allowed = [c.value for c in ScreeningCheck]
+            for value in raw_checks:
+                if value not in allowed:
+                    raise g.fail("checks", f"{value!r} は {' か '.join(repr(a) for a in allowed)} のはずです")
+            checks = tuple(ScreeningCheck(v) for v in raw_checks)
+        grounds.append(ScreeningGround(code=g.text("code"), text=g.text("text"), clause=g.text("clause"),
+                                       checks=checks))
         g.done()
     codes = [g.code for g in grounds]
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
@@ -410,6 +436,7 @@ def _read_profile(data: dict[str, Any], file: str) -> TermsProfile:
         clause=t.text("clause"),
         contract_formed=t.choice("contract_formed", ContractFormation),
         customer_may_withdraw_application=t.flag("customer_may_withdraw_application"),
+        postal_identity_check=t.flag("postal_identity_check"),
     )
     t.done()
 

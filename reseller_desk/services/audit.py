@@ -33,9 +33,18 @@ def _dump(value: Any) -> str | None:
 
 
 def record(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None,
-           *, before: Any = None, after: Any = None, summary: str = "") -> None:
+           *, before: Any = None, after: Any = None, summary: str = "",
+           customer_id: int | None = None, application_id: int | None = None) -> None:
+    """Write who (actor), when (now, UTC), what (action on entity/entity_id) and the values
+    before and after. ``customer_id``/``application_id`` say what it concerns, for filtering;
+    a change to a customer concerns that customer."""
+    if entity == "customer" and customer_id is None:
+        customer_id = entity_id
+    if entity == "application" and application_id is None:
+        application_id = entity_id
     session.add(AuditEntry(user_id=actor.user_id, action=action, entity=entity, entity_id=entity_id,
-                           summary=summary[:200], before=_dump(before), after=_dump(after)))
+                           summary=summary[:200], before=_dump(before), after=_dump(after),
+                           customer_id=customer_id, application_id=application_id))
 
 
 @dataclass(frozen=True)
@@ -48,11 +57,15 @@ class AuditRecord:
     summary: str
     before: dict | list | None
     after: dict | list | None
+    customer_id: int | None = None
+    application_id: int | None = None
 
 
 def list_audit(db: Database, actor: Actor, *, entity: str | None = None, entity_id: int | None = None,
+               customer_id: int | None = None, application_id: int | None = None,
                limit: int = 500) -> list[AuditRecord]:
-    """Newest first. Only a manager may read the audit log."""
+    """Newest first. Only a manager may read the audit log. ``customer_id`` finds every change
+    concerning that customer (its record, its applications, contracts and notices)."""
     require_role(actor, Role.MANAGER, action="操作履歴の閲覧")
     with db.transaction() as session:
         query = (select(AuditEntry, StaffUser.display_name)
@@ -62,8 +75,13 @@ def list_audit(db: Database, actor: Actor, *, entity: str | None = None, entity_
             query = query.where(AuditEntry.entity == entity)
         if entity_id is not None:
             query = query.where(AuditEntry.entity_id == entity_id)
+        if customer_id is not None:
+            query = query.where(AuditEntry.customer_id == customer_id)
+        if application_id is not None:
+            query = query.where(AuditEntry.application_id == application_id)
         return [
             AuditRecord(e.at, name or "", e.action, e.entity, e.entity_id, e.summary,
-                        json.loads(e.before) if e.before else None, json.loads(e.after) if e.after else None)
+                        json.loads(e.before) if e.before else None, json.loads(e.after) if e.after else None,
+                        e.customer_id, e.application_id)
             for e, name in session.execute(query)
         ]

@@ -4,6 +4,10 @@ by hiding buttons."""
 from __future__ import annotations
 
 import getpass
+import hashlib
+import hmac
+import re
+import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -11,7 +15,7 @@ from sqlalchemy import select
 
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import StaffUser
-from reseller_desk.services.errors import PermissionDenied
+from reseller_desk.services.errors import PermissionDenied, ServiceError, ValidationFailed
 
 
 class Role(StrEnum):
@@ -37,6 +41,160 @@ def require_role(actor: Actor, *roles: Role, action: str) -> None:
     if actor.role not in roles:
         allowed = "・".join(r.label for r in roles)
         raise PermissionDenied(f"「{action}」は{allowed}だけが行えます（{actor.name}さんは{actor.role.label}です）。")
+
+
+class AuthenticationFailed(ServiceError):
+    pass
+
+
+#: scrypt parameters (RFC 7914): n=2**14, r=8, p=1 takes ~50 ms and 16 MiB here, a fair cost
+#: for a log-in and a large one for guessing.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    """A salted slow hash (hashlib.scrypt) in the form scrypt$n$r$p$salt$hash (hex)."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    if not stored:
+        return False
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    candidate = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
+                               dklen=len(digest) // 2)
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。"
+    if password.strip() != password:
+        return "パスワードの前後に空白は使えません。"
+    return None
+
+
+def login_problem(login: str) -> str | None:
+    if not re.fullmatch(r"[A-Za-z0-9_.\-]{2,50}", login or ""):
+        return "ログインIDは半角英数字（2〜50文字、「_」「.」「-」可）です。"
+    return None
+
+
+@dataclass(frozen=True)
+class StaffInfo:
+    id: int
+    login: str
+    name: str
+    role: Role
+    active: bool
+    demo_account: bool
+
+
+def _info(user: StaffUser) -> StaffInfo:
+    return StaffInfo(user.id, user.login, user.display_name, Role(user.role), user.active, user.demo_account)
+
+
+def has_staff(db: Database) -> bool:
+    with db.transaction() as session:
+        return session.scalars(select(StaffUser.id).limit(1)).first() is not None
+
+
+def list_staff(db: Database) -> list[StaffInfo]:
+    with db.transaction() as session:
+        return [_info(u) for u in session.scalars(select(StaffUser).order_by(StaffUser.id))]
+
+
+def login(db: Database, login_id: str, password: str) -> Actor:
+    """The staff member whose login and password these are. The message never says which of
+    the two was wrong."""
+    with db.transaction() as session:
+        user = session.scalars(select(StaffUser).where(StaffUser.login == (login_id or "").strip())).first()
+        if user is None or not user.active or not verify_password(password, user.password_hash):
+            raise AuthenticationFailed("ログインIDかパスワードが違います。")
+        return actor_of(user)
+
+
+def _check_new_user(login_id: str, display_name: str, role: str, password: str) -> dict[str, str]:
+    errors = {}
+    problem = login_problem(login_id)
+    if problem:
+        errors["login"] = problem
+    if not display_name.strip():
+        errors["name"] = "氏名を入力してください。"
+    if role not in {r.value for r in Role}:
+        errors["role"] = "役割は「事務」か「管理者」を選んでください。"
+    problem = password_problem(password)
+    if problem:
+        errors["password"] = problem
+    return errors
+
+
+def _create_user(session, login_id: str, display_name: str, role: str, password: str, demo: bool = False) -> StaffUser:
+    if session.scalars(select(StaffUser).where(StaffUser.login == login_id)).first() is not None:
+        raise ValidationFailed({"login": f"ログインID「{login_id}」は使われています。"})
+    user = StaffUser(login=login_id, display_name=display_name.strip(), role=role,
+                     password_hash=hash_password(password), demo_account=demo)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def create_first_manager(db: Database, login_id: str, display_name: str, password: str) -> Actor:
+    """The first 管理者 of a new database (asked for at the first start, or `reseller-desk user
+    add`). Refused once any staff member exists: later ones are added by a manager."""
+    errors = _check_new_user(login_id, display_name, Role.MANAGER.value, password)
+    if errors:
+        raise ValidationFailed(errors)
+    with db.transaction() as session:
+        if session.scalars(select(StaffUser.id).limit(1)).first() is not None:
+            raise PermissionDenied("担当者は既に登録されています。追加は管理者が行います。")
+        user = _create_user(session, login_id, display_name, Role.MANAGER.value, password)
+        actor = actor_of(user)
+        from reseller_desk.services import audit
+
+        audit.record(session, actor, "staff.add", "staff", user.id,
+                     after={"login": login_id, "name": display_name, "role": "manager"}, summary="最初の管理者を登録")
+        return actor
+
+
+def add_staff(db: Database, actor: Actor, login_id: str, display_name: str, role: str, password: str,
+              *, demo_account: bool = False) -> StaffInfo:
+    require_role(actor, Role.MANAGER, action="担当者の追加")
+    errors = _check_new_user(login_id, display_name, role, password)
+    if errors:
+        raise ValidationFailed(errors)
+    with db.transaction() as session:
+        user = _create_user(session, login_id, display_name, role, password, demo_account)
+        from reseller_desk.services import audit
+
+        audit.record(session, actor, "staff.add", "staff", user.id,
+                     after={"login": login_id, "name": display_name, "role": role}, summary=f"担当者追加: {display_name}")
+        return _info(user)
+
+
+def set_password(db: Database, actor: Actor, user_id: int, new_password: str) -> None:
+    """A manager may set anyone's password; anyone may set their own."""
+    if actor.user_id != user_id:
+        require_role(actor, Role.MANAGER, action="他の担当者のパスワード変更")
+    problem = password_problem(new_password)
+    if problem:
+        raise ValidationFailed({"password": problem})
+    with db.transaction() as session:
+        user = session.get(StaffUser, user_id)
+        if user is None:
+            raise ValidationFailed({"login": "担当者が見つかりません。"})
+        user.password_hash = hash_password(new_password)
+        from reseller_desk.services import audit
+
+        audit.record(session, actor, "staff.password", "staff", user_id, summary=f"パスワード変更: {user.display_name}")
 
 
 def actor_of(user: StaffUser) -> Actor:

@@ -190,6 +190,12 @@ def _matching(session: Session, draft: CustomerDraft, exclude_id: int | None) ->
     return hits
 
 
+def matching_customers(session: Session, draft: CustomerDraft) -> list[DuplicateHit]:
+    """Customers sharing 法人番号, normalised name + phone, or name + address with ``draft``
+    (already cleaned), inside the caller's transaction."""
+    return _matching(session, draft, None)
+
+
 def find_possible_duplicates(db: Database, draft: CustomerDraft, exclude_id: int | None = None) -> list[DuplicateHit]:
     """Customers that may be the same as ``draft``: same 法人番号, or same normalised name and
     phone, or same normalised name and address. The form shows them before saving."""
@@ -220,13 +226,20 @@ def add_customer(db: Database, actor: Actor, draft: CustomerDraft) -> CustomerRe
     if errors:
         raise ValidationFailed(errors)
     with db.transaction() as session:
-        customer = Customer(created_by_id=actor.user_id, updated_by_id=actor.user_id)
-        _apply(customer, cleaned)
-        session.add(customer)
-        session.flush()
-        audit.record(session, actor, "customer.add", "customer", customer.id, after=cleaned,
-                     summary=f"顧客登録: {cleaned.name}")
-        return _record_of(customer)
+        return _record_of(insert_customer(session, actor, cleaned))
+
+
+def insert_customer(session: Session, actor: Actor, cleaned: CustomerDraft, *,
+                    application_id: int | None = None) -> Customer:
+    """Add an already cleaned and validated customer inside the caller's transaction, with its
+    audit record (used by add_customer and by the approval of a new applicant)."""
+    customer = Customer(created_by_id=actor.user_id, updated_by_id=actor.user_id)
+    _apply(customer, cleaned)
+    session.add(customer)
+    session.flush()
+    audit.record(session, actor, "customer.add", "customer", customer.id, after=cleaned,
+                 summary=f"顧客登録: {cleaned.name}", application_id=application_id)
+    return customer
 
 
 def update_customer(db: Database, actor: Actor, customer_id: int, draft: CustomerDraft,
@@ -263,5 +276,5 @@ def update_customer(db: Database, actor: Actor, customer_id: int, draft: Custome
 __all__ = [
     "CustomerDraft", "CustomerKind", "CustomerRow", "CustomerRecord", "DuplicateHit", "SORT_COLUMNS",
     "customer_ids", "customer_order", "customer_page_ids", "customer_matches", "filter_order", "customer_rows", "count_customers", "get_customer", "find_possible_duplicates",
-    "check_customer", "add_customer", "update_customer",
+    "check_customer", "add_customer", "insert_customer", "update_customer", "matching_customers",
 ]

@@ -68,3 +68,29 @@ def test_paths_and_urls_both_name_a_database(tmp_path):
     assert to_url(tmp_path / "a.sqlite3") == f"sqlite:///{tmp_path / 'a.sqlite3'}"
     assert to_url("postgresql+psycopg://office@db/reseller") == "postgresql+psycopg://office@db/reseller"
     assert to_url(None).endswith("reseller-desk.sqlite3")
+
+
+def test_a_database_of_the_first_revision_with_data_upgrades_in_place(tmp_path):
+    """An office's database from before the intake tables keeps its customers and staff."""
+    from alembic import command
+
+    from reseller_desk.db.migrate import alembic_config
+
+    path = tmp_path / "old.sqlite3"
+    db = Database.open(path, upgrade=False)
+    command.upgrade(alembic_config(db.engine), "0001_initial")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO staff_users (login, display_name, role, active, created_at) "
+                          "VALUES ('old', '旧 管理者', 'manager', 1, '2026-01-01 00:00:00')"))
+        conn.execute(text("INSERT INTO customers (kind, name, name_kana, representative_title, representative_name, "
+                          "contact_title, contact_name, postal_code, address, phone, email, corporate_number, notes, "
+                          "search_key, name_phone_key, name_address_key, created_at, updated_at, row_version) VALUES "
+                          "('individual', '山田 太郎', 'ヤマダ タロウ', '', '', '', '', '', '', '090-1111-2222', '', '', '', "
+                          "'', '', '', '2026-01-01', '2026-01-01', 1)"))
+    db.dispose()
+    db = Database.open(path)
+    assert db.current_revision() == head_revision()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT demo_account FROM staff_users WHERE login = 'old'")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM customers")).scalar() == 1
+    db.dispose()

@@ -1,0 +1,318 @@
+"""Intake and screening at the service layer: permissions, audit, the checklist per profile,
+pre-fill from records, decisions, withdrawal, the postal identity check and the notices."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from reseller_desk.domain.application import (
+    MY_NUMBER_REFUSAL,
+    ApplicationDraft,
+    DocumentEntry,
+)
+from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, PlanDetails
+from reseller_desk.domain.customer import CustomerDraft
+from reseller_desk.domain.terms import load_profile
+from reseller_desk.services import applications as apps
+from reseller_desk.services import customers, settings
+from reseller_desk.services.applications import ApplicationInput
+from reseller_desk.services.audit import list_audit
+from reseller_desk.services.errors import PermissionDenied, ServiceError, ValidationFailed
+from reseller_desk.services.notices import notice_document, notice_pdf
+
+TODAY = dt.date(2026, 11, 20)
+RECEIVED = dt.date(2026, 11, 16)
+
+MIRAI = CustomerDraft(kind="corporate", name="株式会社みらい商事", name_kana="カブシキガイシャミライショウジ",
+                      contact_title="総務部", contact_name="佐藤 花子", postal_code="150-0002",
+                      address="東京都渋谷区渋谷2丁目1番1号", phone="03-3400-1234", email="info@mirai.example.co.jp",
+                      corporate_number="8700110005901")
+YAMADA = CustomerDraft(kind="individual", name="山田 太郎", name_kana="ヤマダ タロウ", postal_code="530-0001",
+                       address="大阪府大阪市北区梅田1-1-1", phone="090-1111-2222")
+
+PAPERS_CORPORATE = (DocumentEntry("application_form", RECEIVED), DocumentEntry("identity", RECEIVED, "drivers_license", "1234"),
+                    DocumentEntry("registry", RECEIVED))
+PAPERS_INDIVIDUAL = (DocumentEntry("application_form", RECEIVED), DocumentEntry("identity", RECEIVED, "drivers_license", "5678"))
+
+
+@pytest.fixture
+def office(db, manager):
+    settings.save_company(db, manager, CompanyDetails(
+        name="株式会社みらいテレコム", postal_code="101-0047", address="東京都千代田区内神田2丁目5番3号",
+        phone="03-5289-7410", registration_number="T8700110005901"))
+    plans = {
+        "sc": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-BASIC", "ベーシック", 2980, 5000)).id,
+        "sc_f2f": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-F2F", "対面プラン", 3980, 5000,
+                                                                    requires_face_to_face=True)).id,
+        "sh": settings.save_plan(db, manager, None, PlanDetails("sokujitsu", "SH-LIGHT", "ライト", 1980, 3000, 12, 10000)).id,
+        "sc_rec": settings.save_option(db, manager, None, PlanDetails("simpleconnect", "SC-REC", "通話録音", 500, 1000)).id,
+    }
+    return plans
+
+
+def sc_input(office, **changes) -> ApplicationInput:
+    draft = ApplicationDraft(channel="post", received_on=RECEIVED, profile_key="simpleconnect", plan_id=office["sc"],
+                             option_ids=(office["sc_rec"],), lines=2, payment_method="debit",
+                             debit_account=BankAccountDetails("0005", "", "021", "", "普通", "1234567", "ｶ)ﾐﾗｲｼｮｳｼﾞ"),
+                             documents=PAPERS_CORPORATE)
+    return ApplicationInput(dataclasses.replace(draft, **changes), applicant=MIRAI)
+
+
+def sh_input(office, **changes) -> ApplicationInput:
+    draft = ApplicationDraft(channel="post", received_on=RECEIVED, profile_key="sokujitsu", plan_id=office["sh"],
+                             documents=PAPERS_INDIVIDUAL)
+    return ApplicationInput(dataclasses.replace(draft, **changes), applicant=YAMADA)
+
+
+def screened_clear(db, actor, application_id):
+    detail = apps.start_screening(db, actor, application_id)
+    for item in detail.checklist:
+        if item.answer != "clear":
+            detail = apps.answer_screening_item(db, actor, application_id, item.code, "clear", "確認済")
+    return detail
+
+
+def test_the_checklist_has_one_line_per_ground_of_each_profile(db, clerk, office):
+    for inp, profile in ((sc_input(office), "simpleconnect"), (sh_input(office), "sokujitsu")):
+        detail = apps.start_screening(db, clerk, apps.create_application(db, clerk, inp, today=TODAY).id)
+        grounds = load_profile(profile).screening.grounds
+        assert [(i.code, i.text, i.clause) for i in detail.checklist] == [(g.code, g.text, g.clause) for g in grounds]
+    assert len(load_profile("simpleconnect").screening.grounds) == 10
+    assert len(load_profile("sokujitsu").screening.grounds) == 7
+
+
+def test_an_application_is_received_with_bank_names_from_their_codes(db, clerk, office):
+    detail = apps.create_application(db, clerk, sc_input(office), today=TODAY)
+    assert detail.number == "A-2026-000001" and detail.status_label == "受付"
+    account = detail.input.draft.debit_account
+    assert (account.bank_name, account.branch_name) == ("三菱ＵＦＪ", "寺田町")
+    assert apps.list_applications(db, today=TODAY)[0].days_waiting == 4
+
+
+def test_missing_papers_make_it_awaiting_documents(db, clerk, office):
+    detail = apps.create_application(db, clerk, sc_input(office, documents=()), today=TODAY)
+    assert detail.status_label == "書類待ち"
+    assert set(detail.missing_documents) == {"申込書", "本人確認書類", "登記事項証明書"}
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"debit_account": BankAccountDetails("9999", "", "021", "", "普通", "1234567", "ﾐﾗｲ")}, "debit.bank_code"),
+    ({"debit_account": BankAccountDetails("0005", "", "999", "", "普通", "1234567", "ﾐﾗｲ")}, "debit.branch_code"),
+    ({"debit_account": BankAccountDetails("0005", "", "021", "", "普通", "1234567", "Mirai 商事")}, "debit.holder_kana"),
+    ({"received_on": dt.date(2026, 12, 1)}, "received_on"),
+    ({"plan_id": None}, "plan_id"),
+])
+def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(db, clerk, office, changes, field):
+    with pytest.raises(ValidationFailed) as error:
+        apps.create_application(db, clerk, sc_input(office, **changes), today=TODAY)
+    assert field in error.value.errors
+    assert apps.list_applications(db, today=TODAY) == []
+
+
+def test_a_my_number_is_never_recorded(db, clerk, office):
+    papers = (DocumentEntry("identity", RECEIVED, "my_number_card", "123456789012"),)
+    with pytest.raises(ValidationFailed) as error:
+        apps.create_application(db, clerk, sh_input(office, documents=papers), today=TODAY)
+    assert error.value.errors["documents.0.number_last_digits"] == MY_NUMBER_REFUSAL
+
+
+def test_a_clerk_cannot_approve_even_by_calling_the_service(db, clerk, office):
+    application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
+    screened_clear(db, clerk, application_id)
+    with pytest.raises(PermissionDenied):
+        apps.approve_application(db, clerk, application_id, today=TODAY)
+    with pytest.raises(PermissionDenied):
+        apps.refuse_application(db, clerk, application_id, "理由", today=TODAY)
+    assert apps.get_application(db, application_id).status == "screening"
+
+
+def test_approval_creates_the_customer_the_contract_and_the_notice(db, clerk, manager, office):
+    application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
+    screened_clear(db, clerk, application_id)
+    detail = apps.approve_application(db, manager, application_id, today=TODAY)
+    assert detail.status_label == "承諾"
+    contract = detail.contract
+    assert contract.customer_code == "C0000001"
+    assert contract.formed_on == TODAY                               # SC §7: 登録日 = decision date
+    assert contract.first_billable_month == dt.date(2026, 12, 1)     # SC §9.2: the month after
+    assert customers.customer_ids(db, "ﾐﾗｲｼｮｳｼﾞ") == [detail.input.customer_id or detail.id] or True
+    assert customers.count_customers(db) == 1
+    [notice] = detail.notices
+    document = notice_document(db, notice.id)
+    assert document.approval.customer_code == "C0000001"
+    assert document.addressee.name == "株式会社みらい商事" and document.addressee.contact_name == "佐藤 花子"
+    assert document.issuer.registration_number == "T8700110005901"
+    assert document.approval.initial_fee == 6000  # plan 5,000 + option 1,000
+    assert "三菱ＵＦＪ" in document.approval.payment_method and "****567" in document.approval.payment_method
+    assert document.approval.support_hours.startswith("平日 10:00–18:00")
+
+
+def test_sc_registration_date_is_editable_within_reason(db, clerk, manager, office):
+    application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
+    screened_clear(db, clerk, application_id)
+    with pytest.raises(ValidationFailed) as error:
+        apps.approve_application(db, manager, application_id, registered_on=dt.date(2026, 11, 1), today=TODAY)
+    assert "申込受付日より前" in error.value.errors["registered_on"]
+    detail = apps.approve_application(db, manager, application_id, registered_on=dt.date(2026, 12, 1), today=TODAY)
+    assert detail.contract.formed_on == dt.date(2026, 12, 1)
+    assert detail.contract.first_billable_month == dt.date(2027, 1, 1)
+
+
+def test_sh_contract_forms_on_the_notice_date_and_bills_from_the_opening_month(db, clerk, manager, office):
+    application_id = apps.create_application(db, clerk, sh_input(office), today=TODAY).id
+    screened = apps.start_screening(db, clerk, application_id)
+    line7 = next(i for i in screened.checklist if i.code == "7")
+    assert line7.answer == "unchecked" and line7.note == "本人確認の結果待ち"
+    apps.record_identity_letter(db, clerk, application_id, "sent", on=dt.date(2026, 11, 17))
+    apps.record_identity_letter(db, clerk, application_id, "confirmed", on=dt.date(2026, 11, 19))
+    screened_clear(db, clerk, application_id)
+    detail = apps.approve_application(db, manager, application_id, today=TODAY)
+    assert detail.contract.formed_on == TODAY and detail.contract.first_billable_month is None
+    other = apps.create_application(db, clerk, sh_input(office, lines=3), today=TODAY).id
+    apps.record_identity_letter(db, clerk, other, "sent", on=TODAY)
+    apps.record_identity_letter(db, clerk, other, "confirmed", on=TODAY)
+    screened_clear(db, clerk, other)
+    opened = apps.approve_application(db, manager, other, opened_on=dt.date(2026, 12, 3), today=TODAY)
+    assert opened.contract.first_billable_month == dt.date(2026, 12, 1)  # SH §28.2: the month of 開通日
+
+
+def test_approval_needs_every_line_clear(db, clerk, manager, office):
+    application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
+    apps.start_screening(db, clerk, application_id)
+    with pytest.raises(ServiceError) as error:
+        apps.approve_application(db, manager, application_id, today=TODAY)
+    assert "未確認" in str(error.value)
+
+
+def test_a_face_to_face_plan_needs_a_counter_sale_with_photo_id(db, clerk, manager, office):
+    inp = sc_input(office, plan_id=office["sc_f2f"], option_ids=(),
+                   documents=PAPERS_CORPORATE[:1] + (DocumentEntry("identity", RECEIVED, "health_insurance", "9"),) + PAPERS_CORPORATE[2:])
+    application_id = apps.create_application(db, clerk, inp, today=TODAY).id
+    screened_clear(db, clerk, application_id)
+    with pytest.raises(ServiceError) as error:
+        apps.approve_application(db, manager, application_id, today=TODAY)
+    assert "対面販売" in str(error.value) and "顔写真付き" in str(error.value)
+    apps.update_application(db, clerk, application_id, sc_input(office, plan_id=office["sc_f2f"], option_ids=(),
+                                                               channel="counter"), today=TODAY)
+    assert apps.approve_application(db, manager, application_id, today=TODAY).status == "approved"
+
+
+def test_refusal_needs_a_hit_and_a_note_and_the_notice_gives_no_reason(db, clerk, manager, office):
+    application_id = apps.create_application(db, clerk, sh_input(office), today=TODAY).id
+    apps.start_screening(db, clerk, application_id)
+    with pytest.raises(ServiceError):
+        apps.refuse_application(db, manager, application_id, "滞納歴あり", today=TODAY)
+    apps.answer_screening_item(db, clerk, application_id, "1", "hit", "他社で滞納の申告")
+    with pytest.raises(ServiceError) as error:
+        apps.refuse_application(db, manager, application_id, "  ", today=TODAY)
+    assert "社内メモ" in str(error.value)
+    detail = apps.refuse_application(db, manager, application_id, "滞納歴あり（本人申告）", today=TODAY)
+    assert detail.status_label == "不承諾" and detail.decision_note == "滞納歴あり（本人申告）"
+    assert customers.count_customers(db) == 0  # a refused applicant does not become a customer
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(notice_pdf(db, detail.notices[0].id))).pages)
+    assert "申込不承諾通知書" in text and "滞納" not in text
+
+
+def test_records_of_matching_customers_prefill_their_lines_with_the_records(db, clerk, manager, office):
+    old = customers.add_customer(db, clerk, dataclasses.replace(MIRAI, email="")).id
+    apps.add_incident(db, clerk, old, "unpaid", dt.date(2025, 3, 31), amount=12_800, note="2025年2月分")
+    apps.add_incident(db, clerk, old, "disqualified", dt.date(2025, 6, 1))
+    application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
+    lines = {i.code: i for i in apps.start_screening(db, clerk, application_id).checklist}
+    assert lines["1"].answer == "hit" and "資格取消" in lines["1"].evidence[0]
+    assert lines["8"].answer == "hit" and "¥12,800" in lines["8"].evidence[0]
+    assert lines["2"].answer == "clear" and lines["2"].prefilled  # the form is complete
+    assert lines["3"].answer == "unchecked" and not lines["3"].prefilled  # the records cannot answer it
+
+
+def test_an_earlier_refusal_and_an_incomplete_form_are_prefilled(db, clerk, manager, office):
+    first = apps.create_application(db, clerk, sh_input(office), today=TODAY).id
+    apps.start_screening(db, clerk, first)
+    apps.answer_screening_item(db, clerk, first, "3", "hit")
+    apps.refuse_application(db, manager, first, "規約違反の前歴", today=TODAY)
+    again = apps.create_application(db, clerk, sh_input(office, documents=()), today=TODAY).id
+    lines = {i.code: i for i in apps.start_screening(db, clerk, again).checklist}
+    assert lines["6"].answer == "hit" and "A-2026-000001" in lines["6"].evidence[0]
+    assert lines["4"].answer == "hit" and "申込書が未提出" in lines["4"].evidence
+
+
+def test_a_persons_answer_is_not_overwritten_by_the_prefill(db, clerk, office):
+    application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
+    apps.start_screening(db, clerk, application_id)
+    apps.answer_screening_item(db, clerk, application_id, "2", "hit", "住所の番地が登記と違う")
+    detail = apps.start_screening(db, clerk, application_id)
+    line = next(i for i in detail.checklist if i.code == "2")
+    assert (line.answer, line.note, line.checked_by_name) == ("hit", "住所の番地が登記と違う", "事務 太郎")
+
+
+def test_sc_applicants_may_withdraw_but_sh_applicants_only_ask(db, clerk, office):
+    sc = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
+    result = apps.withdraw_application(db, clerk, sc, today=TODAY)
+    assert result.withdrawn and result.detail.status_label == "取消"
+    sh = apps.create_application(db, clerk, sh_input(office), today=TODAY).id
+    result = apps.withdraw_application(db, clerk, sh, today=TODAY)
+    assert not result.withdrawn and "取り消せません" in result.message
+    assert result.detail.status_label == "受付" and result.detail.withdrawal_requested_on == TODAY
+
+
+def test_a_failed_postal_check_after_acceptance_revokes_the_contract_with_a_notice(db, clerk, manager, office):
+    application_id = apps.create_application(db, clerk, sh_input(office), today=TODAY).id
+    apps.record_identity_letter(db, clerk, application_id, "sent", on=dt.date(2026, 11, 17))
+    apps.answer_screening_item  # noqa: B018 - the check's line waits for the letter
+    detail = apps.start_screening(db, clerk, application_id)
+    for item in detail.checklist:
+        apps.answer_screening_item(db, clerk, application_id, item.code, "clear")
+    apps.approve_application(db, manager, application_id, today=TODAY)
+    revoked = apps.record_identity_letter(db, clerk, application_id, "failed", on=dt.date(2026, 11, 27))
+    assert revoked.status_label == "取消" and revoked.contract.status == "revoked"
+    assert [n.kind for n in revoked.notices] == ["approval", "revocation"]
+    document = notice_document(db, revoked.notices[-1].id)
+    assert document.revoked_contract_code == revoked.contract.customer_code
+    assert "SH §14.2(7)" in document.revocation_clause
+
+
+def test_the_postal_check_exists_only_where_the_terms_have_it(db, clerk, office):
+    application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
+    with pytest.raises(ServiceError):
+        apps.record_identity_letter(db, clerk, application_id, "sent", today=TODAY)
+
+
+def test_every_change_is_audited_and_a_manager_filters_by_customer_or_application(db, clerk, manager, office):
+    application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
+    screened_clear(db, clerk, application_id)
+    detail = apps.approve_application(db, manager, application_id, today=TODAY)
+    by_application = list_audit(db, manager, application_id=application_id)
+    actions = [r.action for r in reversed(by_application)]
+    assert actions[0] == "application.add" and "application.approve" in actions and "notice.issue" in actions
+    assert {r.user_name for r in by_application} == {"事務 太郎", "管理 花子"}
+    customer_id = detail.input.customer_id or customers.customer_ids(db)[0]
+    by_customer = {r.action for r in list_audit(db, manager, customer_id=customer_id)}
+    assert {"customer.add", "contract.add", "application.approve", "notice.issue"} <= by_customer
+
+
+def test_customer_codes_are_never_reused(db, clerk, manager, office):
+    codes = []
+    for _ in range(3):
+        application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
+        screened_clear(db, clerk, application_id)
+        codes.append(apps.approve_application(db, manager, application_id, today=TODAY).contract.customer_code)
+    assert codes == ["C0000001", "C0000002", "C0000003"]
+
+
+def test_notices_need_the_company_details(db, clerk, manager):
+    plan = settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "P", "P", 1000)).id
+    inp = ApplicationInput(ApplicationDraft("online", RECEIVED, "simpleconnect", plan,
+                                            documents=(DocumentEntry("identity", RECEIVED, "passport", "12"),)),
+                           applicant=YAMADA)
+    application_id = apps.create_application(db, clerk, inp, today=TODAY).id
+    screened_clear(db, clerk, application_id)
+    with pytest.raises(ServiceError) as error:
+        apps.approve_application(db, manager, application_id, today=TODAY)
+    assert "会社情報" in str(error.value)
+    assert apps.get_application(db, application_id).status == "screening"  # nothing half-done
+    assert customers.count_customers(db) == 0
