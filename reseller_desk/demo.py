@@ -19,10 +19,11 @@ from stdnum.jp import cn as corporate_number_std
 
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Customer, StaffUser, utcnow
+from reseller_desk.domain.application import ApplicationDraft, DocumentEntry
 from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, PlanDetails
 from reseller_desk.domain.customer import CustomerDraft, customer_search_key, format_phone, identity_keys
 from reseller_desk.services import audit, settings
-from reseller_desk.services.auth import Actor, actor_of
+from reseller_desk.services.auth import Actor, actor_of, hash_password
 
 # (kanji, katakana, romaji) words that make up company names.
 COMPANY_WORDS = [
@@ -88,7 +89,10 @@ BUILDINGS = ["", "", "", "第一ビル", "センタービル", "ハイツ", "ス
 TITLES = ["代表取締役", "代表取締役社長", "代表社員", "理事長", "取締役"]
 CONTACT_TITLES = ["総務部長", "総務課", "経理課長", "情報システム部", "事務長", "店長", ""]
 
-DEMO_STAFF = (("kanri", "管理 花子", "manager"), ("jimu", "事務 太郎", "clerk"))
+#: The demo office's staff: (login, name, role, password). The passwords are public (README,
+#: and `reseller-desk demo` prints them); the accounts are marked demo_account. A real
+#: database never has a default password: its first manager is created at the first start.
+DEMO_STAFF = (("kanri", "管理 花子", "manager", "kanri-demo"), ("jimu", "事務 太郎", "clerk", "jimu-demo"))
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class DemoSummary:
     customers: int
     plans: int
     options: int
+    applications: int = 0
 
 
 def _phone(rng: random.Random, area: str, digits: int) -> str:
@@ -179,13 +184,14 @@ DEMO_BANK_ACCOUNTS = [
 
 
 def ensure_demo_staff(db: Database) -> list[Actor]:
-    """The demo office's 管理者 and 事務 (no passwords until staff log-in, issue 3)."""
+    """The demo office's 管理者 and 事務, with the public demo passwords, marked as demo accounts."""
     actors = []
     with db.transaction() as session:
-        for login, name, role in DEMO_STAFF:
+        for login, name, role, password in DEMO_STAFF:
             user = session.scalars(select(StaffUser).where(StaffUser.login == login)).first()
             if user is None:
-                user = StaffUser(login=login, display_name=name, role=role)
+                user = StaffUser(login=login, display_name=name, role=role, password_hash=hash_password(password),
+                                 demo_account=True)
                 session.add(user)
                 session.flush()
             actors.append(actor_of(user))
@@ -229,4 +235,82 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
     for option in DEMO_OPTIONS:
         settings.save_option(db, manager, None, option)
     insert_customers(db, manager, [demo_customer(rng) for _ in range(customers)])
-    return DemoSummary(customers, len(DEMO_PLANS), len(DEMO_OPTIONS))
+    count = demo_applications(db, manager, _clerk, rng, today)
+    return DemoSummary(customers, len(DEMO_PLANS), len(DEMO_OPTIONS), count)
+
+
+def _papers(draft: CustomerDraft, received_on: dt.date, channel: str, rng: random.Random) -> tuple[DocumentEntry, ...]:
+    kinds = ["drivers_license", "passport", "health_insurance", "my_number_card"]
+    identity = rng.choice(kinds)
+    papers = [DocumentEntry("identity", received_on, identity,
+                            "" if identity == "my_number_card" else f"{rng.randint(0, 9999):04d}")]
+    if channel != "online":
+        papers.insert(0, DocumentEntry("application_form", received_on))
+    if draft.kind == "corporate":
+        papers.append(DocumentEntry("registry", received_on))
+    return tuple(papers)
+
+
+def demo_applications(db: Database, manager: Actor, clerk: Actor, rng: random.Random, today: dt.date) -> int:
+    """Applications at every status (受付, 書類待ち, 審査中, 承諾, 不承諾, 取消), taken in and
+    decided through the services as the office would, so the audit log tells their story."""
+    from reseller_desk.services import applications as apps
+
+    plans = {p.details.code: p.id for p in settings.list_plans(db)}
+    options = {o.details.code: o.id for o in settings.list_options(db)}
+
+    def take_in(profile: str, plan: str, channel: str, days_ago: int, *, papers: bool = True, option_codes=(),
+                payment: str = "transfer", lines: int = 1) -> int:
+        applicant = demo_customer(rng)
+        received = today - dt.timedelta(days=days_ago)
+        account = None
+        if payment == "debit":
+            account = BankAccountDetails("0009", "", "219", "", "普通", f"{rng.randint(1, 9_999_999):07d}",
+                                         applicant.name_kana.replace(" ", "")[:30])
+        draft = ApplicationDraft(channel=channel, received_on=received, profile_key=profile, plan_id=plans[plan],
+                                 option_ids=tuple(options[c] for c in option_codes), lines=lines,
+                                 payment_method=payment, debit_account=account,
+                                 documents=_papers(applicant, received, channel, rng) if papers else ())
+        return apps.create_application(db, clerk, apps.ApplicationInput(draft, applicant=applicant), today=today).id
+
+    def clear_all(application_id: int) -> None:
+        for item in apps.start_screening(db, clerk, application_id).checklist:
+            if item.answer != "clear":
+                apps.answer_screening_item(db, clerk, application_id, item.code, "clear", "書類・ヒアリングで確認")
+
+    def identity_ok(application_id: int, days_ago: int) -> None:
+        apps.record_identity_letter(db, clerk, application_id, "sent", on=today - dt.timedelta(days=days_ago))
+        apps.record_identity_letter(db, clerk, application_id, "confirmed", on=today - dt.timedelta(days=days_ago - 3))
+
+    count = 0
+    # 承諾: SC by post with 口座振替, and SH with the identity letter confirmed and a 開通日.
+    approved = take_in("simpleconnect", "SC-STANDARD", "post", 20, option_codes=("SC-REC", "SC-IVR"),
+                       payment="debit", lines=3)
+    clear_all(approved)
+    apps.approve_application(db, manager, approved, decided_on=today - dt.timedelta(days=15), today=today)
+    sh_approved = take_in("sokujitsu", "SH-BUSINESS", "fax", 18, option_codes=("SH-NUM",), lines=2)
+    identity_ok(sh_approved, 16)
+    clear_all(sh_approved)
+    apps.approve_application(db, manager, sh_approved, decided_on=today - dt.timedelta(days=10),
+                             opened_on=today - dt.timedelta(days=7), today=today)
+    # 不承諾: a line 該当 with the internal note that never reaches the applicant.
+    refused = take_in("sokujitsu", "SH-LIGHT", "post", 14)
+    apps.start_screening(db, clerk, refused)
+    apps.answer_screening_item(db, clerk, refused, "1", "hit", "他社での料金滞納を本人が申告")
+    apps.refuse_application(db, manager, refused, "料金滞納の申告あり（SH §14.2(1)）。", today=today,
+                            decided_on=today - dt.timedelta(days=9))
+    # 取消: withdrawn by the applicant before the decision (SC).
+    withdrawn = take_in("simpleconnect", "SC-BASIC", "online", 12)
+    apps.withdraw_application(db, clerk, withdrawn, on=today - dt.timedelta(days=11), today=today)
+    # 審査中: screening started, some lines still to answer; an SH one waiting for its letter.
+    screening = take_in("simpleconnect", "SC-BASIC", "online", 6, option_codes=("SC-NUM",))
+    apps.start_screening(db, clerk, screening)
+    sh_screening = take_in("sokujitsu", "SH-LIGHT", "post", 5)
+    apps.record_identity_letter(db, clerk, sh_screening, "sent", on=today - dt.timedelta(days=4))
+    apps.start_screening(db, clerk, sh_screening)
+    # 書類待ち and 受付.
+    take_in("sokujitsu", "SH-LIGHT", "fax", 3, papers=False)
+    take_in("simpleconnect", "SC-STANDARD", "post", 1, payment="debit")
+    take_in("simpleconnect", "SC-F2F", "counter", 0)
+    count = 9
+    return count

@@ -31,7 +31,8 @@ def test_every_demo_customer_passes_the_forms_own_checks():
 
 def test_the_demo_office_has_customers_plans_of_both_services_and_company_details(db):
     summary = fill_demo(db, customers=50)
-    assert customers.count_customers(db) == 50 == summary.customers
+    assert summary.customers == 50
+    assert customers.count_customers(db) == 52  # and the two applicants the demo manager approved
     assert {p.details.profile_key for p in settings.list_plans(db)} == {"simpleconnect", "sokujitsu"}
     assert settings.get_company(db).registration_number.startswith("T")
     assert settings.list_bank_accounts(db) and settings.list_closures(db)
@@ -41,7 +42,7 @@ def test_the_demo_office_has_customers_plans_of_both_services_and_company_detail
 
 def test_help_lists_the_subcommands():
     out = subprocess.run([sys.executable, "-m", "reseller_desk", "--help"], capture_output=True, text=True, check=True).stdout
-    for command in ("demo", "migrate", "status", "customers", "profiles", "window"):
+    for command in ("demo", "migrate", "status", "customers", "profiles", "window", "user"):
         assert command in out
 
 
@@ -50,7 +51,7 @@ def test_demo_then_search_from_the_command_line(tmp_path, capsys):
     assert main(["demo", "--db", path, "--customers", "30"]) == 0
     assert main(["--db", path, "status"]) == 0  # --db before the subcommand works too
     out = capsys.readouterr().out
-    assert "顧客数: 30" in out
+    assert "顧客数: 32" in out  # 30 and the two applicants the demo approved
     db = Database.open(path)
     first = customers.customer_rows(db, customers.customer_ids(db)[:1])[0]
     db.dispose()
@@ -68,3 +69,45 @@ def test_a_database_too_new_is_reported_without_a_traceback(tmp_path, capsys):
     db.dispose()
     assert main(["status", "--db", str(path)]) == 2
     assert "新しいバージョン" in capsys.readouterr().err
+
+
+def test_the_demo_office_has_applications_at_every_status_and_demo_accounts(db):
+    from reseller_desk.services import applications, auth
+
+    fill_demo(db, customers=10)
+    statuses = {row.status_label for row in applications.list_applications(db)}
+    assert statuses == {"受付", "書類待ち", "審査中", "承諾", "不承諾", "取消"}
+    staff = {s.login: s for s in auth.list_staff(db)}
+    assert staff["kanri"].demo_account and staff["kanri"].role == "manager"
+    assert auth.login(db, "jimu", "jimu-demo").role == "clerk"
+
+
+def test_demo_prints_its_accounts(tmp_path, capsys):
+    assert main(["demo", "--db", str(tmp_path / "d.sqlite3"), "--customers", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "kanri" in out and "kanri-demo" in out and "jimu-demo" in out and "デモ用アカウント" in out
+
+
+def test_user_add_creates_the_first_manager_then_needs_a_manager(tmp_path, monkeypatch, capsys):
+    import io
+
+    from reseller_desk.services import auth
+
+    path = str(tmp_path / "office.sqlite3")
+    monkeypatch.setattr("sys.stdin", io.StringIO("first-pass-1\n"))
+    assert main(["user", "add", "--db", path, "--login", "tanaka", "--name", "田中 一郎", "--role", "manager",
+                 "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("clerk-pass-1\n"))
+    assert main(["user", "add", "--db", path, "--login", "suzuki", "--name", "鈴木", "--password-stdin"]) == 2
+    assert "--as" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("clerk-pass-1\nfirst-pass-1\n"))
+    assert main(["user", "add", "--db", path, "--login", "suzuki", "--name", "鈴木", "--as", "tanaka",
+                 "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\nfirst-pass-1\n"))
+    assert main(["user", "add", "--db", path, "--login", "sato", "--name", "佐藤", "--as", "tanaka",
+                 "--password-stdin"]) == 2
+    assert "8文字以上" in capsys.readouterr().err
+    db = Database.open(path)
+    assert {s.login for s in auth.list_staff(db)} == {"tanaka", "suzuki"}
+    assert not any(s.demo_account for s in auth.list_staff(db))
+    db.dispose()

@@ -580,6 +580,40 @@ def answer_screening_item(db: Database, actor: Actor, application_id: int, groun
 
 
 # -- decision ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ContractPreview:
+    """What 承諾 on these dates would give, before the manager confirms."""
+
+    formed_on: dt.date
+    formation_label: str
+    first_billable_month: dt.date | None   # None: SH, 開通日 not known yet
+    first_billable_note: str
+    uses_registration_date: bool           # SC §7: a 登録日 can be entered
+    uses_opening_date: bool                # SH §17, §28.2: the 開通日 decides the first month
+
+
+def _contract_dates(profile: TermsProfile, decided_on: dt.date, registered_on: dt.date | None,
+                    opened_on: dt.date | None) -> tuple[dt.date, dt.date | None, bool]:
+    uses_registration = profile.intake.contract_formed.value == "registration_date"
+    formed_on = rules.contract_formed_on(profile, decided_on, registered_on if uses_registration else None)
+    try:
+        first_month = first_billable_month(profile, formed_on, opened_on)
+    except ValueError:
+        first_month = None  # SH §28.2: from the month of 開通日, not known yet (or not yet valid)
+    return formed_on, first_month, uses_registration
+
+
+def preview_contract(db: Database, application_id: int, *, decided_on: dt.date, registered_on: dt.date | None = None,
+                     opened_on: dt.date | None = None) -> ContractPreview:
+    """The contract formation date and first billable month that approving on these dates
+    would give (rules engine: contract_formed_on, first_billable_month). Writes nothing."""
+    with db.transaction() as session:
+        profile = _profile_of(session, _load(session, application_id))
+    formed_on, first_month, uses_registration = _contract_dates(profile, decided_on, registered_on, opened_on)
+    return ContractPreview(formed_on, rules.formation_label(profile), first_month, rules.first_billable_note(profile),
+                           uses_registration, profile.billing.first_billable_month.value == "opening_month")
+
+
 def approve_application(db: Database, actor: Actor, application_id: int, *, decided_on: dt.date | None = None,
                         registered_on: dt.date | None = None, opened_on: dt.date | None = None,
                         today: dt.date | None = None) -> ApplicationDetail:
@@ -599,20 +633,15 @@ def approve_application(db: Database, actor: Actor, application_id: int, *, deci
         errors = {}
         if decided_on < app.received_on:
             errors["decided_on"] = "承諾日は申込受付日より前にできません。"
-        uses_registration = profile.intake.contract_formed.value == "registration_date"
+        formed_on, first_month, uses_registration = _contract_dates(profile, decided_on, registered_on, opened_on)
         if uses_registration:
-            problem = rules.registration_date_problem(app.received_on, decided_on, registered_on or decided_on)
+            problem = rules.registration_date_problem(app.received_on, decided_on, formed_on)
             if problem:
                 errors["registered_on"] = problem
-        formed_on = rules.contract_formed_on(profile, decided_on, registered_on if uses_registration else None)
         if opened_on is not None and opened_on < formed_on:
             errors["opened_on"] = "開通日は契約成立日より前にできません。"
         if errors:
             raise ValidationFailed(errors)
-        try:
-            first_month = first_billable_month(profile, formed_on, opened_on)
-        except ValueError:
-            first_month = None  # SH §28.2: from the month of 開通日, not known yet
         issuer = notices.issuer(session)
 
         applicant = _applicant_of(session, app)

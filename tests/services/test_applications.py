@@ -316,3 +316,15 @@ def test_notices_need_the_company_details(db, clerk, manager):
     assert "会社情報" in str(error.value)
     assert apps.get_application(db, application_id).status == "screening"  # nothing half-done
     assert customers.count_customers(db) == 0
+
+
+def test_the_manager_sees_the_contract_dates_before_approving(db, clerk, office):
+    sc = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
+    preview = apps.preview_contract(db, sc, decided_on=TODAY, registered_on=dt.date(2026, 11, 30))
+    assert (preview.formed_on, preview.first_billable_month) == (dt.date(2026, 11, 30), dt.date(2026, 12, 1))
+    assert preview.uses_registration_date and not preview.uses_opening_date
+    sh = apps.create_application(db, clerk, sh_input(office), today=TODAY).id
+    preview = apps.preview_contract(db, sh, decided_on=TODAY, registered_on=dt.date(2026, 12, 5))
+    assert preview.formed_on == TODAY and preview.first_billable_month is None  # 開通日 not known
+    preview = apps.preview_contract(db, sh, decided_on=TODAY, opened_on=dt.date(2027, 1, 10))
+    assert preview.first_billable_month == dt.date(2027, 1, 1) and preview.uses_opening_date
