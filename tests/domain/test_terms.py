@@ -205,6 +205,9 @@ def test_a_copy_of_a_shipped_file_loads_from_any_path(tmp_path):
         (SH, '{ code = "4", clause', '{ code = "3", clause', "[screening].grounds", "重複"),
         (SH, '{ code = "2", clause = "SH §14.2(2)", text = "当社の業務の遂行上又は技術上著しい困難がある" }', '"2"', "[screening].grounds[1]", "テーブルのはずです"),
         (SH, '{ code = "2", clause = "SH §14.2(2)", ', '{ code = "2", ', "[screening].grounds[1].clause", "ありません"),
+        (SH, 'checks = ["unpaid"]', 'checks = ["arrears"]', "[screening].grounds[0].checks", "'unpaid'"),
+        (SH, 'checks = ["unpaid"]', 'checks = "unpaid"', "[screening].grounds[0].checks", "配列のはずです"),
+        (SH, "postal_identity_check = true", 'postal_identity_check = "yes"', "[intake].postal_identity_check", "true か false"),
     ],
     ids=[
         "unknown rounding",
@@ -224,6 +227,9 @@ def test_a_copy_of_a_shipped_file_loads_from_any_path(tmp_path):
         "duplicate ground code",
         "ground that is not a table",
         "ground without its clause",
+        "unknown screening check",
+        "checks not a list",
+        "postal check as a string",
     ],
 )
 def test_a_malformed_profile_names_the_file_and_the_field(tmp_path, key, old, new, field, words):
