@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+import re
 from enum import StrEnum
 
 
@@ -102,3 +103,17 @@ class NoticeDocument:
     revoked_on: dt.date | None = None              # kind REVOCATION
     revocation_clause: str = ""                    # e.g. "即日発番.com 利用規約 第14条第2項第7号（郵送による本人確認）"
     footer_notes: tuple[str, ...] = field(default_factory=tuple)  # decisions shown to the customer, e.g. billing rule
+
+
+_CITATION = re.compile(r"(?:\b(?:SC|SH) )?§(\d+)(?:\.(\d+))?(?:\((\d+)\))?")
+
+
+def printed_clause(text: str) -> str:
+    """Internal citations as a customer reads them in the terms: "SH §14.2(7)" -> "第14条第2項第7号",
+    "SC §9.2" -> "第9条第2項" (the terms-rules.md shorthand is for staff, not for letters)."""
+
+    def replace(match: re.Match[str]) -> str:
+        article, paragraph, item = match.groups()
+        return f"第{article}条" + (f"第{paragraph}項" if paragraph else "") + (f"第{item}号" if item else "")
+
+    return _CITATION.sub(replace, text)

@@ -27,6 +27,7 @@ from reseller_desk.domain.notices import (
     NoticeDocument,
     NoticeKind,
     OptionLine,
+    printed_clause,
 )
 from reseller_desk.domain.terms import TermsProfile
 from reseller_desk.services import audit, numbering
@@ -102,19 +103,20 @@ def issue_approval(session: Session, actor: Actor, app: Application, contract: C
     plan = session.get(Plan, contract.plan_id)
     option_ids = list(session.scalars(select(ContractOption.option_id).where(ContractOption.contract_id == contract.id)))
     options = list(session.scalars(select(PlanOption).where(PlanOption.id.in_(option_ids)).order_by(PlanOption.code)))
-    support = f"{profile.support.hours}（{profile.support.clause}）" if profile.support else ""
+    support = f"{profile.support.hours}（{printed_clause(profile.support.clause)}）" if profile.support else ""
     details = ApprovalDetails(
         customer_code=contract.customer_code, service_name=profile.name, provider_name=profile.provider,
         plan_name=plan.name, plan_monthly_fee=plan.monthly_fee,
         initial_fee=plan.initial_fee + sum(o.initial_fee for o in options),
         options=tuple(OptionLine(o.name, o.monthly_fee) for o in options), lines=contract.lines,
-        contract_formed_on=contract.formed_on, registration_date_label=rules.formation_label(profile),
-        first_billable_month=contract.first_billable_month, first_billable_note=rules.first_billable_note(profile),
+        contract_formed_on=contract.formed_on, registration_date_label=printed_clause(rules.formation_label(profile)),
+        first_billable_month=contract.first_billable_month,
+        first_billable_note=printed_clause(rules.first_billable_note(profile)),
         payment_method=_payment_text(contract), support_hours=support,
         minimum_term_months=plan.minimum_term_months if plan.minimum_term_months > 1 else 0,
         early_termination_fee=plan.early_termination_fee,
     )
-    notes = (rules.first_billable_note(profile), "金額はすべて税抜です。消費税は請求時に加算します。")
+    notes = (printed_clause(rules.first_billable_note(profile)), "金額はすべて税抜です。消費税は請求時に加算します。")
     document = NoticeDocument(**_base(session, NoticeKind.APPROVAL, app, profile, issuer_, issued_on),
                               approval=details, footer_notes=notes)
     return _store(session, actor, document, app, contract)
@@ -130,7 +132,7 @@ def issue_refusal(session: Session, actor: Actor, app: Application, profile: Ter
 def issue_revocation(session: Session, actor: Actor, app: Application, contract: Contract, profile: TermsProfile,
                      issuer_: Issuer, revoked_on: dt.date) -> Notice:
     ground = next((g for g in profile.screening.grounds if "postal_identity" in {c.value for c in g.checks}), None)
-    clause = (f"{profile.name} 利用規約 {ground.clause}（{ground.text}）" if ground
+    clause = (f"{profile.name} 利用規約 {printed_clause(ground.clause)}（{ground.text}）" if ground
               else f"{profile.name} 利用規約（郵送による本人確認）")
     document = NoticeDocument(**_base(session, NoticeKind.REVOCATION, app, profile, issuer_, revoked_on),
                               revoked_contract_code=contract.customer_code, revoked_on=revoked_on,

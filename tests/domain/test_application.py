@@ -100,3 +100,13 @@ def test_each_profile_says_which_grounds_the_records_answer():
     assert sh["7"] == {"postal_identity"} and sh["4"] == {"form_incomplete"} and "unpaid" in sh["1"]
     assert SH.intake.postal_identity_check and not SC.intake.postal_identity_check
     assert SC.intake.customer_may_withdraw_application and not SH.intake.customer_may_withdraw_application
+
+
+@pytest.mark.parametrize("internal, printed", [
+    ("SH §14.2(7)", "第14条第2項第7号"), ("SC §9.2", "第9条第2項"), ("SC §23", "第23条"),
+    ("（SH §17, §28.2, §28.4）", "（第17条, 第28条第2項, 第28条第4項）"),
+])
+def test_clauses_print_as_a_customer_reads_them(internal, printed):
+    from reseller_desk.domain.notices import printed_clause
+
+    assert printed_clause(internal) == printed

@@ -149,7 +149,7 @@ def test_approval_creates_the_customer_the_contract_and_the_notice(db, clerk, ma
     assert document.issuer.registration_number == "T8700110005901"
     assert document.approval.initial_fee == 6000  # plan 5,000 + option 1,000
     assert "三菱ＵＦＪ" in document.approval.payment_method and "****567" in document.approval.payment_method
-    assert document.approval.support_hours.startswith("平日 10:00–18:00")
+    assert document.approval.support_hours == "平日 10:00–18:00（第20条第1項）"
 
 
 def test_sc_registration_date_is_editable_within_reason(db, clerk, manager, office):
@@ -273,7 +273,7 @@ def test_a_failed_postal_check_after_acceptance_revokes_the_contract_with_a_noti
     assert [n.kind for n in revoked.notices] == ["approval", "revocation"]
     document = notice_document(db, revoked.notices[-1].id)
     assert document.revoked_contract_code == revoked.contract.customer_code
-    assert "SH §14.2(7)" in document.revocation_clause
+    assert "第14条第2項第7号" in document.revocation_clause
 
 
 def test_the_postal_check_exists_only_where_the_terms_have_it(db, clerk, office):
@@ -328,3 +328,40 @@ def test_the_manager_sees_the_contract_dates_before_approving(db, clerk, office)
     assert preview.formed_on == TODAY and preview.first_billable_month is None  # 開通日 not known
     preview = apps.preview_contract(db, sh, decided_on=TODAY, opened_on=dt.date(2027, 1, 10))
     assert preview.first_billable_month == dt.date(2027, 1, 1) and preview.uses_opening_date
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_printed_notices_of_the_workflow_carry_their_facts(db, clerk, manager, office, tmp_path):
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    sh = apps.create_application(db, clerk, sh_input(office), today=TODAY).id
+    apps.record_identity_letter(db, clerk, sh, "sent", on=dt.date(2026, 11, 17))
+    for item in apps.start_screening(db, clerk, sh).checklist:
+        apps.answer_screening_item(db, clerk, sh, item.code, "clear")
+    approved = apps.approve_application(db, manager, sh, opened_on=dt.date(2026, 12, 2), today=TODAY)
+    revoked = apps.record_identity_letter(db, clerk, sh, "failed", on=dt.date(2026, 11, 27))
+    approval, revocation = (notice_pdf(db, n.id) for n in revoked.notices)
+    for pdf, notice in zip((approval, revocation), revoked.notices):
+        text = _pdf_text(pdf)
+        for fact in ("株式会社みらいテレコム", "東京都千代田区内神田2丁目5番3号", "T8700110005901", notice.number,
+                     "山田 太郎", "様", approved.number):
+            assert fact in text, (notice.kind, fact)
+    text = _pdf_text(approval)
+    assert "§" not in text and "第28条第2項" in text
+    assert "申込承諾通知書" in text and approved.contract.customer_code in text
+    assert "2026年11月20日" in text and "2026年12月" in text and "ライト" in text and "¥1,980" in text
+    text = _pdf_text(revocation)
+    assert "契約取消通知書" in text and "2026年11月27日" in text and "第14条第2項第7号" in text
+    assert "§" not in text  # staff shorthand never reaches a customer
+    assert notice_pdf(db, revoked.notices[0].id) == approval  # rendered again from the stored notice: identical
+    if shutil.which("pdftoppm"):
+        artifacts = Path(__file__).resolve().parents[1] / "artifacts"
+        artifacts.mkdir(exist_ok=True)
+        (tmp_path / "revocation.pdf").write_bytes(revocation)
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(tmp_path / "revocation.pdf"),
+                        str(artifacts / "workflow_revocation")], check=True)
