@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from reseller_desk.domain.company import BankAccountDetails
+
 # Stable constraint names, so that migrations can alter them on SQLite (batch mode) and on
 # PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -276,7 +278,31 @@ class CustomerIncident(Base):
     __table_args__ = (CheckConstraint("amount >= 0", name="non_negative"),)
 
 
-class Application(Base):
+class DebitAccountColumns:
+    """The 口座振替 account of an application or a contract (empty for 振込)."""
+
+    debit_bank_code: Mapped[str] = mapped_column(String(4), default="")
+    debit_bank_name: Mapped[str] = mapped_column(String(50), default="")
+    debit_branch_code: Mapped[str] = mapped_column(String(3), default="")
+    debit_branch_name: Mapped[str] = mapped_column(String(50), default="")
+    debit_account_type: Mapped[str] = mapped_column(String(10), default="")
+    debit_account_number: Mapped[str] = mapped_column(String(7), default="")
+    debit_holder_kana: Mapped[str] = mapped_column(String(100), default="")
+
+    def debit_account(self) -> BankAccountDetails:
+        return BankAccountDetails(self.debit_bank_code, self.debit_bank_name, self.debit_branch_code,
+                                  self.debit_branch_name, self.debit_account_type, self.debit_account_number,
+                                  self.debit_holder_kana)
+
+    def set_debit_account(self, account: BankAccountDetails | None) -> None:
+        account = account or BankAccountDetails(account_type="")
+        self.debit_bank_code, self.debit_bank_name = account.bank_code, account.bank_name
+        self.debit_branch_code, self.debit_branch_name = account.branch_code, account.branch_name
+        self.debit_account_type, self.debit_account_number = account.account_type, account.account_number
+        self.debit_holder_kana = account.holder_kana
+
+
+class Application(DebitAccountColumns, Base):
     """An application (申込), from receipt to decision."""
 
     __tablename__ = "applications"
@@ -295,13 +321,6 @@ class Application(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
     lines: Mapped[int] = mapped_column(Integer, default=1)
     payment_method: Mapped[str] = mapped_column(String(20))
-    debit_bank_code: Mapped[str] = mapped_column(String(4), default="")
-    debit_bank_name: Mapped[str] = mapped_column(String(50), default="")
-    debit_branch_code: Mapped[str] = mapped_column(String(3), default="")
-    debit_branch_name: Mapped[str] = mapped_column(String(50), default="")
-    debit_account_type: Mapped[str] = mapped_column(String(10), default="")
-    debit_account_number: Mapped[str] = mapped_column(String(7), default="")
-    debit_holder_kana: Mapped[str] = mapped_column(String(100), default="")
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
     screening_started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
@@ -370,7 +389,7 @@ class ScreeningItem(Base):
     __table_args__ = (UniqueConstraint("application_id", "ground_code", name="application_ground"),)
 
 
-class Contract(Base):
+class Contract(DebitAccountColumns, Base):
     """A contract, formed when an application is accepted (SC §7, SH §15). One per カスタマID
     (SH §16)."""
 
@@ -389,13 +408,6 @@ class Contract(Base):
     first_billable_month: Mapped[dt.date | None] = mapped_column(Date, default=None)
     lines: Mapped[int] = mapped_column(Integer, default=1)
     payment_method: Mapped[str] = mapped_column(String(20))
-    debit_bank_code: Mapped[str] = mapped_column(String(4), default="")
-    debit_bank_name: Mapped[str] = mapped_column(String(50), default="")
-    debit_branch_code: Mapped[str] = mapped_column(String(3), default="")
-    debit_branch_name: Mapped[str] = mapped_column(String(50), default="")
-    debit_account_type: Mapped[str] = mapped_column(String(10), default="")
-    debit_account_number: Mapped[str] = mapped_column(String(7), default="")
-    debit_holder_kana: Mapped[str] = mapped_column(String(100), default="")
     revoked_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)

@@ -184,10 +184,7 @@ def _option_ids_of(session: Session, app: Application) -> tuple[int, ...]:
 
 
 def _debit_of(obj: Application | Contract) -> BankAccountDetails | None:
-    if obj.payment_method != PaymentMethod.DEBIT.value:
-        return None
-    return BankAccountDetails(obj.debit_bank_code, obj.debit_bank_name, obj.debit_branch_code, obj.debit_branch_name,
-                              obj.debit_account_type, obj.debit_account_number, obj.debit_holder_kana)
+    return obj.debit_account() if obj.payment_method == PaymentMethod.DEBIT.value else None
 
 
 def _draft_of(session: Session, app: Application) -> ApplicationDraft:
@@ -355,11 +352,7 @@ def _write(session: Session, app: Application, inp: ApplicationInput) -> None:
     app.plan_id = draft.plan_id
     app.lines = draft.lines
     app.payment_method = draft.payment_method
-    account = draft.debit_account or BankAccountDetails(account_type="")
-    app.debit_bank_code, app.debit_bank_name = account.bank_code, account.bank_name
-    app.debit_branch_code, app.debit_branch_name = account.branch_code, account.branch_name
-    app.debit_account_type, app.debit_account_number = account.account_type, account.account_number
-    app.debit_holder_kana = account.holder_kana
+    app.set_debit_account(draft.debit_account)
     app.handled_by_id = inp.handled_by_id
     app.notes = draft.notes
     session.add(app)
@@ -653,10 +646,8 @@ def approve_application(db: Database, actor: Actor, application_id: int, *, deci
             terms_profile_id=app.terms_profile_id, plan_id=app.plan_id, status="active", formed_on=formed_on,
             registered_on=formed_on if uses_registration else None, opened_on=opened_on,
             first_billable_month=first_month, lines=app.lines, payment_method=app.payment_method,
-            debit_bank_code=app.debit_bank_code, debit_bank_name=app.debit_bank_name,
-            debit_branch_code=app.debit_branch_code, debit_branch_name=app.debit_branch_name,
-            debit_account_type=app.debit_account_type, debit_account_number=app.debit_account_number,
-            debit_holder_kana=app.debit_holder_kana, created_by_id=actor.user_id)
+            created_by_id=actor.user_id)
+        contract.set_debit_account(_debit_of(app))
         session.add(contract)
         session.flush()
         for option_id in _option_ids_of(session, app):

@@ -18,7 +18,6 @@ from reseller_desk.db.database import Database
 from reseller_desk.db.models import Application, CompanySettings, Contract, Notice, Plan, PlanOption, ContractOption
 from reseller_desk.domain import application as rules
 from reseller_desk.domain.application import PaymentMethod
-from reseller_desk.domain.company import BankAccountDetails
 from reseller_desk.domain.customer import CustomerDraft, CustomerKind
 from reseller_desk.domain.notices import (
     Addressee,
@@ -72,10 +71,7 @@ def _applicant(session: Session, app: Application) -> CustomerDraft:
 
 def _payment_text(obj: Application | Contract) -> str:
     if obj.payment_method == PaymentMethod.DEBIT.value:
-        account = BankAccountDetails(obj.debit_bank_code, obj.debit_bank_name, obj.debit_branch_code,
-                                     obj.debit_branch_name, obj.debit_account_type, obj.debit_account_number,
-                                     obj.debit_holder_kana)
-        return f"口座振替（{rules.masked_account(account)}）"
+        return f"口座振替（{rules.masked_account(obj.debit_account())}）"
     return "銀行振込（請求書記載の口座へお振込みください。振込手数料はお客様のご負担です）"
 
 
