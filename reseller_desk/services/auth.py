@@ -3,7 +3,6 @@ by hiding buttons."""
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import hmac
 import re
@@ -199,19 +198,3 @@ def set_password(db: Database, actor: Actor, user_id: int, new_password: str) ->
 
 def actor_of(user: StaffUser) -> Actor:
     return Actor(user.id, user.login, user.display_name, Role(user.role))
-
-
-def desktop_actor(db: Database) -> Actor:
-    """The staff member the window works as until staff log-in arrives (issue 3): the first
-    active manager; on a brand-new database, a manager named after the operating-system user
-    is created (with no password) so that changes are still attributed to someone."""
-    with db.transaction() as session:
-        user = session.scalars(
-            select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.role != "manager", StaffUser.id)
-        ).first()
-        if user is None:
-            login = (getpass.getuser() or "admin")[:50]
-            user = StaffUser(login=login, display_name=login, role=Role.MANAGER.value)
-            session.add(user)
-            session.flush()
-        return actor_of(user)

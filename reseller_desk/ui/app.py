@@ -1,7 +1,11 @@
 """Starting the desktop application.
 
-``run_app(db_target, demo_if_new=True)`` is what ``reseller-desk`` (the CLI) calls;
-``create_main_window(db, actor)`` builds the window alone, for tests and the benchmark.
+``run_app(db_target, demo_if_new=True)`` is what ``reseller-desk`` (the CLI) calls: it opens
+the database, fills a brand-new one with the demo office first (the demo brings its staff),
+then asks who is working — the first-start dialog (first 管理者) on a database without staff,
+the log-in dialog otherwise — and shows the window as that staff member. ``login`` replaces
+the dialogs (tests). ``create_main_window(db, actor)`` builds the window alone, for tests and
+the benchmark.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reseller_desk.db.database import Database, DatabaseError
 from reseller_desk.services import customers as customer_service
-from reseller_desk.services.auth import Actor, desktop_actor
+from reseller_desk.services.auth import Actor
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.errors import ErrorHandler
 from reseller_desk.ui.fonts import install_fonts
+from reseller_desk.ui.login import LoginRunner, ask_who_is_working
 from reseller_desk.ui.main_window import APP_TITLE, MainWindow
 from reseller_desk.ui.operations import Changes, MessageFunction, Operations
 
@@ -44,13 +49,15 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
 
 def create_main_window(db: Database, actor: Actor, *, ops: Operations | None = None,
                        error_handler: ErrorHandler | None = None,
-                       show_message: MessageFunction | None = None, synchronous: bool = False) -> MainWindow:
-    """Build (not show) the main window working on ``db`` as ``actor``."""
+                       show_message: MessageFunction | None = None, synchronous: bool = False,
+                       login: LoginRunner | None = None) -> MainWindow:
+    """Build (not show) the main window working on ``db`` as ``actor``; ``login`` is what
+    ファイル > 担当者の切替 asks (the log-in dialog when None)."""
     ensure_application()
     if ops is None:
         ops = Operations(error_handler=error_handler.handle_exception if error_handler else None,
                          show_message=show_message, synchronous=synchronous)
-    window = MainWindow(AppContext(db, actor, ops))
+    window = MainWindow(AppContext(db, actor, ops), login=login)
     ops.setParent(window)
     return window
 
@@ -67,19 +74,23 @@ def open_database(db_target: str | None) -> tuple[Database, bool]:
     return db, is_new
 
 
-def fill_demo_in_background(window: MainWindow, customers: int = DEMO_CUSTOMERS) -> None:
-    """Fill a brand-new database with demo customers without blocking the window."""
+def fill_demo_first(db: Database, ops: Operations, customers: int = DEMO_CUSTOMERS) -> bool:
+    """Fill a brand-new database with the demo office (its staff, customers, applications …)
+    before anyone logs in, off the UI thread with a progress dialog. True when it worked."""
     from reseller_desk.demo import fill_demo
 
-    ctx = window.ctx
-    ctx.ops.run(lambda _progress: fill_demo(ctx.db, customers=customers), changes=(Changes.CUSTOMERS, Changes.SETTINGS),
-                status=f"デモデータ（顧客{customers}件）を作成しました。",
-                progress="デモデータを作成しています…", cancellable=False, parent=window)
+    outcome: dict[str, bool] = {}
+    ops.run(lambda _progress: fill_demo(db, customers=customers), success=lambda _summary: outcome.update(ok=True),
+            changes=(Changes.CUSTOMERS, Changes.SETTINGS, Changes.APPLICATIONS),
+            progress="デモデータを作成しています…", cancellable=False)
+    ops.wait_idle(600_000)
+    return outcome.get("ok", False)
 
 
-def run_app(db_target: str | None, *, demo_if_new: bool) -> int:
-    """Open ``db_target`` (a path, a SQLAlchemy URL, or None for the default database), show
-    the main window and run until it closes. Returns the exit code."""
+def run_app(db_target: str | None, *, demo_if_new: bool, login: LoginRunner | None = None) -> int:
+    """Open ``db_target`` (a path, a SQLAlchemy URL, or None for the default database), ask
+    who is working, show the main window and run until it closes. Returns the exit code (0
+    also when nobody logged in). ``login(db, parent)`` replaces the log-in dialogs (tests)."""
     app = ensure_application()
     handler = ErrorHandler().install()
     log.info("起動: %s", db_target or "既定のデータベース")
@@ -95,23 +106,30 @@ def run_app(db_target: str | None, *, demo_if_new: bool) -> int:
         _fatal(f"データベースを開けませんでした。\n{db_target or ''}\n\n{error}")
         handler.uninstall()
         return 1
+    ops = Operations(error_handler=handler.handle_exception)
+    window: MainWindow | None = None
     try:
-        fill_demo = demo_if_new and is_new and customer_service.count_customers(db) == 0
-        if fill_demo:
-            # The demo's staff first, so the window works as the demo manager, not as a
-            # manager named after the operating-system user.
-            from reseller_desk.demo import ensure_demo_staff
-
-            ensure_demo_staff(db)
-        actor = desktop_actor(db)
-        window = create_main_window(db, actor, error_handler=handler)
+        demo_filled = False
+        if demo_if_new and is_new and customer_service.count_customers(db) == 0:
+            # The demo first: it creates the demo staff (with their passwords) to log in as.
+            demo_filled = fill_demo_first(db, ops)
+        ask = login or ask_who_is_working
+        actor = ask(db, None)
+        if actor is None:
+            log.info("ログインせずに終了")
+            return 0
+        log.info("ログイン: %s（%s）", actor.login, actor.role.label)
+        window = create_main_window(db, actor, ops=ops, error_handler=handler, login=ask)
         window.show()
-        if fill_demo:
-            fill_demo_in_background(window)
+        if demo_filled:
+            window.show_message(f"デモデータ（顧客{DEMO_CUSTOMERS}件）を作成しました。")
         code = app.exec()
         window.ctx.ops.wait_idle(15_000)
         return code
     finally:
+        if window is None:
+            ops.wait_idle(15_000)
+            ops.deleteLater()
         db.dispose()
         handler.uninstall()
         log.info("終了")

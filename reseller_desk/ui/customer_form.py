@@ -71,30 +71,18 @@ def label_text(name: str, text: str | None = None) -> str:
     return f"{text} ※" if name in REQUIRED_FIELDS else text
 
 
-class CustomerForm(QDialog):
-    """Add (``record`` None) or edit a customer. Emits :attr:`saved` with the stored record."""
+class CustomerFields(QWidget):
+    """The customer's fields, each with its red message under it: the body of the customer
+    form, and the 新規 applicant of the 申込 dialog (whose errors come keyed "applicant.…")."""
 
-    saved = Signal(object)
-
-    def __init__(self, ctx: AppContext, record: CustomerRecord | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, with_notes: bool = True) -> None:
         super().__init__(parent)
-        self.ctx = ctx
-        self.record = record
-        self.duplicates: list[DuplicateHit] = []
-        self._busy_count = 0
-        self.setObjectName("customerForm")
-        self.setStyleSheet(APP_STYLE)
-        if record is None:
-            self.setWindowTitle("顧客の新規登録")
-        else:
-            self.setWindowTitle(f"顧客情報の編集（ID {record.id}）")
         self.errors = FieldErrors()
         self.edits: dict[str, QLineEdit | QPlainTextEdit] = {}
+        self.with_notes = with_notes
         self._build()
-        self.set_draft(record.draft if record else CustomerDraft())
-        self.resize(680, 720)
+        self.set_draft(CustomerDraft())
 
-    # -- building ----------------------------------------------------------------------
     def _line(self, name: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(name)
@@ -104,21 +92,8 @@ class CustomerForm(QDialog):
         return edit
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-
-        self.summary = error_label()
-        self.summary.setObjectName("summary")
-        outer.addWidget(self.summary)
-
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        body = QWidget()
-        body_layout = QVBoxLayout(body)
-        body_layout.setContentsMargins(0, 0, 8, 0)
-        form = QFormLayout()
-        body_layout.addLayout(form)
-        body_layout.addStretch(1)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form_layout = form
@@ -177,53 +152,10 @@ class CustomerForm(QDialog):
         notes.setTabChangesFocus(True)
         notes.setFixedHeight(90)
         self.edits["notes"] = notes
-        form.addRow(label_text("notes"), field_cell(notes, labels=[self.errors.add("notes", notes)]))
-
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
-
-        # Possible duplicates: shown inside the dialog, so the clerk decides without a modal box.
-        self.duplicate_panel = notice_frame()
-        panel = QVBoxLayout(self.duplicate_panel)
-        heading = QLabel("重複の可能性があります")
-        heading.setStyleSheet("font-weight: bold;")
-        panel.addWidget(heading)
-        self.duplicate_list = QLabel()
-        self.duplicate_list.setObjectName("duplicateList")
-        self.duplicate_list.setTextFormat(Qt.TextFormat.RichText)
-        self.duplicate_list.setWordWrap(True)
-        panel.addWidget(self.duplicate_list)
-        panel.addWidget(QLabel("同じお客様がすでに登録されていないか確かめてください。"))
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.back_button = QPushButton("戻る")
-        self.back_button.clicked.connect(self.hide_duplicates)
-        self.save_anyway_button = QPushButton("それでも保存")
-        self.save_anyway_button.clicked.connect(self.save_anyway)
-        buttons.addWidget(self.back_button)
-        buttons.addWidget(self.save_anyway_button)
-        panel.addLayout(buttons)
-        self.duplicate_panel.setVisible(False)
-        outer.addWidget(self.duplicate_panel)
-
-        footer = QHBoxLayout()
-        footer.addWidget(muted_label("※は必須項目です。"))
-        if self.record is not None:
-            footer.addWidget(muted_label(
-                f"登録 {format_local_datetime(self.record.created_at)}　更新 {format_local_datetime(self.record.updated_at)}"))
-        footer.addStretch(1)
-        self.cancel_button = QPushButton("キャンセル")
-        self.cancel_button.setToolTip("閉じる（Esc）")
-        self.cancel_button.clicked.connect(self.reject)
-        self.save_button = QPushButton("保存")
-        self.save_button.setObjectName("saveButton")
-        self.save_button.setDefault(True)
-        self.save_button.setToolTip("保存（Ctrl+S）")
-        self.save_button.clicked.connect(self.save)
-        footer.addWidget(self.cancel_button)
-        footer.addWidget(self.save_button)
-        outer.addLayout(footer)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.notes_cell = field_cell(notes, labels=[self.errors.add("notes", notes)])
+        form.addRow(label_text("notes"), self.notes_cell)
+        if not self.with_notes:
+            form.setRowVisible(self.notes_cell, False)
 
         self.corporate_radio.toggled.connect(self._kind_changed)
 
@@ -235,14 +167,14 @@ class CustomerForm(QDialog):
         (self.individual_radio if kind == CustomerKind.INDIVIDUAL.value else self.corporate_radio).setChecked(True)
         self._kind_changed()
 
-    def _text(self, name: str) -> str:
+    def text(self, name: str) -> str:
         edit = self.edits[name]
         return edit.toPlainText() if isinstance(edit, QPlainTextEdit) else edit.text()
 
     def draft(self) -> CustomerDraft:
         """What the clerk typed. A 個人 sends no 法人番号 or 代表者 (kept in the hidden fields)."""
         kind = self.kind()
-        values = {name: self._text(name) for name in CUSTOMER_FIELDS if name != "kind"}
+        values = {name: self.text(name) for name in CUSTOMER_FIELDS if name != "kind"}
         if kind == CustomerKind.INDIVIDUAL.value:
             for name in CORPORATE_ONLY_FIELDS:
                 values[name] = ""
@@ -260,6 +192,18 @@ class CustomerForm(QDialog):
             elif edit.text() != value:
                 edit.setText(value)
         self.set_kind(draft.kind)
+
+    def keep_hidden(self, cleaned: CustomerDraft) -> CustomerDraft:
+        """Show the cleaned values but keep what a 個人's hidden 法人 fields hold."""
+        if cleaned.kind == CustomerKind.INDIVIDUAL.value:
+            return dataclasses.replace(cleaned, **{n: self.text(n) for n in CORPORATE_ONLY_FIELDS})
+        return cleaned
+
+    def set_read_only(self, read_only: bool) -> None:
+        for edit in self.edits.values():
+            edit.setReadOnly(read_only)
+        self.corporate_radio.setEnabled(not read_only)
+        self.individual_radio.setEnabled(not read_only)
 
     def _kind_changed(self, *_args) -> None:
         corporate = self.kind() == CustomerKind.CORPORATE.value
@@ -294,6 +238,149 @@ class CustomerForm(QDialog):
         tidy = format_postal_code(edit.text())
         if tidy != edit.text():
             edit.setText(tidy)
+
+    # -- errors ------------------------------------------------------------------------
+    def show_errors(self, errors: dict[str, str], prefix: str = "") -> tuple[QWidget | None, dict[str, str]]:
+        """Show the messages of these fields (keys "name" … or, with ``prefix``,
+        "applicant.name" …); returns the first bad widget and the messages of other keys."""
+        mine = {k[len(prefix):]: v for k, v in errors.items() if k.startswith(prefix)}
+        first, others = self.errors.show(mine)
+        others = {f"{prefix}{k}": v for k, v in others.items()}
+        others.update({k: v for k, v in errors.items() if not k.startswith(prefix)})
+        return first, others
+
+    def clear_errors(self) -> None:
+        self.errors.clear()
+
+
+class CustomerForm(QDialog):
+    """Add (``record`` None) or edit a customer. Emits :attr:`saved` with the stored record."""
+
+    saved = Signal(object)
+
+    def __init__(self, ctx: AppContext, record: CustomerRecord | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.record = record
+        self.duplicates: list[DuplicateHit] = []
+        self.incident_dialogs: list[QDialog] = []
+        self._busy_count = 0
+        self.setObjectName("customerForm")
+        self.setStyleSheet(APP_STYLE)
+        if record is None:
+            self.setWindowTitle("顧客の新規登録")
+        else:
+            self.setWindowTitle(f"顧客情報の編集（ID {record.id}）")
+        self.fields = CustomerFields()
+        # The fields' parts, as the form has always offered them.
+        self.errors = self.fields.errors
+        self.edits = self.fields.edits
+        self.form_layout = self.fields.form_layout
+        self.corporate_radio = self.fields.corporate_radio
+        self.individual_radio = self.fields.individual_radio
+        self.kind_group = self.fields.kind_group
+        self.representative_cell = self.fields.representative_cell
+        self.corporate_number_cell = self.fields.corporate_number_cell
+        self._build()
+        self.set_draft(record.draft if record else CustomerDraft())
+        self.resize(680, 720)
+
+    # -- building ----------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+
+        self.summary = error_label()
+        self.summary.setObjectName("summary")
+        outer.addWidget(self.summary)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 8, 0)
+        body_layout.addWidget(self.fields)
+        body_layout.addStretch(1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        # Possible duplicates: shown inside the dialog, so the clerk decides without a modal box.
+        self.duplicate_panel = notice_frame()
+        panel = QVBoxLayout(self.duplicate_panel)
+        heading = QLabel("重複の可能性があります")
+        heading.setStyleSheet("font-weight: bold;")
+        panel.addWidget(heading)
+        self.duplicate_list = QLabel()
+        self.duplicate_list.setObjectName("duplicateList")
+        self.duplicate_list.setTextFormat(Qt.TextFormat.RichText)
+        self.duplicate_list.setWordWrap(True)
+        panel.addWidget(self.duplicate_list)
+        panel.addWidget(QLabel("同じお客様がすでに登録されていないか確かめてください。"))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.back_button = QPushButton("戻る")
+        self.back_button.clicked.connect(self.hide_duplicates)
+        self.save_anyway_button = QPushButton("それでも保存")
+        self.save_anyway_button.clicked.connect(self.save_anyway)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.save_anyway_button)
+        panel.addLayout(buttons)
+        self.duplicate_panel.setVisible(False)
+        outer.addWidget(self.duplicate_panel)
+
+        footer = QHBoxLayout()
+        footer.addWidget(muted_label("※は必須項目です。"))
+        if self.record is not None:
+            footer.addWidget(muted_label(
+                f"登録 {format_local_datetime(self.record.created_at)}　更新 {format_local_datetime(self.record.updated_at)}"))
+        footer.addStretch(1)
+        self.incidents_button = QPushButton("顧客の記録…")
+        self.incidents_button.setObjectName("incidentsButton")
+        self.incidents_button.setToolTip("資格取消・強制解約・規約違反・未払いの記録（申込の審査で照合されます）")
+        self.incidents_button.clicked.connect(self.open_incidents)
+        self.incidents_button.setVisible(self.record is not None)
+        footer.addWidget(self.incidents_button)
+        self.cancel_button = QPushButton("キャンセル")
+        self.cancel_button.setToolTip("閉じる（Esc）")
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button = QPushButton("保存")
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip("保存（Ctrl+S）")
+        self.save_button.clicked.connect(self.save)
+        footer.addWidget(self.cancel_button)
+        footer.addWidget(self.save_button)
+        outer.addLayout(footer)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+
+    # -- values ------------------------------------------------------------------------
+    def kind(self) -> str:
+        return self.fields.kind()
+
+    def set_kind(self, kind: str) -> None:
+        self.fields.set_kind(kind)
+
+    def _text(self, name: str) -> str:
+        return self.fields.text(name)
+
+    def draft(self) -> CustomerDraft:
+        return self.fields.draft()
+
+    def set_draft(self, draft: CustomerDraft) -> None:
+        self.fields.set_draft(draft)
+
+    # -- 顧客の記録 ----------------------------------------------------------------------
+    def open_incidents(self):
+        """The customer's records that screening reads (資格取消, 未払い …), and 記録を追加."""
+        if self.record is None:
+            return None
+        from reseller_desk.ui.incidents import IncidentsDialog
+
+        dialog = IncidentsDialog(self.ctx, self.record.id, self.record.draft.name, self)
+        dialog.finished.connect(lambda _r, d=dialog: self.incident_dialogs.remove(d) if d in self.incident_dialogs else None)
+        self.incident_dialogs.append(dialog)
+        dialog.open()
+        return dialog
 
     # -- errors ------------------------------------------------------------------------
     def show_errors(self, errors: dict[str, str], summary: str | None = None) -> None:
@@ -335,10 +422,7 @@ class CustomerForm(QDialog):
                          failure=self._failed, done=lambda: self._set_busy(False), parent=self)
 
     def _keep_hidden(self, cleaned: CustomerDraft) -> CustomerDraft:
-        """Show the cleaned values but keep what a 個人's hidden 法人 fields hold."""
-        if cleaned.kind == CustomerKind.INDIVIDUAL.value:
-            return dataclasses.replace(cleaned, **{n: self._text(n) for n in CORPORATE_ONLY_FIELDS})
-        return cleaned
+        return self.fields.keep_hidden(cleaned)
 
     def _checked_duplicates(self, cleaned: CustomerDraft, hits: list[DuplicateHit]) -> None:
         if hits:

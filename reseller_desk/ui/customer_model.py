@@ -10,7 +10,6 @@ page at a time as the view asks for them (``customer_rows``), at most a few thou
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -18,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from reseller_desk.domain.customer import CustomerKind
 from reseller_desk.services import customers as customer_service
 from reseller_desk.services.customers import CustomerRow
+from reseller_desk.ui.widgets import ALIGN_CENTER, ALIGN_LEFT, ALIGN_RIGHT, Column
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database
@@ -33,22 +33,11 @@ CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The whole :class:`CustomerRow` of a row.
 CUSTOMER_ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str        # the CustomerRow attribute and the service's sort key
-    title: str
-    width: int
-    alignment: Qt.AlignmentFlag = _LEFT
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("id", "ID", 60, _RIGHT),
-    Column("kind", "区分", 48, _CENTER),
+    Column("id", "ID", 60, ALIGN_RIGHT),
+    Column("kind", "区分", 48, ALIGN_CENTER),
     Column("name", "名称・氏名", 180),
     Column("name_kana", "フリガナ", 215),
     Column("phone", "電話番号", 118),
@@ -305,7 +294,7 @@ class CustomerTableModel(QAbstractTableModel):
             return f"{COLUMNS[section].title}で並べ替え（もう一度クリックで逆順）"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             # Headers are left-aligned (a right-aligned title collides with the sort arrow).
-            return _LEFT
+            return ALIGN_LEFT
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

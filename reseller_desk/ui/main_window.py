@@ -1,9 +1,13 @@
 """The main window: sections on the left, the current section's page on the right, a status
 bar with the database, the staff member and the size of the customer book.
 
-Adding a section (申込, 契約, 請求 …) is one line in :data:`SECTIONS`; Ctrl+1 … Ctrl+9 follow
-the order of that list. A section's module is imported and its page built the first time it
-is shown, so start-up pays only for the customer book.
+Adding a section (契約, 請求 …) is one line in :data:`SECTIONS`; Ctrl+1 … Ctrl+9 follow the
+order of the sections the staff member sees. A section's module is imported and its page built
+the first time it is shown, so start-up pays only for the customer book. A manager-only
+section (操作履歴) is left out of a clerk's navigation; its service refuses a clerk anyway.
+
+ファイル > 担当者の切替 logs the staff member out and shows the log-in dialog; the pages are
+rebuilt for whoever logs in.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -29,12 +34,16 @@ from PySide6.QtWidgets import (
 
 import reseller_desk
 from reseller_desk.services import customers as customer_service
+from reseller_desk.services.auth import Actor, Role
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.widgets import APP_STYLE
 
 if TYPE_CHECKING:
+    from reseller_desk.ui.application_page import ApplicationPage
+    from reseller_desk.ui.audit_page import AuditPage
     from reseller_desk.ui.customer_page import CustomerPage
+    from reseller_desk.ui.login import LoginRunner
     from reseller_desk.ui.settings_page import SettingsPage
 
 APP_TITLE = "Reseller Desk"
@@ -46,16 +55,23 @@ class Section:
     title: str
     #: "module:Class" of the page; the class is called with the AppContext.
     page: str
+    #: Shown only to a manager (the service refuses a clerk anyway).
+    manager_only: bool = False
 
     def build(self, ctx: AppContext) -> QWidget:
         module_name, _, class_name = self.page.partition(":")
         return getattr(importlib.import_module(module_name), class_name)(ctx)
 
+    def shown_to(self, actor: Actor) -> bool:
+        return not self.manager_only or actor.role == Role.MANAGER
+
 
 #: The sections that work now, in the order of the navigation pane (and of Ctrl+1 …).
 SECTIONS: tuple[Section, ...] = (
     Section("customers", "顧客", "reseller_desk.ui.customer_page:CustomerPage"),
+    Section("applications", "申込", "reseller_desk.ui.application_page:ApplicationPage"),
     Section("settings", "設定", "reseller_desk.ui.settings_page:SettingsPage"),
+    Section("audit", "操作履歴", "reseller_desk.ui.audit_page:AuditPage", manager_only=True),
 )
 
 
@@ -69,9 +85,12 @@ def database_label(url: str) -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, sections: tuple[Section, ...] = SECTIONS) -> None:
+    def __init__(self, ctx: AppContext, sections: tuple[Section, ...] = SECTIONS, *,
+                 login: "LoginRunner | None" = None) -> None:
         super().__init__()
         self.ctx = ctx
+        #: Asks who works next (ファイル > 担当者の切替); the log-in dialog unless a test gives one.
+        self.login_runner = login
         self.setWindowTitle(APP_TITLE)
         self.setStyleSheet(APP_STYLE)
         self.resize(1200, 760)
@@ -83,10 +102,42 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet("QListWidget#navigation { font-size: 12pt; } "
                                "QListWidget#navigation::item { padding: 8px 12px; }")
         self.stack = QStackedWidget()
-        self.sections = sections
+        self.all_sections = sections
+        self.sections: tuple[Section, ...] = ()
         self.pages: dict[str, QWidget] = {}
         self.section_actions: list[QAction] = []
-        for number, section in enumerate(sections, start=1):
+        self.nav.currentRowChanged.connect(self._section_changed)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([120, 1080])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self._build_sections()
+        self._build_menus()
+        self._build_status_bar()
+        ctx.changes.changed.connect(self._data_changed)
+        ctx.ops.message.connect(self.show_message)
+        self.nav.setCurrentRow(0)
+
+    def _build_sections(self) -> None:
+        """The navigation, the page stack and the Ctrl+number actions for the staff member."""
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        while self.stack.count():
+            widget = self.stack.widget(0)
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.pages = {}
+        for action in self.section_actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self.section_actions = []
+        self.sections = tuple(s for s in self.all_sections if s.shown_to(self.ctx.actor))
+        for number, section in enumerate(self.sections, start=1):
             self.stack.addWidget(QWidget())  # replaced by the page when first shown
             item = QListWidgetItem(section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.key)
@@ -98,21 +149,8 @@ class MainWindow(QMainWindow):
             action.setShortcut(shortcut)
             action.triggered.connect(lambda _checked=False, key=section.key: self.show_section(key))
             self.section_actions.append(action)
-        self.nav.currentRowChanged.connect(self._section_changed)
-
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([120, 1080])
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
-
-        self._build_menus()
-        self._build_status_bar()
-        ctx.changes.changed.connect(self._data_changed)
-        ctx.ops.message.connect(self.show_message)
-        self.nav.setCurrentRow(0)
+            self.addAction(action)  # shortcuts work while the menu bar is hidden too
+        self.nav.blockSignals(False)
 
     # -- pages -------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
@@ -142,6 +180,17 @@ class MainWindow(QMainWindow):
     def settings_page(self) -> "SettingsPage":
         return self.page("settings")  # type: ignore[return-value]
 
+    @property
+    def application_page(self) -> "ApplicationPage":
+        return self.page("applications")  # type: ignore[return-value]
+
+    @property
+    def audit_page(self) -> "AuditPage":
+        return self.page("audit")  # type: ignore[return-value]
+
+    def section_keys(self) -> list[str]:
+        return [s.key for s in self.sections]
+
     def current_section(self) -> str:
         item = self.nav.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else ""
@@ -164,16 +213,17 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("ファイル(&F)")
+        self.switch_staff_action = self._action("担当者の切替…", self.switch_staff, QKeySequence("Ctrl+Shift+L"),
+                                                "ログアウトして、別の担当者でログインします")
         self.quit_action = self._action("終了", self.close, QKeySequence("Ctrl+Q"), "Reseller Desk を終了します")
+        file_menu.addAction(self.switch_staff_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
-        view_menu = menu.addMenu("表示(&V)")
-        for action in self.section_actions:
-            view_menu.addAction(action)
-        view_menu.addSeparator()
+        self.view_menu = menu.addMenu("表示(&V)")
         self.refresh_action = self._action("最新の情報に更新", self.refresh_current, QKeySequence("F5"),
                                            "表示中の一覧を読み直します")
-        view_menu.addAction(self.refresh_action)
+        self._fill_view_menu()
 
         customer_menu = menu.addMenu("顧客(&C)")
         self.new_customer_action = self._action("新規登録…", self.new_customer, QKeySequence("Ctrl+N"),
@@ -187,12 +237,27 @@ class MainWindow(QMainWindow):
         for action in (self.new_customer_action, self.find_action, self.open_customer_action):
             customer_menu.addAction(action)
 
+        application_menu = menu.addMenu("申込(&A)")
+        self.new_application_action = self._action("新規受付…", self.new_application, QKeySequence("Ctrl+Shift+N"),
+                                                   "申込を新規に受け付けます")
+        self.open_application_action = self._action("選択した申込を開く\tEnter", self.open_selected_application,
+                                                     None, "選択した申込を開きます（ダブルクリックでも開きます）")
+        application_menu.addAction(self.new_application_action)
+        application_menu.addAction(self.open_application_action)
+
         help_menu = menu.addMenu("ヘルプ(&H)")
         self.about_action = self._action("バージョン情報", self.show_about)
         help_menu.addAction(self.about_action)
-        for action in (self.quit_action, self.refresh_action, self.new_customer_action, self.find_action,
-                       *self.section_actions):
+        for action in (self.quit_action, self.switch_staff_action, self.refresh_action, self.new_customer_action,
+                       self.find_action, self.new_application_action):
             self.addAction(action)  # shortcuts work while the menu bar is hidden too
+
+    def _fill_view_menu(self) -> None:
+        self.view_menu.clear()
+        for action in self.section_actions:
+            self.view_menu.addAction(action)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.refresh_action)
 
     def new_customer(self):
         return self.show_section("customers").new_customer()
@@ -202,6 +267,42 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         self.show_section("customers").focus_search()
+
+    def new_application(self):
+        return self.show_section("applications").new_application()
+
+    def open_selected_application(self) -> None:
+        self.show_section("applications").open_selected()
+
+    # -- who is working ----------------------------------------------------------------
+    def switch_staff(self) -> bool:
+        """担当者の切替: log out (the open windows of this staff member close), then the log-in
+        dialog; the window carries on as whoever logs in. Cancelled: nothing changes."""
+        from reseller_desk.ui.login import ask_who_is_working
+
+        self.ctx.ops.wait_idle(15_000)
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        runner = self.login_runner or ask_who_is_working
+        actor = runner(self.ctx.db, self)
+        if actor is None:
+            self.show_message("担当者は切り替えていません。")
+            return False
+        self.set_actor(actor)
+        return True
+
+    def set_actor(self, actor: Actor) -> None:
+        """Work as ``actor`` from now on: the sections are those they may see, built afresh."""
+        self.ctx.actor = actor
+        current = self.current_section()
+        self._build_sections()
+        self._fill_view_menu()
+        self.update_actor_label()
+        keys = self.section_keys()
+        self.nav.setCurrentRow(keys.index(current) if current in keys else 0)
+        self._section_changed(self.nav.currentRow())
+        self.show_message(f"{actor.name}さん（{actor.role.label}）でログインしました。")
 
     def refresh_current(self) -> None:
         page = self.stack.currentWidget()
@@ -225,13 +326,19 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.db_label = QLabel(f"データベース: {database_label(self.ctx.db.url)}")
         self.db_label.setToolTip(self.ctx.db.url)
-        actor = self.ctx.actor
-        self.actor_label = QLabel(f"担当: {actor.name}（{actor.role.label}）")
+        self.actor_label = QLabel()
+        self.actor_label.setObjectName("actorLabel")
+        self.update_actor_label()
         self.count_label = QLabel()
         for label in (self.db_label, self.actor_label, self.count_label):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
         self.update_customer_count()
+
+    def update_actor_label(self) -> None:
+        actor = self.ctx.actor
+        self.actor_label.setText(f"担当: {actor.name}（{actor.role.label}）")
+        self.actor_label.setToolTip(f"ログインID: {actor.login}（ファイル > 担当者の切替 で交代）")
 
     def update_customer_count(self) -> None:
         total = customer_service.count_customers(self.ctx.db)

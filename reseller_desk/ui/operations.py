@@ -49,6 +49,9 @@ class Changes(QObject):
 
     CUSTOMERS = "customers"
     SETTINGS = "settings"
+    APPLICATIONS = "applications"
+    #: A customer's records that screening reads (資格取消, 未払い …).
+    INCIDENTS = "incidents"
 
     changed = Signal(str)
 
@@ -169,6 +172,7 @@ class Operations(QObject):
         self._bridge.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # one background lane: operations finish in order
+        self._deferred: list[QObject] = []
 
     # -- running -------------------------------------------------------------------------
     def run(self, fn: Callable[..., Any], *, success: Callable[[Any], None] | None = None,
@@ -271,6 +275,21 @@ class Operations(QObject):
             self._jobs.pop(job.id, None)
             if not self._jobs:
                 self.busy_changed.emit(False)
+                self._delete_deferred()
+
+    # -- closing windows -------------------------------------------------------------------
+    def delete_when_idle(self, obj: QObject) -> None:
+        """``obj.deleteLater()`` once no operation is running: a window closed while its save
+        is under way is deleted after the save's callbacks ran, not before."""
+        if self.is_idle():
+            obj.deleteLater()
+        else:
+            self._deferred.append(obj)
+
+    def _delete_deferred(self) -> None:
+        deferred, self._deferred = self._deferred, []
+        for obj in deferred:
+            obj.deleteLater()
 
     # -- waiting (tests, benchmark, closing the window) ------------------------------------
     def is_idle(self) -> bool:

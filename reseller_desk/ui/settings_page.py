@@ -41,6 +41,7 @@ from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.widgets import (
+    ALIGN_CENTER,
     APP_STYLE,
     ERROR_COLOR,
     MONEY_ALIGNMENT,
@@ -55,7 +56,6 @@ from reseller_desk.ui.widgets import (
     yen_spin_box,
 )
 
-_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
 _ERROR_BACKGROUND = QColor("#ffebee")
 
 
@@ -421,7 +421,7 @@ class ClosureModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return format_date_long(closure.day)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
-            return _CENTER
+            return ALIGN_CENTER
         if role == Qt.ItemDataRole.UserRole:
             return closure.day
         return None
@@ -575,7 +575,7 @@ class PlanTableModel(QAbstractTableModel):
             if field in _MONEY_FIELDS or field == "minimum_term_months":
                 return MONEY_ALIGNMENT
             if field in ("requires_face_to_face", "active"):
-                return _CENTER
+                return ALIGN_CENTER
             return TEXT_ALIGNMENT
         if role == Qt.ItemDataRole.ForegroundRole and not record.details.active:
             return QBrush(QColor("#9e9e9e"))

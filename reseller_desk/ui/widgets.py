@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from reseller_desk.reports.format import jp_date, yen
+
 ERROR_COLOR = "#c62828"
 MUTED_COLOR = "#5f6368"
-MONEY_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-TEXT_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 #: Style of the whole application: a field marked invalid gets a red border.
 APP_STYLE = f"""
@@ -23,13 +25,28 @@ QLabel[role="muted"] {{ color: {MUTED_COLOR}; }}
 
 WEEKDAYS = "月火水木金土日"
 
+ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+ALIGN_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
+MONEY_ALIGNMENT = ALIGN_RIGHT  # numbers are right-aligned everywhere
+TEXT_ALIGNMENT = ALIGN_LEFT
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a list model: the row attribute (and service sort key), its title, its
+    default width and alignment (numbers right-aligned)."""
+
+    key: str
+    title: str
+    width: int
+    alignment: Qt.AlignmentFlag = ALIGN_LEFT
+
 
 def format_yen(amount: int | None) -> str:
-    """1980 -> "¥1,980"; negative amounts as "-¥1,980"; None -> ""."""
-    if amount is None:
-        return ""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(int(amount)):,}"
+    """1980 -> "¥1,980"; negative amounts as "-¥1,980"; None -> "" (reports.format.yen, the
+    same formatting as on printed documents)."""
+    return "" if amount is None else yen(amount)
 
 
 def format_date(day: dt.date | None) -> str:
@@ -41,7 +58,7 @@ def format_date_long(day: dt.date | None, weekday: bool = True) -> str:
     """2026年11月22日（日） (for text a clerk reads)."""
     if not day:
         return ""
-    text = f"{day.year}年{day.month}月{day.day}日"
+    text = jp_date(day)
     return f"{text}（{WEEKDAYS[day.weekday()]}）" if weekday else text
 
 

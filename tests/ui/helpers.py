@@ -50,3 +50,26 @@ def type_text(qtbot, widget, text: str) -> None:
             event = QInputMethodEvent("", [])
             event.setCommitString(char)
             QApplication.sendEvent(widget, event)
+
+
+# -- the office the application tests work in -------------------------------------------------------
+def set_up_office(db, manager) -> dict[str, int]:
+    """Company details (printed on notices) and one plan per service, through the services."""
+    from reseller_desk.domain.company import CompanyDetails, PlanDetails
+    from reseller_desk.services import settings
+
+    settings.save_company(db, manager, CompanyDetails(
+        name="株式会社みらいテレコム", postal_code="101-0047", address="東京都千代田区内神田2丁目5番3号",
+        phone="03-5289-7410", registration_number="T8700110005901"))
+    return {
+        "sc": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-BASIC", "ベーシック", 2980, 5000)).id,
+        "sh": settings.save_plan(db, manager, None, PlanDetails("sokujitsu", "SH-LIGHT", "ライト", 1980, 3000, 12, 10000)).id,
+        "sc_rec": settings.save_option(db, manager, None, PlanDetails("simpleconnect", "SC-REC", "通話録音", 500, 1000)).id,
+    }
+
+
+def staff_actor(info):
+    """The Actor of a StaffInfo (to set a demo account's password in a test)."""
+    from reseller_desk.services.auth import Actor
+
+    return Actor(info.id, info.login, info.name, info.role)

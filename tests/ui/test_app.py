@@ -1,4 +1,5 @@
-"""run_app: opens the database, fills a brand-new one with demo data, runs until closed."""
+"""run_app: opens the database, fills a brand-new one with demo data, asks who is working,
+runs until closed."""
 
 from __future__ import annotations
 
@@ -9,11 +10,16 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from reseller_desk.db.database import Database
+from reseller_desk.services import auth
 from reseller_desk.services import customers as customer_service
+from reseller_desk.services.auth import Role
 from reseller_desk.ui import app as app_module
 from reseller_desk.ui import errors as errors_module
 from reseller_desk.ui import operations as operations_module
+from reseller_desk.ui.login import FirstStartDialog, LoginDialog
 from reseller_desk.ui.main_window import MainWindow
+
+from .helpers import staff_actor
 
 
 @pytest.fixture
@@ -25,7 +31,25 @@ def quiet(tmp_path, monkeypatch, shown):
     assert shown.errors == [], "no unexpected error may happen"
 
 
-def run_until(qapp, target: str, done, *, demo_if_new: bool = True, timeout_s: float = 15) -> tuple[int, dict]:
+def log_in_as_first_manager(db, parent):
+    """The log-in of these tests: the first manager on record, through the real dialog (a
+    password is set for the test: the fixtures' staff have none)."""
+    manager = next(s for s in auth.list_staff(db) if s.role == Role.MANAGER)
+    auth.set_password(db, staff_actor(manager), manager.id, "test-password-1")
+    dialog = LoginDialog(db, parent)
+    dialog.login_edit.setText(manager.login)
+    dialog.password_edit.setText("test-password-1")
+    LOGINS.append({"demo_line": dialog.demo_label.text() if dialog.demo_frame.isVisibleTo(dialog) else ""})
+    actor = dialog.try_login()
+    dialog.deleteLater()
+    return actor
+
+
+LOGINS: list[dict] = []
+
+
+def run_until(qapp, target: str, done, *, demo_if_new: bool = True, timeout_s: float = 15,
+              login=log_in_as_first_manager) -> tuple[int, dict]:
     """run_app(target) while a timer waits for ``done(window)`` and then closes the window."""
     seen: dict = {}
     deadline = time.monotonic() + timeout_s
@@ -53,31 +77,112 @@ def run_until(qapp, target: str, done, *, demo_if_new: bool = True, timeout_s: f
     qapp.setQuitOnLastWindowClosed(False)
     try:
         QTimer.singleShot(0, check)
-        code = app_module.run_app(target, demo_if_new=demo_if_new)
+        code = app_module.run_app(target, demo_if_new=demo_if_new, login=login)
     finally:
         qapp.setQuitOnLastWindowClosed(quit_on_close)
     return code, seen
 
 
-def test_a_new_database_gets_demo_customers(qapp, tmp_path, quiet):
+def test_a_new_database_gets_demo_customers_before_the_log_in(qapp, tmp_path, quiet):
     target = str(tmp_path / "new.sqlite3")
+    LOGINS.clear()
     code, seen = run_until(qapp, target, lambda w: w.customer_page.model.rowCount() > 0)
     assert code == 0 and "timeout" not in seen
-    assert seen["rows"] == app_module.DEMO_CUSTOMERS
-    assert seen["status"] == f"顧客 {app_module.DEMO_CUSTOMERS}件"
+    # The demo customers (and those its approved applications made).
+    assert app_module.DEMO_CUSTOMERS <= seen["rows"] <= app_module.DEMO_CUSTOMERS + 20
+    first_rows = seen["rows"]
+    assert seen["status"] == f"顧客 {first_rows:,}件"
     assert seen["title"] == "Reseller Desk"
-    assert seen["actor"] == "管理 花子"  # the demo's manager, not the operating-system user
+    assert seen["actor"] == "管理 花子"  # the demo's manager, logged in
+    # The demo was there when the log-in dialog opened, and its accounts are marked as such.
+    assert LOGINS[0]["demo_line"] == "デモ用アカウント: kanri（管理者）/ jimu（事務）— パスワードは README を参照"
     assert quiet.messages == []
     assert (tmp_path / "logs" / errors_module.LOG_FILE_NAME).exists()
 
     # Opened again: not new any more, nothing is added.
     code, seen = run_until(qapp, target, lambda w: True)
-    assert seen["rows"] == app_module.DEMO_CUSTOMERS
+    assert seen["rows"] == first_rows
 
 
-def test_no_demo_when_asked(qapp, tmp_path, quiet):
-    code, seen = run_until(qapp, str(tmp_path / "plain.sqlite3"), lambda w: True, demo_if_new=False)
-    assert code == 0 and seen["rows"] == 0
+def drive_dialog(kind, act, *, timeout_s: float = 10) -> dict:
+    """Wait (in the event loop run_app starts) for a visible dialog of ``kind`` and call
+    ``act(dialog, seen)``; any dialog still open at the deadline is closed."""
+    seen: dict = {}
+    deadline = time.monotonic() + timeout_s
+
+    def check() -> None:
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+        if dialogs:
+            act(dialogs[0], seen)
+        elif time.monotonic() > deadline:
+            seen["timeout"] = True
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, (LoginDialog, FirstStartDialog)) and widget.isVisible():
+                    widget.reject()
+        else:
+            QTimer.singleShot(20, check)
+
+    QTimer.singleShot(0, check)
+    return seen
+
+
+def test_a_wrong_password_shows_the_message_and_no_window_opens(qapp, db, manager, quiet):
+    auth.set_password(db, manager, manager.user_id, "correct-horse-1")
+
+    def wrong_then_quit(dialog: LoginDialog, seen: dict) -> None:
+        dialog.login_edit.setText("kanri")
+        dialog.password_edit.setText("battery-staple")
+        dialog.login_button.click()
+        seen.update(message=dialog.message.text(), shown=dialog.message.isVisible(),
+                    masked=dialog.password_edit.echoMode() == dialog.password_edit.EchoMode.Password,
+                    password_left=dialog.password_edit.text(), demo=dialog.demo_frame.isVisible(),
+                    windows=[w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)])
+        dialog.cancel_button.click()  # 終了
+
+    seen = drive_dialog(LoginDialog, wrong_then_quit)
+    assert app_module.run_app(db.url, demo_if_new=True) == 0
+    assert "timeout" not in seen
+    assert seen["message"] == "ログインIDかパスワードが違います。" and seen["shown"]
+    assert seen["masked"] and seen["password_left"] == ""
+    assert not seen["demo"]  # no demo accounts in this database
+    assert seen["windows"] == []
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+
+
+def test_a_database_without_staff_asks_for_the_first_manager(qapp, tmp_path, quiet):
+    target = str(tmp_path / "first.sqlite3")
+
+    def register(dialog: FirstStartDialog, seen: dict) -> None:
+        dialog.login_edit.setText("yamada")
+        dialog.name_edit.setText("山田 太郎")
+        dialog.password_edit.setText("himitsu-123")
+        dialog.confirm_edit.setText("himitsu-124")
+        dialog.create_button.click()
+        seen["mismatch"] = dialog.error_text("password_confirm")
+        dialog.confirm_edit.setText("himitsu-123")
+        dialog.create_button.click()
+
+    seen = drive_dialog(FirstStartDialog, register)
+    code, window = run_until(qapp, target, lambda w: True, demo_if_new=False, login=None)
+    assert code == 0 and "timeout" not in seen and "timeout" not in window
+    assert seen["mismatch"] == "確認用のパスワードが一致しません。"
+    assert window["actor"] == "山田 太郎" and window["rows"] == 0
+    db = Database.open(target)
+    try:
+        actor = auth.login(db, "yamada", "himitsu-123")
+        assert actor.role == Role.MANAGER and actor.name == "山田 太郎"
+    finally:
+        db.dispose()
+
+
+def test_no_demo_when_asked(qapp, tmp_path, quiet, monkeypatch):
+    # An empty database without the demo: the first-start dialog (here: its outcome) comes first.
+    def first_manager(db, parent):
+        return auth.create_first_manager(db, "admin", "管理者", "admin-pass-1")
+
+    code, seen = run_until(qapp, str(tmp_path / "plain.sqlite3"), lambda w: True, demo_if_new=False,
+                           login=first_manager)
+    assert code == 0 and seen["rows"] == 0 and seen["actor"] == "管理者"
 
 
 def test_an_existing_database_with_customers_is_left_alone(qapp, tmp_path, quiet, manager, db):

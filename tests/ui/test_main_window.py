@@ -45,7 +45,7 @@ def visible_names(window) -> list[str]:
 
 def test_add_a_customer_then_find_it_by_half_width_furigana(window, db, manager, qtbot, artifacts, shown):
     assert window.windowTitle() == "Reseller Desk"
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["顧客", "設定"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["顧客", "申込", "設定", "操作履歴"]
     page = window.customer_page
     assert page.search.placeholderText() == SEARCH_PLACEHOLDER
     assert page.count_label.text() == "0件"
@@ -99,12 +99,18 @@ def test_shortcuts_switch_sections_and_open_the_selected_customer(window, qtbot,
     qtbot.keyClick(window, Qt.Key.Key_F5)
     assert page.model.rowCount() == 4
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section() == "applications"
+    assert window.stack.currentWidget() is window.application_page
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "settings"
     assert window.stack.currentWidget() is window.settings_page
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section() == "audit"
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "customers"
     # Shortcuts are shown in tooltips and menus.
-    assert "Ctrl+2" in window.nav.item(1).toolTip()
+    assert "Ctrl+2" in window.nav.item(1).toolTip() and window.nav.item(1).text() == "申込"
+    assert window.new_application_action.shortcut().toString() == "Ctrl+Shift+N"
     assert window.new_customer_action.shortcut().toString() == "Ctrl+N"
     assert "Ctrl+N" in page.new_button.toolTip()
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
@@ -152,3 +158,52 @@ def test_status_bar_and_about(window, manager):
     box = window.show_about()
     assert "バージョン" in box.text()
     box.close()
+
+
+def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(db, clerk, manager, shown, qtbot):
+    from reseller_desk.services import auth
+
+    auth.set_password(db, manager, manager.user_id, "kanri-pass-1")
+    asked = []
+
+    def login(db_, parent):
+        from reseller_desk.ui.login import LoginDialog
+
+        dialog = LoginDialog(db_, parent)
+        asked.append(dialog)
+        dialog.login_edit.setText("kanri")
+        dialog.password_edit.setText("kanri-pass-1")
+        return dialog.try_login()
+
+    window = create_main_window(db, clerk, show_message=shown.message, login=login)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["顧客", "申込", "設定"]
+    assert window.actor_label.text() == "担当: 事務 太郎（事務）"
+    window.show_section("applications")
+    window.new_application()
+    assert len(window.application_page.dialogs) == 1
+
+    # ファイル > 担当者の切替: the clerk's windows close, the manager logs in.
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.switch_staff_action in file_menu.actions()
+    assert window.switch_staff_action.text() == "担当者の切替…"
+    window.switch_staff_action.trigger()
+    assert asked and asked[0].actor == manager
+    assert window.ctx.actor == manager
+    assert window.actor_label.text() == "担当: 管理 花子（管理者）"
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["顧客", "申込", "設定", "操作履歴"]
+    assert window.current_section() == "applications" and window.application_page.dialogs == []
+    activate(window, qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section() == "audit"
+    qtbot.waitUntil(lambda: idle(window), timeout=3000)
+    window.audit_page.refresh()
+    qtbot.waitUntil(lambda: idle(window) and window.audit_page.model.rowCount() > 0, timeout=3000)
+    assert window.audit_page.model.records[0].action == "staff.password"
+
+    # A cancelled log-in changes nothing.
+    window.login_runner = lambda db_, parent: None
+    assert window.switch_staff() is False
+    assert window.ctx.actor == manager

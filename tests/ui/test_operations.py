@@ -93,3 +93,28 @@ def test_synchronous_mode_runs_inline(shown):
     runner.run(lambda progress: progress.cancelled, success=seen.append, progress="…")
     assert seen == [False]
     assert runner.is_idle()
+
+
+def test_a_window_closed_while_its_operation_runs_is_deleted_after_the_callbacks(qapp, qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    ops = Operations()
+    release = threading.Event()
+    widget = QWidget()
+    seen = []
+    destroyed = []
+    widget.destroyed.connect(lambda: destroyed.append(True))
+    ops.run(lambda: release.wait(5) and "saved", success=lambda result: seen.append((result, widget.objectName())))
+    widget.setObjectName("still here")
+    ops.delete_when_idle(widget)  # closed while the save runs
+    qtbot.wait(20)
+    assert destroyed == []
+    release.set()
+    assert ops.wait_idle(5000)
+    assert seen == [("saved", "still here")]
+    qtbot.waitUntil(lambda: destroyed == [True], timeout=2000)
+    idle = QWidget()
+    idle.destroyed.connect(lambda: destroyed.append("idle"))
+    ops.delete_when_idle(idle)
+    qtbot.waitUntil(lambda: "idle" in destroyed, timeout=2000)
+    ops.deleteLater()

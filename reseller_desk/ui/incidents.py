@@ -1,0 +1,183 @@
+"""顧客の記録: what a customer has on record that screening must see (資格取消, 強制解約,
+規約違反, 未払い), and 「記録を追加」. Reached from the customer form (「顧客の記録…」); the
+審査 checklist of later applications by the same customer is pre-filled from these records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reseller_desk.domain.application import IncidentKind
+from reseller_desk.services import applications as application_service
+from reseller_desk.services.applications import IncidentRecord
+from reseller_desk.services.errors import ServiceError, ValidationFailed
+from reseller_desk.ui.application_dialog import date_edit, to_date
+from reseller_desk.ui.context import AppContext
+from reseller_desk.ui.operations import Changes
+from reseller_desk.ui.widgets import (
+    APP_STYLE,
+    MONEY_ALIGNMENT,
+    TEXT_ALIGNMENT,
+    FieldErrors,
+    error_label,
+    field_cell,
+    format_date,
+    format_yen,
+    muted_label,
+    yen_spin_box,
+)
+
+INCIDENT_COLUMNS = (("種類", 110), ("発生日", 100), ("金額", 100), ("解消日", 100), ("メモ", 200))
+
+
+class IncidentModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.records: list[IncidentRecord] = []
+
+    def set_records(self, records) -> None:
+        self.beginResetModel()
+        self.records = list(records)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(INCIDENT_COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        record = self.records[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (record.kind_label, format_date(record.occurred_on), format_yen(record.amount) if record.amount else "",
+                    format_date(record.resolved_on), record.note)[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return MONEY_ALIGNMENT if column == 2 else TEXT_ALIGNMENT
+        if role == Qt.ItemDataRole.ToolTipRole and column == 4:
+            return record.note or None
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return INCIDENT_COLUMNS[section][0]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return MONEY_ALIGNMENT if section == 2 else TEXT_ALIGNMENT
+        return None
+
+
+class IncidentsDialog(QDialog):
+    added = Signal(object)
+
+    def __init__(self, ctx: AppContext, customer_id: int, customer_name: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.customer_id = customer_id
+        self.setObjectName("incidentsDialog")
+        self.setWindowTitle(f"顧客の記録（ID {customer_id}　{customer_name}）")
+        self.setStyleSheet(APP_STYLE)
+        self.errors = FieldErrors()
+
+        self.model = IncidentModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("incidentTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, (_title, width) in enumerate(INCIDENT_COLUMNS):
+            self.table.setColumnWidth(column, width)
+
+        box = QGroupBox("記録を追加")
+        form = QFormLayout(box)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.kind = QComboBox()
+        self.kind.setObjectName("incidentKind")
+        for kind in IncidentKind:
+            self.kind.addItem(kind.label, kind.value)
+        self.occurred_on = date_edit()
+        self.occurred_on.setObjectName("occurredOn")
+        self.amount = yen_spin_box()
+        self.amount.setObjectName("amount")
+        self.note = QLineEdit()
+        self.note.setObjectName("incidentNote")
+        self.note.setPlaceholderText("例: 2025年2月分 未入金")
+        for text, name, widget in (("種類", "kind", self.kind), ("発生日", "occurred_on", self.occurred_on),
+                                   ("金額", "amount", self.amount), ("メモ", "note", self.note)):
+            cell = field_cell(widget, labels=[self.errors.add(name, widget)])
+            if widget is not self.note:
+                cell.layout().setAlignment(widget, Qt.AlignmentFlag.AlignLeft)
+            form.addRow(text, cell)
+        self.add_button = QPushButton("記録を追加")
+        self.add_button.setObjectName("addIncident")
+        self.add_button.clicked.connect(self.add)
+        form.addRow("", self.add_button)
+        self.summary = error_label()
+
+        close = QPushButton("閉じる")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(muted_label("申込の審査で、同じ顧客（同じ法人番号・名称と電話番号・名称と住所）の記録として照合されます。"))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(box)
+        layout.addLayout(buttons)
+        self.resize(680, 520)
+        self.load()
+
+    def load(self) -> None:
+        db, customer_id = self.ctx.db, self.customer_id
+        self.ctx.ops.run(lambda: application_service.list_incidents(db, customer_id), success=self.model.set_records,
+                         parent=self)
+
+    def add(self) -> None:
+        ctx, customer_id = self.ctx, self.customer_id
+        kind, occurred_on, amount, note = self.kind.currentData(), to_date(self.occurred_on), self.amount.value(), self.note.text()
+        self.errors.clear()
+        self.summary.setVisible(False)
+        self.add_button.setEnabled(False)
+        ctx.ops.run(lambda: application_service.add_incident(ctx.db, ctx.actor, customer_id, kind, occurred_on,
+                                                             amount=amount, note=note),
+                    success=self._added, invalid=self._invalid, failure=self._failed,
+                    done=lambda: self.add_button.setEnabled(True), changes=Changes.INCIDENTS,
+                    status=f"顧客の記録（{IncidentKind(kind).label}）を追加しました。", parent=self)
+
+    def _added(self, record: IncidentRecord) -> None:
+        self.note.clear()
+        self.amount.setValue(0)
+        self.added.emit(record)
+        self.load()
+
+    def _invalid(self, error: ValidationFailed) -> None:
+        _first, others = self.errors.show(error.errors)
+        self.summary.setText("\n".join([str(error), *others.values()]))
+        self.summary.setVisible(True)
+
+    def _failed(self, error: ServiceError) -> None:
+        self.summary.setText(str(error))
+        self.summary.setVisible(True)
+        self.ctx.ops.show_message("記録を追加できませんでした", str(error))

@@ -1,0 +1,287 @@
+"""The application window: errors next to their fields (My Number, bank codes …), a clerk who
+cannot decide, withdrawal under each terms, the postal identity check, customer records feeding
+the screening."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from reseller_desk.domain.application import MY_NUMBER_REFUSAL, ApplicationDraft, DocumentEntry
+from reseller_desk.domain.customer import CustomerDraft
+from reseller_desk.services import applications as apps
+from reseller_desk.services import customers as customer_service
+from reseller_desk.services.applications import ApplicationInput
+from reseller_desk.ui.application_dialog import (
+    CLERK_DECISION_HINT,
+    REVOCATION_CONFIRM,
+    SYSTEM_CHECK,
+    ApplicationDialog,
+    ApproveDialog,
+)
+from reseller_desk.ui.customer_form import CustomerForm
+
+from .helpers import SAMPLE_CUSTOMERS, set_up_office, type_text
+
+TODAY = dt.date.today()
+YAMADA = CustomerDraft(kind="individual", name="山田 太郎", name_kana="ヤマダ タロウ", postal_code="530-0001",
+                       address="大阪府大阪市北区梅田1-1-1", phone="090-1111-2222")
+
+
+@pytest.fixture
+def office(db, manager):
+    return set_up_office(db, manager)
+
+
+def sh_input(office, **changes) -> ApplicationInput:
+    papers = (DocumentEntry("application_form", TODAY), DocumentEntry("identity", TODAY, "drivers_license", "5678"))
+    draft = ApplicationDraft(channel="post", received_on=TODAY, profile_key="sokujitsu", plan_id=office["sh"],
+                             documents=papers)
+    return ApplicationInput(dataclasses.replace(draft, **changes), applicant=YAMADA)
+
+
+def sc_input(office) -> ApplicationInput:
+    return dataclasses.replace(sh_input(office), draft=dataclasses.replace(
+        sh_input(office).draft, profile_key="simpleconnect", plan_id=office["sc"]))
+
+
+def open_dialog(ctx, qtbot, detail=None) -> ApplicationDialog:
+    dialog = ApplicationDialog(ctx, detail)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def fill_individual(qtbot, dialog: ApplicationDialog, profile: str, plan_id: int) -> None:
+    fields = dialog.applicant_fields
+    qtbot.mouseClick(fields.individual_radio, Qt.MouseButton.LeftButton)
+    type_text(qtbot, fields.edits["name"], "山田 太郎")
+    type_text(qtbot, fields.edits["name_kana"], "やまだ たろう")
+    qtbot.keyClicks(fields.edits["phone"], "09011112222")
+    dialog.channel_combo.setCurrentIndex(dialog.channel_combo.findData("post"))
+    dialog.profile_combo.setCurrentIndex(dialog.profile_combo.findData(profile))
+    dialog.plan_combo.setCurrentIndex(dialog.plan_combo.findData(plan_id))
+
+
+def test_a_my_number_shows_the_refusal_next_to_the_field_and_nothing_is_saved(db, clerk_ctx, office, qtbot, shown):
+    dialog = open_dialog(clerk_ctx, qtbot)
+    fill_individual(qtbot, dialog, "sokujitsu", office["sh"])
+    qtbot.mouseClick(dialog.documents.add_button, Qt.MouseButton.LeftButton)
+    row = dialog.documents.rows[0]
+    row.kind.setCurrentIndex(row.kind.findData("identity"))
+    row.identity_kind.setCurrentIndex(row.identity_kind.findData("my_number_card"))
+    qtbot.keyClicks(row.number, "123456789012")
+    # As it is typed: the refusal right under the paper's fields, the number field in red.
+    assert row.error.isVisible() and row.error.text() == MY_NUMBER_REFUSAL
+    assert row.number.property("invalid") is True
+    below = row.error.mapTo(dialog, row.error.rect().topLeft()).y() - row.number.mapTo(dialog, row.number.rect().bottomLeft()).y()
+    assert 0 <= below <= 12
+
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.error_text("documents.0.number_last_digits") == MY_NUMBER_REFUSAL  # the service refused it too
+    assert dialog.summary.isVisible() and "赤字の項目" in dialog.summary.text()
+    assert dialog.detail is None and apps.list_applications(db) == []
+    assert shown.messages == []
+
+    # A driving licence's last four digits are fine; the application is saved.
+    row.identity_kind.setCurrentIndex(row.identity_kind.findData("drivers_license"))
+    assert row.error.text() == "番号は下4桁だけを入力してください（全桁は記録しません）。"
+    row.number.clear()
+    qtbot.keyClicks(row.number, "9012")
+    assert not row.error.isVisible()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.detail is not None and dialog.detail.status_label == "書類待ち"  # no 申込書 yet
+    assert "申込書" in dialog.info_label.text()
+    assert dialog.error_text("documents.0.number_last_digits") == ""
+
+
+def test_bad_fields_are_shown_where_they_are_and_bank_names_appear_as_typed(db, clerk_ctx, office, qtbot):
+    dialog = open_dialog(clerk_ctx, qtbot)
+    fill_individual(qtbot, dialog, "simpleconnect", office["sc"])
+    dialog.applicant_fields.edits["phone"].clear()
+    qtbot.keyClicks(dialog.applicant_fields.edits["phone"], "123")
+    qtbot.mouseClick(dialog.debit_radio, Qt.MouseButton.LeftButton)
+    assert dialog.debit_box.isVisible()
+    qtbot.keyClicks(dialog.bank_code, "0005")
+    assert dialog.bank_name_label.text() == "三菱ＵＦＪ"
+    qtbot.keyClicks(dialog.branch_code, "021")
+    assert dialog.branch_name_label.text() == "寺田町"
+    dialog.branch_code.clear()
+    qtbot.keyClicks(dialog.branch_code, "999")
+    assert "この支店はありません" in dialog.branch_name_label.text()
+    qtbot.keyClicks(dialog.account_number, "1234567")
+    type_text(qtbot, dialog.holder_kana, "ヤマダ タロウ")
+
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "電話番号" in dialog.error_text("applicant.phone")
+    assert dialog.applicant_fields.edits["phone"].property("invalid") is True
+    assert "999" in dialog.error_text("debit.branch_code")
+    assert dialog.error_text("debit.holder_kana") == ""  # full-width kana is converted by the service
+    assert apps.list_applications(db) == []
+
+    dialog.applicant_fields.edits["phone"].clear()
+    qtbot.keyClicks(dialog.applicant_fields.edits["phone"], "09011112222")
+    dialog.branch_code.clear()
+    qtbot.keyClicks(dialog.branch_code, "021")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.detail is not None, dialog.summary.text()
+    account = dialog.detail.input.draft.debit_account
+    assert (account.bank_name, account.branch_name, account.holder_kana) == ("三菱ＵＦＪ", "寺田町", "ﾔﾏﾀﾞ ﾀﾛｳ")
+    assert dialog.holder_kana.text() == "ﾔﾏﾀﾞ ﾀﾛｳ"  # the saved value is shown
+    assert not dialog.summary.isVisible()
+
+
+def test_a_clerk_cannot_approve_from_the_window(db, clerk_ctx, office, qtbot, shown):
+    application_id = apps.create_application(db, clerk_ctx.actor, sc_input(office)).id
+    detail = apps.start_screening(db, clerk_ctx.actor, application_id)
+    for item in detail.checklist:
+        detail = apps.answer_screening_item(db, clerk_ctx.actor, application_id, item.code, "clear")
+    dialog = open_dialog(clerk_ctx, qtbot, detail)
+    dialog.tabs.setCurrentWidget(dialog.decision_tab)
+    assert not dialog.approve_button.isEnabled() and not dialog.refuse_button.isEnabled()
+    assert CLERK_DECISION_HINT in dialog.role_hint.text() and dialog.role_hint.isVisible()
+    assert dialog.withdraw_button.isEnabled()
+
+    # Even when the window is made to ask, the service refuses and says why.
+    with qtbot.waitSignal(dialog.dialog_opened) as opened:
+        dialog.approve()
+    approve: ApproveDialog = opened.args[0]
+    qtbot.mouseClick(approve.approve_button, Qt.MouseButton.LeftButton)
+    assert any("管理者だけ" in text for text in shown.texts())
+    assert "管理者だけ" in approve.summary.text() and approve.isVisible()
+    approve.reject()
+    assert apps.get_application(db, application_id).status_label == "審査中"
+    assert dialog.status_label.text() == "審査中"
+
+
+def test_an_sh_withdrawal_is_only_recorded_and_the_application_stays(db, clerk_ctx, office, qtbot, shown):
+    detail = apps.create_application(db, clerk_ctx.actor, sh_input(office))
+    dialog = open_dialog(clerk_ctx, qtbot, detail)
+    asked = []
+    dialog.confirm = lambda title, text: asked.append(text) or True
+    dialog.tabs.setCurrentWidget(dialog.decision_tab)
+    qtbot.mouseClick(dialog.withdraw_button, Qt.MouseButton.LeftButton)
+    assert "審査は続きます" in asked[0]
+    assert dialog.banner.isVisible() and "取り消せません" in dialog.banner_label.text()
+    assert dialog.status_label.text() == "受付"
+    assert apps.get_application(db, detail.id).status_label == "受付"
+    assert "取消の申し出" in dialog.info_label.text()
+    assert "申し出あり" in dialog.result_rows["withdrawal_requested"].text()
+    assert dialog.withdraw_button.isEnabled()  # still open
+    assert shown.messages == []
+
+
+def test_an_sc_withdrawal_cancels_the_application(db, clerk_ctx, office, qtbot):
+    detail = apps.create_application(db, clerk_ctx.actor, sc_input(office))
+    dialog = open_dialog(clerk_ctx, qtbot, detail)
+    dialog.confirm = lambda title, text: False
+    dialog.withdraw()
+    assert apps.get_application(db, detail.id).status_label == "受付"  # not confirmed: nothing happened
+    dialog.confirm = lambda title, text: True
+    dialog.withdraw()
+    assert dialog.status_label.text() == "取消" and "取り消しました" in dialog.banner_label.text()
+    assert not dialog.save_button.isVisible() and dialog.applicant_fields.edits["name"].isReadOnly()
+    assert "変更できません" in dialog.footer_note.text()
+
+
+def test_a_failed_identity_letter_after_approval_revokes_after_confirmation(db, clerk_ctx, manager, office, qtbot):
+    clerk = clerk_ctx.actor
+    application_id = apps.create_application(db, clerk, sh_input(office)).id
+    apps.record_identity_letter(db, clerk, application_id, "sent", on=TODAY)
+    apps.record_identity_letter(db, clerk, application_id, "confirmed", on=TODAY)
+    for item in apps.start_screening(db, clerk, application_id).checklist:
+        apps.answer_screening_item(db, clerk, application_id, item.code, "clear")
+    detail = apps.approve_application(db, manager, application_id)
+    dialog = open_dialog(clerk_ctx, qtbot, detail)
+    dialog.tabs.setCurrentWidget(dialog.decision_tab)
+    assert dialog.letter_box.isVisible() and "本人確認済" in dialog.letter_status.text()
+    asked = []
+    dialog.confirm = lambda title, text: asked.append(text) or False
+    qtbot.mouseClick(dialog.letter_failed_button, Qt.MouseButton.LeftButton)
+    assert asked == [REVOCATION_CONFIRM]
+    assert apps.get_application(db, application_id).status_label == "承諾"  # not confirmed
+    dialog.confirm = lambda title, text: True
+    qtbot.mouseClick(dialog.letter_failed_button, Qt.MouseButton.LeftButton)
+    assert dialog.status_label.text() == "取消"
+    assert "契約を取り消しました" in dialog.banner_label.text() and "取-" in dialog.banner_label.text()
+    assert dialog.result_rows["contract_status"].text().startswith("取消")
+    assert [n.kind for n in dialog.detail.notices] == ["approval", "revocation"]
+    assert dialog.notice_table.rowCount() == 2
+
+
+def test_customer_records_added_in_the_window_prefill_the_screening(db, clerk_ctx, office, qtbot, sample_customers):
+    customer_id = sample_customers[0]  # 株式会社テスト商事
+    form = CustomerForm(clerk_ctx, customer_service.get_customer(db, customer_id))
+    qtbot.addWidget(form)
+    form.show()
+    assert form.incidents_button.isVisible()
+    incidents = form.open_incidents()
+    qtbot.addWidget(incidents)
+    incidents.kind.setCurrentIndex(incidents.kind.findData("unpaid"))
+    incidents.occurred_on.setDate(incidents.occurred_on.date().addDays(-30))
+    incidents.amount.setValue(12_800)
+    type_text(qtbot, incidents.note, "2025年2月分")
+    qtbot.mouseClick(incidents.add_button, Qt.MouseButton.LeftButton)
+    assert incidents.model.rowCount() == 1
+    assert incidents.model.index(0, 2).data() == "¥12,800"
+    assert incidents.model.index(0, 2).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    assert [i.kind_label for i in apps.list_incidents(db, customer_id)] == ["未払い"]
+    incidents.accept()
+    form.reject()
+
+    # An application by that customer, chosen with the search box.
+    dialog = open_dialog(clerk_ctx, qtbot)
+    qtbot.mouseClick(dialog.existing_radio, Qt.MouseButton.LeftButton)
+    assert dialog.existing_box.isVisible() and not dialog.applicant_fields.isVisible()
+    type_text(qtbot, dialog.customer_search, "ﾃｽﾄｼｮｳｼﾞ")
+    qtbot.waitUntil(lambda: dialog.customer_results.count() > 0 and
+                    dialog.customer_results.item(0).data(Qt.ItemDataRole.UserRole) is not None, timeout=2000)
+    item = dialog.customer_results.item(0)
+    rect = dialog.customer_results.visualItemRect(item)
+    qtbot.mouseClick(dialog.customer_results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert dialog.customer_id == customer_id and "株式会社テスト商事" in dialog.chosen_label.text()
+    dialog.profile_combo.setCurrentIndex(dialog.profile_combo.findData("simpleconnect"))
+    dialog.plan_combo.setCurrentIndex(dialog.plan_combo.findData(office["sc"]))
+    for kind in ("application_form", "registry"):
+        row = dialog.documents.add_row()
+        row.kind.setCurrentIndex(row.kind.findData(kind))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.detail is not None and dialog.detail.input.customer_id == customer_id
+    assert dialog.detail.status_label == "書類待ち" and "本人確認書類" in dialog.info_label.text()
+
+    dialog.tabs.setCurrentWidget(dialog.screening_tab)
+    qtbot.mouseClick(dialog.screen_button, Qt.MouseButton.LeftButton)
+    lines = {i.code: i for i in dialog.detail.checklist}
+    assert lines["8"].answer == "hit" and "¥12,800" in lines["8"].evidence[0]
+    row = [i.code for i in dialog.detail.checklist].index("8")
+    assert dialog.answer_combos["8"].currentText() == "該当"
+    assert "¥12,800" in dialog.checklist.item(row, 1).text()  # the evidence under the line
+    assert dialog.checklist.item(row, 4).text() == SYSTEM_CHECK
+    dialog.checklist.setCurrentCell(row, 1)
+    assert "¥12,800" in dialog.evidence_label.text() and "照合の記録" in dialog.evidence_label.text()
+    assert any("審査項目(8)が「該当」" in dialog.blockers.item(i).text() for i in range(dialog.blockers.count()))
+
+    # A note typed into the checklist is the clerk's answer to that line.
+    note_item = dialog.checklist.item(row, 6)
+    note_item.setText("分割で完済予定と申告")
+    line8 = next(i for i in dialog.detail.checklist if i.code == "8")
+    assert line8.note == "分割で完済予定と申告" and not line8.prefilled and line8.checked_by_name == "事務 太郎"
+    assert SAMPLE_CUSTOMERS[0].name == "株式会社テスト商事"
+
+
+def test_a_pdf_that_cannot_be_written_is_said_so(db, clerk_ctx, manager, office, qtbot, shown, tmp_path):
+    application_id = apps.create_application(db, clerk_ctx.actor, sh_input(office)).id
+    apps.start_screening(db, clerk_ctx.actor, application_id)
+    apps.answer_screening_item(db, clerk_ctx.actor, application_id, "3", "hit")
+    detail = apps.refuse_application(db, manager, application_id, "規約違反の前歴")
+    dialog = open_dialog(clerk_ctx, qtbot, detail)
+    dialog.ask_save_path = lambda parent, caption, suggested: str(tmp_path / "no-such-folder" / "x.pdf")
+    dialog.save_notice_pdf()
+    assert shown.texts() and "PDFを保存できませんでした" in shown.texts()[0]
+    dialog.ask_save_path = lambda parent, caption, suggested: ""  # cancelled: nothing happens
+    dialog.save_notice_pdf()
+    assert len(shown.texts()) == 1
