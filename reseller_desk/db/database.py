@@ -71,8 +71,19 @@ def head_revision() -> str:
 
 
 def _enable_sqlite_pragmas(engine: Engine) -> None:
+    """Foreign keys, WAL, busy timeout; and real transactions: Python's sqlite3 driver only
+    begins a transaction before INSERT/UPDATE/DELETE and commits around DDL, so a failed
+    migration would be left half-done. As SQLAlchemy's SQLite documentation recommends
+    (Serializable isolation / Savepoints / Transactional DDL), the driver's own handling is
+    switched off and SQLAlchemy emits BEGIN itself."""
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # pragma: no cover - driver callback
+        conn.exec_driver_sql("BEGIN")
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # pragma: no cover - driver callback
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")

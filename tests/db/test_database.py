@@ -84,9 +84,11 @@ def test_a_database_of_the_first_revision_with_data_upgrades_in_place(tmp_path):
                           "VALUES ('old', '旧 管理者', 'manager', 1, '2026-01-01 00:00:00')"))
         conn.execute(text("INSERT INTO customers (kind, name, name_kana, representative_title, representative_name, "
                           "contact_title, contact_name, postal_code, address, phone, email, corporate_number, notes, "
-                          "search_key, name_phone_key, name_address_key, created_at, updated_at, row_version) VALUES "
+                          "search_key, name_phone_key, name_address_key, created_at, updated_at, row_version, created_by_id) VALUES "
                           "('individual', '山田 太郎', 'ヤマダ タロウ', '', '', '', '', '', '', '090-1111-2222', '', '', '', "
-                          "'', '', '', '2026-01-01', '2026-01-01', 1)"))
+                          "'', '', '', '2026-01-01', '2026-01-01', 1, 1)"))  # rows that refer to the staff member
+        conn.execute(text("INSERT INTO audit_log (at, user_id, action, entity, entity_id, summary) "
+                          "VALUES ('2026-01-01', 1, 'customer.add', 'customer', 1, '')"))
     db.dispose()
     db = Database.open(path)
     assert db.current_revision() == head_revision()
@@ -94,3 +96,48 @@ def test_a_database_of_the_first_revision_with_data_upgrades_in_place(tmp_path):
         assert conn.execute(text("SELECT demo_account FROM staff_users WHERE login = 'old'")).scalar() == 0
         assert conn.execute(text("SELECT count(*) FROM customers")).scalar() == 1
     db.dispose()
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path):
+    """A migration runs in one transaction, DDL included: a revision that fails half-way
+    leaves neither its tables nor a new revision number behind."""
+    import shutil
+
+    from alembic import command
+
+    from reseller_desk.db.database import MIGRATIONS_DIR
+    from reseller_desk.db.migrate import alembic_config
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9999_fails.py").write_text(
+        "from alembic import op\nimport sqlalchemy as sa\n\n"
+        f"revision = '9999_fails'\ndown_revision = '{head_revision()}'\nbranch_labels = None\ndepends_on = None\n\n\n"
+        "def upgrade():\n"
+        "    op.create_table('half_done', sa.Column('id', sa.Integer, primary_key=True))\n"
+        "    with op.batch_alter_table('staff_users') as batch:\n"
+        "        batch.add_column(sa.Column('nickname', sa.String(20), nullable=False, server_default=''))\n"
+        "    raise RuntimeError('boom')\n\n\ndef downgrade():\n    pass\n", encoding="utf-8")
+    db = Database.open(tmp_path / "office.sqlite3")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO staff_users (login, display_name, role, active, demo_account, created_at) "
+                          "VALUES ('kanri', '管理', 'manager', 1, 0, '2026-01-01')"))
+        conn.execute(text("INSERT INTO audit_log (at, user_id, action, entity, summary) "
+                          "VALUES ('2026-01-01', 1, 'x', 'y', '')"))
+    config = alembic_config(db.engine)
+    config.set_main_option("script_location", str(scripts))
+    with pytest.raises(RuntimeError, match="boom"):
+        command.upgrade(config, "head")
+    assert db.current_revision() == head_revision()
+    with db.engine.connect() as conn:
+        assert not inspect_has_table(conn, "half_done")
+        columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(staff_users)")}
+        assert "nickname" not in columns
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    db.dispose()
+
+
+def inspect_has_table(conn, name: str) -> bool:
+    from sqlalchemy import inspect
+
+    return inspect(conn).has_table(name)

@@ -12,15 +12,34 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.begin() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=True,
-            compare_type=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw = connection.connection.driver_connection
+        if sqlite:
+            # SQLite alters a table by copying it to a new one and dropping the old, which the
+            # rows of other tables that refer to it forbid while foreign keys are on. The pragma
+            # only takes effect outside a transaction, so it goes to the driver directly, before
+            # SQLAlchemy begins one; the keys are checked before the migration commits.
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=True,
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left rows referring to missing rows: {broken[:5]}")
+            connection.commit()
+        finally:
+            if connection.in_transaction():
+                connection.rollback()
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def run_migrations_offline() -> None:
