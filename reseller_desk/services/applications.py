@@ -27,7 +27,6 @@ from reseller_desk.db.models import (
     ContractOption,
     Customer,
     CustomerIncident,
-    Notice,
     Plan,
     PlanOption,
     ScreeningItem,

@@ -17,7 +17,7 @@ from reseller_desk.domain.application import ApplicationStatus, Channel
 from reseller_desk.services import applications as application_service
 from reseller_desk.services.applications import ApplicationRow
 from reseller_desk.ui.widgets import format_date
-from reseller_desk.ui.widgets import ALIGN_CENTER, ALIGN_LEFT, ALIGN_RIGHT, Column
+from reseller_desk.ui.widgets import ALIGN_CENTER, ALIGN_RIGHT, Column
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database

@@ -4,15 +4,12 @@ top), filters by 状態 and 受付経路, 新規受付 and 開く. Each applicat
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +26,7 @@ from reseller_desk.ui.application_model import (
 )
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
-from reseller_desk.ui.widgets import muted_label
+from reseller_desk.ui.widgets import list_table, muted_label
 
 
 class ApplicationPage(QWidget):
@@ -66,25 +63,7 @@ class ApplicationPage(QWidget):
         self.open_button.setToolTip("選択した申込を開く（Enter / ダブルクリック）")
         self.open_button.clicked.connect(self.open_selected)
 
-        self.table = QTableView()
-        self.table.setObjectName("applicationTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().setVisible(False)
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        for column, spec in enumerate(COLUMNS):
-            self.table.setColumnWidth(column, spec.width)
+        self.table = list_table(self.model, COLUMNS, "applicationTable", self)
         self.table.activated.connect(self._activated)  # Enter and double-click
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +19,7 @@ from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.customer_form import CustomerForm
 from reseller_desk.ui.customer_model import COLUMNS, CUSTOMER_ID_ROLE, CustomerTableModel
 from reseller_desk.ui.operations import Changes
+from reseller_desk.ui.widgets import list_table
 
 SEARCH_PLACEHOLDER = "名称・フリガナ・電話番号・メール・法人番号で検索"
 SEARCH_DELAY_MS = 150
@@ -76,26 +74,8 @@ class CustomerPage(QWidget):
         self.edit_button.setToolTip("選択した顧客を開く（Enter / ダブルクリック）")
         self.edit_button.clicked.connect(self.edit_selected)
 
-        self.table = QTableView()
-        self.table.setObjectName("customerTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().setVisible(False)
-        # Fixed row heights: the view never asks 100,000 rows for their size.
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table = list_table(self.model, COLUMNS, "customerTable", self)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        for column, spec in enumerate(COLUMNS):
-            self.table.setColumnWidth(column, spec.width)
         header.setSortIndicator(self.model.sort_column, self.model.sort_order)
         self.table.setSortingEnabled(True)  # header clicks -> model.sort(column, order)
         self.table.activated.connect(self._activated)  # Enter and double-click

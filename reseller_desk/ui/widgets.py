@@ -9,7 +9,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reseller_desk.reports.format import jp_date, yen
 
@@ -191,3 +201,29 @@ def notice_frame(color: str = "#fff8e1", border: str = "#f9a825") -> QFrame:
     frame.setObjectName("notice")
     frame.setStyleSheet(f"QFrame#notice {{ background: {color}; border: 1px solid {border}; border-radius: 4px; }}")
     return frame
+
+
+def list_table(model, columns, object_name: str, parent: QWidget) -> QTableView:
+    """The read-only list of a section: whole-row single selection, alternating rows, no word
+    wrap, fixed row heights (the view never asks 100,000 rows for their size), interactive
+    column widths from ``columns`` with the last one stretching."""
+    table = QTableView(parent)
+    table.setObjectName(object_name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    rows = table.verticalHeader()
+    rows.setVisible(False)
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(parent.fontMetrics().height() + 10)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    header.setHighlightSections(False)
+    for column, spec in enumerate(columns):
+        table.setColumnWidth(column, spec.width)
+    return table
