@@ -27,7 +27,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from reseller_desk.domain.company import BankAccountDetails
 
 # Stable constraint names, so that migrations can alter them on SQLite (batch mode) and on
-# PostgreSQL alike.
+# PostgreSQL alike. Let the convention name unique constraints: PostgreSQL wants every
+# constraint's index name unique in the schema, so two tables may not both say name="x".
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -125,7 +126,7 @@ class TermsProfileRecord(Base):
     effective_from: Mapped[dt.date] = mapped_column(Date)
     registered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("key", "version", name="key_version"),)
+    __table_args__ = (UniqueConstraint("key", "version"),)
 
 
 class Plan(Base):
@@ -150,7 +151,7 @@ class Plan(Base):
     terms_profile: Mapped[TermsProfileRecord] = relationship()
 
     __table_args__ = (
-        UniqueConstraint("terms_profile_id", "code", name="profile_code"),
+        UniqueConstraint("terms_profile_id", "code"),
         CheckConstraint(
             "monthly_fee >= 0 AND initial_fee >= 0 AND early_termination_fee >= 0 "
             "AND minimum_term_months >= 0",
@@ -176,7 +177,7 @@ class PlanOption(Base):
     terms_profile: Mapped[TermsProfileRecord] = relationship()
 
     __table_args__ = (
-        UniqueConstraint("terms_profile_id", "code", name="profile_code"),
+        UniqueConstraint("terms_profile_id", "code"),
         CheckConstraint("monthly_fee >= 0 AND initial_fee >= 0", name="non_negative"),
     )
 
@@ -386,7 +387,7 @@ class ScreeningItem(Base):
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
     checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
 
-    __table_args__ = (UniqueConstraint("application_id", "ground_code", name="application_ground"),)
+    __table_args__ = (UniqueConstraint("application_id", "ground_code"),)
 
 
 class Contract(DebitAccountColumns, Base):

@@ -55,7 +55,7 @@ def upgrade() -> None:
     sa.Column('effective_from', sa.Date(), nullable=False),
     sa.Column('registered_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_terms_profiles')),
-    sa.UniqueConstraint('key', 'version', name='key_version')
+    sa.UniqueConstraint('key', 'version', name=op.f('uq_terms_profiles_key'))
     )
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -141,7 +141,7 @@ def upgrade() -> None:
     sa.CheckConstraint('monthly_fee >= 0 AND initial_fee >= 0', name=op.f('ck_plan_options_non_negative')),
     sa.ForeignKeyConstraint(['terms_profile_id'], ['terms_profiles.id'], name=op.f('fk_plan_options_terms_profile_id_terms_profiles')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_options')),
-    sa.UniqueConstraint('terms_profile_id', 'code', name='profile_code')
+    sa.UniqueConstraint('terms_profile_id', 'code', name=op.f('uq_plan_options_terms_profile_id'))
     )
     op.create_table('plans',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -158,7 +158,7 @@ def upgrade() -> None:
     sa.CheckConstraint('monthly_fee >= 0 AND initial_fee >= 0 AND early_termination_fee >= 0 AND minimum_term_months >= 0', name=op.f('ck_plans_non_negative')),
     sa.ForeignKeyConstraint(['terms_profile_id'], ['terms_profiles.id'], name=op.f('fk_plans_terms_profile_id_terms_profiles')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_plans')),
-    sa.UniqueConstraint('terms_profile_id', 'code', name='profile_code')
+    sa.UniqueConstraint('terms_profile_id', 'code', name=op.f('uq_plans_terms_profile_id'))
     )
 
 

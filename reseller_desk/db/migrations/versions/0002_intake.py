@@ -164,7 +164,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_screening_items_application_id_applications'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['checked_by_id'], ['staff_users.id'], name=op.f('fk_screening_items_checked_by_id_staff_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_screening_items')),
-    sa.UniqueConstraint('application_id', 'ground_code', name='application_ground')
+    sa.UniqueConstraint('application_id', 'ground_code', name=op.f('uq_screening_items_application_id'))
     )
     with op.batch_alter_table('screening_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_screening_items_application_id'), ['application_id'], unique=False)
