@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench demo sysdeps-gui clean
+.PHONY: run test bench demo sysdeps-gui sysdeps-test clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,10 +23,18 @@ sysdeps-gui:
 	    apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Qt needs: $$missing (install with apt-get as root)"; fi; fi
 
+# The tests render the printed notices to PNG with pdftoppm (poppler-utils) so they can be
+# looked at; everything else they need comes from PyPI.
+sysdeps-test:
+	@if ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "pdftoppm (poppler-utils) is missing: the PNG rendering test of the notices will be skipped"; fi; fi
+
 run: $(STAMP) sysdeps-gui
 	$(PY) -m reseller_desk
 
-test: $(STAMP)
+test: $(STAMP) sysdeps-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 bench: $(STAMP)
