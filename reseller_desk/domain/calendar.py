@@ -124,3 +124,10 @@ class BusinessCalendar:
         while not self.is_business_day(d):
             d -= _ONE_DAY
         return d
+
+
+def year_end_closure_days(year: int) -> list[date]:
+    """The usual 年末年始 closure of a Japanese office, 12/29 of ``year`` to 1/3 of the next: the
+    days a clerk adds as company closures in one click (they feed BusinessCalendar.company)."""
+    start = date(year, 12, 29)
+    return [start + timedelta(days=i) for i in range(6)]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import BankAccount, CompanyClosure, CompanySettings, Plan, PlanOption, TermsProfileRecord
-from reseller_desk.domain.calendar import BusinessCalendar
+from reseller_desk.domain.calendar import BusinessCalendar, year_end_closure_days
 from reseller_desk.domain.company import (
     BankAccountDetails,
     CompanyDetails,
@@ -128,9 +128,8 @@ def add_closures(db: Database, actor: Actor, days: Iterable[dt.date], note: str 
 
 
 def year_end_closures(year: int) -> list[dt.date]:
-    """The usual 年末年始 closure, 12/29 of ``year`` to 1/3 of the next year."""
-    start = dt.date(year, 12, 29)
-    return [start + dt.timedelta(days=i) for i in range(6)]
+    """The usual 年末年始 closure days (domain.calendar.year_end_closure_days)."""
+    return year_end_closure_days(year)
 
 
 def remove_closures(db: Database, actor: Actor, days: Iterable[dt.date]) -> list[Closure]:

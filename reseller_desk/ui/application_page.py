@@ -4,7 +4,7 @@ top), filters by 状態 and 受付経路, 新規受付 and 開く. Each applicat
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -26,7 +26,7 @@ from reseller_desk.ui.application_model import (
 )
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
-from reseller_desk.ui.widgets import list_table, muted_label
+from reseller_desk.ui.widgets import list_table, muted_label, select_table_row, selected_row_data
 
 
 class ApplicationPage(QWidget):
@@ -110,14 +110,10 @@ class ApplicationPage(QWidget):
 
     # -- selection -----------------------------------------------------------------------
     def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].data(APPLICATION_ID_ROLE) if rows else None
+        return selected_row_data(self.table, APPLICATION_ID_ROLE)
 
     def select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.scrollTo(index)
+        select_table_row(self.table, row)
 
     def select_application(self, application_id: int) -> bool:
         row = self.model.row_of(application_id)

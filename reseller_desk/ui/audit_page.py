@@ -40,7 +40,7 @@ from reseller_desk.services import customers as customer_service
 from reseller_desk.services.audit import AuditRecord
 from reseller_desk.services.errors import ServiceError
 from reseller_desk.ui.context import AppContext
-from reseller_desk.ui.widgets import ERROR_COLOR, TEXT_ALIGNMENT, muted_label
+from reseller_desk.ui.widgets import ERROR_COLOR, TEXT_ALIGNMENT, format_local_datetime, muted_label
 
 AUDIT_COLUMNS = (("日時", 150), ("担当", 90), ("操作", 270), ("対象", 140), ("変更前", 170), ("変更後", 180))
 COL_AT, COL_USER, COL_SUMMARY, COL_TARGET, COL_BEFORE, COL_AFTER = range(len(AUDIT_COLUMNS))
@@ -72,11 +72,7 @@ VALUE_LABELS = {
 
 def local_time(moment: dt.datetime | None) -> str:
     """Stored naive UTC -> Japan time (UTC+9), 2026-11-22 14:05:09."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return (moment + dt.timedelta(hours=9)).strftime("%Y-%m-%d %H:%M:%S")
+    return format_local_datetime(moment, seconds=True)
 
 
 #: Stored codes shown with their Japanese labels (display only; unknown codes stay as stored).

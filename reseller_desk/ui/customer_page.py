@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,7 +19,7 @@ from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.customer_form import CustomerForm
 from reseller_desk.ui.customer_model import COLUMNS, CUSTOMER_ID_ROLE, CustomerTableModel
 from reseller_desk.ui.operations import Changes
-from reseller_desk.ui.widgets import list_table
+from reseller_desk.ui.widgets import list_table, select_table_row, selected_row_data
 
 SEARCH_PLACEHOLDER = "名称・フリガナ・電話番号・メール・法人番号で検索"
 SEARCH_DELAY_MS = 150
@@ -127,16 +127,10 @@ class CustomerPage(QWidget):
 
     # -- selection ---------------------------------------------------------------------
     def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return rows[0].data(CUSTOMER_ID_ROLE)
+        return selected_row_data(self.table, CUSTOMER_ID_ROLE)
 
     def select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.scrollTo(index)
+        select_table_row(self.table, row)
 
     def select_customer(self, customer_id: int) -> bool:
         row = self.model.row_of(customer_id)

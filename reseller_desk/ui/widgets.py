@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -72,14 +72,14 @@ def format_date_long(day: dt.date | None, weekday: bool = True) -> str:
     return f"{text}（{WEEKDAYS[day.weekday()]}）" if weekday else text
 
 
-def format_local_datetime(moment: dt.datetime | None) -> str:
-    """A stored naive-UTC timestamp in Japan time: 2026-11-22 14:05."""
+def format_local_datetime(moment: dt.datetime | None, *, seconds: bool = False) -> str:
+    """A stored naive-UTC timestamp in Japan time: 2026-11-22 14:05 (…:09 with seconds)."""
     if moment is None:
         return ""
     jst = dt.timezone(dt.timedelta(hours=9))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(jst).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(jst).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def yen_spin_box(maximum: int = 99_999_999) -> QSpinBox:
@@ -227,3 +227,17 @@ def list_table(model, columns, object_name: str, parent: QWidget) -> QTableView:
     for column, spec in enumerate(columns):
         table.setColumnWidth(column, spec.width)
     return table
+
+
+def select_table_row(table: QTableView, row: int) -> None:
+    """Select and show one whole row of a list table."""
+    index = table.model().index(row, 0)
+    table.selectionModel().setCurrentIndex(
+        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    table.scrollTo(index)
+
+
+def selected_row_data(table: QTableView, role: int):
+    """``role`` data of the selected row (e.g. its record id), or None."""
+    rows = table.selectionModel().selectedRows()
+    return rows[0].data(role) if rows else None
