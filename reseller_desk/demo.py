@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select
 from stdnum.jp import cn as corporate_number_std
 
+from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Customer, StaffUser, utcnow
-from reseller_desk.domain.application import ApplicationDraft, DocumentEntry
+from reseller_desk.domain.intake import ApplicationDraft, DocumentEntry
 from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, PlanDetails
 from reseller_desk.domain.customer import CustomerDraft, customer_search_key, format_phone, identity_keys
 from reseller_desk.services import audit, settings
-from reseller_desk.services.auth import Actor, actor_of, hash_password
+from reseller_desk.services.auth import actor_of, hash_password
+from reseller_desk.services.permissions import Actor
 
 # (kanji, katakana, romaji) words that make up company names.
 COMPANY_WORDS = [
@@ -226,7 +228,7 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
     rng = random.Random(seed)
     settings.save_company(db, manager, DEMO_COMPANY)
     settings.save_bank_accounts(db, manager, DEMO_BANK_ACCOUNTS)
-    today = dt.date.today()
+    today = clock.today()
     for year in (today.year - 1, today.year, today.year + 1):
         settings.add_closures(db, manager, settings.year_end_closures(year), "年末年始休業")
         settings.add_closures(db, manager, [dt.date(year, 8, d) for d in (13, 14, 15)], "夏季休業")
@@ -252,7 +254,7 @@ def _papers(draft: CustomerDraft, received_on: dt.date, channel: str, rng: rando
 
 
 def demo_applications(db: Database, manager: Actor, clerk: Actor, rng: random.Random, today: dt.date) -> int:
-    """Applications at every status (受付, 書類待ち, 審査中, 承諾, 不承諾, 取消), taken in and
+    """Applications at every status (受付, 書類待ち, 審査中, 承諾, 不承諾, 取下げ), taken in and
     decided through the services as the office would, so the audit log tells their story."""
     from reseller_desk.services import applications as apps
 
@@ -299,7 +301,7 @@ def demo_applications(db: Database, manager: Actor, clerk: Actor, rng: random.Ra
     apps.answer_screening_item(db, clerk, refused, "1", "hit", "他社での料金滞納を本人が申告")
     apps.refuse_application(db, manager, refused, "料金滞納の申告あり（SH §14.2(1)）。", today=today,
                             decided_on=today - dt.timedelta(days=9))
-    # 取消: withdrawn by the applicant before the decision (SC).
+    # 取下げ: withdrawn by the applicant before the decision (SC).
     withdrawn = take_in("simpleconnect", "SC-BASIC", "online", 12)
     apps.withdraw_application(db, clerk, withdrawn, on=today - dt.timedelta(days=11), today=today)
     # 審査中: screening started, some lines still to answer; an SH one waiting for its letter.

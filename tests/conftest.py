@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import StaffUser
-from reseller_desk.services.auth import Actor, actor_of
+from reseller_desk.services.auth import actor_of
+from reseller_desk.services.permissions import Actor
 
 
 @pytest.fixture

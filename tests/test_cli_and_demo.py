@@ -76,7 +76,7 @@ def test_the_demo_office_has_applications_at_every_status_and_demo_accounts(db):
 
     fill_demo(db, customers=10)
     statuses = {row.status_label for row in applications.list_applications(db)}
-    assert statuses == {"受付", "書類待ち", "審査中", "承諾", "不承諾", "取消"}
+    assert statuses == {"受付", "書類待ち", "審査中", "承諾", "不承諾", "取下げ"}
     staff = {s.login: s for s in auth.list_staff(db)}
     assert staff["kanri"].demo_account and staff["kanri"].role == "manager"
     assert auth.login(db, "jimu", "jimu-demo").role == "clerk"

@@ -8,17 +8,16 @@ window is open) waits instead of failing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Select, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+from reseller_desk.db.revisions import head_revision, known_revisions
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -45,29 +44,6 @@ def to_url(target: str | Path | None) -> str:
         path = Path(target).expanduser().resolve()
         return f"sqlite:///{path}"
     return str(target)
-
-
-@cache
-def known_revisions() -> dict[str, str | None]:
-    """revision -> down_revision of every migration this version ships, read from the files
-    themselves so that opening a database does not import Alembic."""
-    revisions: dict[str, str | None] = {}
-    for file in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-        source = file.read_text(encoding="utf-8")
-        rev = re.search(r"^revision(?:: str)? = ['\"]([^'\"]+)['\"]", source, re.M)
-        down = re.search(r"^down_revision(?:: [^=]+)? = (?:['\"]([^'\"]+)['\"]|None)", source, re.M)
-        if rev and down:
-            revisions[rev.group(1)] = down.group(1)
-    return revisions
-
-
-def head_revision() -> str:
-    revisions = known_revisions()
-    parents = {down for down in revisions.values() if down}
-    heads = [rev for rev in revisions if rev not in parents]
-    if len(heads) != 1:
-        raise RuntimeError(f"migrations must have exactly one head, found {heads}")
-    return heads[0]
 
 
 def _enable_sqlite_pragmas(engine: Engine) -> None:
@@ -167,9 +143,6 @@ class Database:
         upgrade_to_head(self.engine)
 
     # -- sessions -----------------------------------------------------------------------
-    def session(self) -> Session:
-        return self._sessions()
-
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commits when the block ends normally, rolls everything back when

@@ -7,7 +7,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-from reseller_desk.db.database import MIGRATIONS_DIR
+from reseller_desk.db.revisions import MIGRATIONS_DIR
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

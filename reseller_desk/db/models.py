@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -24,7 +25,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from reseller_desk import clock
+from reseller_desk.db.types import EnumCode
+from reseller_desk.domain.application import ApplicationStatus, IdentityLetterResult, IncidentKind, ScreeningAnswer
 from reseller_desk.domain.company import BankAccountDetails
+from reseller_desk.domain.contract import ContractStatus
+from reseller_desk.domain.customer import CustomerKind
+from reseller_desk.domain.intake import Channel, DocumentKind, IdentityKind, PaymentMethod
+from reseller_desk.domain.notices import NoticeKind
+from reseller_desk.domain.staff import Role
 
 # Stable constraint names, so that migrations can alter them on SQLite (batch mode) and on
 # PostgreSQL alike. Let the convention name unique constraints: PostgreSQL wants every
@@ -39,8 +48,9 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> dt.datetime:
-    """Timestamps are stored as naive UTC; the UI shows them in Japan time."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    """Timestamps are stored as naive UTC (from the app's one clock); the UI shows them in
+    Japan time."""
+    return clock.utcnow()
 
 
 class Base(DeclarativeBase):
@@ -55,7 +65,7 @@ class StaffUser(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(50), unique=True)
     display_name: Mapped[str] = mapped_column(String(50))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(EnumCode(Role, 20))
     # hashlib.scrypt, salted (services/auth.py). None: cannot log in.
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -188,7 +198,7 @@ class Customer(Base):
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[CustomerKind] = mapped_column(EnumCode(CustomerKind, 20))
     name: Mapped[str] = mapped_column(String(100))
     name_kana: Mapped[str] = mapped_column(String(100))
     representative_title: Mapped[str] = mapped_column(String(50), default="")
@@ -268,7 +278,7 @@ class CustomerIncident(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[IncidentKind] = mapped_column(EnumCode(IncidentKind, 30))
     occurred_on: Mapped[dt.date] = mapped_column(Date)
     amount: Mapped[int] = mapped_column(Integer, default=0)  # yen, for 未払い
     note: Mapped[str] = mapped_column(Text, default="")
@@ -310,18 +320,23 @@ class Application(DebitAccountColumns, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)  # 申込番号 A-2026-000001
-    status: Mapped[str] = mapped_column(String(30), index=True)
-    channel: Mapped[str] = mapped_column(String(20))
+    status: Mapped[ApplicationStatus] = mapped_column(EnumCode(ApplicationStatus, 30), index=True)
+    channel: Mapped[Channel] = mapped_column(EnumCode(Channel, 20))
     received_on: Mapped[dt.date] = mapped_column(Date, index=True)
     # An existing customer, or (new applicant) the form's customer fields as JSON until 承諾.
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), default=None, index=True)
     applicant_json: Mapped[str] = mapped_column(Text, default="")
     applicant_name: Mapped[str] = mapped_column(String(100), default="")
     applicant_kana: Mapped[str] = mapped_column(String(100), default="")
+    # The applicant's identity keys (domain.customer.identity_keys) as given on this application,
+    # so that screening finds earlier refusals of the same applicant with an indexed lookup.
+    applicant_corporate_number: Mapped[str] = mapped_column(String(13), default="", index=True)
+    applicant_name_phone_key: Mapped[str] = mapped_column(String(150), default="", index=True)
+    applicant_name_address_key: Mapped[str] = mapped_column(String(300), default="", index=True)
     terms_profile_id: Mapped[int] = mapped_column(ForeignKey("terms_profiles.id"))
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
     lines: Mapped[int] = mapped_column(Integer, default=1)
-    payment_method: Mapped[str] = mapped_column(String(20))
+    payment_method: Mapped[PaymentMethod] = mapped_column(EnumCode(PaymentMethod, 20))
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
     screening_started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
@@ -329,12 +344,15 @@ class Application(DebitAccountColumns, Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
     # Internal only: never printed on anything sent to the applicant (SH §14.2).
     decision_note: Mapped[str] = mapped_column(Text, default="")
+    # Before revision 0003 the status "cancelled" needed this to tell a withdrawal from a
+    # revocation; the status says it now, and this keeps the code it was written with.
     cancel_kind: Mapped[str] = mapped_column(String(30), default="")
     cancelled_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     # SH §15.2: the applicant cannot withdraw; a request to is recorded here instead.
     withdrawal_requested_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     # SH §14.2(7): the identity letter sent by post.
-    identity_letter_status: Mapped[str] = mapped_column(String(20), default="not_sent")
+    identity_letter_status: Mapped[IdentityLetterResult] = mapped_column(
+        EnumCode(IdentityLetterResult, 20), default=IdentityLetterResult.NOT_SENT)
     identity_letter_sent_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     identity_letter_result_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -362,9 +380,10 @@ class ApplicationDocument(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[DocumentKind] = mapped_column(EnumCode(DocumentKind, 30))
     received_on: Mapped[dt.date] = mapped_column(Date)
-    identity_kind: Mapped[str] = mapped_column(String(30), default="")
+    identity_kind: Mapped[IdentityKind | None] = mapped_column(EnumCode(IdentityKind, 30, blank_is_none=True),
+                                                             default=None, nullable=False)
     number_last_digits: Mapped[str] = mapped_column(String(4), default="")
     note: Mapped[str] = mapped_column(String(200), default="")
 
@@ -379,7 +398,7 @@ class ScreeningItem(Base):
     ground_code: Mapped[str] = mapped_column(String(10))
     ground_text: Mapped[str] = mapped_column(Text)
     clause: Mapped[str] = mapped_column(String(50))
-    answer: Mapped[str] = mapped_column(String(20), default="unchecked")
+    answer: Mapped[ScreeningAnswer] = mapped_column(EnumCode(ScreeningAnswer, 20), default=ScreeningAnswer.UNCHECKED)
     note: Mapped[str] = mapped_column(Text, default="")
     # JSON list of the records a pre-filled answer came from.
     evidence: Mapped[str] = mapped_column(Text, default="[]")
@@ -402,13 +421,13 @@ class Contract(DebitAccountColumns, Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
     terms_profile_id: Mapped[int] = mapped_column(ForeignKey("terms_profiles.id"))
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
-    status: Mapped[str] = mapped_column(String(20), default="active")  # active / revoked (later: suspended, cancelled)
+    status: Mapped[ContractStatus] = mapped_column(EnumCode(ContractStatus, 20), default=ContractStatus.ACTIVE)
     formed_on: Mapped[dt.date] = mapped_column(Date)
     registered_on: Mapped[dt.date | None] = mapped_column(Date, default=None)  # SC §7 登録日
     opened_on: Mapped[dt.date | None] = mapped_column(Date, default=None)      # SH §17 開通日
     first_billable_month: Mapped[dt.date | None] = mapped_column(Date, default=None)
     lines: Mapped[int] = mapped_column(Integer, default=1)
-    payment_method: Mapped[str] = mapped_column(String(20))
+    payment_method: Mapped[PaymentMethod] = mapped_column(EnumCode(PaymentMethod, 20))
     revoked_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
@@ -422,18 +441,20 @@ class ContractOption(Base):
 
 
 class Notice(Base):
-    """A notice as issued: its content frozen as JSON (addresses copied at issue), never
-    edited; the PDF is rendered again from it whenever it is printed."""
+    """A notice as issued: its content frozen as JSON (addresses copied at issue) and the PDF
+    bytes it was issued as (the legal copy, what the customer received); never edited."""
 
     __tablename__ = "notices"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[NoticeKind] = mapped_column(EnumCode(NoticeKind, 20))
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), default=None)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), default=None)
     issued_on: Mapped[dt.date] = mapped_column(Date)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
     document_json: Mapped[str] = mapped_column(Text)
+    # The PDF as issued. Printing an issued notice again prints exactly these bytes.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,20 +1,38 @@
-"""Applications (申込) and their screening: the values a clerk records and the rules that decide
-what may happen next (SC §6–8, SH §14–17; terms-rules.md §2).
+"""The life of an application (申込): its statuses and the rules that decide what may happen
+next — screening, 承諾 and 不承諾 with their dates, withdrawal, and the postal identity check
+that can revoke an acceptance (SC §6–8, SH §14–17; docs/decisions.md).
 
-Pure: the services give it plain values and get back plain answers or Japanese messages.
+This is the application's state machine, as pure functions: the services load the
+application, ask these functions, then write and audit what they answer; the window asks the
+same functions to enable its buttons, so no rule has a second copy. Problems come back as data
+(a list of reasons, or field -> Japanese message), never as a raised string. Nothing here reads
+a clock: every function that compares with today is given ``today``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from reseller_desk.domain.company import BankAccountDetails, clean_bank_account, validate_bank_account
-from reseller_desk.domain.terms import ContractFormation, TermsProfile
+from reseller_desk.domain.contract import ContractStatus
+from reseller_desk.domain.intake import (
+    Channel,
+    DocumentEntry,
+    DocumentKind,
+    as_member,
+    has_photo_identity,
+    missing_documents,
+)
+from reseller_desk.domain.rules import first_billable_month
+from reseller_desk.domain.terms import (
+    ContractFormation,
+    FirstBillableMonth,
+    ScreeningCheck,
+    ScreeningGround,
+    TermsProfile,
+)
 
 
 class ApplicationStatus(StrEnum):
@@ -23,69 +41,18 @@ class ApplicationStatus(StrEnum):
     SCREENING = "screening"                    # 審査中
     APPROVED = "approved"                      # 承諾
     REFUSED = "refused"                        # 不承諾
-    CANCELLED = "cancelled"                    # 取消 (withdrawn before decision, or revoked after)
+    WITHDRAWN = "withdrawn"                    # 取下げ: the applicant withdrew before the decision
+    REVOKED = "revoked"                        # 承諾取消: acceptance revoked (SH §14.2(7))
 
     @property
     def label(self) -> str:
         return {"received": "受付", "awaiting_documents": "書類待ち", "screening": "審査中",
-                "approved": "承諾", "refused": "不承諾", "cancelled": "取消"}[self.value]
+                "approved": "承諾", "refused": "不承諾", "withdrawn": "取下げ", "revoked": "承諾取消"}[self.value]
 
     @property
     def is_open(self) -> bool:
         """Still waiting for a decision."""
         return self in (ApplicationStatus.RECEIVED, ApplicationStatus.AWAITING_DOCUMENTS, ApplicationStatus.SCREENING)
-
-
-class Channel(StrEnum):
-    ONLINE = "online"    # オンラインサインアップ (SC §6.2)
-    POST = "post"        # 郵送 (SC §6.3)
-    FAX = "fax"          # FAX (SC §6.3)
-    COUNTER = "counter"  # 対面 (SC §6.4)
-
-    @property
-    def label(self) -> str:
-        return {"online": "オンライン", "post": "郵送", "fax": "FAX", "counter": "対面"}[self.value]
-
-
-class PaymentMethod(StrEnum):
-    DEBIT = "debit"        # 口座振替
-    TRANSFER = "transfer"  # 振込
-
-    @property
-    def label(self) -> str:
-        return {"debit": "口座振替", "transfer": "振込"}[self.value]
-
-
-class DocumentKind(StrEnum):
-    APPLICATION_FORM = "application_form"   # 申込書
-    IDENTITY = "identity"                   # 本人確認書類
-    REGISTRY = "registry"                   # 登記事項証明書 (法人)
-    OTHER = "other"                         # その他
-
-    @property
-    def label(self) -> str:
-        return {"application_form": "申込書", "identity": "本人確認書類", "registry": "登記事項証明書",
-                "other": "その他"}[self.value]
-
-
-class IdentityKind(StrEnum):
-    DRIVERS_LICENSE = "drivers_license"
-    MY_NUMBER_CARD = "my_number_card"
-    PASSPORT = "passport"
-    RESIDENCE_CARD = "residence_card"
-    HEALTH_INSURANCE = "health_insurance"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return {"drivers_license": "運転免許証", "my_number_card": "マイナンバーカード", "passport": "パスポート",
-                "residence_card": "在留カード", "health_insurance": "健康保険証", "other": "その他"}[self.value]
-
-    @property
-    def has_photo(self) -> bool:
-        """顔写真付きの身分証明書 (SC §6.4)."""
-        return self in (IdentityKind.DRIVERS_LICENSE, IdentityKind.MY_NUMBER_CARD, IdentityKind.PASSPORT,
-                        IdentityKind.RESIDENCE_CARD)
 
 
 class ScreeningAnswer(StrEnum):
@@ -96,15 +63,6 @@ class ScreeningAnswer(StrEnum):
     @property
     def label(self) -> str:
         return {"clear": "問題なし", "hit": "該当", "unchecked": "未確認"}[self.value]
-
-
-class CancelKind(StrEnum):
-    WITHDRAWN = "withdrawn"                          # 申込者による取下げ (before decision)
-    IDENTITY_CHECK_FAILED = "identity_check_failed"  # 郵送本人確認不可による契約取消 (SH §14.2(7))
-
-    @property
-    def label(self) -> str:
-        return {"withdrawn": "申込者による取下げ", "identity_check_failed": "本人確認不可による取消"}[self.value]
 
 
 class IdentityLetterResult(StrEnum):
@@ -133,191 +91,109 @@ class IncidentKind(StrEnum):
                 "unpaid": "未払い"}[self.value]
 
 
-# -- documents -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class DocumentEntry:
-    kind: str
-    received_on: dt.date
-    identity_kind: str = ""       # for IDENTITY: an IdentityKind value
-    number_last_digits: str = ""  # for IDENTITY: the last 4 characters of its number, never more
-    note: str = ""
+#: The customer records behind each screening check (SC §8(1), (8); SH §14.2(1), (3)).
+INCIDENT_CHECKS: Mapping[ScreeningCheck, IncidentKind] = {
+    ScreeningCheck.DISQUALIFIED: IncidentKind.DISQUALIFIED,
+    ScreeningCheck.FORCED_TERMINATION: IncidentKind.FORCED_TERMINATION,
+    ScreeningCheck.VIOLATION: IncidentKind.VIOLATION,
+    ScreeningCheck.UNPAID: IncidentKind.UNPAID,
+}
 
 
-MY_NUMBER_REFUSAL = ("個人番号（マイナンバー）は記録できません（番号法により取次店は保管できません）。"
-                     "カードの種類だけを記録し、番号欄は空けてください。")
-
-
-def identity_number_problem(identity_kind: str, digits: str) -> str | None:
-    """The number of an identity document is kept only as its last four characters; a
-    個人番号 (12 digits on a マイナンバーカード) is refused outright: a reseller may not keep it."""
-    text = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", digits or ""))
-    if not text:
-        return None
-    if identity_kind == IdentityKind.MY_NUMBER_CARD.value:
-        if re.fullmatch(r"\d{12}", text) or len(text) > 4:
-            return MY_NUMBER_REFUSAL
-        return "マイナンバーカードの番号は記録しません。番号欄は空けてください。"
-    if len(text) > 4:
-        return "番号は下4桁だけを入力してください（全桁は記録しません）。"
-    if not re.fullmatch(r"[0-9A-Za-z]{1,4}", text):
-        return "番号の下4桁は英数字で入力してください。"
+# -- dates ---------------------------------------------------------------------------------------
+def future_date_problem(day: dt.date | None, today: dt.date, what: str) -> str | None:
+    """A decision, a letter's result or any other recorded event happened on or before today:
+    a date after today is refused (a notice dated next year must never be issued)."""
+    if day is not None and day > today:
+        return f"{what}が未来の日付です（本日は{today.month}月{today.day}日）。"
     return None
 
 
-def validate_document(entry: DocumentEntry, today: dt.date) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    try:
-        kind = DocumentKind(entry.kind)
-    except ValueError:
-        return {"kind": "書類の種類を選んでください。"}
-    if entry.received_on > today:
-        errors["received_on"] = "受領日が未来の日付です。"
-    if kind is DocumentKind.IDENTITY:
-        try:
-            IdentityKind(entry.identity_kind)
-        except ValueError:
-            errors["identity_kind"] = "本人確認書類の種類を選んでください。"
-        problem = identity_number_problem(entry.identity_kind, entry.number_last_digits)
-        if problem:
-            errors["number_last_digits"] = problem
-    elif entry.number_last_digits:
-        errors["number_last_digits"] = "番号は本人確認書類にだけ記録します。"
-    return errors
+def _problems(**checks: str | None) -> dict[str, str]:
+    return {name: message for name, message in checks.items() if message}
 
 
-def required_documents(is_corporate: bool, channel: str) -> tuple[DocumentKind, ...]:
-    """The papers an application must have before it can be decided. Decision (the office's
-    procedure; the terms leave it to 弊社所定の方法 / 当社所定の手続き): a signed 申込書 for a
-    paper or counter application (an online signup is its own form, SC §6.2), an identity
-    document, and for a 法人 its 登記事項証明書."""
-    needed = []
-    if channel != Channel.ONLINE.value:
-        needed.append(DocumentKind.APPLICATION_FORM)
-    needed.append(DocumentKind.IDENTITY)
-    if is_corporate:
-        needed.append(DocumentKind.REGISTRY)
-    return tuple(needed)
+# -- before the decision -------------------------------------------------------------------------
+def status_before_decision(*, screening_started: bool, missing: Sequence[DocumentKind]) -> ApplicationStatus:
+    """An open application is 審査中 once screening has started, else 書類待ち while a required
+    paper is missing, else 受付. Saving it again moves it between these."""
+    if screening_started:
+        return ApplicationStatus.SCREENING
+    return ApplicationStatus.AWAITING_DOCUMENTS if missing else ApplicationStatus.RECEIVED
 
 
-def missing_documents(is_corporate: bool, channel: str, documents: Iterable[DocumentEntry]) -> list[DocumentKind]:
-    have = {d.kind for d in documents}
-    return [kind for kind in required_documents(is_corporate, channel) if kind.value not in have]
+def not_open_problem(number: str, status: ApplicationStatus, action: str) -> str | None:
+    """Editing, screening, withdrawing and deciding happen only before the decision."""
+    if status.is_open:
+        return None
+    return f"申込 {number} は「{status.label}」のため、{action}できません。"
 
 
-def has_photo_identity(documents: Iterable[DocumentEntry]) -> bool:
-    return any(d.kind == DocumentKind.IDENTITY.value and d.identity_kind in {k.value for k in IdentityKind if k.has_photo}
-               for d in documents)
-
-
-# -- payment -------------------------------------------------------------------------------------
-def clean_debit_account(account: BankAccountDetails) -> BankAccountDetails:
-    return clean_bank_account(account)
-
-
-def validate_debit_account(account: BankAccountDetails) -> dict[str, str]:
-    """口座振替 account checks (codes, 7-digit number, holder in half-width katakana); the bank
-    and branch names are filled from the codes by domain.banks before this runs."""
-    errors = validate_bank_account(account)
-    if "bank_name" in errors and "bank_code" not in errors:
-        errors.pop("bank_name")
-        errors["bank_code"] = "金融機関コードが見つかりません。"
-    if "branch_name" in errors and "branch_code" not in errors and "bank_code" not in errors:
-        errors.pop("branch_name")
-        errors["branch_code"] = "支店コードが見つかりません。"
-    errors.pop("bank_name", None)
-    errors.pop("branch_name", None)
-    return errors
-
-
-def masked_account(account: BankAccountDetails) -> str:
-    """How a notice prints an account: 三菱ＵＦＪ 神田支店 普通 ****567."""
-    return f"{account.bank_name} {account.branch_name} {account.account_type} ****{account.account_number[-3:]}"
-
-
-# -- the application form ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ApplicationDraft:
-    """What the 申込 form holds. Either ``customer_id`` (an existing customer) or an applicant
-    CustomerDraft (a new one) is set by the service; the rules here only see plain values."""
-
-    channel: str
-    received_on: dt.date
-    profile_key: str
-    plan_id: int | None
-    option_ids: tuple[int, ...] = ()
-    lines: int = 1
-    payment_method: str = PaymentMethod.TRANSFER.value
-    debit_account: BankAccountDetails | None = None
-    documents: tuple[DocumentEntry, ...] = ()
-    notes: str = ""
-
-
-def validate_application(draft: ApplicationDraft, *, today: dt.date, known_profiles: Sequence[str]) -> dict[str, str]:
-    """Field -> message for what is structurally wrong (what cannot be saved). Missing papers
-    are not errors: they make the application 書類待ち."""
-    errors: dict[str, str] = {}
-    try:
-        Channel(draft.channel)
-    except ValueError:
-        errors["channel"] = "受付経路を選んでください。"
-    if draft.received_on > today:
-        errors["received_on"] = "受付日が未来の日付です。"
-    if draft.profile_key not in known_profiles:
-        errors["profile_key"] = "サービスを選んでください。"
-    if draft.plan_id is None:
-        errors["plan_id"] = "プランを選んでください。"
-    if not isinstance(draft.lines, int) or not 1 <= draft.lines <= 999:
-        errors["lines"] = "回線数は1〜999で入力してください。"
-    try:
-        method = PaymentMethod(draft.payment_method)
-    except ValueError:
-        errors["payment_method"] = "支払方法を選んでください。"
-        method = None
-    if method is PaymentMethod.DEBIT:
-        if draft.debit_account is None:
-            errors["debit.bank_code"] = "口座振替の口座を入力してください。"
-        else:
-            errors.update({f"debit.{k}": v for k, v in validate_debit_account(draft.debit_account).items()})
-    for index, entry in enumerate(draft.documents):
-        errors.update({f"documents.{index}.{k}": v for k, v in validate_document(entry, today).items()})
-    return errors
-
-
-def form_problems(draft: ApplicationDraft, applicant_errors: dict[str, str], *, is_corporate: bool) -> list[str]:
-    """What is missing or inconsistent on the form itself, for the checklist line
-    「虚偽、誤記又は記入漏れ」 (SC §8(2)) / 「虚偽の届出」 (SH §14.2(4)) — pre-filled 該当 when any."""
-    problems = [f"申込者の{field}: {message}" for field, message in applicant_errors.items()]
-    for kind in missing_documents(is_corporate, draft.channel, draft.documents):
-        problems.append(f"{kind.label}が未提出")
-    if draft.payment_method == PaymentMethod.DEBIT.value and draft.debit_account is not None:
-        holder = draft.debit_account.holder_kana
-        if not holder:
-            problems.append("口座名義が未記入")
-    return problems
-
-
-# -- screening and decision ----------------------------------------------------------------------
+# -- screening -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ChecklistLine:
     code: str
     text: str
     clause: str
-    answer: str = ScreeningAnswer.UNCHECKED.value
+    answer: ScreeningAnswer = ScreeningAnswer.UNCHECKED
     note: str = ""
     evidence: tuple[str, ...] = field(default_factory=tuple)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "answer", as_member(ScreeningAnswer, self.answer))
 
-def approval_blockers(lines: Sequence[ChecklistLine], *, plan_requires_face_to_face: bool, channel: str,
-                      documents: Sequence[DocumentEntry], is_corporate: bool) -> list[str]:
-    """Why 承諾 is not possible yet (empty: it is). Every checklist line must be 問題なし; a
-    plan sold only face to face needs a 対面 application with photo ID (SC §6.4); the
-    required papers must be in."""
+
+#: The note of a line that waits for the postal identity check (SH §14.2(7)).
+AWAITING_IDENTITY_NOTE = "本人確認の結果待ち"
+#: The evidence of a line answered from the form alone, when nothing is wrong with it.
+FORM_IN_ORDER = "申込内容に記入漏れ・不備なし"
+
+
+@dataclass(frozen=True)
+class PrefilledAnswer:
+    """What the records say for one checklist line."""
+
+    answer: ScreeningAnswer
+    evidence: tuple[str, ...]
+    note: str = ""
+    prefilled: bool = True     # False: left for a person (the records cannot answer it yet)
+
+
+def prefill_answer(ground: ScreeningGround, found: Mapping[ScreeningCheck, Sequence[str] | None], *,
+                   searched: str, answered_by_person: bool) -> PrefilledAnswer | None:
+    """The answer the records give for ``ground`` (None: leave the line as it is).
+
+    ``found`` maps each check to the records that answer it (an empty list: checked, nothing
+    found; None: not answerable yet, the identity letter is still out). A line a person has
+    answered is never overwritten; a line with no check is a person's. Any record found makes
+    it 該当 with those records as evidence; nothing found makes it 問題なし with ``searched``
+    (what was looked through), or :data:`FORM_IN_ORDER` for a line about the form alone."""
+    if not ground.checks or answered_by_person:
+        return None
+    answers = [found.get(check) for check in ground.checks]
+    hits = tuple(line for lines in answers if lines for line in lines)
+    if hits:
+        return PrefilledAnswer(ScreeningAnswer.HIT, hits)
+    if any(lines is None for lines in answers):
+        return PrefilledAnswer(ScreeningAnswer.UNCHECKED, (), AWAITING_IDENTITY_NOTE, prefilled=False)
+    only_form = all(check is ScreeningCheck.FORM_INCOMPLETE for check in ground.checks)
+    return PrefilledAnswer(ScreeningAnswer.CLEAR, (FORM_IN_ORDER if only_form else searched,))
+
+
+# -- the decision --------------------------------------------------------------------------------
+def approval_blockers(lines: Sequence[ChecklistLine], *, screening_started: bool, plan_requires_face_to_face: bool,
+                      channel: Channel, documents: Sequence[DocumentEntry], is_corporate: bool) -> list[str]:
+    """Why 承諾 is not possible yet (empty: it is). Screening must have started and every
+    checklist line be 問題なし; a plan sold only face to face needs a 対面 application with
+    photo ID (SC §6.4); the required papers must be in."""
     reasons = []
+    if not screening_started:
+        reasons.append("審査が始まっていません（「審査開始」で審査項目を作成してください）。")
     for line in lines:
-        if line.answer != ScreeningAnswer.CLEAR.value:
+        if line.answer is not ScreeningAnswer.CLEAR:
             reasons.append(f"審査項目({line.code})が「{ScreeningAnswer(line.answer).label}」です: {line.text}")
     if plan_requires_face_to_face:
-        if channel != Channel.COUNTER.value:
+        if channel is not Channel.COUNTER:
             reasons.append("このプランは対面販売だけで契約できます（SC §6.4）。受付経路が「対面」ではありません。")
         if not has_photo_identity(documents):
             reasons.append("このプランは顔写真付きの身分証明書の提出が必要です（SC §6.4）。")
@@ -330,13 +206,20 @@ def refusal_blockers(lines: Sequence[ChecklistLine], internal_note: str) -> list
     """Why 不承諾 is not possible (empty: it is): at least one line 該当 and an internal note.
     The note stays internal; it is never printed on anything sent to the applicant."""
     reasons = []
-    if not any(line.answer == ScreeningAnswer.HIT.value for line in lines):
+    if not any(line.answer is ScreeningAnswer.HIT for line in lines):
         reasons.append("不承諾には「該当」の審査項目が少なくとも一つ必要です。")
     if not (internal_note or "").strip():
         reasons.append("不承諾の理由を社内メモに記入してください（申込者には通知しません）。")
     return reasons
 
 
+def decision_date_problems(*, received_on: dt.date, decided_on: dt.date, today: dt.date) -> dict[str, str]:
+    """A decision is dated between the day the application was received and today."""
+    return _problems(decided_on=future_date_problem(decided_on, today, "決定日")
+                     or ("決定日は申込受付日より前にできません。" if decided_on < received_on else None))
+
+
+# -- the contract an acceptance forms ------------------------------------------------------------
 #: How far the SC 登録日 may lie from the decision: not before the application was received,
 #: and at most this many days after the decision (registration is the office's next step).
 REGISTRATION_DAYS_AFTER_DECISION = 14
@@ -361,20 +244,58 @@ def contract_formed_on(profile: TermsProfile, decided_on: dt.date, registered_on
     return decided_on
 
 
+@dataclass(frozen=True)
+class ContractDates:
+    """The dates an acceptance on a given day gives the contract."""
+
+    formed_on: dt.date
+    first_billable_month: dt.date | None   # None: SH §28.2, 開通日 not known yet
+    uses_registration_date: bool           # SC §7: a 登録日 can be entered
+    uses_opening_date: bool                # SH §17, §28.2: the 開通日 decides the first month
+
+
+def contract_dates(profile: TermsProfile, decided_on: dt.date, registered_on: dt.date | None = None,
+                   opened_on: dt.date | None = None) -> ContractDates:
+    """Formation date (SC §7 / SH §15.1) and first billable month (SC §9.2 / SH §28.2) of a
+    contract accepted on ``decided_on``. An 開通日 before the formation date does not count
+    (:func:`approval_problems` refuses it); without a usable 開通日 an SH contract has no first
+    billable month yet ("開通日が決まり次第")."""
+    uses_registration = profile.intake.contract_formed is ContractFormation.REGISTRATION_DATE
+    uses_opening = profile.billing.first_billable_month is FirstBillableMonth.OPENING_MONTH
+    formed_on = contract_formed_on(profile, decided_on, registered_on if uses_registration else None)
+    opening = opened_on if opened_on is not None and opened_on >= formed_on else None
+    first_month = None if uses_opening and opening is None else first_billable_month(profile, formed_on, opening)
+    return ContractDates(formed_on, first_month, uses_registration, uses_opening)
+
+
+def approval_problems(profile: TermsProfile, *, received_on: dt.date, decided_on: dt.date,
+                      registered_on: dt.date | None, opened_on: dt.date | None, today: dt.date) -> dict[str, str]:
+    """Field -> message for the dates of a 承諾: the decision between receipt and today; under
+    SC §7 a 登録日 within :func:`registration_date_problem`'s window and not after today; an
+    開通日 on or after the formation date and not after today."""
+    dates = contract_dates(profile, decided_on, registered_on, opened_on)
+    errors = decision_date_problems(received_on=received_on, decided_on=decided_on, today=today)
+    if dates.uses_registration_date:
+        problem = (future_date_problem(dates.formed_on, today, "登録日")
+                   or registration_date_problem(received_on, decided_on, dates.formed_on))
+        if problem:
+            errors["registered_on"] = problem
+    if opened_on is not None:
+        problem = future_date_problem(opened_on, today, "開通日") or (
+            "開通日は契約成立日より前にできません。" if opened_on < dates.formed_on else None)
+        if problem:
+            errors["opened_on"] = problem
+    return errors
+
+
 def formation_label(profile: TermsProfile) -> str:
     if profile.intake.contract_formed is ContractFormation.REGISTRATION_DATE:
         return f"登録日（契約成立日、{profile.intake.clause}）"
     return f"契約成立日（承諾通知日、{profile.intake.clause}）"
 
 
-def days_waiting(received_on: dt.date, today: dt.date) -> int:
-    return max(0, (today - received_on).days)
-
-
 def first_billable_note(profile: TermsProfile) -> str:
     """How the first billable month is decided, as printed on the acceptance notice."""
-    from reseller_desk.domain.terms import FirstBillableMonth
-
     if profile.billing.first_billable_month is FirstBillableMonth.MONTH_AFTER_REGISTRATION:
         text = "利用料金は登録日の翌月1日から発生します"
     else:
@@ -384,3 +305,127 @@ def first_billable_note(profile: TermsProfile) -> str:
     if profile.billing.initial_fee_billed_with_first_month:
         text += "。初期費用は最初の月の利用料金と合わせてご請求します"
     return f"{text}（{profile.billing.clause}）。"
+
+
+# -- withdrawal ----------------------------------------------------------------------------------
+def withdrawal_status(profile: TermsProfile) -> ApplicationStatus | None:
+    """What the applicant's request to withdraw does: under SC (nothing forbids it) the
+    application becomes 取下げ; under SH §15.2 the applicant cannot withdraw (None: the request
+    is only recorded, screening goes on)."""
+    return ApplicationStatus.WITHDRAWN if profile.intake.customer_may_withdraw_application else None
+
+
+def withdrawal_problems(*, received_on: dt.date, on: dt.date, today: dt.date) -> dict[str, str]:
+    return _problems(on=future_date_problem(on, today, "取下げの申し出日")
+                     or ("申し出日は申込受付日より前にできません。" if on < received_on else None))
+
+
+# -- the postal identity check (SH §14.2(7)) -----------------------------------------------------
+@dataclass(frozen=True)
+class IdentityLetter:
+    """Where the identity letter sent by post stands."""
+
+    result: IdentityLetterResult = IdentityLetterResult.NOT_SENT
+    sent_on: dt.date | None = None
+    result_on: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "result", as_member(IdentityLetterResult, self.result))
+
+
+@dataclass(frozen=True)
+class LetterChange:
+    """What recording a step of the identity letter does."""
+
+    letter: IdentityLetter
+    status: ApplicationStatus                 # the application afterwards (REVOKED on a revocation)
+    contract_status: ContractStatus | None    # REVOKED when the acceptance is revoked, else None
+
+
+def revokes_acceptance(status: ApplicationStatus, new: IdentityLetterResult) -> bool:
+    """SH §14.2(7): an identity letter that does not reach the applicant after 承諾 revokes the
+    acceptance after the fact — the contract is 取消 and a 契約取消通知書 is issued."""
+    return new is IdentityLetterResult.FAILED and status is ApplicationStatus.APPROVED
+
+
+def letter_step_problem(status: ApplicationStatus, letter: IdentityLetter, new: IdentityLetterResult) -> str | None:
+    """Why this step cannot be recorded now, whatever its date (None: it can).
+
+    The order is 未発送 → 発送 → 到達 (本人確認済) or 不達 (本人確認不可). A confirmed identity is
+    final: it can no longer be turned into 不達, which would revoke a live contract. Before
+    the decision a letter that did not arrive may be sent again (to a corrected address);
+    after 承諾 a failure revokes the acceptance, which is final too. Nothing is recorded on a
+    refused, withdrawn or revoked application."""
+    if status in (ApplicationStatus.REFUSED, ApplicationStatus.WITHDRAWN, ApplicationStatus.REVOKED):
+        return f"申込は「{status.label}」のため、本人確認郵便は記録できません。"
+    if letter.result is IdentityLetterResult.CONFIRMED:
+        return f"本人確認は{_day(letter.result_on)}に確認済みです。確認済みの結果は変更できません。"
+    if new is IdentityLetterResult.NOT_SENT:
+        return "「未発送」には戻せません。"
+    if new is IdentityLetterResult.SENT:
+        if letter.result is IdentityLetterResult.SENT:
+            return f"本人確認郵便は{_day(letter.sent_on)}に発送済みです。結果（到達・不達）を記録してください。"
+        return None
+    if letter.result is not IdentityLetterResult.SENT:
+        return "先に本人確認郵便の発送を記録してください。"
+    return None
+
+
+def identity_letter_problems(status: ApplicationStatus, letter: IdentityLetter, new: IdentityLetterResult,
+                             on: dt.date, *, received_on: dt.date, today: dt.date) -> dict[str, str]:
+    """Field -> message for recording ``new`` on ``on``: the step must be allowed
+    (:func:`letter_step_problem`); a letter is sent on or after the application was received,
+    a result comes on or after the day it was sent, and neither after today."""
+    step = letter_step_problem(status, letter, new)
+    if step:
+        return {"identity_letter_status": step}
+    if new is IdentityLetterResult.SENT:
+        return _problems(identity_letter_sent_on=future_date_problem(on, today, "発送日")
+                         or ("発送日は申込受付日より前にできません。" if on < received_on else None))
+    sent_on = letter.sent_on or received_on
+    return _problems(identity_letter_result_on=future_date_problem(on, today, "結果の日付")
+                     or ("結果の日付が発送日より前です。" if on < sent_on else None))
+
+
+def identity_letter_change(status: ApplicationStatus, letter: IdentityLetter, new: IdentityLetterResult,
+                           on: dt.date) -> LetterChange:
+    """The letter, application and contract after recording ``new`` on ``on`` (call only when
+    :func:`identity_letter_problems` found none). A failure after 承諾 revokes the acceptance
+    (SH §14.2(7)); a failure before the decision only answers the checklist line (該当)."""
+    if new is IdentityLetterResult.SENT:
+        changed = IdentityLetter(new, on, None)
+    else:
+        changed = IdentityLetter(new, letter.sent_on, on)
+    if revokes_acceptance(status, new):
+        return LetterChange(changed, ApplicationStatus.REVOKED, ContractStatus.REVOKED)
+    return LetterChange(changed, status, None)
+
+
+def _day(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "既"
+
+
+# -- customer records that screening reads --------------------------------------------------------
+def validate_incident(kind: object, occurred_on: dt.date, amount: object, resolved_on: dt.date | None, *,
+                      today: dt.date) -> dict[str, str]:
+    """A record of 資格取消, 強制解約, 規約違反 or 未払い on a customer: a known kind, an amount of 0
+    yen or more (int yen), and dates that happened (occurred on or before today, resolved on or
+    after it occurred and not after today)."""
+    errors = {}
+    if not isinstance(as_member(IncidentKind, kind), IncidentKind):
+        errors["kind"] = "記録の種類を選んでください。"
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+        errors["amount"] = "金額は0円以上の整数で入力してください。"
+    problem = future_date_problem(occurred_on, today, "発生日")
+    if problem:
+        errors["occurred_on"] = problem
+    if resolved_on is not None:
+        problem = future_date_problem(resolved_on, today, "解消日") or (
+            "解消日が発生日より前です。" if resolved_on < occurred_on else None)
+        if problem:
+            errors["resolved_on"] = problem
+    return errors
+
+
+def days_waiting(received_on: dt.date, today: dt.date) -> int:
+    return max(0, (today - received_on).days)

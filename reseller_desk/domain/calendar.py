@@ -15,12 +15,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 
 import holidays
 
-from reseller_desk.domain.money import ArgumentTypeError
+from reseller_desk.domain.money import require_date
 
 __all__ = ["BusinessCalendar", "CalendarKind"]
 
@@ -54,13 +54,6 @@ def _holiday_dates(categories: tuple[str, ...], year: int) -> frozenset[date]:
     return frozenset(holidays.JP(years=year, categories=categories).keys())
 
 
-def _require_date(name: str, value: object) -> date:
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise ArgumentTypeError(
-            f"{name} は datetime.date のはずです ({value!r} は {type(value).__name__})"
-        )
-    return value
-
 
 @dataclass(frozen=True)
 class BusinessCalendar:
@@ -77,7 +70,7 @@ class BusinessCalendar:
         object.__setattr__(self, "kind", CalendarKind(self.kind))
         closures = frozenset(self.closures)
         for day in closures:
-            _require_date("closures の日付", day)
+            require_date("closures の日付", day)
         object.__setattr__(self, "closures", closures)
 
     # -- construction ---------------------------------------------------------------------
@@ -101,12 +94,12 @@ class BusinessCalendar:
 
     def is_holiday(self, d: date) -> bool:
         """Whether ``d`` is a holiday of this calendar's kind (weekends and closures aside)."""
-        _require_date("d", d)
+        require_date("d", d)
         return d in _holiday_dates(_CATEGORIES[self.kind], d.year)
 
     def is_business_day(self, d: date) -> bool:
         """Whether ``d`` is a business day: a weekday, not a holiday, not a closure."""
-        _require_date("d", d)
+        require_date("d", d)
         if d.weekday() >= 5:
             return False
         if d in self.closures:

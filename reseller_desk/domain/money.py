@@ -1,4 +1,4 @@
-"""Whole-yen money and exact rounding.
+"""Whole-yen money and exact rounding, and the argument checks every rule shares.
 
 Money is ``int`` yen. Rates are ``decimal.Decimal``. Intermediate results are exact
 ``fractions.Fraction`` values, rounded to a yen exactly once, in the direction the terms name
@@ -8,6 +8,7 @@ Money is ``int`` yen. Rates are ``decimal.Decimal``. Intermediate results are ex
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -16,18 +17,17 @@ __all__ = [
     "ArgumentTypeError",
     "Rounding",
     "exact",
+    "require_date",
     "require_rate",
     "require_yen",
     "round_yen",
 ]
 
 
-class ArgumentTypeError(TypeError, ValueError):
-    """An argument of the wrong type (e.g. a ``float`` where yen or a rate is expected).
-
-    It is a ``TypeError`` and also a ``ValueError``, so callers that treat every bad
-    argument as a ``ValueError`` catch it too.
-    """
+class ArgumentTypeError(TypeError):
+    """An argument of the wrong type (e.g. a ``float`` where yen or a rate is expected): a
+    programming error, never a ``ValueError``, so that no ``except ValueError`` meant for a
+    bad value can swallow it."""
 
 
 class Rounding(StrEnum):
@@ -46,6 +46,16 @@ def require_yen(name: str, amount: object) -> int:
     if amount < 0:
         raise ValueError(f"{name} は 0 円以上のはずです ({amount})")
     return amount
+
+
+def require_date(name: str, value: object) -> date:
+    """Return ``value`` if it is a ``datetime.date`` (and not a ``datetime``, whose time and
+    zone a rule about calendar days must not silently drop)."""
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ArgumentTypeError(
+            f"{name} は datetime.date のはずです ({value!r} は {type(value).__name__})"
+        )
+    return value
 
 
 def require_rate(name: str, rate: object) -> Decimal:

@@ -6,15 +6,15 @@ docstring cites the clauses it implements ("SC §N" and "SH §N"); the reading o
 and the decisions taken where the texts are silent are in terms-rules.md.
 
 Money is ``int`` yen, rates are ``Decimal``, dates are ``datetime.date``. A rule that a profile
-does not have raises :class:`RuleNotApplicable`; a bad argument raises ``ValueError`` (a wrong
-type raises :class:`~reseller_desk.domain.money.ArgumentTypeError`, which is both a
-``TypeError`` and a ``ValueError``).
+does not have raises :class:`RuleNotApplicable`; a bad value raises ``ValueError``; a wrong
+type raises :class:`~reseller_desk.domain.money.ArgumentTypeError`, a ``TypeError`` (a
+programming error that no ``except ValueError`` may swallow).
 """
 
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar
@@ -25,6 +25,7 @@ from reseller_desk.domain.calendar import BusinessCalendar
 from reseller_desk.domain.money import (
     ArgumentTypeError,
     exact,
+    require_date,
     require_rate,
     require_yen,
     round_yen,
@@ -80,13 +81,6 @@ def _section(profile: TermsProfile, section: _S | None, rule: str, reference: st
     return section
 
 
-def _require_date(name: str, value: object) -> date:
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise ArgumentTypeError(
-            f"{name} は datetime.date のはずです ({value!r} は {type(value).__name__})"
-        )
-    return value
-
 
 def _require_calendar(name: str, value: object) -> BusinessCalendar:
     if not isinstance(value, BusinessCalendar):
@@ -135,9 +129,9 @@ def first_billable_month(
     opened) and that whole month is billed, so ``opened_on`` is required.
     ``opened_on`` earlier than ``registered_on`` is refused as inconsistent.
     """
-    _require_date("registered_on", registered_on)
+    require_date("registered_on", registered_on)
     if opened_on is not None:
-        _require_date("opened_on", opened_on)
+        require_date("opened_on", opened_on)
         if opened_on < registered_on:
             raise ValueError(
                 f"開通日 opened_on ({opened_on}) が登録日・承諾日 registered_on "
@@ -174,8 +168,8 @@ def late_interest_days(profile: TermsProfile, due: date, paid: date) -> int:
     SC §14: from the day after the due date to the day before payment (支払前日まで).
     SH §30: from the day after the due date until paid (支払い済みまで, payment day counted).
     """
-    _require_date("due", due)
-    _require_date("paid", paid)
+    require_date("due", due)
+    require_date("paid", paid)
     terms = profile.late_interest
     first = due + timedelta(days=1) if terms.first_day is InterestFirstDay.DAY_AFTER_DUE else due
     if terms.last_day is InterestLastDay.DAY_BEFORE_PAYMENT:
@@ -213,7 +207,7 @@ def cancellation_cutoff(
     SH §26.1: the last day of the desired month itself (not moved: the text says nothing of
     non-business days).
     """
-    _require_date("desired_month", desired_month)
+    require_date("desired_month", desired_month)
     _require_calendar("company_calendar", company_calendar)
     terms = profile.cancellation
     if terms.cutoff is CancellationCutoff.END_OF_MONTH_BEFORE_DESIRED:
@@ -238,10 +232,10 @@ def cancellation_date(
     SH §26.1: the contract is cancelled on the day the request is received (解約受付日),
     whatever month was asked for.
     """
-    _require_date("requested_on", requested_on)
+    require_date("requested_on", requested_on)
     _require_calendar("company_calendar", company_calendar)
     if desired_month is not None:
-        _require_date("desired_month", desired_month)
+        require_date("desired_month", desired_month)
     if profile.cancellation.effective is CancellationEffective.REQUEST_DAY:
         return requested_on
     month = _first_of_month(requested_on)
@@ -263,8 +257,8 @@ def late_return_months(deadline: date, returned_on: date) -> int:
     each counted from the original deadline by calendar months (terms-rules.md §8).
     0 when returned on or before the deadline.
     """
-    _require_date("deadline", deadline)
-    _require_date("returned_on", returned_on)
+    require_date("deadline", deadline)
+    require_date("returned_on", returned_on)
     if returned_on <= deadline:
         return 0
     # deadline + k months lies in month (deadline.month + k); for every k below the month
@@ -296,7 +290,7 @@ def replacement_return_deadline(profile: TermsProfile, received_on: date) -> dat
     the deadline is not moved off non-business days). SH has no such rule.
     """
     terms = _section(profile, profile.replacement, "保証交換品の返送期限", "SC §21.2")
-    _require_date("received_on", received_on)
+    require_date("received_on", received_on)
     return received_on + timedelta(days=terms.return_days)
 
 
@@ -350,7 +344,7 @@ def outage_claim_deadline(
     Sunday or holiday moves to the previous company business day. SC has no such rule.
     """
     terms = _section(profile, profile.outage, "損害賠償請求の期限", "SH §37.5")
-    _require_date("event_on", event_on)
+    require_date("event_on", event_on)
     _require_calendar("company_calendar", company_calendar)
     return _roll(company_calendar, event_on + timedelta(days=terms.claim_days), terms.claim_roll)
 
@@ -367,7 +361,7 @@ def succession_deadline(
     Sunday or holiday moves to the previous company business day. SC has no such rule.
     """
     terms = _section(profile, profile.succession, "地位の承継の届出期限", "SH §20.1")
-    _require_date("succeeded_on", succeeded_on)
+    require_date("succeeded_on", succeeded_on)
     _require_calendar("company_calendar", company_calendar)
     return _roll(company_calendar, succeeded_on + timedelta(days=terms.days), terms.roll)
 
@@ -381,7 +375,7 @@ def invoice_issue_deadline(profile: TermsProfile, usage_month: date) -> date:
     SC §10.2: by the 15th of the following month (not moved off non-business days).
     SH §29 leaves it to the office, which applies the same schedule (profile basis "office").
     """
-    _require_date("usage_month", usage_month)
+    require_date("usage_month", usage_month)
     return _day_in_month(_next_month(usage_month), profile.schedule.invoice_issue_day)
 
 
@@ -398,7 +392,7 @@ def debit_date(
     business day — which can fall in the month after, or in the next year.
     SH §29 leaves it to the office, which applies the same schedule.
     """
-    _require_date("usage_month", usage_month)
+    require_date("usage_month", usage_month)
     _require_calendar("bank_calendar", bank_calendar)
     schedule = profile.schedule
     if isinstance(collection_day, bool) or not isinstance(collection_day, int):
@@ -423,7 +417,7 @@ def transfer_due_date(
     SC §10.1: the last day of the following month; on a bank non-business day, the previous
     bank business day. SH §29 leaves it to the office, which applies the same schedule.
     """
-    _require_date("usage_month", usage_month)
+    require_date("usage_month", usage_month)
     _require_calendar("bank_calendar", bank_calendar)
     day = _last_of_month(_next_month(usage_month))
     return _roll(bank_calendar, day, profile.schedule.transfer_roll)

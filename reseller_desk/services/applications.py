@@ -1,5 +1,5 @@
 """Use cases of intake and screening: take in an application, screen it against its terms'
-refusal grounds, decide it, and issue the notices (SC §6–8, SH §14–17; terms-rules.md §2).
+refusal grounds, decide it, and issue the notices (SC §6–8, SH §14–17; terms-application.md §2).
 
 Who may do what is checked here: clerks (事務) and managers (管理者) take in and screen
 applications; only a manager decides them. Every change is audited with the customer and
@@ -34,25 +34,23 @@ from reseller_desk.db.models import (
     TermsProfileRecord,
     utcnow,
 )
-from reseller_desk.domain import application as rules
+from reseller_desk import clock
+from reseller_desk.domain import application, intake
 from reseller_desk.domain.application import (
-    ApplicationDraft,
     ApplicationStatus,
-    CancelKind,
     ChecklistLine,
-    DocumentEntry,
     IdentityLetterResult,
-    PaymentMethod,
     ScreeningAnswer,
 )
+from reseller_desk.domain.intake import ApplicationDraft, DocumentEntry, PaymentMethod
+from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.domain.banks import bank_code_problems, with_bank_names
 from reseller_desk.domain.company import BankAccountDetails
 from reseller_desk.domain.customer import CustomerDraft, CustomerKind, identity_keys
-from reseller_desk.domain.rules import first_billable_month
 from reseller_desk.domain.terms import ScreeningCheck, TermsProfile, available_profiles, load_profile
 from reseller_desk.services import audit, customers, notices, numbering
-from reseller_desk.services.auth import Actor, Role, require_role
-from reseller_desk.services.errors import ConcurrentEdit, NotFound, ServiceError, ValidationFailed
+from reseller_desk.services.permissions import Actor, Role, require_role
+from reseller_desk.services.errors import Blocked, ConcurrentEdit, NotFound, ServiceError, ValidationFailed
 from reseller_desk.services.settings import profile_record
 
 
@@ -150,7 +148,7 @@ class WithdrawalResult:
 
 # -- reading -------------------------------------------------------------------------------------
 def _today(today: dt.date | None) -> dt.date:
-    return today or dt.date.today()
+    return today or clock.today()
 
 
 def _load(session: Session, application_id: int) -> Application:
@@ -183,7 +181,7 @@ def _option_ids_of(session: Session, app: Application) -> tuple[int, ...]:
 
 
 def _debit_of(obj: Application | Contract) -> BankAccountDetails | None:
-    return obj.debit_account() if obj.payment_method == PaymentMethod.DEBIT.value else None
+    return obj.debit_account() if obj.payment_method == PaymentMethod.DEBIT else None
 
 
 def _draft_of(session: Session, app: Application) -> ApplicationDraft:
@@ -216,13 +214,9 @@ def _blockers(session: Session, app: Application, profile: TermsProfile) -> list
     items = _checklist_lines(session, app)
     plan = session.get(Plan, app.plan_id)
     applicant = _applicant_of(session, app)
-    reasons = []
-    if not items:
-        reasons.append("審査が始まっていません（「審査開始」で審査項目を作成してください）。")
-    reasons += rules.approval_blockers(
-        [_as_line(i) for i in items], plan_requires_face_to_face=plan.requires_face_to_face, channel=app.channel,
-        documents=_documents_of(session, app), is_corporate=applicant.kind == CustomerKind.CORPORATE.value)
-    return reasons
+    return application.approval_blockers(
+        [_as_line(i) for i in items], screening_started=bool(items), plan_requires_face_to_face=plan.requires_face_to_face,
+        channel=app.channel, documents=_documents_of(session, app), is_corporate=applicant.kind == CustomerKind.CORPORATE)
 
 
 def _contract_summary(session: Session, app: Application, profile: TermsProfile) -> ContractSummary | None:
@@ -230,8 +224,8 @@ def _contract_summary(session: Session, app: Application, profile: TermsProfile)
     if contract is None:
         return None
     return ContractSummary(contract.id, contract.customer_code, contract.status, contract.formed_on,
-                           rules.formation_label(profile), contract.first_billable_month,
-                           rules.first_billable_note(profile), contract.opened_on)
+                           application.formation_label(profile), contract.first_billable_month,
+                           application.first_billable_note(profile), contract.opened_on)
 
 
 def _detail(session: Session, app: Application) -> ApplicationDetail:
@@ -241,7 +235,7 @@ def _detail(session: Session, app: Application) -> ApplicationDetail:
     draft = _draft_of(session, app)
     items = _checklist_lines(session, app)
     status = ApplicationStatus(app.status)
-    is_corporate = applicant.kind == CustomerKind.CORPORATE.value
+    is_corporate = applicant.kind == CustomerKind.CORPORATE
     return ApplicationDetail(
         id=app.id, number=app.number, status=app.status, status_label=status.label,
         input=ApplicationInput(draft, app.customer_id if not app.applicant_json else None,
@@ -254,7 +248,7 @@ def _detail(session: Session, app: Application) -> ApplicationDetail:
             i.ground_code, i.ground_text, i.clause, i.answer, ScreeningAnswer(i.answer).label, i.note,
             tuple(json.loads(i.evidence or "[]")), i.prefilled, _name(session, i.checked_by_id), i.checked_at)
             for i in items),
-        missing_documents=tuple(k.label for k in rules.missing_documents(is_corporate, app.channel, draft.documents)),
+        missing_documents=tuple(k.label for k in intake.missing_documents(is_corporate, app.channel, draft.documents)),
         approval_blockers=tuple(_blockers(session, app, profile)) if status.is_open else (),
         decided_on=app.decided_on, decided_by_name=_name(session, app.decided_by_id),
         decision_note=app.decision_note, cancel_kind=app.cancel_kind, cancelled_on=app.cancelled_on,
@@ -288,8 +282,8 @@ def list_applications(db: Database, *, statuses: Iterable[str] | None = None, ch
             status = ApplicationStatus(app.status)
             name = app.applicant_name
             rows.append(ApplicationRow(
-                app.id, app.number, app.status, status.label, app.channel, rules.Channel(app.channel).label,
-                app.received_on, rules.days_waiting(app.received_on, today) if status.is_open else 0,
+                app.id, app.number, app.status, status.label, app.channel, app.channel.label,
+                app.received_on, application.days_waiting(app.received_on, today) if status.is_open else 0,
                 name, key, profile_name, plan_name, handler or ""))
     open_rows = sorted((r for r in rows if ApplicationStatus(r.status).is_open), key=lambda r: (r.received_on, r.id))
     closed = sorted((r for r in rows if not ApplicationStatus(r.status).is_open), key=lambda r: (r.received_on, r.id),
@@ -309,16 +303,16 @@ def _clean_input(session: Session, inp: ApplicationInput, today: dt.date) -> tup
     if applicant is not None:
         applicant, applicant_errors = customers.check_customer(applicant)
         errors.update({f"applicant.{k}": v for k, v in applicant_errors.items()})
-    if draft.payment_method == PaymentMethod.DEBIT.value and draft.debit_account is not None:
-        account = with_bank_names(rules.clean_debit_account(draft.debit_account))
+    if draft.payment_method == PaymentMethod.DEBIT and draft.debit_account is not None:
+        account = with_bank_names(intake.clean_debit_account(draft.debit_account))
         draft = dataclasses.replace(draft, debit_account=account)
         errors.update({f"debit.{k}": v for k, v in bank_code_problems(account).items()})
-    elif draft.payment_method != PaymentMethod.DEBIT.value:
+    elif draft.payment_method != PaymentMethod.DEBIT:
         draft = dataclasses.replace(draft, debit_account=None)
     draft = dataclasses.replace(draft, notes=draft.notes.strip(), documents=tuple(
         dataclasses.replace(d, number_last_digits=d.number_last_digits.strip(), note=d.note.strip())
         for d in draft.documents))
-    for key, message in rules.validate_application(draft, today=today, known_profiles=available_profiles()).items():
+    for key, message in intake.validate_application(draft, today=today, known_profiles=available_profiles()).items():
         errors.setdefault(key, message)
     if draft.plan_id is not None and "profile_key" not in errors:
         plan = session.get(Plan, draft.plan_id)
@@ -367,13 +361,11 @@ def _write(session: Session, app: Application, inp: ApplicationInput) -> None:
     session.flush()
 
 
-def _status_before_decision(session: Session, app: Application) -> str:
-    if app.screening_started_at is not None:
-        return ApplicationStatus.SCREENING.value
+def _status_before_decision(session: Session, app: Application) -> ApplicationStatus:
     applicant = _applicant_of(session, app)
-    missing = rules.missing_documents(applicant.kind == CustomerKind.CORPORATE.value, app.channel,
-                                      _documents_of(session, app))
-    return (ApplicationStatus.AWAITING_DOCUMENTS if missing else ApplicationStatus.RECEIVED).value
+    missing = intake.missing_documents(applicant.kind == CustomerKind.CORPORATE, app.channel,
+                                       _documents_of(session, app))
+    return application.status_before_decision(screening_started=app.screening_started_at is not None, missing=missing)
 
 
 def _audit_view(detail_input: ApplicationInput) -> dict:
@@ -394,7 +386,7 @@ def create_application(db: Database, actor: Actor, inp: ApplicationInput, *, tod
         if errors:
             raise ValidationFailed(errors)
         app = Application(number=numbering.application_number(session, inp.draft.received_on.year),
-                          status=ApplicationStatus.RECEIVED.value, created_by_id=actor.user_id,
+                          status=ApplicationStatus.RECEIVED, created_by_id=actor.user_id,
                           updated_by_id=actor.user_id, handled_by_id=inp.handled_by_id or actor.user_id)
         if inp.handled_by_id is None:
             inp = dataclasses.replace(inp, handled_by_id=actor.user_id)
@@ -406,8 +398,9 @@ def create_application(db: Database, actor: Actor, inp: ApplicationInput, *, tod
 
 
 def _require_open(app: Application, action: str) -> None:
-    if not ApplicationStatus(app.status).is_open:
-        raise ServiceError(f"申込 {app.number} は「{ApplicationStatus(app.status).label}」のため、{action}できません。")
+    problem = application.not_open_problem(app.number, app.status, action)
+    if problem:
+        raise ServiceError(problem)
 
 
 def update_application(db: Database, actor: Actor, application_id: int, inp: ApplicationInput, *,
@@ -463,24 +456,21 @@ def _evidence(session: Session, app: Application, profile: TermsProfile) -> dict
     incidents = list(session.scalars(select(CustomerIncident).where(CustomerIncident.customer_id.in_(customer_ids))
                                      .order_by(CustomerIncident.occurred_on))) if customer_ids else []
     found: dict[ScreeningCheck, list[str] | None] = {}
-    for check, kind in ((ScreeningCheck.DISQUALIFIED, rules.IncidentKind.DISQUALIFIED),
-                        (ScreeningCheck.FORCED_TERMINATION, rules.IncidentKind.FORCED_TERMINATION),
-                        (ScreeningCheck.VIOLATION, rules.IncidentKind.VIOLATION),
-                        (ScreeningCheck.UNPAID, rules.IncidentKind.UNPAID)):
+    for check, kind in application.INCIDENT_CHECKS.items():
         found[check] = [
             f"顧客{i.customer_id}「{names.get(i.customer_id, '')}」の{kind.label}記録 {i.occurred_on.isoformat()}"
             + (f" ¥{i.amount:,}" if i.amount else "") + (f"（{i.resolved_on.isoformat()} 解消）" if i.resolved_on else "")
             + (f": {i.note}" if i.note else "")
-            for i in incidents if i.kind == kind.value]
+            for i in incidents if i.kind is kind]
     keys = identity_keys(applicant)
-    refused = session.scalars(select(Application).where(Application.status == ApplicationStatus.REFUSED.value,
+    refused = session.scalars(select(Application).where(Application.status == ApplicationStatus.REFUSED,
                                                         Application.id != app.id))
     found[ScreeningCheck.REFUSED_BEFORE] = [
         f"過去の申込 {o.number}（{o.received_on.isoformat()}受付）が不承諾" for o in refused
         if _same_applicant(session, o, keys, customer_ids)]
     applicant_errors = customers.check_customer(applicant)[1]
-    found[ScreeningCheck.FORM_INCOMPLETE] = rules.form_problems(
-        _draft_of(session, app), applicant_errors, is_corporate=applicant.kind == CustomerKind.CORPORATE.value)
+    found[ScreeningCheck.FORM_INCOMPLETE] = intake.form_problems(
+        _draft_of(session, app), applicant_errors, is_corporate=applicant.kind == CustomerKind.CORPORATE)
     letter = IdentityLetterResult(app.identity_letter_status)
     found[ScreeningCheck.POSTAL_IDENTITY] = (
         [f"本人確認郵便が届かず本人確認できませんでした（{app.identity_letter_result_on}）"] if letter is IdentityLetterResult.FAILED
@@ -499,21 +489,18 @@ def _prefill(session: Session, app: Application, profile: TermsProfile) -> None:
     customer_count = len(_matching_customer_ids(session, app, _applicant_of(session, app)))
     items = {i.ground_code: i for i in _checklist_lines(session, app)}
     now = utcnow()
+    searched = _searched(customer_count)
     for ground in profile.screening.grounds:
         item = items.get(ground.code)
-        if item is None or not ground.checks or (item.checked_by_id is not None and not item.prefilled):
+        if item is None:
             continue
-        answers = [found[c] for c in ground.checks]
-        if any(a is None for a in answers) and not any(answers):
-            item.answer, item.evidence, item.prefilled = ScreeningAnswer.UNCHECKED.value, "[]", False
-            item.note, item.checked_at = "本人確認の結果待ち", None
+        answer = application.prefill_answer(ground, found, searched=searched,
+                                            answered_by_person=item.checked_by_id is not None and not item.prefilled)
+        if answer is None:
             continue
-        hits = [line for a in answers if a for line in a]
-        item.answer = (ScreeningAnswer.HIT if hits else ScreeningAnswer.CLEAR).value
-        evidence = hits or [_searched(customer_count) if any(c is not ScreeningCheck.FORM_INCOMPLETE for c in ground.checks)
-                            else "申込内容に記入漏れ・不備なし"]
-        item.evidence = json.dumps(evidence, ensure_ascii=False)
-        item.prefilled, item.checked_by_id, item.checked_at, item.note = True, None, now, ""
+        item.answer, item.note, item.prefilled = answer.answer, answer.note, answer.prefilled
+        item.evidence = json.dumps(list(answer.evidence), ensure_ascii=False)
+        item.checked_by_id, item.checked_at = None, now if answer.prefilled else None
     session.flush()
 
 
@@ -535,7 +522,7 @@ def start_screening(db: Database, actor: Actor, application_id: int) -> Applicat
         _prefill(session, app, profile)
         first = app.screening_started_at is None
         app.screening_started_at = app.screening_started_at or utcnow()
-        app.status = ApplicationStatus.SCREENING.value
+        app.status = ApplicationStatus.SCREENING
         app.updated_at, app.updated_by_id = utcnow(), actor.user_id
         session.flush()
         audit.record(session, actor, "application.screening", "application", app.id,
@@ -584,56 +571,41 @@ class ContractPreview:
     uses_opening_date: bool                # SH §17, §28.2: the 開通日 decides the first month
 
 
-def _contract_dates(profile: TermsProfile, decided_on: dt.date, registered_on: dt.date | None,
-                    opened_on: dt.date | None) -> tuple[dt.date, dt.date | None, bool]:
-    uses_registration = profile.intake.contract_formed.value == "registration_date"
-    formed_on = rules.contract_formed_on(profile, decided_on, registered_on if uses_registration else None)
-    try:
-        first_month = first_billable_month(profile, formed_on, opened_on)
-    except ValueError:
-        first_month = None  # SH §28.2: from the month of 開通日, not known yet (or not yet valid)
-    return formed_on, first_month, uses_registration
-
-
 def preview_contract(db: Database, application_id: int, *, decided_on: dt.date, registered_on: dt.date | None = None,
                      opened_on: dt.date | None = None) -> ContractPreview:
     """The contract formation date and first billable month that approving on these dates
-    would give (rules engine: contract_formed_on, first_billable_month). Writes nothing."""
+    would give (domain.application.contract_dates). Writes nothing."""
     with db.transaction() as session:
         profile = _profile_of(session, _load(session, application_id))
-    formed_on, first_month, uses_registration = _contract_dates(profile, decided_on, registered_on, opened_on)
-    return ContractPreview(formed_on, rules.formation_label(profile), first_month, rules.first_billable_note(profile),
-                           uses_registration, profile.billing.first_billable_month.value == "opening_month")
+    dates = application.contract_dates(profile, decided_on, registered_on, opened_on)
+    return ContractPreview(dates.formed_on, application.formation_label(profile), dates.first_billable_month,
+                           application.first_billable_note(profile), dates.uses_registration_date,
+                           dates.uses_opening_date)
 
 
 def approve_application(db: Database, actor: Actor, application_id: int, *, decided_on: dt.date | None = None,
                         registered_on: dt.date | None = None, opened_on: dt.date | None = None,
                         today: dt.date | None = None) -> ApplicationDetail:
     """承諾 (manager only): every checklist line 問題なし, the papers in, a face-to-face plan
-    sold face to face with photo ID (SC §6.4). Creates the customer if new and the contract:
-    formed on the 登録日 under SC §7 (the decision date unless given), on the day acceptance is
-    notified under SH §15.1; issues the カスタマID (never reused) and the acceptance notice."""
+    sold face to face with photo ID (SC §6.4), dated between receipt and today. Creates the
+    customer if new and the contract: formed on the 登録日 under SC §7 (the decision date unless
+    given), on the day acceptance is notified under SH §15.1; issues the カスタマID (never
+    reused) and the acceptance notice."""
     require_role(actor, Role.MANAGER, action="申込の承諾")
-    decided_on = decided_on or _today(today)
+    today = _today(today)
+    decided_on = decided_on or today
     with db.transaction() as session:
         app = _load(session, application_id)
         _require_open(app, "承諾")
         profile = _profile_of(session, app)
         blockers = _blockers(session, app, profile)
         if blockers:
-            raise ServiceError("承諾できません:\n" + "\n".join(f"・{b}" for b in blockers))
-        errors = {}
-        if decided_on < app.received_on:
-            errors["decided_on"] = "承諾日は申込受付日より前にできません。"
-        formed_on, first_month, uses_registration = _contract_dates(profile, decided_on, registered_on, opened_on)
-        if uses_registration:
-            problem = rules.registration_date_problem(app.received_on, decided_on, formed_on)
-            if problem:
-                errors["registered_on"] = problem
-        if opened_on is not None and opened_on < formed_on:
-            errors["opened_on"] = "開通日は契約成立日より前にできません。"
+            raise Blocked("承諾", blockers)
+        errors = application.approval_problems(profile, received_on=app.received_on, decided_on=decided_on,
+                                               registered_on=registered_on, opened_on=opened_on, today=today)
         if errors:
             raise ValidationFailed(errors)
+        dates = application.contract_dates(profile, decided_on, registered_on, opened_on)
         issuer = notices.issuer(session)
 
         applicant = _applicant_of(session, app)
@@ -642,26 +614,27 @@ def approve_application(db: Database, actor: Actor, application_id: int, *, deci
             app.customer_id = customer.id
         contract = Contract(
             customer_code=numbering.customer_code(session), customer_id=app.customer_id, application_id=app.id,
-            terms_profile_id=app.terms_profile_id, plan_id=app.plan_id, status="active", formed_on=formed_on,
-            registered_on=formed_on if uses_registration else None, opened_on=opened_on,
-            first_billable_month=first_month, lines=app.lines, payment_method=app.payment_method,
-            created_by_id=actor.user_id)
+            terms_profile_id=app.terms_profile_id, plan_id=app.plan_id, status=ContractStatus.ACTIVE,
+            formed_on=dates.formed_on, registered_on=dates.formed_on if dates.uses_registration_date else None,
+            opened_on=opened_on, first_billable_month=dates.first_billable_month, lines=app.lines,
+            payment_method=app.payment_method, created_by_id=actor.user_id)
         contract.set_debit_account(_debit_of(app))
         session.add(contract)
         session.flush()
         for option_id in _option_ids_of(session, app):
             session.add(ContractOption(contract_id=contract.id, option_id=option_id))
-        app.status = ApplicationStatus.APPROVED.value
+        app.status = ApplicationStatus.APPROVED
         app.decided_on, app.decided_by_id = decided_on, actor.user_id
         app.updated_at, app.updated_by_id = utcnow(), actor.user_id
         session.flush()
         audit.record(session, actor, "application.approve", "application", app.id,
-                     after={"decided_on": decided_on, "formed_on": formed_on, "customer_code": contract.customer_code,
-                            "first_billable_month": first_month},
+                     after={"decided_on": decided_on, "formed_on": dates.formed_on,
+                            "customer_code": contract.customer_code, "first_billable_month": dates.first_billable_month},
                      summary=f"承諾 {app.number} → カスタマID {contract.customer_code}", customer_id=app.customer_id)
         audit.record(session, actor, "contract.add", "contract", contract.id,
                      after={"customer_code": contract.customer_code, "plan_id": contract.plan_id,
-                            "formed_on": formed_on, "first_billable_month": first_month, "opened_on": opened_on},
+                            "formed_on": dates.formed_on, "first_billable_month": dates.first_billable_month,
+                            "opened_on": opened_on},
                      summary=f"契約成立 {contract.customer_code}", customer_id=app.customer_id, application_id=app.id)
         notices.issue_approval(session, actor, app, contract, profile, issuer, decided_on)
         return _detail(session, app)
@@ -669,25 +642,27 @@ def approve_application(db: Database, actor: Actor, application_id: int, *, deci
 
 def refuse_application(db: Database, actor: Actor, application_id: int, internal_note: str, *,
                        decided_on: dt.date | None = None, today: dt.date | None = None) -> ApplicationDetail:
-    """不承諾 (manager only): at least one line 該当 and an internal note. The reason stays in
-    the database; the refusal notice carries none (SH §14.2)."""
+    """不承諾 (manager only): at least one line 該当 and an internal note, dated between receipt
+    and today. The reason stays in the database; the refusal notice carries none (SH §14.2)."""
     require_role(actor, Role.MANAGER, action="申込の不承諾")
-    decided_on = decided_on or _today(today)
+    today = _today(today)
+    decided_on = decided_on or today
     with db.transaction() as session:
         app = _load(session, application_id)
         _require_open(app, "不承諾に")
-        reasons = rules.refusal_blockers([_as_line(i) for i in _checklist_lines(session, app)], internal_note)
+        reasons = application.refusal_blockers([_as_line(i) for i in _checklist_lines(session, app)], internal_note)
         if reasons:
-            raise ServiceError("不承諾にできません:\n" + "\n".join(f"・{r}" for r in reasons))
-        if decided_on < app.received_on:
-            raise ValidationFailed({"decided_on": "決定日は申込受付日より前にできません。"})
+            raise Blocked("不承諾に", reasons)
+        errors = application.decision_date_problems(received_on=app.received_on, decided_on=decided_on, today=today)
+        if errors:
+            raise ValidationFailed(errors)
         issuer = notices.issuer(session)
-        app.status = ApplicationStatus.REFUSED.value
+        app.status = ApplicationStatus.REFUSED
         app.decided_on, app.decided_by_id = decided_on, actor.user_id
         app.decision_note = internal_note.strip()
         app.updated_at, app.updated_by_id = utcnow(), actor.user_id
         session.flush()
-        hits = [i.ground_code for i in _checklist_lines(session, app) if i.answer == ScreeningAnswer.HIT.value]
+        hits = [i.ground_code for i in _checklist_lines(session, app) if i.answer is ScreeningAnswer.HIT]
         audit.record(session, actor, "application.refuse", "application", app.id,
                      after={"decided_on": decided_on, "hit_grounds": hits, "internal_note": app.decision_note},
                      summary=f"不承諾 {app.number}", customer_id=app.customer_id)
@@ -698,38 +673,45 @@ def refuse_application(db: Database, actor: Actor, application_id: int, internal
 def withdraw_application(db: Database, actor: Actor, application_id: int, *, on: dt.date | None = None,
                          today: dt.date | None = None) -> WithdrawalResult:
     """The applicant withdraws before the decision. Where the terms allow it (SC: nothing
-    forbids it) the application is 取消; under SH §15.2 the applicant cannot withdraw, so the
+    forbids it) the application is 取下げ; under SH §15.2 the applicant cannot withdraw, so the
     request is recorded and the application stays as it is."""
-    require_role(actor, Role.CLERK, Role.MANAGER, action="申込の取消")
-    on = on or _today(today)
+    require_role(actor, Role.CLERK, Role.MANAGER, action="申込の取下げ")
+    today = _today(today)
+    on = on or today
     with db.transaction() as session:
         app = _load(session, application_id)
-        _require_open(app, "取り消し")
+        _require_open(app, "取り下げ")
+        errors = application.withdrawal_problems(received_on=app.received_on, on=on, today=today)
+        if errors:
+            raise ValidationFailed(errors)
         profile = _profile_of(session, app)
-        if profile.intake.customer_may_withdraw_application:
-            app.status = ApplicationStatus.CANCELLED.value
-            app.cancel_kind, app.cancelled_on = CancelKind.WITHDRAWN.value, on
-            message = f"申込 {app.number} を取り消しました（申込者による取下げ）。"
+        status = application.withdrawal_status(profile)
+        if status is not None:
+            app.status = status
+            app.cancel_kind, app.cancelled_on = "withdrawn", on
+            message = f"申込 {app.number} を取り下げました（申込者からの申し出）。"
             action = "application.withdraw"
         else:
             app.withdrawal_requested_on = on
             message = (f"{profile.name}の約款（{profile.intake.clause}: 契約者は申込みを取り消すことはできない）により、"
-                       "申込者は申込みを取り消せません。取消の申し出として記録しました。審査は続きます。")
+                       "申込者は申込みを取り下げられません。取下げの申し出として記録しました。審査は続きます。")
             action = "application.withdrawal_request"
         app.updated_at, app.updated_by_id = utcnow(), actor.user_id
         session.flush()
-        audit.record(session, actor, action, "application", app.id, after={"on": on}, summary=message[:200],
+        audit.record(session, actor, action, "application", app.id, after={"on": on}, summary=message,
                      customer_id=app.customer_id)
-        return WithdrawalResult(profile.intake.customer_may_withdraw_application, message, _detail(session, app))
+        return WithdrawalResult(status is not None, message, _detail(session, app))
 
 
 def record_identity_letter(db: Database, actor: Actor, application_id: int, status: str, *, on: dt.date | None = None,
                            today: dt.date | None = None) -> ApplicationDetail:
     """SH §14.2(7): the identity letter sent by post — sent, arrived (本人確認済) or not (本人確認
-    不可). A failure before the decision marks its checklist line 該当; after acceptance it
-    revokes the contract (取消) and issues the 契約取消通知書."""
+    不可), in that order (domain.application.letter_step_problem); a confirmed result is final.
+    A failure before the decision marks its checklist line 該当; after acceptance it revokes
+    the acceptance (承諾取消), the contract (取消) and issues the 契約取消通知書."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="郵送本人確認の記録")
-    on = on or _today(today)
+    today = _today(today)
+    on = on or today
     try:
         result = IdentityLetterResult(status)
     except ValueError:
@@ -739,35 +721,36 @@ def record_identity_letter(db: Database, actor: Actor, application_id: int, stat
         profile = _profile_of(session, app)
         if not profile.intake.postal_identity_check:
             raise ServiceError(f"{profile.name}の約款には郵送による本人確認の定めがありません。")
-        if app.status in (ApplicationStatus.REFUSED.value, ApplicationStatus.CANCELLED.value):
-            raise ServiceError(f"申込 {app.number} は「{ApplicationStatus(app.status).label}」です。")
-        before = {"status": app.identity_letter_status, "sent_on": app.identity_letter_sent_on,
-                  "result_on": app.identity_letter_result_on}
-        app.identity_letter_status = result.value
-        if result is IdentityLetterResult.SENT:
-            app.identity_letter_sent_on, app.identity_letter_result_on = on, None
-        elif result in (IdentityLetterResult.CONFIRMED, IdentityLetterResult.FAILED):
-            if app.identity_letter_sent_on is None:
-                raise ValidationFailed({"identity_letter_status": "先に本人確認郵便の発送を記録してください。"})
-            if on < app.identity_letter_sent_on:
-                raise ValidationFailed({"identity_letter_result_on": "結果の日付が発送日より前です。"})
-            app.identity_letter_result_on = on
+        letter = application.IdentityLetter(app.identity_letter_status, app.identity_letter_sent_on,
+                                            app.identity_letter_result_on)
+        step = application.letter_step_problem(app.status, letter, result)
+        if step:
+            raise ServiceError(step)
+        errors = application.identity_letter_problems(app.status, letter, result, on, received_on=app.received_on,
+                                                      today=today)
+        if errors:
+            raise ValidationFailed(errors)
+        change = application.identity_letter_change(app.status, letter, result, on)
+        before = {"status": letter.result, "sent_on": letter.sent_on, "result_on": letter.result_on}
+        app.identity_letter_status = change.letter.result
+        app.identity_letter_sent_on, app.identity_letter_result_on = change.letter.sent_on, change.letter.result_on
         app.updated_at, app.updated_by_id = utcnow(), actor.user_id
         session.flush()
         audit.record(session, actor, "application.identity_letter", "application", app.id, before=before,
-                     after={"status": result.value, "on": on}, summary=f"本人確認郵便: {result.label} {app.number}",
+                     after={"status": result, "on": on}, summary=f"本人確認郵便: {result.label} {app.number}",
                      customer_id=app.customer_id)
-        if ApplicationStatus(app.status).is_open and app.screening_started_at is not None:
+        if app.status.is_open and app.screening_started_at is not None:
             _prefill(session, app, profile)
-        if result is IdentityLetterResult.FAILED and app.status == ApplicationStatus.APPROVED.value:
+        if change.contract_status is not None:
             contract = session.scalars(select(Contract).where(Contract.application_id == app.id)).one()
             issuer = notices.issuer(session)
-            contract.status, contract.revoked_on = "revoked", on
-            app.status = ApplicationStatus.CANCELLED.value
-            app.cancel_kind, app.cancelled_on = CancelKind.IDENTITY_CHECK_FAILED.value, on
+            before_contract = contract.status
+            contract.status, contract.revoked_on = change.contract_status, on
+            app.status = change.status
+            app.cancel_kind, app.cancelled_on = "identity_check_failed", on
             session.flush()
             audit.record(session, actor, "contract.revoke", "contract", contract.id,
-                         before={"status": "active"}, after={"status": "revoked", "revoked_on": on},
+                         before={"status": before_contract}, after={"status": contract.status, "revoked_on": on},
                          summary=f"契約取消（本人確認不可） {contract.customer_code}",
                          customer_id=contract.customer_id, application_id=app.id)
             notices.issue_revocation(session, actor, app, contract, profile, issuer, on)
@@ -791,22 +774,14 @@ def add_incident(db: Database, actor: Actor, customer_id: int, kind: str, occurr
                  note: str = "", resolved_on: dt.date | None = None) -> IncidentRecord:
     """Record 資格取消, 強制解約, 規約違反 or 未払い on a customer, for later screening."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="顧客の記録の追加")
-    errors = {}
-    try:
-        incident_kind = rules.IncidentKind(kind)
-    except ValueError:
-        errors["kind"] = "記録の種類を選んでください。"
-        incident_kind = None
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-        errors["amount"] = "金額は0円以上の整数で入力してください。"
-    if resolved_on is not None and resolved_on < occurred_on:
-        errors["resolved_on"] = "解消日が発生日より前です。"
+    errors = application.validate_incident(kind, occurred_on, amount, resolved_on, today=clock.today())
     if errors:
         raise ValidationFailed(errors)
+    incident_kind = application.IncidentKind(kind)
     with db.transaction() as session:
         if session.get(Customer, customer_id) is None:
             raise NotFound(f"顧客 {customer_id} は見つかりません。")
-        row = CustomerIncident(customer_id=customer_id, kind=incident_kind.value, occurred_on=occurred_on, amount=amount,
+        row = CustomerIncident(customer_id=customer_id, kind=incident_kind, occurred_on=occurred_on, amount=amount,
                                note=note.strip(), resolved_on=resolved_on, created_by_id=actor.user_id)
         session.add(row)
         session.flush()
@@ -821,5 +796,5 @@ def list_incidents(db: Database, customer_id: int) -> list[IncidentRecord]:
     with db.transaction() as session:
         rows = session.scalars(select(CustomerIncident).where(CustomerIncident.customer_id == customer_id)
                                .order_by(CustomerIncident.occurred_on))
-        return [IncidentRecord(r.id, r.customer_id, r.kind, rules.IncidentKind(r.kind).label, r.occurred_on, r.amount,
+        return [IncidentRecord(r.id, r.customer_id, r.kind, r.kind.label, r.occurred_on, r.amount,
                                r.note, r.resolved_on) for r in rows]

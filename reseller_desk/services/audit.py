@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import AuditEntry, StaffUser
-from reseller_desk.services.auth import Actor, Role, require_role
+from reseller_desk.services.permissions import Actor, Role, require_role
 
 
 def _jsonable(value: Any) -> Any:

@@ -8,38 +8,14 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import select
 
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import StaffUser
+from reseller_desk.services import audit
 from reseller_desk.services.errors import PermissionDenied, ServiceError, ValidationFailed
-
-
-class Role(StrEnum):
-    CLERK = "clerk"      # 事務
-    MANAGER = "manager"  # 管理者
-
-    @property
-    def label(self) -> str:
-        return {"clerk": "事務", "manager": "管理者"}[self.value]
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The staff member on whose behalf a service runs; every audit record names one."""
-
-    user_id: int
-    login: str
-    name: str
-    role: Role
-
-
-def require_role(actor: Actor, *roles: Role, action: str) -> None:
-    if actor.role not in roles:
-        allowed = "・".join(r.label for r in roles)
-        raise PermissionDenied(f"「{action}」は{allowed}だけが行えます（{actor.name}さんは{actor.role.label}です）。")
+from reseller_desk.services.permissions import Actor, Role, require_role
 
 
 class AuthenticationFailed(ServiceError):
@@ -157,8 +133,6 @@ def create_first_manager(db: Database, login_id: str, display_name: str, passwor
             raise PermissionDenied("担当者は既に登録されています。追加は管理者が行います。")
         user = _create_user(session, login_id, display_name, Role.MANAGER.value, password)
         actor = actor_of(user)
-        from reseller_desk.services import audit
-
         audit.record(session, actor, "staff.add", "staff", user.id,
                      after={"login": login_id, "name": display_name, "role": "manager"}, summary="最初の管理者を登録")
         return actor
@@ -172,8 +146,6 @@ def add_staff(db: Database, actor: Actor, login_id: str, display_name: str, role
         raise ValidationFailed(errors)
     with db.transaction() as session:
         user = _create_user(session, login_id, display_name, role, password, demo_account)
-        from reseller_desk.services import audit
-
         audit.record(session, actor, "staff.add", "staff", user.id,
                      after={"login": login_id, "name": display_name, "role": role}, summary=f"担当者追加: {display_name}")
         return _info(user)
@@ -191,8 +163,6 @@ def set_password(db: Database, actor: Actor, user_id: int, new_password: str) ->
         if user is None:
             raise ValidationFailed({"login": "担当者が見つかりません。"})
         user.password_hash = hash_password(new_password)
-        from reseller_desk.services import audit
-
         audit.record(session, actor, "staff.password", "staff", user_id, summary=f"パスワード変更: {user.display_name}")
 
 

@@ -22,7 +22,7 @@ from reseller_desk.domain import customer as rules
 from reseller_desk.domain.customer import CustomerDraft, CustomerKind
 from reseller_desk.domain.search import search_terms
 from reseller_desk.services import audit
-from reseller_desk.services.auth import Actor, Role, require_role
+from reseller_desk.services.permissions import Actor, Role, require_role
 from reseller_desk.services.errors import ConcurrentEdit, NotFound, ValidationFailed
 
 #: Columns the list can be sorted by -> the model column. Ties are broken by id.

@@ -25,3 +25,13 @@ class NotFound(ServiceError):
 class ConcurrentEdit(ServiceError):
     def __init__(self, message: str = "他の担当者がこのデータを先に更新しました。画面を開き直してから、もう一度保存してください。"):
         super().__init__(message)
+
+
+class Blocked(ServiceError):
+    """A use case that the rules do not allow yet, with every reason as data (``reasons``), so
+    that the window can list them beside the action instead of parsing one joined string."""
+
+    def __init__(self, action: str, reasons: list[str] | tuple[str, ...]):
+        self.action = action
+        self.reasons = tuple(reasons)
+        super().__init__(f"{action}できません:\n" + "\n".join(f"・{reason}" for reason in self.reasons))

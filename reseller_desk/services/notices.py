@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Application, CompanySettings, Contract, Notice, Plan, PlanOption, ContractOption
-from reseller_desk.domain import application as rules
-from reseller_desk.domain.application import PaymentMethod
+from reseller_desk.domain import application, intake
+from reseller_desk.domain.intake import PaymentMethod
 from reseller_desk.domain.customer import CustomerDraft, CustomerKind
 from reseller_desk.domain.notices import (
     Addressee,
@@ -30,7 +30,7 @@ from reseller_desk.domain.notices import (
 )
 from reseller_desk.domain.terms import TermsProfile
 from reseller_desk.services import audit, numbering
-from reseller_desk.services.auth import Actor
+from reseller_desk.services.permissions import Actor
 from reseller_desk.services.errors import NotFound, ServiceError
 
 
@@ -70,8 +70,8 @@ def _applicant(session: Session, app: Application) -> CustomerDraft:
 
 
 def _payment_text(obj: Application | Contract) -> str:
-    if obj.payment_method == PaymentMethod.DEBIT.value:
-        return f"口座振替（{rules.masked_account(obj.debit_account())}）"
+    if obj.payment_method == PaymentMethod.DEBIT:
+        return f"口座振替（{intake.masked_account(obj.debit_account())}）"
     return "銀行振込（請求書記載の口座へお振込みください。振込手数料はお客様のご負担です）"
 
 
@@ -105,14 +105,14 @@ def issue_approval(session: Session, actor: Actor, app: Application, contract: C
         plan_name=plan.name, plan_monthly_fee=plan.monthly_fee,
         initial_fee=plan.initial_fee + sum(o.initial_fee for o in options),
         options=tuple(OptionLine(o.name, o.monthly_fee) for o in options), lines=contract.lines,
-        contract_formed_on=contract.formed_on, registration_date_label=printed_clause(rules.formation_label(profile)),
+        contract_formed_on=contract.formed_on, registration_date_label=printed_clause(application.formation_label(profile)),
         first_billable_month=contract.first_billable_month,
-        first_billable_note=printed_clause(rules.first_billable_note(profile)),
+        first_billable_note=printed_clause(application.first_billable_note(profile)),
         payment_method=_payment_text(contract), support_hours=support,
         minimum_term_months=plan.minimum_term_months if plan.minimum_term_months > 1 else 0,
         early_termination_fee=plan.early_termination_fee,
     )
-    notes = (printed_clause(rules.first_billable_note(profile)), "金額はすべて税抜です。消費税は請求時に加算します。")
+    notes = (printed_clause(application.first_billable_note(profile)), "金額はすべて税抜です。消費税は請求時に加算します。")
     document = NoticeDocument(**_base(session, NoticeKind.APPROVAL, app, profile, issuer_, issued_on),
                               approval=details, footer_notes=notes)
     return _store(session, actor, document, app, contract)

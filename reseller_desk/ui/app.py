@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reseller_desk.db.database import Database, DatabaseError
 from reseller_desk.services import customers as customer_service
-from reseller_desk.services.auth import Actor
+from reseller_desk.services.permissions import Actor
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.errors import ErrorHandler
 from reseller_desk.ui.fonts import install_fonts

@@ -2,7 +2,7 @@
 
 Tabs: 申込内容 (the applicant and the application, with the papers received), 審査 (the
 checklist of the terms' refusal grounds, each line's evidence, and why 承諾 is not possible yet),
-決定・取消 (承諾 / 不承諾 for a manager, the applicant's withdrawal, the postal identity check) and
+決定 (承諾 / 不承諾 for a manager, the applicant's withdrawal, the postal identity check) and
 通知書 (the notices issued, saved or opened as PDF).
 
 Every read and write goes through ``services.applications`` via the operations wrapper. The
@@ -52,17 +52,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reseller_desk import clock
+from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.domain.application import (
-    ApplicationDraft,
+    IdentityLetter,
+    letter_step_problem,
+    revokes_acceptance,
     ApplicationStatus,
-    CancelKind,
+    IdentityLetterResult,
+    ScreeningAnswer,
+)
+from reseller_desk.domain.intake import (
+    ApplicationDraft,
     Channel,
     DocumentEntry,
     DocumentKind,
     IdentityKind,
-    IdentityLetterResult,
     PaymentMethod,
-    ScreeningAnswer,
     identity_number_problem,
 )
 from reseller_desk.domain.banks import bank_name, branch_name
@@ -74,7 +80,7 @@ from reseller_desk.services import customers as customer_service
 from reseller_desk.services import notices as notice_service
 from reseller_desk.services import settings as settings_service
 from reseller_desk.services.applications import ApplicationDetail, ApplicationInput, ContractPreview
-from reseller_desk.services.auth import Role
+from reseller_desk.services.permissions import Role
 from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.customer_form import CustomerFields
@@ -118,7 +124,8 @@ STATUS_BADGE = {
     ApplicationStatus.SCREENING.value: "#6a1b9a",
     ApplicationStatus.APPROVED.value: "#2e7d32",
     ApplicationStatus.REFUSED.value: ERROR_COLOR,
-    ApplicationStatus.CANCELLED.value: "#757575",
+    ApplicationStatus.WITHDRAWN.value: "#757575",
+    ApplicationStatus.REVOKED.value: "#757575",
 }
 
 
@@ -145,7 +152,7 @@ def date_edit(day: dt.date | None = None) -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(to_qdate(day or dt.date.today()))
+    edit.setDate(to_qdate(day or clock.today()))
     edit.setMinimumWidth(130)
     edit.setMaximumWidth(170)
     return edit
@@ -671,7 +678,7 @@ class ApplicationDialog(QDialog):
         self.notices_tab = self._build_notices()
         self.tabs.addTab(self.intake_tab, "申込内容")
         self.tabs.addTab(self.screening_tab, "審査")
-        self.tabs.addTab(self.decision_tab, "決定・取消")
+        self.tabs.addTab(self.decision_tab, "決定・取下げ")
         self.tabs.addTab(self.notices_tab, "通知書")
         outer.addWidget(self.tabs, 1)
 
@@ -951,9 +958,9 @@ class ApplicationDialog(QDialog):
         self.refuse_button = QPushButton("不承諾…")
         self.refuse_button.setObjectName("refuseButton")
         self.refuse_button.clicked.connect(self.refuse)
-        self.withdraw_button = QPushButton("取消（申込者からの申し出）")
+        self.withdraw_button = QPushButton("取下げ（申込者からの申し出）")
         self.withdraw_button.setObjectName("withdrawButton")
-        self.withdraw_button.setToolTip("申込者から申込を取り消したいと申し出があったとき")
+        self.withdraw_button.setToolTip("申込者から申込を取り下げたいと申し出があったとき")
         self.withdraw_button.clicked.connect(self.withdraw)
         buttons.addWidget(self.approve_button)
         buttons.addWidget(self.refuse_button)
@@ -972,7 +979,7 @@ class ApplicationDialog(QDialog):
                            ("customer_code", "カスタマID"), ("formed_on", "契約成立日"),
                            ("first_billable_month", "課金開始月"), ("opened_on", "開通日"),
                            ("contract_status", "契約の状態"), ("decision_note", "社内メモ"),
-                           ("cancelled", "取消"), ("withdrawal_requested", "取消の申し出")):
+                           ("cancelled", "取下げ・取消"), ("withdrawal_requested", "取下げの申し出")):
             value = QLabel()
             value.setObjectName(f"result_{key}")
             value.setWordWrap(True)
@@ -1187,7 +1194,7 @@ class ApplicationDialog(QDialog):
         if detail.missing_documents:
             info.append(f"<span style='color:#e65100'>不足書類: {escape('・'.join(detail.missing_documents))}</span>")
         if detail.withdrawal_requested_on:
-            info.append(f"<span style='color:{ERROR_COLOR}'>取消の申し出あり（{format_date(detail.withdrawal_requested_on)}）</span>")
+            info.append(f"<span style='color:{ERROR_COLOR}'>取下げの申し出あり（{format_date(detail.withdrawal_requested_on)}）</span>")
         self.info_label.setText("　".join(info))
         self._show_checklist(detail)
         self._show_blockers(detail)
@@ -1310,7 +1317,7 @@ class ApplicationDialog(QDialog):
         if not manager and is_open:
             self.role_hint.setText(f"{CLERK_DECISION_HINT}（{self.ctx.actor.name}さんは{self.ctx.actor.role.label}です）")
         elif not detail.may_withdraw and is_open:
-            self.role_hint.setText("この約款では、申込者は申込を取り消せません。取消の申し出は記録だけされ、審査は続きます。")
+            self.role_hint.setText("この約款では、申込者は申込を取り下げられません。取下げの申し出は記録だけされ、審査は続きます。")
         else:
             self.role_hint.setText("")
         self.role_hint.setVisible(bool(self.role_hint.text()))
@@ -1328,12 +1335,11 @@ class ApplicationDialog(QDialog):
             "first_billable_month": with_note(month_text(contract.first_billable_month) if contract.first_billable_month
                                               else WAITING_FOR_OPENING, contract.first_billable_note) if contract else "",
             "opened_on": format_date_long(contract.opened_on) if contract and contract.opened_on else "",
-            "contract_status": ({"active": "有効", "revoked": "取消（本人確認不可）"}.get(contract.status, contract.status)
-                                if contract else ""),
+            "contract_status": (ContractStatus(contract.status).label if contract else ""),
             "decision_note": detail.decision_note,
-            "cancelled": (f"{format_date_long(detail.cancelled_on)}　{CancelKind(detail.cancel_kind).label}"
-                          if detail.cancelled_on and detail.cancel_kind else ""),
-            "withdrawal_requested": (f"{format_date_long(detail.withdrawal_requested_on)}に申し出あり（約款により取消はできず、審査を続けます）"
+            "cancelled": (f"{format_date_long(detail.cancelled_on)}　{ApplicationStatus(detail.status).label}"
+                          if detail.cancelled_on else ""),
+            "withdrawal_requested": (f"{format_date_long(detail.withdrawal_requested_on)}に申し出あり（約款により取下げはできず、審査を続けます）"
                                      if detail.withdrawal_requested_on else ""),
         }
         for key, label in self.result_rows.items():
@@ -1359,9 +1365,15 @@ class ApplicationDialog(QDialog):
         if detail.identity_letter_result_on:
             parts.append(f"結果 {format_date_long(detail.identity_letter_result_on)}")
         self.letter_status.setText("　".join(parts))
-        usable = detail.status not in (ApplicationStatus.REFUSED.value, ApplicationStatus.CANCELLED.value)
-        for button in (self.letter_sent_button, self.letter_confirmed_button, self.letter_failed_button):
-            button.setEnabled(usable)
+        letter = IdentityLetter(status, detail.identity_letter_sent_on, detail.identity_letter_result_on)
+        usable = False
+        for button, step in ((self.letter_sent_button, IdentityLetterResult.SENT),
+                             (self.letter_confirmed_button, IdentityLetterResult.CONFIRMED),
+                             (self.letter_failed_button, IdentityLetterResult.FAILED)):
+            problem = letter_step_problem(ApplicationStatus(detail.status), letter, step)
+            button.setEnabled(problem is None)
+            button.setToolTip(problem or "")
+            usable = usable or problem is None
         self.letter_date.setEnabled(usable)
 
     def _show_notices(self, detail: ApplicationDetail) -> None:
@@ -1569,7 +1581,7 @@ class ApplicationDialog(QDialog):
         if self.detail is None:
             return
         db, application_id = self.ctx.db, self.detail.id
-        today = dt.date.today()
+        today = clock.today()
         self.ctx.ops.run(lambda: application_service.preview_contract(db, application_id, decided_on=today),
                          success=self._open_approve, parent=self)
 
@@ -1615,16 +1627,16 @@ class ApplicationDialog(QDialog):
         self.ctx.ops.delete_when_idle(dialog)
 
     def withdraw(self) -> None:
-        """取消: the applicant asks to withdraw. What that does is the terms' (the service's) call."""
+        """取下げ: the applicant asks to withdraw. What that does is the terms' (the service's) call."""
         if self.detail is None:
             return
         detail = self.detail
         if detail.may_withdraw:
-            text = f"申込 {detail.number} を、申込者からの申し出により取り消します。よろしいですか？"
+            text = f"申込 {detail.number} を、申込者からの申し出により取り下げます。よろしいですか？"
         else:
-            text = (f"申込 {detail.number} について、申込者からの取消の申し出を記録します。"
-                    "この約款では申込は取り消せないため、審査は続きます。")
-        if not self.confirm("申込の取消", text):
+            text = (f"申込 {detail.number} について、申込者からの取下げの申し出を記録します。"
+                    "この約款では申込は取り下げられないため、審査は続きます。")
+        if not self.confirm("申込の取下げ", text):
             return
         ctx, application_id = self.ctx, detail.id
         self.ctx.ops.run(lambda: application_service.withdraw_application(ctx.db, ctx.actor, application_id),
@@ -1640,14 +1652,14 @@ class ApplicationDialog(QDialog):
         if self.detail is None:
             return
         detail, on = self.detail, to_date(self.letter_date)
-        revokes = status == IdentityLetterResult.FAILED.value and detail.status == ApplicationStatus.APPROVED.value
+        revokes = revokes_acceptance(ApplicationStatus(detail.status), IdentityLetterResult(status))
         if revokes and not self.confirm("本人確認不可の記録", REVOCATION_CONFIRM):
             return
         ctx, application_id = self.ctx, detail.id
         label = IdentityLetterResult(status).label
 
         def recorded(new: ApplicationDetail) -> None:
-            if revokes and new.status == ApplicationStatus.CANCELLED.value:
+            if revokes and new.status == ApplicationStatus.REVOKED:
                 notice = new.notices[-1].number if new.notices else ""
                 self.show_banner(f"本人確認ができなかったため契約を取り消しました（状態: {new.status_label}）。"
                                  f"契約取消通知書 {notice} を発行しました。", warning=True)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from reseller_desk.domain.application import ApplicationStatus, Channel
+from reseller_desk.domain.application import ApplicationStatus
+from reseller_desk.domain.intake import Channel
 from reseller_desk.services import applications as application_service
 from reseller_desk.services.applications import ApplicationRow
 from reseller_desk.ui.widgets import format_date
@@ -53,7 +54,8 @@ STATUS_COLORS = {
     ApplicationStatus.SCREENING.value: "#6a1b9a",
     ApplicationStatus.APPROVED.value: "#2e7d32",
     ApplicationStatus.REFUSED.value: "#c62828",
-    ApplicationStatus.CANCELLED.value: "#757575",
+    ApplicationStatus.WITHDRAWN.value: "#757575",
+    ApplicationStatus.REVOKED.value: "#757575",
 }
 
 #: The 状態 filter: (label, statuses); the first is everything.

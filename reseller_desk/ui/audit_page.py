@@ -25,13 +25,11 @@ from PySide6.QtWidgets import (
 
 from reseller_desk.domain.application import (
     ApplicationStatus,
-    Channel,
-    DocumentKind,
     IdentityLetterResult,
     IncidentKind,
-    PaymentMethod,
     ScreeningAnswer,
 )
+from reseller_desk.domain.intake import Channel, DocumentKind, PaymentMethod
 from reseller_desk.domain.customer import FIELD_LABELS, CustomerKind
 from reseller_desk.domain.notices import NoticeKind
 from reseller_desk.services import applications as application_service

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reseller_desk.services.auth import Actor
+from reseller_desk.services.permissions import Actor
 from reseller_desk.ui.operations import Changes, Operations
 
 if TYPE_CHECKING:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 import reseller_desk
 from reseller_desk.services import customers as customer_service
-from reseller_desk.services.auth import Actor, Role
+from reseller_desk.services.permissions import Actor, Role
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.widgets import APP_STYLE

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reseller_desk import clock
 from reseller_desk.domain.company import ACCOUNT_TYPES, BankAccountDetails, CompanyDetails, PlanDetails
 from reseller_desk.domain.customer import format_phone, format_postal_code
 from reseller_desk.services import settings as settings_service
@@ -439,7 +440,7 @@ def _qdate(day: dt.date) -> QDate:
 class ClosuresTab(_Tab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: dt.date | None = None) -> None:
         super().__init__(ctx, parent)
-        today = today or dt.date.today()
+        today = today or clock.today()
         self.model = ClosureModel(self)
         self.table = _table(self.model)
         self.table.setObjectName("closureTable")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reseller_desk import clock
 from reseller_desk.reports.format import jp_date, yen
 
 ERROR_COLOR = "#c62828"
@@ -76,10 +77,7 @@ def format_local_datetime(moment: dt.datetime | None, *, seconds: bool = False) 
     """A stored naive-UTC timestamp in Japan time: 2026-11-22 14:05 (…:09 with seconds)."""
     if moment is None:
         return ""
-    jst = dt.timezone(dt.timedelta(hours=9))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(jst).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    return clock.to_japan_time(moment).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def yen_spin_box(maximum: int = 99_999_999) -> QSpinBox:

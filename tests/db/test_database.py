@@ -10,7 +10,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from reseller_desk.db.database import Database, DatabaseTooNew, head_revision, to_url
+from reseller_desk.db.database import Database, DatabaseTooNew, to_url
+from reseller_desk.db.revisions import head_revision
 from reseller_desk.db.migrate import alembic_config
 from reseller_desk.db.models import Base
 
@@ -105,7 +106,7 @@ def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path):
 
     from alembic import command
 
-    from reseller_desk.db.database import MIGRATIONS_DIR
+    from reseller_desk.db.revisions import MIGRATIONS_DIR
     from reseller_desk.db.migrate import alembic_config
 
     scripts = tmp_path / "migrations"

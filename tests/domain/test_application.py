@@ -7,15 +7,18 @@ import datetime as dt
 import pytest
 
 from reseller_desk.domain.application import (
-    MY_NUMBER_REFUSAL,
     ChecklistLine,
-    DocumentEntry,
     approval_blockers,
     contract_formed_on,
-    identity_number_problem,
-    missing_documents,
     refusal_blockers,
     registration_date_problem,
+)
+from reseller_desk.domain.intake import (
+    Channel,
+    MY_NUMBER_REFUSAL,
+    DocumentEntry,
+    identity_number_problem,
+    missing_documents,
     required_documents,
 )
 from reseller_desk.domain.terms import load_profile
@@ -43,10 +46,10 @@ def test_only_the_last_four_characters_of_an_identity_number_are_kept(kind, type
 
 
 def test_required_papers_depend_on_channel_and_kind():
-    assert [k.value for k in required_documents(True, "post")] == ["application_form", "identity", "registry"]
-    assert [k.value for k in required_documents(False, "online")] == ["identity"]  # SC §6.2: the signup is the form
+    assert [k.value for k in required_documents(True, Channel.POST)] == ["application_form", "identity", "registry"]
+    assert [k.value for k in required_documents(False, Channel.ONLINE)] == ["identity"]  # SC §6.2: the signup is the form
     papers = (DocumentEntry("identity", DAY, "passport", "12"),)
-    assert [k.value for k in missing_documents(False, "fax", papers)] == ["application_form"]
+    assert [k.value for k in missing_documents(False, Channel.FAX, papers)] == ["application_form"]
 
 
 LINES_CLEAR = [ChecklistLine(str(i), f"事由{i}", f"SC §8({i})", "clear") for i in range(1, 11)]
@@ -54,20 +57,20 @@ PAPERS = (DocumentEntry("application_form", DAY), DocumentEntry("identity", DAY,
 
 
 def test_approval_needs_every_line_clear():
-    assert approval_blockers(LINES_CLEAR, plan_requires_face_to_face=False, channel="post", documents=PAPERS,
+    assert approval_blockers(LINES_CLEAR, screening_started=True, plan_requires_face_to_face=False, channel=Channel.POST, documents=PAPERS,
                              is_corporate=False) == []
     lines = LINES_CLEAR[:9] + [ChecklistLine("10", "その他", "SC §8(10)", "unchecked")]
-    [reason] = approval_blockers(lines, plan_requires_face_to_face=False, channel="post", documents=PAPERS,
+    [reason] = approval_blockers(lines, screening_started=True, plan_requires_face_to_face=False, channel=Channel.POST, documents=PAPERS,
                                  is_corporate=False)
     assert "(10)" in reason and "未確認" in reason
 
 
 def test_a_face_to_face_plan_needs_the_counter_and_photo_id():  # SC §6.4
     no_photo = (DocumentEntry("application_form", DAY), DocumentEntry("identity", DAY, "health_insurance", "1"))
-    reasons = approval_blockers(LINES_CLEAR, plan_requires_face_to_face=True, channel="post", documents=no_photo,
+    reasons = approval_blockers(LINES_CLEAR, screening_started=True, plan_requires_face_to_face=True, channel=Channel.POST, documents=no_photo,
                                 is_corporate=False)
     assert len(reasons) == 2
-    assert approval_blockers(LINES_CLEAR, plan_requires_face_to_face=True, channel="counter", documents=PAPERS,
+    assert approval_blockers(LINES_CLEAR, screening_started=True, plan_requires_face_to_face=True, channel=Channel.COUNTER, documents=PAPERS,
                              is_corporate=False) == []
 
 

@@ -166,9 +166,10 @@ def test_consumption_tax_refuses_bad_arguments(taxable, rate, error):
         consumption_tax(SC, taxable, rate)
 
 
-def test_a_wrong_type_is_also_a_value_error():
-    with pytest.raises(ValueError):
+def test_a_wrong_type_is_a_type_error_and_never_a_value_error():
+    with pytest.raises(TypeError) as caught:
         consumption_tax(SC, 1000.0, TEN)  # type: ignore[arg-type]
+    assert not isinstance(caught.value, ValueError)
 
 
 # -- late interest (SC §14 年14.6% 支払前日まで; SH §30 年14.5% 支払い済みまで) ------------------------

@@ -10,11 +10,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from reseller_desk.domain.application import (
-    MY_NUMBER_REFUSAL,
-    ApplicationDraft,
-    DocumentEntry,
-)
+from reseller_desk.domain.intake import MY_NUMBER_REFUSAL, ApplicationDraft, DocumentEntry
 from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, PlanDetails
 from reseller_desk.domain.customer import CustomerDraft
 from reseller_desk.domain.terms import load_profile
@@ -158,7 +154,8 @@ def test_sc_registration_date_is_editable_within_reason(db, clerk, manager, offi
     with pytest.raises(ValidationFailed) as error:
         apps.approve_application(db, manager, application_id, registered_on=dt.date(2026, 11, 1), today=TODAY)
     assert "申込受付日より前" in error.value.errors["registered_on"]
-    detail = apps.approve_application(db, manager, application_id, registered_on=dt.date(2026, 12, 1), today=TODAY)
+    detail = apps.approve_application(db, manager, application_id, decided_on=TODAY, registered_on=dt.date(2026, 12, 1),
+                                      today=dt.date(2026, 12, 2))  # approved on the 20th, recorded after the 登録日
     assert detail.contract.formed_on == dt.date(2026, 12, 1)
     assert detail.contract.first_billable_month == dt.date(2027, 1, 1)
 
@@ -177,7 +174,8 @@ def test_sh_contract_forms_on_the_notice_date_and_bills_from_the_opening_month(d
     apps.record_identity_letter(db, clerk, other, "sent", on=TODAY)
     apps.record_identity_letter(db, clerk, other, "confirmed", on=TODAY)
     screened_clear(db, clerk, other)
-    opened = apps.approve_application(db, manager, other, opened_on=dt.date(2026, 12, 3), today=TODAY)
+    opened = apps.approve_application(db, manager, other, decided_on=TODAY, opened_on=dt.date(2026, 12, 3),
+                                      today=dt.date(2026, 12, 5))  # approved on the 20th, recorded after the opening
     assert opened.contract.first_billable_month == dt.date(2026, 12, 1)  # SH §28.2: the month of 開通日
 
 
@@ -253,10 +251,10 @@ def test_a_persons_answer_is_not_overwritten_by_the_prefill(db, clerk, office):
 def test_sc_applicants_may_withdraw_but_sh_applicants_only_ask(db, clerk, office):
     sc = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
     result = apps.withdraw_application(db, clerk, sc, today=TODAY)
-    assert result.withdrawn and result.detail.status_label == "取消"
+    assert result.withdrawn and result.detail.status_label == "取下げ"
     sh = apps.create_application(db, clerk, sh_input(office), today=TODAY).id
     result = apps.withdraw_application(db, clerk, sh, today=TODAY)
-    assert not result.withdrawn and "取り消せません" in result.message
+    assert not result.withdrawn and "取り下げられません" in result.message
     assert result.detail.status_label == "受付" and result.detail.withdrawal_requested_on == TODAY
 
 
@@ -269,7 +267,7 @@ def test_a_failed_postal_check_after_acceptance_revokes_the_contract_with_a_noti
         apps.answer_screening_item(db, clerk, application_id, item.code, "clear")
     apps.approve_application(db, manager, application_id, today=TODAY)
     revoked = apps.record_identity_letter(db, clerk, application_id, "failed", on=dt.date(2026, 11, 27))
-    assert revoked.status_label == "取消" and revoked.contract.status == "revoked"
+    assert revoked.status_label == "承諾取消" and revoked.contract.status == "revoked"
     assert [n.kind for n in revoked.notices] == ["approval", "revocation"]
     document = notice_document(db, revoked.notices[-1].id)
     assert document.revoked_contract_code == revoked.contract.customer_code
@@ -343,8 +341,9 @@ def test_the_printed_notices_of_the_workflow_carry_their_facts(db, clerk, manage
     apps.record_identity_letter(db, clerk, sh, "sent", on=dt.date(2026, 11, 17))
     for item in apps.start_screening(db, clerk, sh).checklist:
         apps.answer_screening_item(db, clerk, sh, item.code, "clear")
-    approved = apps.approve_application(db, manager, sh, opened_on=dt.date(2026, 12, 2), today=TODAY)
-    revoked = apps.record_identity_letter(db, clerk, sh, "failed", on=dt.date(2026, 11, 27))
+    approved = apps.approve_application(db, manager, sh, decided_on=TODAY, opened_on=dt.date(2026, 12, 2),
+                                        today=dt.date(2026, 12, 2))
+    revoked = apps.record_identity_letter(db, clerk, sh, "failed", on=dt.date(2026, 11, 27), today=dt.date(2026, 12, 2))
     approval, revocation = (notice_pdf(db, n.id) for n in revoked.notices)
     for pdf, notice in zip((approval, revocation), revoked.notices):
         text = _pdf_text(pdf)

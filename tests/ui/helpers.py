@@ -70,6 +70,6 @@ def set_up_office(db, manager) -> dict[str, int]:
 
 def staff_actor(info):
     """The Actor of a StaffInfo (to set a demo account's password in a test)."""
-    from reseller_desk.services.auth import Actor
+    from reseller_desk.services.permissions import Actor
 
     return Actor(info.id, info.login, info.name, info.role)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from reseller_desk.db.database import Database
 from reseller_desk.services import auth
 from reseller_desk.services import customers as customer_service
-from reseller_desk.services.auth import Role
+from reseller_desk.services.permissions import Role
 from reseller_desk.ui import app as app_module
 from reseller_desk.ui import errors as errors_module
 from reseller_desk.ui import operations as operations_module

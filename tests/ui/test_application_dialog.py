@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from reseller_desk.domain.application import MY_NUMBER_REFUSAL, ApplicationDraft, DocumentEntry
+from reseller_desk.domain.intake import MY_NUMBER_REFUSAL, ApplicationDraft, DocumentEntry
 from reseller_desk.domain.customer import CustomerDraft
 from reseller_desk.services import applications as apps
 from reseller_desk.services import customers as customer_service
@@ -166,16 +166,16 @@ def test_an_sh_withdrawal_is_only_recorded_and_the_application_stays(db, clerk_c
     dialog.tabs.setCurrentWidget(dialog.decision_tab)
     qtbot.mouseClick(dialog.withdraw_button, Qt.MouseButton.LeftButton)
     assert "審査は続きます" in asked[0]
-    assert dialog.banner.isVisible() and "取り消せません" in dialog.banner_label.text()
+    assert dialog.banner.isVisible() and "取り下げられません" in dialog.banner_label.text()
     assert dialog.status_label.text() == "受付"
     assert apps.get_application(db, detail.id).status_label == "受付"
-    assert "取消の申し出" in dialog.info_label.text()
+    assert "取下げの申し出" in dialog.info_label.text()
     assert "申し出あり" in dialog.result_rows["withdrawal_requested"].text()
     assert dialog.withdraw_button.isEnabled()  # still open
     assert shown.messages == []
 
 
-def test_an_sc_withdrawal_cancels_the_application(db, clerk_ctx, office, qtbot):
+def test_an_sc_withdrawal_withdraws_the_application(db, clerk_ctx, office, qtbot):
     detail = apps.create_application(db, clerk_ctx.actor, sc_input(office))
     dialog = open_dialog(clerk_ctx, qtbot, detail)
     dialog.confirm = lambda title, text: False
@@ -183,22 +183,36 @@ def test_an_sc_withdrawal_cancels_the_application(db, clerk_ctx, office, qtbot):
     assert apps.get_application(db, detail.id).status_label == "受付"  # not confirmed: nothing happened
     dialog.confirm = lambda title, text: True
     dialog.withdraw()
-    assert dialog.status_label.text() == "取消" and "取り消しました" in dialog.banner_label.text()
+    assert dialog.status_label.text() == "取下げ" and "取り下げました" in dialog.banner_label.text()
     assert not dialog.save_button.isVisible() and dialog.applicant_fields.edits["name"].isReadOnly()
     assert "変更できません" in dialog.footer_note.text()
 
 
-def test_a_failed_identity_letter_after_approval_revokes_after_confirmation(db, clerk_ctx, manager, office, qtbot):
+def test_a_confirmed_identity_can_no_longer_be_recorded_as_undeliverable(db, clerk_ctx, manager, office, qtbot):
     clerk = clerk_ctx.actor
     application_id = apps.create_application(db, clerk, sh_input(office)).id
     apps.record_identity_letter(db, clerk, application_id, "sent", on=TODAY)
     apps.record_identity_letter(db, clerk, application_id, "confirmed", on=TODAY)
     for item in apps.start_screening(db, clerk, application_id).checklist:
         apps.answer_screening_item(db, clerk, application_id, item.code, "clear")
+    dialog = open_dialog(clerk_ctx, qtbot, apps.approve_application(db, manager, application_id))
+    dialog.tabs.setCurrentWidget(dialog.decision_tab)
+    assert "本人確認済" in dialog.letter_status.text()
+    for button in (dialog.letter_sent_button, dialog.letter_confirmed_button, dialog.letter_failed_button):
+        assert not button.isEnabled() and "確認済みの結果は変更できません" in button.toolTip()
+    assert not dialog.letter_date.isEnabled()
+
+
+def test_a_failed_identity_letter_after_approval_revokes_after_confirmation(db, clerk_ctx, manager, office, qtbot):
+    clerk = clerk_ctx.actor
+    application_id = apps.create_application(db, clerk, sh_input(office)).id
+    apps.record_identity_letter(db, clerk, application_id, "sent", on=TODAY)
+    for item in apps.start_screening(db, clerk, application_id).checklist:
+        apps.answer_screening_item(db, clerk, application_id, item.code, "clear")
     detail = apps.approve_application(db, manager, application_id)
     dialog = open_dialog(clerk_ctx, qtbot, detail)
     dialog.tabs.setCurrentWidget(dialog.decision_tab)
-    assert dialog.letter_box.isVisible() and "本人確認済" in dialog.letter_status.text()
+    assert dialog.letter_box.isVisible() and "発送済" in dialog.letter_status.text()
     asked = []
     dialog.confirm = lambda title, text: asked.append(text) or False
     qtbot.mouseClick(dialog.letter_failed_button, Qt.MouseButton.LeftButton)
@@ -206,7 +220,7 @@ def test_a_failed_identity_letter_after_approval_revokes_after_confirmation(db, 
     assert apps.get_application(db, application_id).status_label == "承諾"  # not confirmed
     dialog.confirm = lambda title, text: True
     qtbot.mouseClick(dialog.letter_failed_button, Qt.MouseButton.LeftButton)
-    assert dialog.status_label.text() == "取消"
+    assert dialog.status_label.text() == "承諾取消"
     assert "契約を取り消しました" in dialog.banner_label.text() and "取-" in dialog.banner_label.text()
     assert dialog.result_rows["contract_status"].text().startswith("取消")
     assert [n.kind for n in dialog.detail.notices] == ["approval", "revocation"]

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
-from reseller_desk.domain.application import ApplicationDraft, DocumentEntry
+from reseller_desk.domain.intake import ApplicationDraft, DocumentEntry
 from reseller_desk.services import applications as apps
 from reseller_desk.services import audit as audit_service
 from reseller_desk.services import auth

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from reseller_desk.domain.application import ApplicationDraft, DocumentEntry
+from reseller_desk.domain.intake import ApplicationDraft, DocumentEntry
 from reseller_desk.services import applications as apps
 from reseller_desk.services.applications import ApplicationInput
 from reseller_desk.ui.application_model import (

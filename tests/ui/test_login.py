@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from reseller_desk.services import auth
-from reseller_desk.services.auth import Role
+from reseller_desk.services.permissions import Role
 from reseller_desk.ui.login import (
     PASSWORD_MISMATCH,
     FirstStartDialog,
