@@ -1,7 +1,8 @@
 """Installable anywhere: the wheel carries every module and every file of resources/, a wheel
 installed in a fresh virtual environment (or imported zipped) loads both terms profiles and
-prints a notice in the embedded IPAex fonts, and the PyInstaller spec bundles resources/ where
-reseller_desk.resources looks for it.
+prints a notice in the embedded IPAex fonts, the PyInstaller spec bundles resources/ where
+reseller_desk.resources looks for it, and no file of the repository names a folder of one
+machine.
 
 Offline and inside tmp_path: the checkout is copied there and built with
 ``pip wheel --no-build-isolation`` (setuptools comes with the ``test`` extra); the fresh venv
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -205,3 +207,21 @@ def test_the_pyinstaller_spec_bundles_resources_where_resources_py_looks_for_the
     destination = datas[REPO / "resources"]
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert resources.resources_dir() == tmp_path / destination
+
+
+# A folder of one machine (work, root, home or Users at the root of the file system) or the
+# project's shared folder beside the repository: either is missing on the next machine. The
+# pattern is written so as not to match this file.
+MACHINE_PATH = re.compile(rb"(?<![\w.-])/(?:work|root|home|Users)/|\.\./shared/")
+
+
+def test_no_tracked_text_file_names_a_folder_outside_the_repository():
+    found = []
+    for name in _git_files():
+        data = (REPO / name).read_bytes()
+        if b"\0" in data[:8192]:
+            continue  # binary (fonts)
+        for number, line in enumerate(data.splitlines(), 1):
+            if MACHINE_PATH.search(line):
+                found.append(f"{name}:{number}: {line.decode(errors='replace').strip()}")
+    assert found == []
