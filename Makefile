@@ -12,24 +12,31 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# $(call apt_install,GOAL,PACKAGES,WHY,HINT): PACKAGES are the system packages found missing.
+# As root on a machine with apt-get, one line per package says what is installed and why,
+# then apt-get installs them; elsewhere HINT is printed and make goes on. When nothing is
+# missing, nothing runs and root is not needed.
+apt_install = if [ -n "$(2)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    for p in $(2); do echo "$(1): installing $$p with apt-get ($(3))"; done; \
+	    apt-get update -qq && apt-get install -y -qq $(2) >/dev/null; \
+	  else echo "$(4)"; fi; fi
+
 # Qt's xcb platform plugin needs these X client libraries to open a real window; a fresh
 # Debian machine lacks some. Tests run offscreen and do not need them.
 XCB_LIBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
             libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libegl1 libgl1
+XCB_WHY  := Qt's xcb platform plugin needs it to open the window
 sysdeps-gui:
 	@missing=$$(for p in $(XCB_LIBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "Qt needs: $$missing (install with apt-get as root)"; fi; fi
+	$(call apt_install,make run,$$missing,$(XCB_WHY),Qt needs: $$missing (install with apt-get as root))
 
 # The tests render the printed notices to PNG with pdftoppm (poppler-utils) so they can be
 # looked at; everything else they need comes from PyPI.
+POPPLER_WHY := pdftoppm renders the notices to PNG in the tests
 sysdeps-test:
-	@if ! command -v pdftoppm >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
-	  else echo "pdftoppm (poppler-utils) is missing: the PNG rendering test of the notices will be skipped"; fi; fi
+	@missing=$$(command -v pdftoppm >/dev/null || echo poppler-utils); \
+	$(call apt_install,make test,$$missing,$(POPPLER_WHY),pdftoppm (poppler-utils) is missing: the PNG rendering test of the notices will be skipped)
 
 run: $(STAMP) sysdeps-gui
 	$(PY) -m reseller_desk

@@ -1,4 +1,4 @@
-"""Business-day calendars (terms-rules.md §1).
+"""Business-day calendars (docs/decisions.md §2).
 
 * The **company** calendar (当社営業日, 弊社営業日): not Saturday or Sunday, not a Japanese
   national holiday (国民の祝日, 振替休日 and 国民の休日 included), and not one of the closure days

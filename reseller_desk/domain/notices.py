@@ -110,7 +110,7 @@ _CITATION = re.compile(r"(?:\b(?:SC|SH) )?§(\d+)(?:\.(\d+))?(?:\((\d+)\))?")
 
 def printed_clause(text: str) -> str:
     """Internal citations as a customer reads them in the terms: "SH §14.2(7)" -> "第14条第2項第7号",
-    "SC §9.2" -> "第9条第2項" (the terms-rules.md shorthand is for staff, not for letters)."""
+    "SC §9.2" -> "第9条第2項" (the shorthand of docs/decisions.md is for staff, not for letters)."""
 
     def replace(match: re.Match[str]) -> str:
         article, paragraph, item = match.groups()

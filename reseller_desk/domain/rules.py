@@ -3,7 +3,7 @@
 Every function reads what differs between the terms from the profile's fields
 (:mod:`reseller_desk.domain.terms`); none looks at which provider a profile belongs to. Each
 docstring cites the clauses it implements ("SC §N" and "SH §N"); the reading of those clauses
-and the decisions taken where the texts are silent are in terms-rules.md.
+and the decisions taken where the texts are silent are in docs/decisions.md.
 
 Money is ``int`` yen, rates are ``Decimal``, dates are ``datetime.date``. A rule that a profile
 does not have raises :class:`RuleNotApplicable`; a bad value raises ``ValueError``; a wrong
@@ -152,7 +152,7 @@ def consumption_tax(profile: TermsProfile, taxable_total: int, rate: Decimal) ->
     """Consumption tax on ``taxable_total`` yen at ``rate``, rounded once.
 
     SC §12: a fraction of a yen is rounded up (切り上げ). SH §28.5: truncated (切り捨て).
-    One rounding per tax rate over the whole invoice (terms-rules.md §4, インボイス制度).
+    One rounding per tax rate over the whole invoice (docs/decisions.md §5, インボイス制度).
     """
     require_yen("taxable_total", taxable_total)
     require_rate("rate", rate)
@@ -184,7 +184,7 @@ def late_interest(profile: TermsProfile, principal: int, due: date, paid: date) 
 
     SC §14: 年 14.6%, days from the day after the due date to the day before payment.
     SH §30: 年 14.5%, days from the day after the due date to the payment day inclusive.
-    Decision (terms-rules.md §6): 365 days a year also in leap years; truncated to the yen;
+    Decision (docs/decisions.md §7): 365 days a year also in leap years; truncated to the yen;
     0 when paid on or before the due date.
     """
     require_yen("principal", principal)
@@ -254,7 +254,7 @@ def late_return_months(deadline: date, returned_on: date) -> int:
 
     SH §13.5: from the day after the deadline until the return is complete; 1カ月以内の日数
     は切り上げ1カ月. Month k runs from (deadline + (k−1) months) + 1 day to deadline + k months,
-    each counted from the original deadline by calendar months (terms-rules.md §8).
+    each counted from the original deadline by calendar months (docs/decisions.md §9).
     0 when returned on or before the deadline.
     """
     require_date("deadline", deadline)
@@ -316,7 +316,7 @@ def outage_credit(profile: TermsProfile, monthly_fee: int, outage_hours: int | D
 
     SH §37.1: only when the service is wholly unusable for 24 hours or more in a row (counted
     from when the company learned of it); the hours divided by 24, truncated, times 1/30 of
-    the monthly fee. Decision (terms-rules.md §9): one truncation at the end. SC has no such
+    the monthly fee. Decision (docs/decisions.md §9): one truncation at the end. SC has no such
     rule (SC §32 caps damages instead).
     """
     terms = _section(profile, profile.outage, "障害時の損害賠償額", "SH §37.1")

@@ -567,11 +567,18 @@ def _terms_dir() -> Path:
 
 
 def available_profiles() -> list[str]:
-    """The keys of the shipped profiles (the ``*.toml`` names under resources/terms), sorted."""
+    """The keys of the shipped profiles (the ``*.toml`` names under resources/terms), sorted.
+    A missing or empty folder is a broken install, not "no profiles": ProfileError naming it."""
     directory = _terms_dir()
+    broken = "（インストールが壊れています）"
     if not directory.is_dir():
-        return []
-    return sorted(p.stem for p in directory.glob(f"*{PROFILE_SUFFIX}") if p.is_file())
+        raise ProfileError(f"規約プロファイルのフォルダがありません: {directory}{broken}")
+    keys = sorted(p.stem for p in directory.glob(f"*{PROFILE_SUFFIX}") if p.is_file())
+    if not keys:
+        raise ProfileError(
+            f"規約プロファイルのフォルダに *{PROFILE_SUFFIX} がありません: {directory}{broken}"
+        )
+    return keys
 
 
 @functools.cache
@@ -580,7 +587,7 @@ def load_profile(key: str) -> TermsProfile:
     known = available_profiles()
     if key not in known:
         raise ProfileError(
-            f"不明な規約プロファイル {key!r} です (あるのは {', '.join(known) or 'なし'})"
+            f"不明な規約プロファイル {key!r} です (あるのは {', '.join(known)})"
         )
     profile = load_profile_file(_terms_dir() / f"{key}{PROFILE_SUFFIX}")
     if profile.key != key:
