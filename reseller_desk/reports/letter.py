@@ -14,7 +14,6 @@ character IPAex lacks prints in the fallback font instead of as a box.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
@@ -38,11 +37,10 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from reseller_desk.domain.notices import Addressee, NoticeDocument, NoticeKind
+from reseller_desk.domain.notices import NoticeDocument, NoticeKind
 from reseller_desk.reports.fonts import GOTHIC, MINCHO, draw_string, markup, register_fonts, string_width
-from reseller_desk.reports.format import jp_date
+from reseller_desk.reports.format import IDEOGRAPHIC_SPACE, address_lines, contact_line, jp_date, postal, salutation
 
-IDEOGRAPHIC_SPACE = "\u3000"
 SP = IDEOGRAPHIC_SPACE
 
 
@@ -60,42 +58,6 @@ class Row:
     text: str = ""
     amount: str = ""
     note: str = ""
-
-
-def salutation(a: Addressee) -> str:
-    """How the letter addresses the customer, on one line (the running header of page 2 uses
-    the same words as the address block of page 1): a company's contact person 様, a company
-    without one 御中, a person 様."""
-    if a.is_corporate and a.contact_name:
-        return f"{a.name}{SP}{contact_line(a)}"
-    return f"{a.name}{SP}{'御中' if a.is_corporate else '様'}"
-
-
-def contact_line(a: Addressee) -> str:
-    """ご担当 総務部 山﨑 花子 様 (the department or title only when there is one)."""
-    title = f"{a.contact_title}{SP}" if a.contact_title else ""
-    return f"ご担当{SP}{title}{a.contact_name}{SP}様"
-
-
-# where the street address ends and the building begins: after the last figure (or 号, 番地)
-# of the street number, before the first character of the building's name
-_BUILDING_STARTS = re.compile(r"(?<=[0-9０-９号地])[\s\u3000]*(?=[^\s\u3000\-－‐−ー0-9０-９丁目番地号])")
-
-
-def address_lines(address: str, fits: Any) -> list[str]:
-    """The address as printed: one line if ``fits(line)`` says it fits, else the street and
-    the building on two lines (at a space, or where the building's name begins), so that "4F"
-    or "7F" never stands alone on a line."""
-    address = address.strip()
-    if fits(address):
-        return [address]
-    match = _BUILDING_STARTS.search(address)
-    if match is None:
-        spaces = [m for m in re.finditer(r"[\s\u3000]+", address)]
-        match = spaces[-1] if spaces else None
-    if match is None or match.start() == 0 or match.end() >= len(address):
-        return [address]
-    return [address[: match.start()].rstrip(), address[match.end():].lstrip()]
 
 
 class _NumberedCanvas(Canvas):
@@ -290,7 +252,7 @@ class NoticeRenderer:
         a = self.doc.addressee
         lines: list[Flowable] = []
         if a.postal_code:
-            lines.append(self.para(_postal(a.postal_code), "addressee"))
+            lines.append(self.para(postal(a.postal_code), "addressee"))
         if a.address:
             lines += self._address(a.address, "addressee", width)
         if a.is_corporate and a.contact_name:
@@ -306,7 +268,7 @@ class NoticeRenderer:
         if i.representative:
             lines.append(self.para(i.representative, "header"))
         if i.postal_code:
-            lines.append(self.para(_postal(i.postal_code), "header"))
+            lines.append(self.para(postal(i.postal_code), "header"))
         if i.address:
             lines += self._address(i.address, "header", width)
         for label, value in (("TEL", i.phone), ("FAX", i.fax), ("E-mail", i.email),
@@ -508,8 +470,3 @@ class NoticeRenderer:
             Row("申込番号", self.doc.application_number),
             Row("申込受付日", jp_date(self.doc.application_received_on)),
         ]
-
-
-def _postal(code: str) -> str:
-    code = code.strip()
-    return code if code.startswith("〒") else f"〒{code}"

@@ -281,7 +281,7 @@ def test_a_building_and_its_floor_stay_together_on_one_line():
 
 
 def test_an_address_is_cut_where_the_building_begins_only_when_it_is_too_long():
-    from reseller_desk.reports.letter import address_lines
+    from reseller_desk.reports.format import address_lines
 
     def short(line: str) -> bool:
         return len(line) <= 16
