@@ -3,14 +3,29 @@
 Services build these from the database (copying the company's and the customer's name and
 address onto the notice, as an issued document never changes afterwards); ``reports/`` renders
 them to PDF. Nothing here knows about ReportLab or the database.
+
+Who says what: the document holds the *facts* (names, amounts, dates, and the sentences that
+depend on the terms, such as how the first billable month is decided, with its clause); the
+renderer owns the fixed wording every letter of a kind shares (greetings, labels, the 税抜
+note). So each sentence is written in one place and printed once.
+
+The document is stored as JSON (``to_json``) beside the PDF it was issued as; ``from_json``
+reads every shape ever stored (see ``SCHEMA_VERSION``), since an issued notice is never rewritten.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+import functools
+import json
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
+
+from reseller_desk.domain.terms import available_profiles, load_profile
 
 
 class NoticeKind(StrEnum):
@@ -19,7 +34,8 @@ class NoticeKind(StrEnum):
     REVOCATION = "revocation"      # 契約取消通知書 (postal identity check failed, SH §14.2(7))
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
+        """The printed title of the notice."""
         return {
             "approval": "申込承諾通知書（ご利用開始のご案内）",
             "refusal": "申込不承諾通知書",
@@ -55,6 +71,7 @@ class Addressee:
     address: str = ""
     contact_name: str = ""           # 法人: the person in charge (printed as ご担当 … 様)
     is_corporate: bool = True        # 法人 → 御中, 個人 → 様
+    contact_title: str = ""          # 法人: the contact's department or title (総務部, 経理課長)
 
 
 @dataclass(frozen=True)
@@ -71,8 +88,8 @@ class ApprovalDetails:
     service_name: str                # e.g. "SimpleConnect クラウドサービス"
     provider_name: str
     plan_name: str
-    plan_monthly_fee: int            # yen, before tax
-    initial_fee: int                 # yen, before tax
+    plan_monthly_fee: int            # yen, before tax, per line
+    initial_fee: int                 # yen, before tax (``initial_fee_total``)
     options: tuple[OptionLine, ...]
     lines: int                       # number of lines / phone numbers
     contract_formed_on: dt.date      # 契約成立日 (SC: 登録日; SH: 承諾通知日)
@@ -81,8 +98,11 @@ class ApprovalDetails:
     first_billable_note: str         # how it was decided, citing the clause
     payment_method: str              # "口座振替（三菱ＵＦＪ銀行 神田支店 普通 ****567）" or "銀行振込"
     support_hours: str = ""          # "平日 10:00–18:00（SC §20）"; "" when the terms say nothing
-    minimum_term_months: int = 0
+    minimum_term_months: int = 0     # 0: not printed (``binding_minimum_term``)
     early_termination_fee: int = 0
+    # schema 2: what the customer pays a month. None on notices stored before (not printed).
+    plan_monthly_subtotal: int | None = None   # plan fee × lines
+    monthly_total: int | None = None           # plan fee × lines + each option's fee
 
 
 @dataclass(frozen=True)
@@ -101,11 +121,44 @@ class NoticeDocument:
     approval: ApprovalDetails | None = None        # kind APPROVAL only
     revoked_contract_code: str = ""                # kind REVOCATION: the カスタマID whose contract is revoked
     revoked_on: dt.date | None = None              # kind REVOCATION
-    revocation_clause: str = ""                    # e.g. "即日発番.com 利用規約 第14条第2項第7号（郵送による本人確認）"
-    footer_notes: tuple[str, ...] = field(default_factory=tuple)  # decisions shown to the customer, e.g. billing rule
+    revocation_clause: str = ""                    # e.g. "即日発番.com 利用規約 第14条第2項第7号"
 
 
-_CITATION = re.compile(r"(?:\b(?:SC|SH) )?§(\d+)(?:\.(\d+))?(?:\((\d+)\))?")
+# -- the amounts a notice states ------------------------------------------------------------------
+@dataclass(frozen=True)
+class MonthlyCharges:
+    plan_subtotal: int               # plan fee × lines
+    total: int                       # plan_subtotal + the options' fees
+
+
+def monthly_charges(plan_monthly_fee: int, lines: int, option_monthly_fees: Iterable[int]) -> MonthlyCharges:
+    """What a contract costs a month before tax: the plan's fee is per line (× 回線数), each
+    option's fee once (an option's quantity is 1 until contracts carry one) — terms-rules.md §4,
+    "the plan's monthly and initial fees are per line; an option … × that quantity"."""
+    plan_subtotal = plan_monthly_fee * lines
+    return MonthlyCharges(plan_subtotal, plan_subtotal + sum(option_monthly_fees))
+
+
+def initial_fee_total(plan_initial_fee: int, option_initial_fees: Iterable[int]) -> int:
+    """The 初期費用 printed on the acceptance notice: the plan's initial fee and the initial fee of
+    each option taken with it, billed with the first billable month (SC §9.3, SH §14.2(1))."""
+    return plan_initial_fee + sum(option_initial_fees)
+
+
+def binding_minimum_term(minimum_term_months: int) -> int:
+    """The minimum term worth stating on a letter, 0 for none: a term of one month is only the
+    billing unit (SC §6.5: monthly unit, minimum 1 month), so it binds the customer to nothing
+    and is not printed; SH §18 periods (e.g. 12 months) are."""
+    return minimum_term_months if minimum_term_months > 1 else 0
+
+
+# -- citations ----------------------------------------------------------------------------------
+@functools.cache
+def _citation() -> re.Pattern[str]:
+    """"SC §9.2", "SH §14.2(7)", "§20": the short names are the profiles' ``cite_as``."""
+    names = sorted((load_profile(key).cite_as for key in available_profiles()), key=len, reverse=True)
+    prefix = rf"(?:\b(?:{'|'.join(map(re.escape, names))}) )?" if names else ""
+    return re.compile(prefix + r"§(\d+)(?:\.(\d+))?(?:\((\d+)\))?")
 
 
 def printed_clause(text: str) -> str:
@@ -116,4 +169,62 @@ def printed_clause(text: str) -> str:
         article, paragraph, item = match.groups()
         return f"第{article}条" + (f"第{paragraph}項" if paragraph else "") + (f"第{item}号" if item else "")
 
-    return _CITATION.sub(replace, text)
+    return _citation().sub(replace, text)
+
+
+# -- stored content -----------------------------------------------------------------------------
+#: The shape of the JSON ``to_json`` writes. 1 (no ``schema_version`` key, up to f5138d8) had
+#: ``footer_notes`` repeating the first-billable note and the 税抜 note, which the renderer now
+#: prints once, and no monthly totals. 2 adds ``Addressee.contact_title`` and
+#: ``ApprovalDetails.plan_monthly_subtotal`` / ``monthly_total``. A field added later must have
+#: a default, so that every older notice still reads.
+SCHEMA_VERSION = 2
+
+_T = TypeVar("_T")
+
+
+def to_json(document: NoticeDocument) -> str:
+    data = {"schema_version": SCHEMA_VERSION, **dataclasses.asdict(document)}
+    return json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+_FIELDS: dict[type[Any], frozenset[str]] = {
+    cls: frozenset(f.name for f in dataclasses.fields(cls))
+    for cls in (Issuer, Addressee, OptionLine, ApprovalDetails, NoticeDocument)
+}
+
+
+def _build(cls: type[_T], data: Mapping[str, Any], **converted: Any) -> _T:
+    """``cls`` from the stored keys it knows (a key of another version is left aside; a field
+    the stored notice lacks takes its default)."""
+    values = {k: v for k, v in data.items() if k in _FIELDS[cls]}
+    return cls(**{**values, **converted})
+
+
+def from_json(text: str) -> NoticeDocument:
+    """The document as stored by any version (``SCHEMA_VERSION``); a key this version does not
+    know is ignored, a newer field the stored notice lacks takes its default."""
+    data = json.loads(text)
+    approval = data.get("approval")
+    details = None
+    if approval:
+        details = _build(
+            ApprovalDetails, approval,
+            options=tuple(_build(OptionLine, o) for o in approval.get("options") or ()),
+            contract_formed_on=_date(approval["contract_formed_on"]),
+            first_billable_month=_date(approval.get("first_billable_month")),
+        )
+    return _build(
+        NoticeDocument, data,
+        kind=NoticeKind(data["kind"]),
+        issued_on=_date(data["issued_on"]),
+        issuer=_build(Issuer, data["issuer"]),
+        addressee=_build(Addressee, data["addressee"]),
+        application_received_on=_date(data["application_received_on"]),
+        approval=details,
+        revoked_on=_date(data.get("revoked_on")),
+    )

@@ -1,13 +1,13 @@
 """Issuing notices: the content is frozen when issued (the company's and the customer's names
-and addresses copied onto it, as pretix does with invoices), stored as JSON with a unique
-document number, and never edited; the PDF is rendered from that stored content every time.
+and addresses copied onto it, as pretix does with invoices) and stored as JSON with a unique
+document number, beside the PDF rendered at that moment, in the same transaction. Neither is
+ever edited: printing again returns the stored bytes, the legal copy of what the customer
+received, whatever later versions change in the layout or the wording.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import Application, CompanySettings, Contract, Notice, Plan, PlanOption, ContractOption
+from reseller_desk.db.models import Application, CompanySettings, Contract, ContractOption, Notice, Plan, PlanOption
 from reseller_desk.domain import application, intake
-from reseller_desk.domain.intake import PaymentMethod
 from reseller_desk.domain.customer import CustomerDraft, CustomerKind
+from reseller_desk.domain.intake import PaymentMethod
 from reseller_desk.domain.notices import (
     Addressee,
     ApprovalDetails,
@@ -26,12 +26,17 @@ from reseller_desk.domain.notices import (
     NoticeDocument,
     NoticeKind,
     OptionLine,
+    binding_minimum_term,
+    from_json,
+    initial_fee_total,
+    monthly_charges,
     printed_clause,
+    to_json,
 )
-from reseller_desk.domain.terms import TermsProfile
+from reseller_desk.domain.terms import ScreeningCheck, TermsProfile
 from reseller_desk.services import audit, numbering
-from reseller_desk.services.permissions import Actor
 from reseller_desk.services.errors import NotFound, ServiceError
+from reseller_desk.services.permissions import Actor
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ class NoticeInfo:
 
 def notices_of(session: Session, application_id: int) -> list[NoticeInfo]:
     rows = session.scalars(select(Notice).where(Notice.application_id == application_id).order_by(Notice.id))
-    return [NoticeInfo(n.id, n.number, n.kind, NoticeKind(n.kind).title, n.issued_on) for n in rows]
+    return [NoticeInfo(n.id, n.number, n.kind, NoticeKind(n.kind).label, n.issued_on) for n in rows]
 
 
 def issuer(session: Session) -> Issuer:
@@ -60,7 +65,8 @@ def issuer(session: Session) -> Issuer:
 def _addressee(customer: CustomerDraft) -> Addressee:
     corporate = customer.kind == CustomerKind.CORPORATE.value
     return Addressee(customer.name, customer.postal_code, customer.address,
-                     customer.contact_name if corporate else "", corporate)
+                     customer.contact_name if corporate else "", corporate,
+                     customer.contact_title if corporate and customer.contact_name else "")
 
 
 def _applicant(session: Session, app: Application) -> CustomerDraft:
@@ -75,15 +81,31 @@ def _payment_text(obj: Application | Contract) -> str:
     return "銀行振込（請求書記載の口座へお振込みください。振込手数料はお客様のご負担です）"
 
 
+def _render(document: NoticeDocument) -> bytes:
+    """The PDF of ``document``; a notice that cannot be laid out is refused in Japanese, so
+    that issuing it rolls back rather than storing a notice that can never be printed."""
+    # ReportLab loads on the first notice, not when the window starts
+    from reseller_desk.reports.notices import UnprintableNotice, render_notice
+
+    try:
+        return render_notice(document)
+    except UnprintableNotice as error:
+        raise ServiceError(f"通知書 {document.number} を印刷できる形にできません（{error}）。"
+                           "会社名・住所・宛名の長さを確認してください。") from error
+
+
 def _store(session: Session, actor: Actor, document: NoticeDocument, app: Application,
            contract: Contract | None) -> Notice:
+    """The notice as issued: its content and the PDF the customer receives, in the caller's
+    transaction (a rendering failure leaves nothing issued)."""
     row = Notice(number=document.number, kind=document.kind.value, application_id=app.id,
                  contract_id=contract.id if contract else None, customer_id=app.customer_id,
-                 issued_on=document.issued_on, issued_by_id=actor.user_id, document_json=to_json(document))
+                 issued_on=document.issued_on, issued_by_id=actor.user_id, document_json=to_json(document),
+                 pdf=_render(document))
     session.add(row)
     session.flush()
     audit.record(session, actor, "notice.issue", "notice", row.id, after={"number": row.number, "kind": row.kind},
-                 summary=f"{document.kind.title} {row.number}", customer_id=app.customer_id, application_id=app.id)
+                 summary=f"{document.kind.label} {row.number}", customer_id=app.customer_id, application_id=app.id)
     return row
 
 
@@ -99,22 +121,25 @@ def issue_approval(session: Session, actor: Actor, app: Application, contract: C
     plan = session.get(Plan, contract.plan_id)
     option_ids = list(session.scalars(select(ContractOption.option_id).where(ContractOption.contract_id == contract.id)))
     options = list(session.scalars(select(PlanOption).where(PlanOption.id.in_(option_ids)).order_by(PlanOption.code)))
+    if plan is None:
+        raise NotFound(f"契約 {contract.customer_code} のプラン {contract.plan_id} は見つかりません。")
     support = f"{profile.support.hours}（{printed_clause(profile.support.clause)}）" if profile.support else ""
+    charges = monthly_charges(plan.monthly_fee, contract.lines, (o.monthly_fee for o in options))
     details = ApprovalDetails(
         customer_code=contract.customer_code, service_name=profile.name, provider_name=profile.provider,
         plan_name=plan.name, plan_monthly_fee=plan.monthly_fee,
-        initial_fee=plan.initial_fee + sum(o.initial_fee for o in options),
+        initial_fee=initial_fee_total(plan.initial_fee, (o.initial_fee for o in options)),
         options=tuple(OptionLine(o.name, o.monthly_fee) for o in options), lines=contract.lines,
         contract_formed_on=contract.formed_on, registration_date_label=printed_clause(application.formation_label(profile)),
         first_billable_month=contract.first_billable_month,
         first_billable_note=printed_clause(application.first_billable_note(profile)),
         payment_method=_payment_text(contract), support_hours=support,
-        minimum_term_months=plan.minimum_term_months if plan.minimum_term_months > 1 else 0,
+        minimum_term_months=binding_minimum_term(plan.minimum_term_months),
         early_termination_fee=plan.early_termination_fee,
+        plan_monthly_subtotal=charges.plan_subtotal, monthly_total=charges.total,
     )
-    notes = (printed_clause(application.first_billable_note(profile)), "金額はすべて税抜です。消費税は請求時に加算します。")
     document = NoticeDocument(**_base(session, NoticeKind.APPROVAL, app, profile, issuer_, issued_on),
-                              approval=details, footer_notes=notes)
+                              approval=details)
     return _store(session, actor, document, app, contract)
 
 
@@ -127,57 +152,34 @@ def issue_refusal(session: Session, actor: Actor, app: Application, profile: Ter
 
 def issue_revocation(session: Session, actor: Actor, app: Application, contract: Contract, profile: TermsProfile,
                      issuer_: Issuer, revoked_on: dt.date) -> Notice:
-    ground = next((g for g in profile.screening.grounds if "postal_identity" in {c.value for c in g.checks}), None)
-    clause = (f"{profile.name} 利用規約 {printed_clause(ground.clause)}（{ground.text}）" if ground
-              else f"{profile.name} 利用規約（郵送による本人確認）")
+    # the clause as the customer finds it in the terms; the ground's text is staff wording
+    ground = next((g for g in profile.screening.grounds if ScreeningCheck.POSTAL_IDENTITY in g.checks), None)
+    clause = f"{profile.name} 利用規約" + (f" {printed_clause(ground.clause)}" if ground else "")
     document = NoticeDocument(**_base(session, NoticeKind.REVOCATION, app, profile, issuer_, revoked_on),
                               revoked_contract_code=contract.customer_code, revoked_on=revoked_on,
                               revocation_clause=clause)
     return _store(session, actor, document, app, contract)
 
 
-# -- stored content ------------------------------------------------------------------------------
-def to_json(document: NoticeDocument) -> str:
-    return json.dumps(dataclasses.asdict(document), ensure_ascii=False, default=str, sort_keys=True)
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def from_json(text: str) -> NoticeDocument:
-    data = json.loads(text)
-    approval = data.get("approval")
-    if approval:
-        approval = ApprovalDetails(**{
-            **approval,
-            "options": tuple(OptionLine(**o) for o in approval["options"]),
-            "contract_formed_on": _date(approval["contract_formed_on"]),
-            "first_billable_month": _date(approval["first_billable_month"]),
-        })
-    return NoticeDocument(**{
-        **data,
-        "kind": NoticeKind(data["kind"]),
-        "issued_on": _date(data["issued_on"]),
-        "issuer": Issuer(**data["issuer"]),
-        "addressee": Addressee(**data["addressee"]),
-        "application_received_on": _date(data["application_received_on"]),
-        "approval": approval,
-        "revoked_on": _date(data.get("revoked_on")),
-        "footer_notes": tuple(data.get("footer_notes") or ()),
-    })
+# -- stored notices ------------------------------------------------------------------------------
+def _row(session: Session, notice_id: int) -> Notice:
+    row = session.get(Notice, notice_id)
+    if row is None:
+        raise NotFound(f"通知書 {notice_id} は見つかりません。")
+    return row
 
 
 def notice_document(db: Database, notice_id: int) -> NoticeDocument:
     with db.transaction() as session:
-        row = session.get(Notice, notice_id)
-        if row is None:
-            raise NotFound(f"通知書 {notice_id} は見つかりません。")
-        return from_json(row.document_json)
+        return from_json(_row(session, notice_id).document_json)
 
 
 def notice_pdf(db: Database, notice_id: int) -> bytes:
-    """The notice as a PDF, rendered from its stored content (identical every time)."""
-    from reseller_desk.reports.notices import render_notice
-
-    return render_notice(notice_document(db, notice_id))
+    """The notice's PDF exactly as it was issued (the stored bytes). A notice stored without
+    them (revision 0004 could not render it) is rendered from its stored content."""
+    with db.transaction() as session:
+        row = _row(session, notice_id)
+        if row.pdf is not None:
+            return bytes(row.pdf)
+        document = from_json(row.document_json)
+    return _render(document)
