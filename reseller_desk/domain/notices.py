@@ -133,16 +133,17 @@ class MonthlyCharges:
 
 def monthly_charges(plan_monthly_fee: int, lines: int, option_monthly_fees: Iterable[int]) -> MonthlyCharges:
     """What a contract costs a month before tax: the plan's fee is per line (× 回線数), each
-    option's fee once (an option's quantity is 1 until contracts carry one) — terms-rules.md §4,
-    "the plan's monthly and initial fees are per line; an option … × that quantity"."""
+    option's fee once (an option's quantity is 1 until contracts carry one) — docs/decisions.md,
+    "the plan's monthly and initial fees are per line; an option's … × its quantity"."""
     plan_subtotal = plan_monthly_fee * lines
     return MonthlyCharges(plan_subtotal, plan_subtotal + sum(option_monthly_fees))
 
 
-def initial_fee_total(plan_initial_fee: int, option_initial_fees: Iterable[int]) -> int:
-    """The 初期費用 printed on the acceptance notice: the plan's initial fee and the initial fee of
-    each option taken with it, billed with the first billable month (SC §9.3, SH §14.2(1))."""
-    return plan_initial_fee + sum(option_initial_fees)
+def initial_fee_total(plan_initial_fee: int, lines: int, option_initial_fees: Iterable[int]) -> int:
+    """The 初期費用 printed on the acceptance notice, as it will be billed with the first billable
+    month (SC §9.3, SH §14.2(1)): the plan's initial fee per line (× 回線数) and the initial fee of
+    each option taken with it (quantity 1 until contracts carry one; docs/decisions.md)."""
+    return plan_initial_fee * lines + sum(option_initial_fees)
 
 
 def binding_minimum_term(minimum_term_months: int) -> int:

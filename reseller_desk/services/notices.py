@@ -128,7 +128,7 @@ def issue_approval(session: Session, actor: Actor, app: Application, contract: C
     details = ApprovalDetails(
         customer_code=contract.customer_code, service_name=profile.name, provider_name=profile.provider,
         plan_name=plan.name, plan_monthly_fee=plan.monthly_fee,
-        initial_fee=initial_fee_total(plan.initial_fee, (o.initial_fee for o in options)),
+        initial_fee=initial_fee_total(plan.initial_fee, contract.lines, (o.initial_fee for o in options)),
         options=tuple(OptionLine(o.name, o.monthly_fee) for o in options), lines=contract.lines,
         contract_formed_on=contract.formed_on, registration_date_label=printed_clause(application.formation_label(profile)),
         first_billable_month=contract.first_billable_month,

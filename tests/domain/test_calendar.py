@@ -1,4 +1,4 @@
-"""The business calendars (terms-rules.md §1), checked against the public holiday_jp list."""
+"""The business calendars (docs/decisions.md, calendars), checked against the public holiday_jp list."""
 
 from __future__ import annotations
 

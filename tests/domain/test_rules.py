@@ -444,7 +444,7 @@ def test_a_negative_sale_price_is_refused():
         (10_000, Decimal("24.0"), 333),
         (10_000, 47, 333),  # SH §37.1 47/24 truncated to 1
         (10_000, 48, 666),  # 2 × 10000/30 = 666.7
-        (10_000, 49, 666),  # terms-rules.md §9 example
+        (10_000, 49, 666),  # the worked example of the outage credit (docs/decisions.md)
         (10_000, 72, 1_000),  # one truncation at the end: 30000/30, not 3 × 333
         (10_000, 720, 10_000),  # 30 days: one month's fee
         (3_000, 24, 100),

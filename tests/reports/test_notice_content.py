@@ -34,9 +34,9 @@ def test_the_plan_fee_counts_per_line_and_each_option_once():
     assert monthly_charges(500, 1, ()).total == 500
 
 
-def test_the_initial_fee_is_the_plans_and_each_options():
-    assert initial_fee_total(5000, [1000, 0, 300]) == 6300
-    assert initial_fee_total(3000, []) == 3000
+def test_the_initial_fee_is_the_plans_per_line_and_each_options():
+    assert initial_fee_total(5000, 1, [1000, 0, 300]) == 6300
+    assert initial_fee_total(3000, 4, []) == 12000
 
 
 def test_a_minimum_term_of_one_month_binds_to_nothing_and_is_not_printed():

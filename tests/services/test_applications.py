@@ -143,7 +143,7 @@ def test_approval_creates_the_customer_the_contract_and_the_notice(db, clerk, ma
     assert document.approval.customer_code == "C0000001"
     assert document.addressee.name == "株式会社みらい商事" and document.addressee.contact_name == "佐藤 花子"
     assert document.issuer.registration_number == "T8700110005901"
-    assert document.approval.initial_fee == 6000  # plan 5,000 + option 1,000
+    assert document.approval.initial_fee == 11000  # plan 5,000 × 2 lines + option 1,000
     assert "三菱ＵＦＪ" in document.approval.payment_method and "****567" in document.approval.payment_method
     assert document.approval.support_hours == "平日 10:00–18:00（第20条第1項）"
 

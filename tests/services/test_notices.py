@@ -125,7 +125,7 @@ def test_the_approval_states_the_monthly_total_for_its_lines_and_the_contact_wit
     assert details is not None
     assert (details.plan_monthly_fee, details.lines, details.plan_monthly_subtotal) == (1980, 3, 5940)
     assert details.monthly_total == 5940 + 1000 + 2500
-    assert details.initial_fee == 5000 + 500 + 1000
+    assert details.initial_fee == 5000 * 3 + 500 + 1000       # the plan's initial fee per line
     assert details.minimum_term_months == 0                  # one month binds to nothing: not printed
     assert document.addressee.contact_title == "総務部"
     t = pdf_text(pdf)
