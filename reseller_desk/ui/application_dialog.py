@@ -20,26 +20,21 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
-    QFileDialog,
-    QFormLayout,
     QFrame,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -53,15 +48,18 @@ from PySide6.QtWidgets import (
 )
 
 from reseller_desk import clock
-from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.domain.application import (
-    IdentityLetter,
-    letter_step_problem,
-    revokes_acceptance,
     ApplicationStatus,
+    IdentityLetter,
     IdentityLetterResult,
     ScreeningAnswer,
+    letter_step_problem,
+    revokes_acceptance,
 )
+from reseller_desk.domain.banks import bank_name, branch_name
+from reseller_desk.domain.company import ACCOUNT_TYPES, BankAccountDetails
+from reseller_desk.domain.contract import ContractStatus
+from reseller_desk.domain.customer import CustomerDraft
 from reseller_desk.domain.intake import (
     ApplicationDraft,
     Channel,
@@ -71,17 +69,14 @@ from reseller_desk.domain.intake import (
     PaymentMethod,
     identity_number_problem,
 )
-from reseller_desk.domain.banks import bank_name, branch_name
-from reseller_desk.domain.company import ACCOUNT_TYPES, BankAccountDetails
-from reseller_desk.domain.customer import CustomerDraft
 from reseller_desk.services import applications as application_service
 from reseller_desk.services import auth
 from reseller_desk.services import customers as customer_service
 from reseller_desk.services import notices as notice_service
 from reseller_desk.services import settings as settings_service
 from reseller_desk.services.applications import ApplicationDetail, ApplicationInput, ContractPreview
-from reseller_desk.services.permissions import Role
 from reseller_desk.services.errors import ServiceError, ValidationFailed
+from reseller_desk.services.permissions import Role
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.customer_form import CustomerFields
 from reseller_desk.ui.operations import Changes
@@ -90,21 +85,29 @@ from reseller_desk.ui.widgets import (
     ERROR_COLOR,
     MONEY_ALIGNMENT,
     MUTED_COLOR,
+    ConfirmFunction,
     FieldErrors,
+    SavePathFunction,
+    ask_confirmation,
+    ask_save_path,
+    combo,
+    date_edit,
+    documents_folder,
     error_label,
     field_cell,
+    form_layout,
     format_date,
     format_date_long,
     format_local_datetime,
+    group,
+    month_text,
     muted_label,
     notice_frame,
+    select_data,
     set_invalid,
+    to_date,
+    to_qdate,
 )
-
-#: (parent, caption, suggested path) -> the chosen path, "" when cancelled.
-SavePathFunction = Callable[[QWidget, str, str], str]
-#: (title, text) -> True when the clerk confirmed.
-ConfirmFunction = Callable[[str, str], bool]
 
 SEARCH_DELAY_MS = 200
 SEARCH_LIMIT = 50
@@ -127,74 +130,6 @@ STATUS_BADGE = {
     ApplicationStatus.WITHDRAWN.value: "#757575",
     ApplicationStatus.REVOKED.value: "#757575",
 }
-
-
-# -- small helpers ---------------------------------------------------------------------------------
-def ask_save_path(parent: QWidget, caption: str, suggested: str) -> str:
-    """The real save dialog."""
-    path, _filter = QFileDialog.getSaveFileName(parent, caption, suggested, "PDF (*.pdf)")
-    return path
-
-
-def ask_confirmation(parent: QWidget | None) -> ConfirmFunction:
-    def confirm(title: str, text: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, parent)
-        box.button(QMessageBox.StandardButton.Ok).setText("実行する")
-        box.button(QMessageBox.StandardButton.Cancel).setText("やめる")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box.exec() == QMessageBox.StandardButton.Ok
-
-    return confirm
-
-
-def date_edit(day: dt.date | None = None) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(to_qdate(day or clock.today()))
-    edit.setMinimumWidth(130)
-    edit.setMaximumWidth(170)
-    return edit
-
-
-def to_qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def to_date(edit: QDateEdit) -> dt.date:
-    return edit.date().toPython()
-
-
-def month_text(day: dt.date | None) -> str:
-    return f"{day.year}年{day.month}月" if day else ""
-
-
-def combo(items: list[tuple[str, object]]) -> QComboBox:
-    box = QComboBox()
-    for text, data in items:
-        box.addItem(text, data)
-    return box
-
-
-def select_data(box: QComboBox, data: object) -> bool:
-    position = box.findData(data)
-    if position >= 0:
-        box.setCurrentIndex(position)
-    return position >= 0
-
-
-def group(title: str) -> tuple[QGroupBox, QVBoxLayout]:
-    box = QGroupBox(title)
-    layout = QVBoxLayout(box)
-    return box, layout
-
-
-def form_layout() -> QFormLayout:
-    form = QFormLayout()
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    return form
 
 
 # -- 提出書類 ----------------------------------------------------------------------------------------
@@ -1682,8 +1617,7 @@ class ApplicationDialog(QDialog):
         notice = notice or self.selected_notice()
         if notice is None:
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(folder or ".") / f"{notice.number}_{notice.title}.pdf")
+        suggested = str(documents_folder() / f"{notice.number}_{notice.title}.pdf")
         path = self.ask_save_path(self, "通知書をPDFで保存", suggested)
         if not path:
             return

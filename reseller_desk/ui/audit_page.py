@@ -29,8 +29,8 @@ from reseller_desk.domain.application import (
     IncidentKind,
     ScreeningAnswer,
 )
-from reseller_desk.domain.intake import Channel, DocumentKind, PaymentMethod
 from reseller_desk.domain.customer import FIELD_LABELS, CustomerKind
+from reseller_desk.domain.intake import Channel, DocumentKind, PaymentMethod
 from reseller_desk.domain.notices import NoticeKind
 from reseller_desk.services import applications as application_service
 from reseller_desk.services import audit as audit_service

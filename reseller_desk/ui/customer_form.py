@@ -35,6 +35,7 @@ from reseller_desk.services import customers as customer_service
 from reseller_desk.services.customers import CustomerRecord, DuplicateHit
 from reseller_desk.services.errors import ValidationFailed
 from reseller_desk.ui.context import AppContext
+from reseller_desk.ui.incidents import IncidentsDialog
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.widgets import (
     APP_STYLE,
@@ -44,10 +45,14 @@ from reseller_desk.ui.widgets import (
     format_local_datetime,
     muted_label,
     notice_frame,
+    watch_glyphs,
 )
 
 #: Fields the form marks with ※ (the service's check is what enforces them).
 REQUIRED_FIELDS = frozenset({"kind", "name", "name_kana", "phone"})
+#: Fields printed on notices: a character no bundled font has is pointed out as it is typed.
+PRINTED_FIELDS = frozenset({"name", "representative_title", "representative_name", "contact_title", "contact_name",
+                            "address"})
 #: Fields that only a 法人 has; hidden (and not sent) for a 個人.
 CORPORATE_ONLY_FIELDS = ("representative_title", "representative_name", "corporate_number")
 
@@ -79,6 +84,7 @@ class CustomerFields(QWidget):
         super().__init__(parent)
         self.errors = FieldErrors()
         self.edits: dict[str, QLineEdit | QPlainTextEdit] = {}
+        self.glyph_warnings: dict[str, QLabel] = {}
         self.with_notes = with_notes
         self._build()
         self.set_draft(CustomerDraft())
@@ -90,6 +96,14 @@ class CustomerFields(QWidget):
         edit.setAccessibleName(FIELD_LABELS[name])
         self.edits[name] = edit
         return edit
+
+    def _glyph_labels(self, edit: QLineEdit) -> list[QLabel]:
+        """The warning for characters no bundled font prints, for the fields printed on notices."""
+        if edit.objectName() not in PRINTED_FIELDS:
+            return []
+        label = watch_glyphs(edit)
+        self.glyph_warnings[edit.objectName()] = label
+        return [label]
 
     def _build(self) -> None:
         form = QFormLayout(self)
@@ -110,12 +124,12 @@ class CustomerFields(QWidget):
         kind_row.addWidget(self.corporate_radio)
         kind_row.addWidget(self.individual_radio)
         kind_row.addStretch(1)
-        kind_error = self.errors.add("kind", kind_box)
+        kind_error = self.errors.add("kind", kind_box, edited_by=(self.corporate_radio, self.individual_radio))
         form.addRow(label_text("kind"), field_cell(kind_box, labels=[kind_error]))
 
         def row(name: str, text: str | None = None) -> QWidget:
             edit = self._line(name)
-            cell = field_cell(edit, labels=[self.errors.add(name, edit)])
+            cell = field_cell(edit, labels=[self.errors.add(name, edit), *self._glyph_labels(edit)])
             form.addRow(label_text(name, text), cell)
             return cell
 
@@ -127,7 +141,8 @@ class CustomerFields(QWidget):
             title, person = self._line(title_name), self._line(name_name)
             title.setMaximumWidth(180)
             cell = field_cell(title, person, labels=[self.errors.add(title_name, title),
-                                                     self.errors.add(name_name, person)])
+                                                     self.errors.add(name_name, person),
+                                                     *self._glyph_labels(title), *self._glyph_labels(person)])
             form.addRow(text, cell)
             return cell
 
@@ -272,17 +287,9 @@ class CustomerForm(QDialog):
         else:
             self.setWindowTitle(f"顧客情報の編集（ID {record.id}）")
         self.fields = CustomerFields()
-        # The fields' parts, as the form has always offered them.
-        self.errors = self.fields.errors
-        self.edits = self.fields.edits
-        self.form_layout = self.fields.form_layout
-        self.corporate_radio = self.fields.corporate_radio
-        self.individual_radio = self.fields.individual_radio
-        self.kind_group = self.fields.kind_group
-        self.representative_cell = self.fields.representative_cell
-        self.corporate_number_cell = self.fields.corporate_number_cell
+        self.fields.errors.on_cleared = self._field_error_cleared
         self._build()
-        self.set_draft(record.draft if record else CustomerDraft())
+        self.fields.set_draft(record.draft if record else CustomerDraft())
         self.resize(680, 720)
 
     # -- building ----------------------------------------------------------------------
@@ -353,29 +360,11 @@ class CustomerForm(QDialog):
         outer.addLayout(footer)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
 
-    # -- values ------------------------------------------------------------------------
-    def kind(self) -> str:
-        return self.fields.kind()
-
-    def set_kind(self, kind: str) -> None:
-        self.fields.set_kind(kind)
-
-    def _text(self, name: str) -> str:
-        return self.fields.text(name)
-
-    def draft(self) -> CustomerDraft:
-        return self.fields.draft()
-
-    def set_draft(self, draft: CustomerDraft) -> None:
-        self.fields.set_draft(draft)
-
     # -- 顧客の記録 ----------------------------------------------------------------------
     def open_incidents(self):
         """The customer's records that screening reads (資格取消, 未払い …), and 記録を追加."""
         if self.record is None:
             return None
-        from reseller_desk.ui.incidents import IncidentsDialog
-
         dialog = IncidentsDialog(self.ctx, self.record.id, self.record.draft.name, self)
         dialog.finished.connect(lambda _r, d=dialog: self.incident_dialogs.remove(d) if d in self.incident_dialogs else None)
         self.incident_dialogs.append(dialog)
@@ -384,7 +373,7 @@ class CustomerForm(QDialog):
 
     # -- errors ------------------------------------------------------------------------
     def show_errors(self, errors: dict[str, str], summary: str | None = None) -> None:
-        first, others = self.errors.show(errors)
+        first, others = self.fields.errors.show(errors)
         lines = [summary or ValidationFailed(errors).args[0]]
         lines += [f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in others.items()]
         self.summary.setText("\n".join(lines))
@@ -394,14 +383,19 @@ class CustomerForm(QDialog):
             if isinstance(first, QLineEdit):
                 first.selectAll()
 
+    def _field_error_cleared(self) -> None:
+        """A fixed field's message went; the summary goes with the last one."""
+        if not self.fields.errors.has_errors():
+            self.summary.setVisible(False)
+
     def clear_errors(self) -> None:
-        self.errors.clear()
+        self.fields.errors.clear()
         self.summary.clear()
         self.summary.setVisible(False)
 
     def error_text(self, name: str) -> str:
         """The red message shown under ``name`` ("" when none)."""
-        return self.errors.message(name)
+        return self.fields.errors.message(name)
 
     # -- saving ------------------------------------------------------------------------
     def save(self) -> None:
@@ -409,20 +403,17 @@ class CustomerForm(QDialog):
         if self._busy:
             return
         self.hide_duplicates()
-        cleaned, errors = customer_service.check_customer(self.draft())
+        cleaned, errors = customer_service.check_customer(self.fields.draft())
         if errors:
             self.show_errors(errors)
             return
         self.clear_errors()
-        self.set_draft(self._keep_hidden(cleaned))
+        self.fields.set_draft(self.fields.keep_hidden(cleaned))
         exclude = self.record.id if self.record else None
         self._set_busy(True)
         self.ctx.ops.run(lambda: customer_service.find_possible_duplicates(self.ctx.db, cleaned, exclude),
                          success=lambda hits: self._checked_duplicates(cleaned, hits),
                          failure=self._failed, done=lambda: self._set_busy(False), parent=self)
-
-    def _keep_hidden(self, cleaned: CustomerDraft) -> CustomerDraft:
-        return self.fields.keep_hidden(cleaned)
 
     def _checked_duplicates(self, cleaned: CustomerDraft, hits: list[DuplicateHit]) -> None:
         if hits:
@@ -452,7 +443,7 @@ class CustomerForm(QDialog):
         """「それでも保存」: save although possible duplicates were shown."""
         if self._busy:
             return
-        cleaned, errors = customer_service.check_customer(self.draft())
+        cleaned, errors = customer_service.check_customer(self.fields.draft())
         if errors:
             self.hide_duplicates()
             self.show_errors(errors)

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from reseller_desk.services import auth
 from reseller_desk.services.auth import AuthenticationFailed, StaffInfo
-from reseller_desk.services.permissions import Actor
 from reseller_desk.services.errors import ServiceError, ValidationFailed
+from reseller_desk.services.permissions import Actor
 from reseller_desk.ui.widgets import APP_STYLE, FieldErrors, error_label, field_cell, muted_label, notice_frame
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,6 +54,7 @@ from reseller_desk.ui.widgets import (
     format_date_long,
     format_yen,
     muted_label,
+    to_qdate,
     yen_spin_box,
 )
 
@@ -433,10 +434,6 @@ class ClosureModel(QAbstractTableModel):
         return None
 
 
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
 class ClosuresTab(_Tab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: dt.date | None = None) -> None:
         super().__init__(ctx, parent)
@@ -448,7 +445,7 @@ class ClosuresTab(_Tab):
         self.table.setColumnWidth(0, 120)
         self.table.setColumnWidth(1, 50)
 
-        self.date_edit = QDateEdit(_qdate(today))
+        self.date_edit = QDateEdit(to_qdate(today))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.note_edit = QLineEdit()

@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from reseller_desk.domain.intake import MY_NUMBER_REFUSAL, ApplicationDraft, DocumentEntry
 from reseller_desk.domain.customer import CustomerDraft
+from reseller_desk.domain.intake import MY_NUMBER_REFUSAL, ApplicationDraft, DocumentEntry
 from reseller_desk.services import applications as apps
 from reseller_desk.services import customers as customer_service
 from reseller_desk.services.applications import ApplicationInput

@@ -2,7 +2,7 @@
 clerk takes in an SC application and an SH one for new applicants with their papers and
 screens them; the manager logs in through the log-in dialog, approves the first and refuses the
 second with an internal note; the notices are saved as PDF through the (injected) file dialog.
-Screenshots go to tests/artifacts."""
+Screenshots go to the test's tmp_path."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from reseller_desk.services import applications as apps
 from reseller_desk.services import audit as audit_service
 from reseller_desk.services import auth
 from reseller_desk.services import customers as customer_service
+from reseller_desk.services.applications import ApplicationInput
 from reseller_desk.ui.app import create_main_window
 from reseller_desk.ui.application_dialog import (
     ApplicationDialog,
@@ -24,7 +25,6 @@ from reseller_desk.ui.application_dialog import (
     RefuseDialog,
     month_text,
 )
-from reseller_desk.services.applications import ApplicationInput
 from reseller_desk.ui.application_model import COL_DAYS, COL_NUMBER, COL_STATUS
 from reseller_desk.ui.login import LoginDialog
 from reseller_desk.ui.widgets import format_date_long

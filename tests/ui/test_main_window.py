@@ -61,11 +61,11 @@ def test_add_a_customer_then_find_it_by_half_width_furigana(window, db, manager,
         qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     form: CustomerForm = opened.args[0]
     qtbot.waitExposed(form)
-    qtbot.mouseClick(form.corporate_radio, Qt.MouseButton.LeftButton)
-    type_text(qtbot, form.edits["name"], "株式会社テスト商事")
-    type_text(qtbot, form.edits["name_kana"], "カブシキガイシャテストショウジ")
-    qtbot.keyClicks(form.edits["phone"], "03-1234-5678")
-    assert form.edits["name"].text() == "株式会社テスト商事"
+    qtbot.mouseClick(form.fields.corporate_radio, Qt.MouseButton.LeftButton)
+    type_text(qtbot, form.fields.edits["name"], "株式会社テスト商事")
+    type_text(qtbot, form.fields.edits["name_kana"], "カブシキガイシャテストショウジ")
+    qtbot.keyClicks(form.fields.edits["phone"], "03-1234-5678")
+    assert form.fields.edits["name"].text() == "株式会社テスト商事"
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: form not in page.forms and idle(window), timeout=5000)  # saved and closed
     assert shown.messages == []
@@ -89,7 +89,7 @@ def test_add_a_customer_then_find_it_by_half_width_furigana(window, db, manager,
     assert page.model.index(0, COL_PHONE).data() == "03-1234-5678"
     assert page.count_label.text() == "1件"
     # The saved customer is the selected one.
-    assert page.selected_id() == page.model.customer_id(0)
+    assert page.selection.selected_id() == page.model.customer_id(0)
 
     window.grab().save(str(artifacts / "main_window.png"))
 
@@ -122,12 +122,12 @@ def test_shortcuts_switch_sections_and_open_the_selected_customer(window, qtbot,
     # ↓ from the search box into the list, Enter opens the selected customer.
     page.focus_search()
     qtbot.keyClick(page.search, Qt.Key.Key_Down)
-    assert page.selected_id() == page.model.customer_id(0)
+    assert page.selection.selected_id() == page.model.customer_id(0)
     with qtbot.waitSignal(page.form_opened, timeout=3000) as opened:
         qtbot.keyClick(page.table, Qt.Key.Key_Return)
     form = opened.args[0]
     assert form.record.id == page.model.customer_id(0)
-    assert form.edits["name"].text() == page.model.index(0, COL_NAME).data()
+    assert form.fields.edits["name"].text() == page.model.index(0, COL_NAME).data()
     form.reject()
 
     # Double-click opens too (a real double-click is press, release, double-click, release).
