@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from reseller_desk.services import applications as application_service
 from reseller_desk.services.applications import ApplicationDetail
-from reseller_desk.ui.application_dialog import ApplicationDialog
+from reseller_desk.ui.application.window import ApplicationDialog
 from reseller_desk.ui.application_model import (
     APPLICATION_ID_ROLE,
     CHANNEL_FILTERS,

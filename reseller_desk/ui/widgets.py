@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -399,3 +400,19 @@ def ask_confirmation(parent: QWidget | None) -> ConfirmFunction:
         return box.exec() == QMessageBox.StandardButton.Ok
 
     return confirm
+
+
+# -- window sizes ---------------------------------------------------------------------------
+#: Room a window leaves on its screen for the window frame and title bar.
+FRAME_MARGIN = (16, 40)
+
+
+def fit_on_screen(widget: QWidget, width: int, height: int) -> None:
+    """Open ``widget`` at ``width`` × ``height`` (chosen to fit a 1366×768 laptop with its
+    taskbar), smaller when its screen's free area is smaller still."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        width = min(width, area.width() - FRAME_MARGIN[0])
+        height = min(height, area.height() - FRAME_MARGIN[1])
+    widget.resize(width, height)

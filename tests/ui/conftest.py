@@ -14,6 +14,7 @@ from reseller_desk.ui.operations import Operations
 
 from .helpers import SAMPLE_CUSTOMERS
 
+
 @pytest.fixture(autouse=True)
 def _japanese_font(qapp):
     install_fonts(qapp)

@@ -73,3 +73,14 @@ def staff_actor(info):
     from reseller_desk.services.permissions import Actor
 
     return Actor(info.id, info.login, info.name, info.role)
+
+
+def open_application_dialog(ctx, qtbot, detail=None):
+    """The application window of ``detail`` (新規受付 when None), shown."""
+    from reseller_desk.ui.application.window import ApplicationDialog
+
+    dialog = ApplicationDialog(ctx, detail)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
