@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from reseller_desk.ui.audit_page import AuditPage
     from reseller_desk.ui.customer_page import CustomerPage
     from reseller_desk.ui.login import LoginRunner
-    from reseller_desk.ui.settings_page import SettingsPage
+    from reseller_desk.ui.settings.page import SettingsPage
 
 APP_TITLE = "Reseller Desk"
 
@@ -70,7 +70,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("customers", "顧客", "reseller_desk.ui.customer_page:CustomerPage"),
     Section("applications", "申込", "reseller_desk.ui.application_page:ApplicationPage"),
-    Section("settings", "設定", "reseller_desk.ui.settings_page:SettingsPage"),
+    Section("settings", "設定", "reseller_desk.ui.settings.page:SettingsPage"),
     Section("audit", "操作履歴", "reseller_desk.ui.audit_page:AuditPage", manager_only=True),
 )
 
