@@ -420,10 +420,12 @@ def test_the_audit_log_shows_the_approval_in_japan_time_with_readable_values(des
     expected = (newest.at + dt.timedelta(hours=9)).strftime("%Y-%m-%d %H:%M:%S")
     assert audit.model.index(0, 0).data() == expected  # Japan time
     row = next(i for i, r in enumerate(records) if r.action == "application.approve")
+    assert audit.model.index(row, 2).data().startswith("申込の承諾")
     assert "C0000001" in audit.model.index(row, 5).data()
     assert audit.model.index(row, 3).data() == f"申込 {number}"
     audit.table.selectRow(row)
-    assert "C0000001" in audit.details.toPlainText()
+    assert "カスタマID: C0000001" in audit.details.toPlainText()
+    assert "customer_code" not in audit.details.toPlainText()
     # The same log, filtered by the customer the approval created.
     customer_id = customer_service.customer_ids(db)[0]
     audit.set_application(None)
