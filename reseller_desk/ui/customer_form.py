@@ -44,6 +44,7 @@ from reseller_desk.ui.widgets import (
     field_cell,
     format_local_datetime,
     muted_label,
+    fit_on_screen,
     notice_frame,
     watch_glyphs,
 )
@@ -165,7 +166,8 @@ class CustomerFields(QWidget):
         notes.setObjectName("notes")
         notes.setAccessibleName(FIELD_LABELS["notes"])
         notes.setTabChangesFocus(True)
-        notes.setFixedHeight(90)
+        notes.setMinimumHeight(72)
+        notes.setMaximumHeight(120)
         self.edits["notes"] = notes
         self.notes_cell = field_cell(notes, labels=[self.errors.add("notes", notes)])
         form.addRow(label_text("notes"), self.notes_cell)
@@ -290,7 +292,7 @@ class CustomerForm(QDialog):
         self.fields.errors.on_cleared = self._field_error_cleared
         self._build()
         self.fields.set_draft(record.draft if record else CustomerDraft())
-        self.resize(680, 720)
+        fit_on_screen(self, 640, 660)
 
     # -- building ----------------------------------------------------------------------
     def _build(self) -> None:
@@ -338,8 +340,10 @@ class CustomerForm(QDialog):
         footer = QHBoxLayout()
         footer.addWidget(muted_label("※は必須項目です。"))
         if self.record is not None:
-            footer.addWidget(muted_label(
-                f"登録 {format_local_datetime(self.record.created_at)}　更新 {format_local_datetime(self.record.updated_at)}"))
+            stamps = muted_label(f"登録 {format_local_datetime(self.record.created_at)}　"
+                                 f"更新 {format_local_datetime(self.record.updated_at)}")
+            stamps.setWordWrap(False)  # one line, never "更新" above its time
+            footer.addWidget(stamps)
         footer.addStretch(1)
         self.incidents_button = QPushButton("顧客の記録…")
         self.incidents_button.setObjectName("incidentsButton")

@@ -96,7 +96,7 @@ class LoginDialog(QDialog):
         demo_layout = QVBoxLayout(self.demo_frame)
         self.demo_label = QLabel()
         self.demo_label.setObjectName("demoAccounts")
-        self.demo_label.setWordWrap(True)
+        self.demo_label.setWordWrap(False)  # one line: 「…README を参照」 is never cut in two
         demo_layout.addWidget(self.demo_label)
         line = demo_accounts_line(staff if staff is not None else auth.list_staff(db))
         self.demo_label.setText(line)

@@ -20,6 +20,14 @@ def _japanese_font(qapp):
     install_fonts(qapp)
 
 
+@pytest.fixture(autouse=True)
+def _home_in_tmp_path(tmp_path, monkeypatch):
+    """The user's folders (documents, where a save dialog starts) are the test's own."""
+    (tmp_path / "home").mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+
+
 @pytest.fixture
 def artifacts(tmp_path) -> Path:
     """Where a test saves the screenshots it takes: inside its own tmp_path, never the tree."""

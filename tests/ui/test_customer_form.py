@@ -185,3 +185,28 @@ def test_service_validation_errors_land_next_to_fields(ctx, qtbot, monkeypatch):
     form.save()
     assert form.error_text("email") == "このメールアドレスは使えません。"
     assert form.isVisible()
+
+
+def test_a_fixed_field_loses_its_message_at_once_and_the_summary_goes_with_the_last(form, qtbot):
+    fill_valid(qtbot, form, phone="123", postal_code="12-34")
+    form.save()
+    assert form.error_text("phone") and form.error_text("postal_code") and form.summary.isVisible()
+    type_into(qtbot, form, phone="0355551234")
+    assert form.error_text("phone") == "" and form.fields.edits["phone"].property("invalid") is False
+    assert form.error_text("postal_code") and form.summary.isVisible()  # still wrong: still said
+    type_into(qtbot, form, postal_code="1500001")
+    assert form.error_text("postal_code") == "" and not form.summary.isVisible()
+
+
+def test_a_character_no_bundled_font_has_is_pointed_out_beside_the_name_and_address(form, qtbot):
+    warnings = form.fields.glyph_warnings
+    assert set(warnings) >= {"name", "address", "representative_name", "contact_name"}
+    type_text(qtbot, form.fields.edits["name"], "株式会社😀商事")
+    assert not warnings["name"].isHidden()
+    assert warnings["name"].text().startswith("「😀」(U+1F600)は印刷用のフォントにない文字です。")
+    below = warnings["name"].mapTo(form, warnings["name"].rect().topLeft()).y()
+    assert below > form.fields.edits["name"].mapTo(form, form.fields.edits["name"].rect().bottomLeft()).y()
+    type_text(qtbot, form.fields.edits["address"], "東京都千代田区1-1")
+    assert warnings["address"].isHidden()  # everything there prints
+    form.fields.edits["name"].clear()
+    assert warnings["name"].isHidden()

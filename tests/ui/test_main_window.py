@@ -13,6 +13,7 @@ from reseller_desk.ui.app import create_main_window
 from reseller_desk.ui.customer_form import CustomerForm
 from reseller_desk.ui.customer_model import COL_NAME, COL_NAME_KANA, COL_PHONE
 from reseller_desk.ui.customer_page import SEARCH_PLACEHOLDER
+from reseller_desk.ui.main_window import ABOUT_TEXT, DEFAULT_SIZE
 
 from .helpers import type_text
 
@@ -152,12 +153,21 @@ def test_shortcuts_switch_sections_and_open_the_selected_customer(window, qtbot,
     window.grab().save(str(artifacts / "main_window_list.png"))
 
 
-def test_status_bar_and_about(window, manager):
+def test_status_bar_and_about(window, manager, qtbot):
+    qtbot.waitUntil(window.ctx.ops.is_idle, timeout=3000)  # the count is read off the UI thread
     texts = [window.db_label.text(), window.actor_label.text(), window.count_label.text()]
     assert texts == ["データベース: test.sqlite3", f"担当: {manager.name}（管理者）", "顧客 0件"]
     box = window.show_about()
-    assert "バージョン" in box.text()
+    assert "バージョン" in box.text() and ABOUT_TEXT in box.text()
+    assert "請求" not in box.text() and "契約管理" not in box.text()  # only what exists
     box.close()
+
+
+def test_the_main_window_opens_at_a_size_that_fits_a_1366x768_laptop(window):
+    width, height = DEFAULT_SIZE
+    assert width <= 1366 - 16 and height <= 768 - 48 - 40  # a taskbar and the title bar
+    screen = window.screen().availableGeometry()
+    assert (window.width(), window.height()) == (min(width, screen.width() - 16), min(height, screen.height() - 40))
 
 
 def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(db, clerk, manager, shown, qtbot):
