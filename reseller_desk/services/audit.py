@@ -28,7 +28,7 @@ def clipped_summary(summary: str) -> str:
 def _jsonable(value: Any) -> Any:
     if value is None:
         return None
-    if dataclasses.is_dataclass(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = dataclasses.asdict(value)
     return value
 

@@ -62,11 +62,12 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv if argv is not None else sys.argv[:1])
         _app = app
+    assert isinstance(app, QApplication), "the window needs a QApplication"
     app.setApplicationName(APP_TITLE)
     app.setApplicationDisplayName(APP_TITLE)
     install_qt_translations(app)
     install_fonts(app)
-    return app  # type: ignore[return-value]
+    return app
 
 
 def create_main_window(db: Database, actor: Actor, *, ops: Operations | None = None,

@@ -86,10 +86,15 @@ class ApplicationTableModel(RecordTableModel[ApplicationRow]):
     def __init__(self, db: "Database | None" = None, *, fetch: RowFetcher | None = None, load: bool = True,
                  parent: QObject | None = None) -> None:
         super().__init__(COLUMNS, parent)
-        if db is None and fetch is None:
-            raise ValueError("ApplicationTableModel needs a database or a fetcher")
-        self._fetch: RowFetcher = fetch or (lambda statuses, channels: application_service.list_applications(
-            db, statuses=statuses or None, channels=channels or None))
+        if fetch is None:
+            if db is None:
+                raise ValueError("ApplicationTableModel needs a database or a fetcher")
+            database = db
+
+            def fetch(statuses: tuple[str, ...], channels: tuple[str, ...]) -> list[ApplicationRow]:
+                return application_service.list_applications(database, statuses=statuses or None,
+                                                              channels=channels or None)
+        self._fetch: RowFetcher = fetch
         self._statuses: tuple[str, ...] = ()
         self._channels: tuple[str, ...] = ()
         if load:

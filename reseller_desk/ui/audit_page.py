@@ -47,6 +47,7 @@ from reseller_desk.ui.widgets import (
     muted_label,
     save_path_asker,
     to_date,
+    to_qdate,
 )
 
 PAGE_SIZE = 500
@@ -255,7 +256,7 @@ class AuditPage(QWidget):
         for edit, day in ((self.date_from, date_from), (self.date_to, date_to or date_from)):
             edit.blockSignals(True)
             if day is not None:
-                edit.setDate(day)
+                edit.setDate(to_qdate(day))
             edit.setEnabled(date_from is not None)
             edit.blockSignals(False)
         self.refresh()

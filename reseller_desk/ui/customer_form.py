@@ -30,7 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reseller_desk.domain.customer import CUSTOMER_FIELDS, FIELD_LABELS, CustomerDraft, CustomerKind, format_postal_code
+from reseller_desk.domain.customer import (
+    CUSTOMER_FIELDS,
+    FIELD_LABELS,
+    CustomerDraft,
+    CustomerKind,
+    format_postal_code,
+)
 from reseller_desk.services import customers as customer_service
 from reseller_desk.services.customers import CustomerRecord, DuplicateHit
 from reseller_desk.services.errors import ValidationFailed
@@ -42,9 +48,9 @@ from reseller_desk.ui.widgets import (
     FieldErrors,
     error_label,
     field_cell,
+    fit_on_screen,
     format_local_datetime,
     muted_label,
-    fit_on_screen,
     notice_frame,
     watch_glyphs,
 )
@@ -128,9 +134,9 @@ class CustomerFields(QWidget):
         kind_error = self.errors.add("kind", kind_box, edited_by=(self.corporate_radio, self.individual_radio))
         form.addRow(label_text("kind"), field_cell(kind_box, labels=[kind_error]))
 
-        def row(name: str, text: str | None = None) -> QWidget:
+        def row(name: str, text: str | None = None, left: bool = False) -> QWidget:
             edit = self._line(name)
-            cell = field_cell(edit, labels=[self.errors.add(name, edit), *self._glyph_labels(edit)])
+            cell = field_cell(edit, labels=[self.errors.add(name, edit), *self._glyph_labels(edit)], left=left)
             form.addRow(label_text(name, text), cell)
             return cell
 
@@ -150,9 +156,8 @@ class CustomerFields(QWidget):
         self.representative_cell = pair("representative_title", "representative_name", "代表者")
         pair("contact_title", "contact_name", "担当者")
 
-        postal = row("postal_code")
+        row("postal_code", left=True)
         self.edits["postal_code"].setMaximumWidth(140)
-        postal.layout().setAlignment(self.edits["postal_code"], Qt.AlignmentFlag.AlignLeft)
         self.edits["postal_code"].textEdited.connect(self._postal_edited)
         self.edits["postal_code"].editingFinished.connect(self._tidy_postal)
         row("address")
@@ -362,18 +367,22 @@ class CustomerForm(QDialog):
         footer.addWidget(self.cancel_button)
         footer.addWidget(self.save_button)
         outer.addLayout(footer)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
-    # -- 顧客の記録 ----------------------------------------------------------------------
+    # -- 顧客の記録 ------------------------------------------------------------------
     def open_incidents(self):
         """The customer's records that screening reads (資格取消, 未払い …), and 記録を追加."""
         if self.record is None:
             return None
         dialog = IncidentsDialog(self.ctx, self.record.id, self.record.draft.name, self)
-        dialog.finished.connect(lambda _r, d=dialog: self.incident_dialogs.remove(d) if d in self.incident_dialogs else None)
+        dialog.finished.connect(lambda _r, d=dialog: self._incidents_closed(d))
         self.incident_dialogs.append(dialog)
         dialog.open()
         return dialog
+
+    def _incidents_closed(self, dialog: QDialog) -> None:
+        if dialog in self.incident_dialogs:
+            self.incident_dialogs.remove(dialog)
 
     # -- errors ------------------------------------------------------------------------
     def show_errors(self, errors: dict[str, str], summary: str | None = None) -> None:

@@ -287,7 +287,9 @@ class CustomerTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt naming
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
-            return f"{COLUMNS[section].title}で並べ替え（もう一度クリックで逆順）" if 0 <= section < len(COLUMNS) else None
+            if not 0 <= section < len(COLUMNS):
+                return None
+            return f"{COLUMNS[section].title}で並べ替え（もう一度クリックで逆順）"
         # Headers are left-aligned (a right-aligned title collides with the sort arrow).
         return header_data(COLUMNS, section, orientation, role, alignment=ALIGN_LEFT)
 

@@ -56,7 +56,8 @@ class IncidentModel(RecordTableModel[IncidentRecord]):
 class IncidentsDialog(QDialog):
     added = Signal(object)
 
-    def __init__(self, ctx: AppContext, customer_id: int, customer_name: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, customer_id: int, customer_name: str = "",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.customer_id = customer_id
@@ -84,9 +85,7 @@ class IncidentsDialog(QDialog):
         self.note.setPlaceholderText("例: 2025年2月分 未入金")
         for text, name, widget in (("種類", "kind", self.kind), ("発生日", "occurred_on", self.occurred_on),
                                    ("金額", "amount", self.amount), ("メモ", "note", self.note)):
-            cell = field_cell(widget, labels=[self.errors.add(name, widget)])
-            if widget is not self.note:
-                cell.layout().setAlignment(widget, Qt.AlignmentFlag.AlignLeft)
+            cell = field_cell(widget, labels=[self.errors.add(name, widget)], left=widget is not self.note)
             form.addRow(text, cell)
         self.add_button = QPushButton("記録を追加")
         self.add_button.setObjectName("addIncident")
@@ -115,7 +114,8 @@ class IncidentsDialog(QDialog):
 
     def add(self) -> None:
         ctx, customer_id = self.ctx, self.customer_id
-        kind, occurred_on, amount, note = self.kind.currentData(), to_date(self.occurred_on), self.amount.value(), self.note.text()
+        kind, occurred_on = self.kind.currentData(), to_date(self.occurred_on)
+        amount, note = self.amount.value(), self.note.text()
         self.errors.clear()
         self.summary.setVisible(False)
         self.add_button.setEnabled(False)

@@ -230,7 +230,8 @@ class FirstStartDialog(QDialog):
 def ask_who_is_working(db: "Database", parent: QWidget | None = None) -> Actor | None:
     """The first-start dialog on a database without staff, otherwise the log-in dialog; the
     staff member, or None when the clerk closed it."""
-    dialog: LoginDialog | FirstStartDialog = LoginDialog(db, parent) if auth.has_staff(db) else FirstStartDialog(db, parent)
+    dialog: LoginDialog | FirstStartDialog = (LoginDialog(db, parent) if auth.has_staff(db)
+                                              else FirstStartDialog(db, parent))
     try:
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.actor

@@ -237,20 +237,22 @@ class FieldErrors:
         return first, others
 
 
-def field_cell(*widgets: QWidget, labels: Iterable[QLabel] = ()) -> QWidget:
-    """A form cell: the input widgets (side by side when more than one) and, under them, the
-    red labels of their errors."""
+def field_cell(*widgets: QWidget, labels: Iterable[QLabel] = (), left: bool = False) -> QWidget:
+    """A form cell: the input widgets (side by side when more than one; ``left``: kept at their
+    own width on the left) and, under them, the red labels of their errors."""
     cell = QWidget()
     column = QVBoxLayout(cell)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(2)
-    if len(widgets) == 1:
+    if len(widgets) == 1 and not left:
         column.addWidget(widgets[0])
     else:
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         for widget in widgets:
             row.addWidget(widget)
+        if left:
+            row.addStretch(1)
         column.addLayout(row)
     for label in labels:
         column.addWidget(label)
@@ -307,7 +309,9 @@ def to_qdate(day: dt.date) -> QDate:
 
 
 def to_date(edit: QDateEdit) -> dt.date:
-    return edit.date().toPython()
+    day = edit.date().toPython()
+    assert isinstance(day, dt.date)
+    return day
 
 
 def date_edit(day: dt.date | None = None) -> QDateEdit:

@@ -299,7 +299,8 @@ def test_customer_records_added_in_the_window_prefill_the_screening(db, clerk_ct
     assert "¥12,800" in model.index(row, 1).data()  # the evidence under the line
     assert model.index(row, 4).data() == SYSTEM_CHECK
     dialog.screening.select_row(row)
-    assert "¥12,800" in dialog.screening.evidence_label.text() and "照合の記録" in dialog.screening.evidence_label.text()
+    evidence = dialog.screening.evidence_label.text()
+    assert "¥12,800" in evidence and "照合の記録" in evidence
     assert any("審査項目(8)が「該当」" in text for text in dialog.screening.blocker_texts())
 
     # A note typed into the checklist is the clerk's answer to that line.

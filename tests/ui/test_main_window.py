@@ -53,7 +53,8 @@ def test_add_a_customer_then_find_it_by_half_width_furigana(window, db, manager,
 
     # Someone else already registered another customer; F5 shows it.
     customer_service.add_customer(db, manager, CustomerDraft(
-        kind="corporate", name="株式会社サンプル物産", name_kana="カブシキガイシャサンプルブッサン", phone="06-6111-2222"))
+        kind="corporate", name="株式会社サンプル物産", name_kana="カブシキガイシャサンプルブッサン",
+        phone="06-6111-2222"))
     qtbot.keyClick(window, Qt.Key.Key_F5)
     assert visible_names(window) == ["株式会社サンプル物産"]
 

@@ -118,7 +118,8 @@ def test_add_a_plan_through_the_dialog(db, page, qtbot, artifacts):
     assert Qt.AlignmentFlag(cell(2).data(Qt.ItemDataRole.TextAlignmentRole)) & Qt.AlignmentFlag.AlignRight
 
     option = tab.add(is_option=True)
-    assert set(option.widgets) == {"code", "name", "monthly_fee", "initial_fee", "active", "notes"}  # no plan-only field
+    # An option has no plan-only field at all (minimum term, termination fee, face to face).
+    assert set(option.widgets) == {"code", "name", "monthly_fee", "initial_fee", "active", "notes"}
     qtbot.keyClicks(option.code, "REC")
     type_text(qtbot, option.name, "通話録音")
     option.monthly_fee.setValue(550)

@@ -185,12 +185,8 @@ class DebitAccountFields(QWidget):
 
         def cell(field: str, *extra: QWidget) -> QWidget:
             widget = self.widgets[field]
-            made = field_cell(widget, *extra, labels=[errors.add(f"debit.{field}", widget)])
-            if extra:
-                made.layout().itemAt(0).layout().addStretch(1)
-            elif field != "holder_kana":
-                made.layout().setAlignment(widget, Qt.AlignmentFlag.AlignLeft)
-            return made
+            return field_cell(widget, *extra, labels=[errors.add(f"debit.{field}", widget)],
+                              left=field != "holder_kana")
 
         form.addRow("金融機関コード", cell("bank_code", self.bank_name_label))
         form.addRow("支店コード", cell("branch_code", self.branch_name_label))

@@ -119,8 +119,7 @@ class ApproveDialog(DecisionDialog):
                 self.errors.add("registered_on", self.registered_on), hint]))
         if preview.uses_opening_date:
             opened_error = self.errors.add("opened_on", self.opened_on, edited_by=[self.opened_check])
-            opened_cell = field_cell(self.opened_check, self.opened_on, labels=[opened_error])
-            opened_cell.layout().itemAt(0).layout().addStretch(1)
+            opened_cell = field_cell(self.opened_check, self.opened_on, labels=[opened_error], left=True)
             form.addRow("開通日", opened_cell)
         form.addRow(self.formed_title, self.formed_value)
         form.addRow("課金開始月", self.billable_value)
@@ -175,7 +174,10 @@ class ApproveDialog(DecisionDialog):
     # -- preview ---------------------------------------------------------------------------
     def update_preview(self) -> None:
         values, application_id, db = self.values(), self.detail.id, self.ctx.db
-        self.ctx.ops.run(lambda: application_service.preview_contract(db, application_id, **values),
+        decided_on = to_date(self.decided_on)
+        self.ctx.ops.run(lambda: application_service.preview_contract(
+            db, application_id, decided_on=decided_on, registered_on=values["registered_on"],
+            opened_on=values["opened_on"]),
                          success=self.show_preview, parent=self)
 
     def show_preview(self, preview: ContractPreview) -> None:

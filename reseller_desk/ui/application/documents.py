@@ -88,7 +88,7 @@ class DocumentRow(QWidget):
     def entry(self) -> DocumentEntry:
         identity = self.is_identity()
         return DocumentEntry(self.kind.currentData(), to_date(self.received_on),
-                             self.identity_kind.currentData() if identity else "",
+                             (self.identity_kind.currentData() or None) if identity else None,
                              self.number.text() if identity else "", self.note.text())
 
     def set_entry(self, entry: DocumentEntry) -> None:

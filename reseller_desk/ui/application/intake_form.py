@@ -173,9 +173,7 @@ class IntakeForm(QWidget):
         return box
 
     def _left(self, widget: QWidget, name: str) -> QWidget:
-        cell = field_cell(widget, labels=[self.errors.add(name, widget)])
-        cell.layout().setAlignment(widget, Qt.AlignmentFlag.AlignLeft)
-        return cell
+        return field_cell(widget, labels=[self.errors.add(name, widget)], left=True)
 
     def _build_payment(self) -> QWidget:
         box, layout = group("支払方法")

@@ -128,8 +128,7 @@ class ScreeningPanel(QWidget):
         is_open = ApplicationStatus(detail.status).is_open
         self.screen_button.setText("照合をやり直す" if detail.checklist else "審査開始")
         self.screen_button.setEnabled(is_open)
-        current = self.checklist.currentIndex()
-        code = self.model.record(current.row()).code if current.isValid() and self.model.record(current.row()) else None
+        code = self.current_code()
         self.model.set_items(detail.checklist, editable=is_open)
         self.row_timer.start()
         if detail.checklist:

@@ -160,7 +160,7 @@ class ApplicationDialog(QDialog):
         footer.addWidget(self.close_button)
         footer.addWidget(self.save_button)
         outer.addLayout(footer)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self.tabs.currentChanged.connect(lambda _i: self._update_footer())
 
     # == the service calls of this window ================================================

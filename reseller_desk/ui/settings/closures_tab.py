@@ -34,6 +34,7 @@ from reseller_desk.ui.widgets import (
     format_date,
     format_date_long,
     muted_label,
+    to_date,
     to_qdate,
 )
 
@@ -112,7 +113,7 @@ class ClosuresTab(SettingsTab):
         self.set_status(status)
 
     def add_day(self) -> None:
-        day = self.date_edit.date().toPython()
+        day = to_date(self.date_edit)
         note = self.note_edit.text()
         ctx = self.ctx
         self._run(lambda: settings_service.add_closures(ctx.db, ctx.actor, [day], note),

@@ -119,14 +119,14 @@ class PlanDialog(QDialog):
         self.notes.setPlainText(details.notes)
 
     def details(self) -> PlanDetails:
-        common = dict(profile_key=self.profile.key, code=self.code.text(), name=self.name.text(),
-                      monthly_fee=self.monthly_fee.value(), initial_fee=self.initial_fee.value(),
-                      active=self.active.isChecked(), notes=self.notes.toPlainText())
+        key, code, name = self.profile.key, self.code.text(), self.name.text()
+        monthly, initial = self.monthly_fee.value(), self.initial_fee.value()
+        active, notes = self.active.isChecked(), self.notes.toPlainText()
         if self.is_option:
-            return PlanDetails(**common)
-        return PlanDetails(**common, minimum_term_months=self.minimum_term.value(),
+            return PlanDetails(key, code, name, monthly, initial, active=active, notes=notes)
+        return PlanDetails(key, code, name, monthly, initial, minimum_term_months=self.minimum_term.value(),
                            early_termination_fee=self.early_termination_fee.value(),
-                           requires_face_to_face=self.face_to_face.isChecked())
+                           requires_face_to_face=self.face_to_face.isChecked(), active=active, notes=notes)
 
     def error_text(self, field: str) -> str:
         return self.errors.message(field)
