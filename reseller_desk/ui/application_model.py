@@ -43,8 +43,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("channel", "受付経路", 72, ALIGN_CENTER, lambda r: r.channel_label),
     Column("received_on", "受付日", 90, text=lambda r: format_date(r.received_on)),
     Column("days_waiting", "待ち日数", 70, ALIGN_RIGHT, days_text),
-    Column("applicant_name", "申込者", 200),
-    Column("profile_name", "サービス", 190),
+    Column("applicant_name", "申込者", 180),
+    Column("profile_name", "サービス", 250),
     Column("plan_name", "プラン", 200),
     Column("handled_by_name", "担当", 90),  # the last column: stretches to the edge
 )

@@ -218,3 +218,45 @@ def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(d
     window.login_runner = lambda db_, parent: None
     assert window.switch_staff() is False
     assert window.ctx.actor == manager
+
+
+SCREEN_1366 = """
+import json, sys
+from reseller_desk.db.database import Database
+from reseller_desk.services.permissions import Actor, Role
+from reseller_desk.ui.app import create_main_window, ensure_application
+from reseller_desk.ui.application.window import ApplicationDialog
+app = ensure_application()
+db = Database.open(sys.argv[1])
+window = create_main_window(db, Actor(1, "kanri", "管理 花子", Role.MANAGER), synchronous=True)
+window.show()
+dialog = ApplicationDialog(window.ctx, None, window)
+dialog.show()
+app.processEvents()
+window.grab().save(sys.argv[2])
+screen = app.primaryScreen().availableGeometry()
+close = dialog.save_button.mapTo(dialog, dialog.save_button.rect().bottomRight())
+print(json.dumps({"screen": [screen.width(), screen.height()], "window": [window.width(), window.height()],
+                  "dialog": [dialog.width(), dialog.height()], "save_bottom": close.y()}))
+db.dispose()
+"""
+
+
+def test_on_a_1366x768_screen_the_windows_open_whole_with_their_buttons_in_view(db, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768,
+                                               "logicalDpi": 96, "dpr": 1}]}))
+    shot = tmp_path / "main_1366x768.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    done = subprocess.run([sys.executable, "-c", SCREEN_1366, str(tmp_path / "test.sqlite3"), str(shot)],
+                          capture_output=True, text=True, env=env, timeout=120, check=True)
+    sizes = json.loads(done.stdout.strip().splitlines()[-1])
+    assert sizes["screen"] == [1366, 768]
+    assert sizes["window"] == list(DEFAULT_SIZE) and sizes["dialog"] == [1180, 680]
+    assert sizes["save_bottom"] < sizes["dialog"][1]  # 保存 inside the window, not below the screen
+    assert shot.stat().st_size > 10_000

@@ -34,7 +34,7 @@ from reseller_desk.ui.widgets import ERROR_COLOR, MUTED_COLOR, Column, format_lo
 Index = QModelIndex | QPersistentModelIndex
 
 SYSTEM_CHECK = "システム照合"
-NOTE_PLACEHOLDER = "（クリックしてメモを入力）"
+NOTE_PLACEHOLDER = "（クリックで入力）"
 NOTE_TOOLTIP = "クリックするとメモを書けます。Enterで確定すると、その担当者の回答として記録されます。"
 ANSWER_TOOLTIP = "クリックして「問題なし」「該当」「未確認」から選びます。"
 
