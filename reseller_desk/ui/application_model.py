@@ -38,14 +38,14 @@ def days_text(row: ApplicationRow) -> str:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("number", "申込番号", 118),
+    Column("number", "申込番号", 110),
     Column("status", "状態", 72, ALIGN_CENTER, lambda r: r.status_label),
     Column("channel", "受付経路", 72, ALIGN_CENTER, lambda r: r.channel_label),
     Column("received_on", "受付日", 90, text=lambda r: format_date(r.received_on)),
     Column("days_waiting", "待ち日数", 70, ALIGN_RIGHT, days_text),
     Column("applicant_name", "申込者", 180),
     Column("profile_name", "サービス", 250),
-    Column("plan_name", "プラン", 200),
+    Column("plan_name", "プラン", 190),
     Column("handled_by_name", "担当", 90),  # the last column: stretches to the edge
 )
 (COL_NUMBER, COL_STATUS, COL_CHANNEL, COL_RECEIVED, COL_DAYS, COL_APPLICANT, COL_PROFILE, COL_PLAN,
