@@ -12,15 +12,23 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import AuditEntry, StaffUser
 from reseller_desk.services.permissions import Actor, Role, require_role
+
+#: The longest summary kept; a longer one is cut and ends in "…", so the cut shows.
+SUMMARY_LIMIT = 200
+
+
+def clipped_summary(summary: str) -> str:
+    return summary if len(summary) <= SUMMARY_LIMIT else summary[:SUMMARY_LIMIT - 1] + "…"
 
 
 def _jsonable(value: Any) -> Any:
     if value is None:
         return None
-    if dataclasses.is_dataclass(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = dataclasses.asdict(value)
     return value
 
@@ -43,7 +51,7 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id: 
     if entity == "application" and application_id is None:
         application_id = entity_id
     session.add(AuditEntry(user_id=actor.user_id, action=action, entity=entity, entity_id=entity_id,
-                           summary=summary[:200], before=_dump(before), after=_dump(after),
+                           summary=clipped_summary(summary), before=_dump(before), after=_dump(after),
                            customer_id=customer_id, application_id=application_id))
 
 
@@ -61,16 +69,32 @@ class AuditRecord:
     application_id: int | None = None
 
 
+def _utc_start_of(day: dt.date) -> dt.datetime:
+    """The first moment of a Japanese calendar day, as the naive UTC the log stores."""
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=clock.JST)
+    return start.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
 def list_audit(db: Database, actor: Actor, *, entity: str | None = None, entity_id: int | None = None,
-               customer_id: int | None = None, application_id: int | None = None,
-               limit: int = 500) -> list[AuditRecord]:
+               customer_id: int | None = None, application_id: int | None = None, user_id: int | None = None,
+               date_from: dt.date | None = None, date_to: dt.date | None = None,
+               limit: int = 500, offset: int = 0) -> list[AuditRecord]:
     """Newest first. Only a manager may read the audit log. ``customer_id`` finds every change
-    concerning that customer (its record, its applications, contracts and notices)."""
+    concerning that customer (its record, its applications, contracts and notices);
+    ``user_id`` the changes one staff member made; ``date_from``/``date_to`` (both included)
+    are days in Japan time, like the times shown. ``offset`` skips that many of the newest, to
+    read the log a page of ``limit`` at a time."""
     require_role(actor, Role.MANAGER, action="操作履歴の閲覧")
     with db.transaction() as session:
         query = (select(AuditEntry, StaffUser.display_name)
                  .outerjoin(StaffUser, StaffUser.id == AuditEntry.user_id)
-                 .order_by(AuditEntry.id.desc()).limit(limit))
+                 .order_by(AuditEntry.id.desc()).limit(limit).offset(offset))
+        if user_id is not None:
+            query = query.where(AuditEntry.user_id == user_id)
+        if date_from is not None:
+            query = query.where(AuditEntry.at >= _utc_start_of(date_from))
+        if date_to is not None:
+            query = query.where(AuditEntry.at < _utc_start_of(date_to + dt.timedelta(days=1)))
         if entity is not None:
             query = query.where(AuditEntry.entity == entity)
         if entity_id is not None:

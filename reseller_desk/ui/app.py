@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reseller_desk.db.database import Database, DatabaseError
@@ -31,20 +31,43 @@ log = logging.getLogger("reseller_desk.ui")
 DEMO_CUSTOMERS = 300
 
 _app: QApplication | None = None
+#: Qt's own Japanese (dialog buttons, the file dialog, a text box's context menu). Kept for the
+#: life of the process: a translator that is garbage-collected stops translating.
+_qt_translator: QTranslator | None = None
+
+
+def install_qt_translations(app: QApplication) -> bool:
+    """Make Qt's own texts Japanese with the translations that ship with PySide6
+    (qtbase_ja.qm), and Japanese the default locale (the file dialog's dates …). False when
+    the translation file is missing (Qt then stays English; nothing else changes)."""
+    global _qt_translator
+    QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
+    if _qt_translator is not None:
+        return True
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Language.Japanese), "qtbase", "_", folder):
+        log.warning("Qtの日本語訳が見つかりません: %s", folder)
+        return False
+    app.installTranslator(translator)
+    _qt_translator = translator
+    return True
 
 
 def ensure_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication (created once), with the IPAex font installed."""
+    """The QApplication (created once), in Japanese, with the IPAex font installed."""
     global _app
     app = QApplication.instance()
     if app is None:
         QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv if argv is not None else sys.argv[:1])
         _app = app
+    assert isinstance(app, QApplication), "the window needs a QApplication"
     app.setApplicationName(APP_TITLE)
     app.setApplicationDisplayName(APP_TITLE)
+    install_qt_translations(app)
     install_fonts(app)
-    return app  # type: ignore[return-value]
+    return app
 
 
 def create_main_window(db: Database, actor: Actor, *, ops: Operations | None = None,
@@ -72,6 +95,15 @@ def open_database(db_target: str | None) -> tuple[Database, bool]:
         db.dispose()
         raise
     return db, is_new
+
+
+def count_customers(db: Database, ops: Operations) -> int:
+    """The size of the customer book, read through the operations runner (before any window
+    is shown, so it waits for the answer)."""
+    outcome: dict[str, int] = {}
+    ops.run(lambda: customer_service.count_customers(db), success=lambda total: outcome.update(total=total))
+    ops.wait_idle(60_000)
+    return outcome.get("total", 0)
 
 
 def fill_demo_first(db: Database, ops: Operations, customers: int = DEMO_CUSTOMERS) -> bool:
@@ -110,7 +142,7 @@ def run_app(db_target: str | None, *, demo_if_new: bool, login: LoginRunner | No
     window: MainWindow | None = None
     try:
         demo_filled = False
-        if demo_if_new and is_new and customer_service.count_customers(db) == 0:
+        if demo_if_new and is_new and count_customers(db, ops) == 0:
             # The demo first: it creates the demo staff (with their passwords) to log in as.
             demo_filled = fill_demo_first(db, ops)
         ask = login or ask_who_is_working
@@ -118,7 +150,6 @@ def run_app(db_target: str | None, *, demo_if_new: bool, login: LoginRunner | No
         if actor is None:
             log.info("ログインせずに終了")
             return 0
-        log.info("ログイン: %s（%s）", actor.login, actor.role.label)
         window = create_main_window(db, actor, ops=ops, error_handler=handler, login=ask)
         window.show()
         if demo_filled:

@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from reseller_desk.domain.application import ApplicationStatus
 from reseller_desk.domain.intake import Channel
 from reseller_desk.services import applications as application_service
 from reseller_desk.services.applications import ApplicationRow
-from reseller_desk.ui.widgets import format_date
-from reseller_desk.ui.widgets import ALIGN_CENTER, ALIGN_RIGHT, Column
+from reseller_desk.ui.tables import RecordTableModel
+from reseller_desk.ui.widgets import ALIGN_CENTER, ALIGN_RIGHT, ERROR_COLOR, Column, format_date
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database
@@ -32,33 +32,40 @@ APPLICATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 APPLICATION_ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
+def days_text(row: ApplicationRow) -> str:
+    """"3日" while open; nothing once decided (the service counts 0 then)."""
+    return f"{row.days_waiting}日" if ApplicationStatus(row.status).is_open else ""
+
 
 COLUMNS: tuple[Column, ...] = (
-    Column("number", "申込番号", 118),
-    Column("status", "状態", 64, ALIGN_CENTER),
-    Column("channel", "受付経路", 72, ALIGN_CENTER),
-    Column("received_on", "受付日", 90),
-    Column("days_waiting", "待ち日数", 70, ALIGN_RIGHT),
-    Column("applicant_name", "申込者", 210),
-    Column("profile_name", "サービス", 140),
+    Column("number", "申込番号", 110),
+    Column("status", "状態", 72, ALIGN_CENTER, lambda r: r.status_label),
+    Column("channel", "受付経路", 72, ALIGN_CENTER, lambda r: r.channel_label),
+    Column("received_on", "受付日", 90, text=lambda r: format_date(r.received_on)),
+    Column("days_waiting", "待ち日数", 70, ALIGN_RIGHT, days_text),
+    Column("applicant_name", "申込者", 180),
+    Column("profile_name", "サービス", 250),
     Column("plan_name", "プラン", 190),
     Column("handled_by_name", "担当", 90),  # the last column: stretches to the edge
 )
 (COL_NUMBER, COL_STATUS, COL_CHANNEL, COL_RECEIVED, COL_DAYS, COL_APPLICANT, COL_PROFILE, COL_PLAN,
  COL_HANDLER) = range(len(COLUMNS))
 
-#: Status colours: what needs someone's attention stands out.
-STATUS_COLORS = {
-    ApplicationStatus.RECEIVED.value: "#1565c0",
-    ApplicationStatus.AWAITING_DOCUMENTS.value: "#e65100",
-    ApplicationStatus.SCREENING.value: "#6a1b9a",
-    ApplicationStatus.APPROVED.value: "#2e7d32",
-    ApplicationStatus.REFUSED.value: "#c62828",
-    ApplicationStatus.WITHDRAWN.value: "#757575",
-    ApplicationStatus.REVOKED.value: "#757575",
+#: Status colours: what needs someone's attention stands out. A withdrawal (the applicant's
+#: own step, nothing wrong) is grey; a revoked acceptance (the identity check failed) is dark
+#: red-brown, never the same as a withdrawal.
+STATUS_COLORS: dict[str, str] = {
+    ApplicationStatus.RECEIVED: "#1565c0",
+    ApplicationStatus.AWAITING_DOCUMENTS: "#e65100",
+    ApplicationStatus.SCREENING: "#6a1b9a",
+    ApplicationStatus.APPROVED: "#2e7d32",
+    ApplicationStatus.REFUSED: ERROR_COLOR,
+    ApplicationStatus.WITHDRAWN: "#757575",
+    ApplicationStatus.REVOKED: "#6d4c41",
 }
 
-#: The 状態 filter: (label, statuses); the first is everything.
+#: The 状態 filter: (label, statuses); the first is everything. 取下げ and 承諾取消 are
+#: separate entries, as they are separate outcomes.
 OPEN_STATUSES = tuple(s.value for s in ApplicationStatus if s.is_open)
 STATUS_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("すべて", ()),
@@ -72,23 +79,22 @@ CHANNEL_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def days_text(row: ApplicationRow) -> str:
-    """"3日" while open; nothing once decided (the service counts 0 then)."""
-    return f"{row.days_waiting}日" if ApplicationStatus(row.status).is_open else ""
-
-
-class ApplicationTableModel(QAbstractTableModel):
+class ApplicationTableModel(RecordTableModel[ApplicationRow]):
     #: The number of applications shown changed.
     total_changed = Signal(int)
 
     def __init__(self, db: "Database | None" = None, *, fetch: RowFetcher | None = None, load: bool = True,
-                 parent=None) -> None:
-        super().__init__(parent)
-        if db is None and fetch is None:
-            raise ValueError("ApplicationTableModel needs a database or a fetcher")
-        self._fetch: RowFetcher = fetch or (lambda statuses, channels: application_service.list_applications(
-            db, statuses=statuses or None, channels=channels or None))
-        self._rows: list[ApplicationRow] = []
+                 parent: QObject | None = None) -> None:
+        super().__init__(COLUMNS, parent)
+        if fetch is None:
+            if db is None:
+                raise ValueError("ApplicationTableModel needs a database or a fetcher")
+            database = db
+
+            def fetch(statuses: tuple[str, ...], channels: tuple[str, ...]) -> list[ApplicationRow]:
+                return application_service.list_applications(database, statuses=statuses or None,
+                                                              channels=channels or None)
+        self._fetch: RowFetcher = fetch
         self._statuses: tuple[str, ...] = ()
         self._channels: tuple[str, ...] = ()
         if load:
@@ -117,73 +123,32 @@ class ApplicationTableModel(QAbstractTableModel):
         self.set_rows(self.fetch())
 
     def set_rows(self, rows: Sequence[ApplicationRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-        self.total_changed.emit(len(self._rows))
+        self.set_records(rows)
+        self.total_changed.emit(len(self.records))
 
     # -- rows --------------------------------------------------------------------------
     def total(self) -> int:
-        return len(self._rows)
+        return len(self.records)
 
     def rows(self) -> list[ApplicationRow]:
-        return list(self._rows)
+        return list(self.records)
 
     def application_row(self, row: int) -> ApplicationRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.record(row)
 
     def application_id(self, row: int) -> int | None:
-        found = self.application_row(row)
+        found = self.record(row)
         return found.id if found else None
 
     def row_of(self, application_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == application_id), None)
+        return next((i for i, r in enumerate(self.records) if r.id == application_id), None)
 
-    # -- QAbstractTableModel -----------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        record = self._rows[index.row()]
-        column = index.column()
+    # -- what differs from a plain record list -----------------------------------------
+    def extra_data(self, record: ApplicationRow, column: Column, role: int) -> Any:
         if role == APPLICATION_ID_ROLE:
             return record.id
         if role == APPLICATION_ROW_ROLE:
             return record
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return COLUMNS[column].alignment
-        if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
+        if role == Qt.ItemDataRole.ForegroundRole and column.key == "status":
             return QBrush(QColor(STATUS_COLORS.get(record.status, "#000000")))
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if column == COL_STATUS:
-                return record.status_label
-            if column == COL_CHANNEL:
-                return record.channel_label
-            if column == COL_RECEIVED:
-                return format_date(record.received_on)
-            if column == COL_DAYS:
-                return days_text(record)
-            text = getattr(record, COLUMNS[column].key)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return text or None
-            return text
         return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return COLUMNS[section].alignment
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from reseller_desk.services import applications as application_service
 from reseller_desk.services.applications import ApplicationDetail
-from reseller_desk.ui.application_dialog import ApplicationDialog
+from reseller_desk.ui.application.window import ApplicationDialog
 from reseller_desk.ui.application_model import (
     APPLICATION_ID_ROLE,
     CHANNEL_FILTERS,
@@ -26,7 +26,8 @@ from reseller_desk.ui.application_model import (
 )
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
-from reseller_desk.ui.widgets import list_table, muted_label, select_table_row, selected_row_data
+from reseller_desk.ui.tables import SelectableList, list_table
+from reseller_desk.ui.widgets import muted_label
 
 
 class ApplicationPage(QWidget):
@@ -65,13 +66,8 @@ class ApplicationPage(QWidget):
 
         self.table = list_table(self.model, COLUMNS, "applicationTable", self)
         self.table.activated.connect(self._activated)  # Enter and double-click
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-
+        self.selection = SelectableList(self.table, APPLICATION_ID_ROLE, self.model.row_of, self._update_buttons)
         self.model.total_changed.connect(lambda total: self.count_label.setText(f"{total:,}件"))
-        self.model.modelAboutToBeReset.connect(self._remember_selection)
-        self.model.modelReset.connect(self._restore_selection)
-        self._selected_before_reset: int | None = None
-        self._select_after_refresh: int | None = None
 
         top = QHBoxLayout()
         top.addWidget(QLabel("状態"))
@@ -108,39 +104,15 @@ class ApplicationPage(QWidget):
         if what in (Changes.APPLICATIONS, Changes.SETTINGS, Changes.CUSTOMERS):
             self.refresh()
 
-    # -- selection -----------------------------------------------------------------------
-    def selected_id(self) -> int | None:
-        return selected_row_data(self.table, APPLICATION_ID_ROLE)
-
-    def select_row(self, row: int) -> None:
-        select_table_row(self.table, row)
-
-    def select_application(self, application_id: int) -> bool:
-        row = self.model.row_of(application_id)
-        if row is None:
-            return False
-        self.select_row(row)
-        return True
-
-    def _remember_selection(self) -> None:
-        self._selected_before_reset = self.selected_id()
-
-    def _restore_selection(self) -> None:
-        wanted = self._select_after_refresh or self._selected_before_reset
-        if wanted is not None and self.select_application(wanted):
-            self._select_after_refresh = None
-        self._selected_before_reset = None
-        self._update_buttons()
-
     def _update_buttons(self) -> None:
-        self.open_button.setEnabled(self.selected_id() is not None)
+        self.open_button.setEnabled(self.selection.selected_id() is not None)
 
     # -- windows -------------------------------------------------------------------------
     def new_application(self) -> ApplicationDialog:
         return self._show(ApplicationDialog(self.ctx, None, self.window()))
 
     def open_selected(self) -> None:
-        application_id = self.selected_id()
+        application_id = self.selection.selected_id()
         if application_id is not None:
             self.open_application(application_id)
 
@@ -181,14 +153,9 @@ class ApplicationPage(QWidget):
 
     def _application_changed(self, detail: ApplicationDetail) -> None:
         # The list is re-read in the background; the changed application is selected once it is in.
-        if not self.select_application(detail.id):
-            self._select_after_refresh = detail.id
+        self.selection.select_when_listed(detail.id)
 
     def _closed(self, dialog: ApplicationDialog) -> None:
         if dialog in self.dialogs:
             self.dialogs.remove(dialog)
         self.ctx.ops.delete_when_idle(dialog)
-
-    def close_dialogs(self) -> None:
-        for dialog in list(self.dialogs):
-            dialog.reject()

@@ -30,24 +30,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reseller_desk.domain.customer import CUSTOMER_FIELDS, FIELD_LABELS, CustomerDraft, CustomerKind, format_postal_code
+from reseller_desk.domain.customer import (
+    CUSTOMER_FIELDS,
+    FIELD_LABELS,
+    CustomerDraft,
+    CustomerKind,
+    format_postal_code,
+)
 from reseller_desk.services import customers as customer_service
 from reseller_desk.services.customers import CustomerRecord, DuplicateHit
 from reseller_desk.services.errors import ValidationFailed
 from reseller_desk.ui.context import AppContext
+from reseller_desk.ui.incidents import IncidentsDialog
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.widgets import (
     APP_STYLE,
     FieldErrors,
     error_label,
     field_cell,
+    fit_on_screen,
     format_local_datetime,
     muted_label,
     notice_frame,
+    watch_glyphs,
 )
 
 #: Fields the form marks with ※ (the service's check is what enforces them).
 REQUIRED_FIELDS = frozenset({"kind", "name", "name_kana", "phone"})
+#: Fields printed on notices: a character no bundled font has is pointed out as it is typed.
+PRINTED_FIELDS = frozenset({"name", "representative_title", "representative_name", "contact_title", "contact_name",
+                            "address"})
 #: Fields that only a 法人 has; hidden (and not sent) for a 個人.
 CORPORATE_ONLY_FIELDS = ("representative_title", "representative_name", "corporate_number")
 
@@ -79,6 +91,7 @@ class CustomerFields(QWidget):
         super().__init__(parent)
         self.errors = FieldErrors()
         self.edits: dict[str, QLineEdit | QPlainTextEdit] = {}
+        self.glyph_warnings: dict[str, QLabel] = {}
         self.with_notes = with_notes
         self._build()
         self.set_draft(CustomerDraft())
@@ -90,6 +103,14 @@ class CustomerFields(QWidget):
         edit.setAccessibleName(FIELD_LABELS[name])
         self.edits[name] = edit
         return edit
+
+    def _glyph_labels(self, edit: QLineEdit) -> list[QLabel]:
+        """The warning for characters no bundled font prints, for the fields printed on notices."""
+        if edit.objectName() not in PRINTED_FIELDS:
+            return []
+        label = watch_glyphs(edit)
+        self.glyph_warnings[edit.objectName()] = label
+        return [label]
 
     def _build(self) -> None:
         form = QFormLayout(self)
@@ -110,12 +131,12 @@ class CustomerFields(QWidget):
         kind_row.addWidget(self.corporate_radio)
         kind_row.addWidget(self.individual_radio)
         kind_row.addStretch(1)
-        kind_error = self.errors.add("kind", kind_box)
+        kind_error = self.errors.add("kind", kind_box, edited_by=(self.corporate_radio, self.individual_radio))
         form.addRow(label_text("kind"), field_cell(kind_box, labels=[kind_error]))
 
-        def row(name: str, text: str | None = None) -> QWidget:
+        def row(name: str, text: str | None = None, left: bool = False) -> QWidget:
             edit = self._line(name)
-            cell = field_cell(edit, labels=[self.errors.add(name, edit)])
+            cell = field_cell(edit, labels=[self.errors.add(name, edit), *self._glyph_labels(edit)], left=left)
             form.addRow(label_text(name, text), cell)
             return cell
 
@@ -127,16 +148,16 @@ class CustomerFields(QWidget):
             title, person = self._line(title_name), self._line(name_name)
             title.setMaximumWidth(180)
             cell = field_cell(title, person, labels=[self.errors.add(title_name, title),
-                                                     self.errors.add(name_name, person)])
+                                                     self.errors.add(name_name, person),
+                                                     *self._glyph_labels(title), *self._glyph_labels(person)])
             form.addRow(text, cell)
             return cell
 
         self.representative_cell = pair("representative_title", "representative_name", "代表者")
         pair("contact_title", "contact_name", "担当者")
 
-        postal = row("postal_code")
+        row("postal_code", left=True)
         self.edits["postal_code"].setMaximumWidth(140)
-        postal.layout().setAlignment(self.edits["postal_code"], Qt.AlignmentFlag.AlignLeft)
         self.edits["postal_code"].textEdited.connect(self._postal_edited)
         self.edits["postal_code"].editingFinished.connect(self._tidy_postal)
         row("address")
@@ -150,7 +171,8 @@ class CustomerFields(QWidget):
         notes.setObjectName("notes")
         notes.setAccessibleName(FIELD_LABELS["notes"])
         notes.setTabChangesFocus(True)
-        notes.setFixedHeight(90)
+        notes.setMinimumHeight(72)
+        notes.setMaximumHeight(120)
         self.edits["notes"] = notes
         self.notes_cell = field_cell(notes, labels=[self.errors.add("notes", notes)])
         form.addRow(label_text("notes"), self.notes_cell)
@@ -272,18 +294,10 @@ class CustomerForm(QDialog):
         else:
             self.setWindowTitle(f"顧客情報の編集（ID {record.id}）")
         self.fields = CustomerFields()
-        # The fields' parts, as the form has always offered them.
-        self.errors = self.fields.errors
-        self.edits = self.fields.edits
-        self.form_layout = self.fields.form_layout
-        self.corporate_radio = self.fields.corporate_radio
-        self.individual_radio = self.fields.individual_radio
-        self.kind_group = self.fields.kind_group
-        self.representative_cell = self.fields.representative_cell
-        self.corporate_number_cell = self.fields.corporate_number_cell
+        self.fields.errors.on_cleared = self._field_error_cleared
         self._build()
-        self.set_draft(record.draft if record else CustomerDraft())
-        self.resize(680, 720)
+        self.fields.set_draft(record.draft if record else CustomerDraft())
+        fit_on_screen(self, 640, 660)
 
     # -- building ----------------------------------------------------------------------
     def _build(self) -> None:
@@ -331,8 +345,10 @@ class CustomerForm(QDialog):
         footer = QHBoxLayout()
         footer.addWidget(muted_label("※は必須項目です。"))
         if self.record is not None:
-            footer.addWidget(muted_label(
-                f"登録 {format_local_datetime(self.record.created_at)}　更新 {format_local_datetime(self.record.updated_at)}"))
+            stamps = muted_label(f"登録 {format_local_datetime(self.record.created_at)}　"
+                                 f"更新 {format_local_datetime(self.record.updated_at)}")
+            stamps.setWordWrap(False)  # one line, never "更新" above its time
+            footer.addWidget(stamps)
         footer.addStretch(1)
         self.incidents_button = QPushButton("顧客の記録…")
         self.incidents_button.setObjectName("incidentsButton")
@@ -351,40 +367,26 @@ class CustomerForm(QDialog):
         footer.addWidget(self.cancel_button)
         footer.addWidget(self.save_button)
         outer.addLayout(footer)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
-    # -- values ------------------------------------------------------------------------
-    def kind(self) -> str:
-        return self.fields.kind()
-
-    def set_kind(self, kind: str) -> None:
-        self.fields.set_kind(kind)
-
-    def _text(self, name: str) -> str:
-        return self.fields.text(name)
-
-    def draft(self) -> CustomerDraft:
-        return self.fields.draft()
-
-    def set_draft(self, draft: CustomerDraft) -> None:
-        self.fields.set_draft(draft)
-
-    # -- 顧客の記録 ----------------------------------------------------------------------
+    # -- 顧客の記録 ------------------------------------------------------------------
     def open_incidents(self):
         """The customer's records that screening reads (資格取消, 未払い …), and 記録を追加."""
         if self.record is None:
             return None
-        from reseller_desk.ui.incidents import IncidentsDialog
-
         dialog = IncidentsDialog(self.ctx, self.record.id, self.record.draft.name, self)
-        dialog.finished.connect(lambda _r, d=dialog: self.incident_dialogs.remove(d) if d in self.incident_dialogs else None)
+        dialog.finished.connect(lambda _r, d=dialog: self._incidents_closed(d))
         self.incident_dialogs.append(dialog)
         dialog.open()
         return dialog
 
+    def _incidents_closed(self, dialog: QDialog) -> None:
+        if dialog in self.incident_dialogs:
+            self.incident_dialogs.remove(dialog)
+
     # -- errors ------------------------------------------------------------------------
     def show_errors(self, errors: dict[str, str], summary: str | None = None) -> None:
-        first, others = self.errors.show(errors)
+        first, others = self.fields.errors.show(errors)
         lines = [summary or ValidationFailed(errors).args[0]]
         lines += [f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in others.items()]
         self.summary.setText("\n".join(lines))
@@ -394,14 +396,19 @@ class CustomerForm(QDialog):
             if isinstance(first, QLineEdit):
                 first.selectAll()
 
+    def _field_error_cleared(self) -> None:
+        """A fixed field's message went; the summary goes with the last one."""
+        if not self.fields.errors.has_errors():
+            self.summary.setVisible(False)
+
     def clear_errors(self) -> None:
-        self.errors.clear()
+        self.fields.errors.clear()
         self.summary.clear()
         self.summary.setVisible(False)
 
     def error_text(self, name: str) -> str:
         """The red message shown under ``name`` ("" when none)."""
-        return self.errors.message(name)
+        return self.fields.errors.message(name)
 
     # -- saving ------------------------------------------------------------------------
     def save(self) -> None:
@@ -409,20 +416,17 @@ class CustomerForm(QDialog):
         if self._busy:
             return
         self.hide_duplicates()
-        cleaned, errors = customer_service.check_customer(self.draft())
+        cleaned, errors = customer_service.check_customer(self.fields.draft())
         if errors:
             self.show_errors(errors)
             return
         self.clear_errors()
-        self.set_draft(self._keep_hidden(cleaned))
+        self.fields.set_draft(self.fields.keep_hidden(cleaned))
         exclude = self.record.id if self.record else None
         self._set_busy(True)
         self.ctx.ops.run(lambda: customer_service.find_possible_duplicates(self.ctx.db, cleaned, exclude),
                          success=lambda hits: self._checked_duplicates(cleaned, hits),
                          failure=self._failed, done=lambda: self._set_busy(False), parent=self)
-
-    def _keep_hidden(self, cleaned: CustomerDraft) -> CustomerDraft:
-        return self.fields.keep_hidden(cleaned)
 
     def _checked_duplicates(self, cleaned: CustomerDraft, hits: list[DuplicateHit]) -> None:
         if hits:
@@ -452,7 +456,7 @@ class CustomerForm(QDialog):
         """「それでも保存」: save although possible duplicates were shown."""
         if self._busy:
             return
-        cleaned, errors = customer_service.check_customer(self.draft())
+        cleaned, errors = customer_service.check_customer(self.fields.draft())
         if errors:
             self.hide_duplicates()
             self.show_errors(errors)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from reseller_desk.domain.customer import CustomerKind
 from reseller_desk.services import customers as customer_service
 from reseller_desk.services.customers import CustomerRow
+from reseller_desk.ui.tables import NO_PARENT, header_data
 from reseller_desk.ui.widgets import ALIGN_CENTER, ALIGN_LEFT, ALIGN_RIGHT, Column
 
 if TYPE_CHECKING:
@@ -32,8 +33,6 @@ RowFetcher = Callable[[Sequence[int]], list[CustomerRow]]
 CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The whole :class:`CustomerRow` of a row.
 CUSTOMER_ROW_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
 
 COLUMNS: tuple[Column, ...] = (
     Column("id", "ID", 60, ALIGN_RIGHT),
@@ -254,10 +253,10 @@ class CustomerTableModel(QAbstractTableModel):
             self._cache[row.id] = row
 
     # -- QAbstractTableModel -----------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -285,17 +284,14 @@ class CustomerTableModel(QAbstractTableModel):
             return text
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
-        if role == Qt.ItemDataRole.ToolTipRole:
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt naming
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            if not 0 <= section < len(COLUMNS):
+                return None
             return f"{COLUMNS[section].title}で並べ替え（もう一度クリックで逆順）"
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            # Headers are left-aligned (a right-aligned title collides with the sort arrow).
-            return ALIGN_LEFT
-        return None
+        # Headers are left-aligned (a right-aligned title collides with the sort arrow).
+        return header_data(COLUMNS, section, orientation, role, alignment=ALIGN_LEFT)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():

@@ -19,7 +19,7 @@ from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.customer_form import CustomerForm
 from reseller_desk.ui.customer_model import COLUMNS, CUSTOMER_ID_ROLE, CustomerTableModel
 from reseller_desk.ui.operations import Changes
-from reseller_desk.ui.widgets import list_table, select_table_row, selected_row_data
+from reseller_desk.ui.tables import SelectableList, list_table
 
 SEARCH_PLACEHOLDER = "名称・フリガナ・電話番号・メール・法人番号で検索"
 SEARCH_DELAY_MS = 150
@@ -79,12 +79,8 @@ class CustomerPage(QWidget):
         header.setSortIndicator(self.model.sort_column, self.model.sort_order)
         self.table.setSortingEnabled(True)  # header clicks -> model.sort(column, order)
         self.table.activated.connect(self._activated)  # Enter and double-click
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-
+        self.selection = SelectableList(self.table, CUSTOMER_ID_ROLE, self.model.row_of, self._update_buttons)
         self.model.total_changed.connect(self._update_count)
-        self.model.modelAboutToBeReset.connect(self._remember_selection)
-        self.model.modelReset.connect(self._restore_selection)
-        self._selected_before_reset: int | None = None
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -111,45 +107,22 @@ class CustomerPage(QWidget):
 
     def _search_return(self) -> None:
         self.apply_search()
-        if self.selected_id() is not None:
+        if self.selection.selected_id() is not None:
             self.edit_selected()
         else:
             self._enter_table()
 
     def _enter_table(self) -> None:
         self.apply_search()
-        if self.model.rowCount() and self.selected_id() is None:
-            self.select_row(0)
+        if self.model.rowCount() and self.selection.selected_id() is None:
+            self.selection.select_row(0)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _update_count(self, total: int) -> None:
         self.count_label.setText(f"{total:,}件")
 
-    # -- selection ---------------------------------------------------------------------
-    def selected_id(self) -> int | None:
-        return selected_row_data(self.table, CUSTOMER_ID_ROLE)
-
-    def select_row(self, row: int) -> None:
-        select_table_row(self.table, row)
-
-    def select_customer(self, customer_id: int) -> bool:
-        row = self.model.row_of(customer_id)
-        if row is None:
-            return False
-        self.select_row(row)
-        return True
-
-    def _remember_selection(self) -> None:
-        self._selected_before_reset = self.selected_id()
-
-    def _restore_selection(self) -> None:
-        if self._selected_before_reset is not None:
-            self.select_customer(self._selected_before_reset)
-        self._selected_before_reset = None
-        self._update_buttons()
-
     def _update_buttons(self) -> None:
-        self.edit_button.setEnabled(self.selected_id() is not None)
+        self.edit_button.setEnabled(self.selection.selected_id() is not None)
 
     # -- refreshing --------------------------------------------------------------------
     def refresh(self) -> None:
@@ -166,7 +139,7 @@ class CustomerPage(QWidget):
         return self._open_form(None)
 
     def edit_selected(self) -> None:
-        customer_id = self.selected_id()
+        customer_id = self.selection.selected_id()
         if customer_id is not None:
             self.open_customer(customer_id)
 
@@ -181,7 +154,7 @@ class CustomerPage(QWidget):
 
     def _open_form(self, record: CustomerRecord | None) -> CustomerForm:
         form = CustomerForm(self.ctx, record, self.window())
-        form.saved.connect(lambda saved: self.select_customer(saved.id))
+        form.saved.connect(lambda saved: self.selection.select(saved.id))
         form.finished.connect(lambda _result, f=form: self._form_closed(f))
         self.forms.append(form)
         form.open()  # window-modal, does not block

@@ -9,9 +9,11 @@ injectable, so tests never block on a modal dialog.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
@@ -21,6 +23,7 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from reseller_desk import clock
 from reseller_desk.services.errors import ServiceError
 
 LOGGER_NAME = "reseller_desk"
@@ -35,6 +38,21 @@ log = logging.getLogger(LOGGER_NAME)
 
 #: show_dialog(title, message, details): details is the log path and the traceback.
 DialogFunction = Callable[[str, str, str], None]
+
+
+class JapanTimeFormatter(logging.Formatter):
+    """Log lines stamped in Japan time, like every time on screen (reseller_desk.clock), on a
+    machine set to any time zone: 2026-12-01 16:43:05,120 JST …"""
+
+    default_time_format = "%Y-%m-%d %H:%M:%S"
+    default_msec_format = "%s,%03d JST"
+
+    def converter(self, seconds: float | None) -> time.struct_time:  # type: ignore[override]
+        moment = dt.datetime.fromtimestamp(seconds if seconds is not None else time.time(), dt.timezone.utc)
+        return clock.to_japan_time(moment).timetuple()
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
 
 
 def default_log_dir() -> Path:
@@ -52,7 +70,7 @@ def setup_logging(log_dir: Path | str | None = None) -> Path:
     stop_logging_to_file()
     handler = RotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     handler._reseller_desk_file = True  # type: ignore[attr-defined]
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
+    handler.setFormatter(JapanTimeFormatter(LOG_FORMAT))
     log.addHandler(handler)
     if log.level == logging.NOTSET or log.level > logging.INFO:
         log.setLevel(logging.INFO)

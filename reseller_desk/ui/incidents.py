@@ -4,20 +4,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,69 +21,43 @@ from reseller_desk.domain.application import IncidentKind
 from reseller_desk.services import applications as application_service
 from reseller_desk.services.applications import IncidentRecord
 from reseller_desk.services.errors import ServiceError, ValidationFailed
-from reseller_desk.ui.application_dialog import date_edit, to_date
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
+from reseller_desk.ui.tables import RecordTableModel, list_table
 from reseller_desk.ui.widgets import (
     APP_STYLE,
     MONEY_ALIGNMENT,
-    TEXT_ALIGNMENT,
+    Column,
     FieldErrors,
+    date_edit,
     error_label,
     field_cell,
     format_date,
     format_yen,
     muted_label,
+    to_date,
     yen_spin_box,
 )
 
-INCIDENT_COLUMNS = (("種類", 110), ("発生日", 100), ("金額", 100), ("解消日", 100), ("メモ", 200))
+INCIDENT_COLUMNS = (
+    Column("kind_label", "種類", 110),
+    Column("occurred_on", "発生日", 100, text=lambda r: format_date(r.occurred_on)),
+    Column("amount", "金額", 100, MONEY_ALIGNMENT, lambda r: format_yen(r.amount) if r.amount else ""),
+    Column("resolved_on", "解消日", 100, text=lambda r: format_date(r.resolved_on)),
+    Column("note", "メモ", 200),
+)
 
 
-class IncidentModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.records: list[IncidentRecord] = []
-
-    def set_records(self, records) -> None:
-        self.beginResetModel()
-        self.records = list(records)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(INCIDENT_COLUMNS)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        record = self.records[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (record.kind_label, format_date(record.occurred_on), format_yen(record.amount) if record.amount else "",
-                    format_date(record.resolved_on), record.note)[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return MONEY_ALIGNMENT if column == 2 else TEXT_ALIGNMENT
-        if role == Qt.ItemDataRole.ToolTipRole and column == 4:
-            return record.note or None
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return INCIDENT_COLUMNS[section][0]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return MONEY_ALIGNMENT if section == 2 else TEXT_ALIGNMENT
-        return None
+class IncidentModel(RecordTableModel[IncidentRecord]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(INCIDENT_COLUMNS, parent)
 
 
 class IncidentsDialog(QDialog):
     added = Signal(object)
 
-    def __init__(self, ctx: AppContext, customer_id: int, customer_name: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, customer_id: int, customer_name: str = "",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.customer_id = customer_id
@@ -98,16 +67,7 @@ class IncidentsDialog(QDialog):
         self.errors = FieldErrors()
 
         self.model = IncidentModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("incidentTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, (_title, width) in enumerate(INCIDENT_COLUMNS):
-            self.table.setColumnWidth(column, width)
+        self.table = list_table(self.model, INCIDENT_COLUMNS, "incidentTable", self)
 
         box = QGroupBox("記録を追加")
         form = QFormLayout(box)
@@ -125,9 +85,7 @@ class IncidentsDialog(QDialog):
         self.note.setPlaceholderText("例: 2025年2月分 未入金")
         for text, name, widget in (("種類", "kind", self.kind), ("発生日", "occurred_on", self.occurred_on),
                                    ("金額", "amount", self.amount), ("メモ", "note", self.note)):
-            cell = field_cell(widget, labels=[self.errors.add(name, widget)])
-            if widget is not self.note:
-                cell.layout().setAlignment(widget, Qt.AlignmentFlag.AlignLeft)
+            cell = field_cell(widget, labels=[self.errors.add(name, widget)], left=widget is not self.note)
             form.addRow(text, cell)
         self.add_button = QPushButton("記録を追加")
         self.add_button.setObjectName("addIncident")
@@ -156,7 +114,8 @@ class IncidentsDialog(QDialog):
 
     def add(self) -> None:
         ctx, customer_id = self.ctx, self.customer_id
-        kind, occurred_on, amount, note = self.kind.currentData(), to_date(self.occurred_on), self.amount.value(), self.note.text()
+        kind, occurred_on = self.kind.currentData(), to_date(self.occurred_on)
+        amount, note = self.amount.value(), self.note.text()
         self.errors.clear()
         self.summary.setVisible(False)
         self.add_button.setEnabled(False)

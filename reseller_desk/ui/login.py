@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from reseller_desk.services import auth
 from reseller_desk.services.auth import AuthenticationFailed, StaffInfo
-from reseller_desk.services.permissions import Actor
 from reseller_desk.services.errors import ServiceError, ValidationFailed
+from reseller_desk.services.permissions import Actor
 from reseller_desk.ui.widgets import APP_STYLE, FieldErrors, error_label, field_cell, muted_label, notice_frame
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ class LoginDialog(QDialog):
         demo_layout = QVBoxLayout(self.demo_frame)
         self.demo_label = QLabel()
         self.demo_label.setObjectName("demoAccounts")
-        self.demo_label.setWordWrap(True)
+        self.demo_label.setWordWrap(False)  # one line: 「…README を参照」 is never cut in two
         demo_layout.addWidget(self.demo_label)
         line = demo_accounts_line(staff if staff is not None else auth.list_staff(db))
         self.demo_label.setText(line)
@@ -230,7 +230,8 @@ class FirstStartDialog(QDialog):
 def ask_who_is_working(db: "Database", parent: QWidget | None = None) -> Actor | None:
     """The first-start dialog on a database without staff, otherwise the log-in dialog; the
     staff member, or None when the clerk closed it."""
-    dialog: LoginDialog | FirstStartDialog = LoginDialog(db, parent) if auth.has_staff(db) else FirstStartDialog(db, parent)
+    dialog: LoginDialog | FirstStartDialog = (LoginDialog(db, parent) if auth.has_staff(db)
+                                              else FirstStartDialog(db, parent))
     try:
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.actor

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt
@@ -36,17 +36,21 @@ import reseller_desk
 from reseller_desk.services import customers as customer_service
 from reseller_desk.services.permissions import Actor, Role
 from reseller_desk.ui.context import AppContext
+from reseller_desk.ui.login import LoginRunner, ask_who_is_working
 from reseller_desk.ui.operations import Changes
-from reseller_desk.ui.widgets import APP_STYLE
+from reseller_desk.ui.widgets import APP_STYLE, fit_on_screen
 
 if TYPE_CHECKING:
     from reseller_desk.ui.application_page import ApplicationPage
     from reseller_desk.ui.audit_page import AuditPage
     from reseller_desk.ui.customer_page import CustomerPage
-    from reseller_desk.ui.login import LoginRunner
-    from reseller_desk.ui.settings_page import SettingsPage
+    from reseller_desk.ui.settings.page import SettingsPage
 
 APP_TITLE = "Reseller Desk"
+#: The default size: fits a 1366×768 laptop with its taskbar.
+DEFAULT_SIZE = (1280, 680)
+#: What バージョン情報 says the app does: only what exists.
+ABOUT_TEXT = "通信サービス取次店の顧客管理・申込受付と審査・通知書の発行"
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("customers", "顧客", "reseller_desk.ui.customer_page:CustomerPage"),
     Section("applications", "申込", "reseller_desk.ui.application_page:ApplicationPage"),
-    Section("settings", "設定", "reseller_desk.ui.settings_page:SettingsPage"),
+    Section("settings", "設定", "reseller_desk.ui.settings.page:SettingsPage"),
     Section("audit", "操作履歴", "reseller_desk.ui.audit_page:AuditPage", manager_only=True),
 )
 
@@ -93,13 +97,13 @@ class MainWindow(QMainWindow):
         self.login_runner = login
         self.setWindowTitle(APP_TITLE)
         self.setStyleSheet(APP_STYLE)
-        self.resize(1200, 760)
+        fit_on_screen(self, *DEFAULT_SIZE)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setMinimumWidth(100)
         self.nav.setMaximumWidth(200)
-        self.nav.setStyleSheet("QListWidget#navigation { font-size: 12pt; } "
+        self.nav.setStyleSheet("QListWidget#navigation { font-size: 12pt; outline: 0; } "
                                "QListWidget#navigation::item { padding: 8px 12px; }")
         self.stack = QStackedWidget()
         self.all_sections = sections
@@ -278,8 +282,6 @@ class MainWindow(QMainWindow):
     def switch_staff(self) -> bool:
         """担当者の切替: log out (the open windows of this staff member close), then the log-in
         dialog; the window carries on as whoever logs in. Cancelled: nothing changes."""
-        from reseller_desk.ui.login import ask_who_is_working
-
         self.ctx.ops.wait_idle(15_000)
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
@@ -314,7 +316,7 @@ class MainWindow(QMainWindow):
     def show_about(self) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Information, "バージョン情報",
                           f"<b>{APP_TITLE}</b> バージョン {reseller_desk.__version__}<br>"
-                          "通信サービス取次店の顧客・申込・契約・請求管理<br><br>"
+                          f"{ABOUT_TEXT}<br><br>"
                           "表示フォント: IPAexゴシック（IPAフォントライセンスv1.0）",
                           QMessageBox.StandardButton.Ok, self)
         box.button(QMessageBox.StandardButton.Ok).setText("閉じる")
@@ -341,8 +343,10 @@ class MainWindow(QMainWindow):
         self.actor_label.setToolTip(f"ログインID: {actor.login}（ファイル > 担当者の切替 で交代）")
 
     def update_customer_count(self) -> None:
-        total = customer_service.count_customers(self.ctx.db)
-        self.count_label.setText(f"顧客 {total:,}件")
+        """The size of the customer book, read off the UI thread."""
+        db = self.ctx.db
+        self.ctx.ops.run(lambda: customer_service.count_customers(db),
+                         success=lambda total: self.count_label.setText(f"顧客 {total:,}件"), parent=self)
 
     def show_message(self, text: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout_ms)

@@ -87,7 +87,7 @@ class Progress:
 class _Job:
     id: int
     fn: Callable[..., Any]
-    success: Callable[[Any], None] | None
+    success: Callable[[Any], object] | None
     invalid: Callable[[ValidationFailed], None] | None
     failure: Callable[[ServiceError], None] | None
     done: Callable[[], None] | None
@@ -175,7 +175,7 @@ class Operations(QObject):
         self._deferred: list[QObject] = []
 
     # -- running -------------------------------------------------------------------------
-    def run(self, fn: Callable[..., Any], *, success: Callable[[Any], None] | None = None,
+    def run(self, fn: Callable[..., Any], *, success: Callable[[Any], object] | None = None,
             invalid: Callable[[ValidationFailed], None] | None = None,
             failure: Callable[[ServiceError], None] | None = None, done: Callable[[], None] | None = None,
             changes: str | tuple[str, ...] | None = None, status: str | None = None, progress: str | None = None,

@@ -1,30 +1,44 @@
-"""Small pieces every screen uses: money and date display, yen spin boxes, and the red
-message under a field that a service rejected."""
+"""Small pieces every screen uses: money and date display, yen spin boxes, the red message
+under a field that a service rejected, the warning beside a field whose characters no bundled
+font prints, and the little Qt helpers (date edits, combo boxes, form layouts, the save and
+confirm dialogs) that the screens share. It imports no other screen, so any screen may import
+it without a cycle."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QDate, QStandardPaths, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QAbstractButton,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
     QFrame,
+    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from reseller_desk import clock
+from reseller_desk.reports.fonts import missing_glyphs
 from reseller_desk.reports.format import jp_date, yen
 
 ERROR_COLOR = "#c62828"
+WARNING_COLOR = "#e65100"
 MUTED_COLOR = "#5f6368"
 
 #: Style of the whole application: a field marked invalid gets a red border.
@@ -46,12 +60,20 @@ TEXT_ALIGNMENT = ALIGN_LEFT
 @dataclass(frozen=True)
 class Column:
     """A column of a list model: the row attribute (and service sort key), its title, its
-    default width and alignment (numbers right-aligned)."""
+    default width and alignment (numbers right-aligned), and how a record reads in it
+    (``text``; the attribute ``key`` as it is when None)."""
 
     key: str
     title: str
     width: int
     alignment: Qt.AlignmentFlag = ALIGN_LEFT
+    text: Callable[[Any], str] | None = None
+
+    def display(self, record: Any) -> str:
+        if self.text is not None:
+            return self.text(record)
+        value = getattr(record, self.key)
+        return "" if value is None else str(value)
 
 
 def format_yen(amount: int | None) -> str:
@@ -125,17 +147,45 @@ def muted_label(text: str = "") -> QLabel:
     return label
 
 
+def edited_signals(widget: QWidget) -> list[Any]:
+    """The signals a person's edit of ``widget`` emits (none for a plain container)."""
+    if isinstance(widget, QLineEdit):
+        return [widget.textEdited]
+    if isinstance(widget, QPlainTextEdit):
+        return [widget.textChanged]
+    if isinstance(widget, QComboBox):
+        return [widget.activated]
+    if isinstance(widget, QDateEdit):
+        return [widget.dateChanged]
+    if isinstance(widget, QSpinBox):
+        return [widget.valueChanged]
+    if isinstance(widget, QAbstractButton):
+        return [widget.toggled]
+    if isinstance(widget, QListWidget):
+        return [widget.itemChanged]
+    return []
+
+
 class FieldErrors:
     """Field name -> (input widget, red label under it). ``show`` puts each message next to
-    its field, marks the field red and returns the first bad widget in form order."""
+    its field, marks the field red and returns the first bad widget in form order. A
+    message goes away as soon as its field is edited (it no longer describes what is there);
+    ``on_cleared`` is then called, e.g. to hide a summary once nothing is red any more."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_cleared: Callable[[], None] | None = None) -> None:
         self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+        self.on_cleared = on_cleared
 
-    def add(self, name: str, widget: QWidget, label: QLabel | None = None) -> QLabel:
+    def add(self, name: str, widget: QWidget, label: QLabel | None = None, *,
+            edited_by: Iterable[QWidget] = ()) -> QLabel:
+        """The red label of field ``name``; editing ``widget`` (or any of ``edited_by``, for a
+        field made of several widgets) clears it."""
         label = label or error_label()
         label.setObjectName(f"error_{name}")
         self._fields[name] = (widget, label)
+        for source in (widget, *edited_by):
+            for signal in edited_signals(source):
+                signal.connect(lambda *_args, n=name: self.clear_field(n))
         return label
 
     def names(self) -> list[str]:
@@ -150,6 +200,19 @@ class FieldErrors:
     def message(self, name: str) -> str:
         label = self._fields[name][1]
         return label.text() if not label.isHidden() else ""
+
+    def has_errors(self) -> bool:
+        return any(not label.isHidden() for _widget, label in self._fields.values())
+
+    def clear_field(self, name: str) -> None:
+        widget, label = self._fields[name]
+        if label.isHidden() and not widget.property("invalid"):
+            return
+        label.clear()
+        label.setVisible(False)
+        set_invalid(widget, False)
+        if self.on_cleared is not None:
+            self.on_cleared()
 
     def clear(self) -> None:
         for widget, label in self._fields.values():
@@ -174,20 +237,22 @@ class FieldErrors:
         return first, others
 
 
-def field_cell(*widgets: QWidget, labels: Iterable[QLabel] = ()) -> QWidget:
-    """A form cell: the input widgets (side by side when more than one) and, under them, the
-    red labels of their errors."""
+def field_cell(*widgets: QWidget, labels: Iterable[QLabel] = (), left: bool = False) -> QWidget:
+    """A form cell: the input widgets (side by side when more than one; ``left``: kept at their
+    own width on the left) and, under them, the red labels of their errors."""
     cell = QWidget()
     column = QVBoxLayout(cell)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(2)
-    if len(widgets) == 1:
+    if len(widgets) == 1 and not left:
         column.addWidget(widgets[0])
     else:
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         for widget in widgets:
             row.addWidget(widget)
+        if left:
+            row.addStretch(1)
         column.addLayout(row)
     for label in labels:
         column.addWidget(label)
@@ -201,41 +266,157 @@ def notice_frame(color: str = "#fff8e1", border: str = "#f9a825") -> QFrame:
     return frame
 
 
-def list_table(model, columns, object_name: str, parent: QWidget) -> QTableView:
-    """The read-only list of a section: whole-row single selection, alternating rows, no word
-    wrap, fixed row heights (the view never asks 100,000 rows for their size), interactive
-    column widths from ``columns`` with the last one stretching."""
-    table = QTableView(parent)
-    table.setObjectName(object_name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    rows = table.verticalHeader()
-    rows.setVisible(False)
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(parent.fontMetrics().height() + 10)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    header.setHighlightSections(False)
-    for column, spec in enumerate(columns):
-        table.setColumnWidth(column, spec.width)
-    return table
+# -- characters no bundled font prints -------------------------------------------------------
+def glyph_warning(text: str) -> str:
+    """The warning for ``text`` when it holds characters that no bundled font has (they would
+    show and print as a box on the notices); "" when everything prints."""
+    missing = missing_glyphs(text)
+    if not missing:
+        return ""
+    chars = "、".join(f"「{ch}」(U+{ord(ch):04X})" for ch in missing)
+    return f"{chars}は印刷用のフォントにない文字です。通知書では□になるため、通常の字に置き換えてください。"
 
 
-def select_table_row(table: QTableView, row: int) -> None:
-    """Select and show one whole row of a list table."""
-    index = table.model().index(row, 0)
-    table.selectionModel().setCurrentIndex(
-        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-    table.scrollTo(index)
+def warning_label() -> QLabel:
+    label = QLabel()
+    label.setProperty("role", "warning")
+    label.setStyleSheet(f"color: {WARNING_COLOR};")
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
 
 
-def selected_row_data(table: QTableView, role: int):
-    """``role`` data of the selected row (e.g. its record id), or None."""
-    rows = table.selectionModel().selectedRows()
-    return rows[0].data(role) if rows else None
+def watch_glyphs(edit: QLineEdit | QPlainTextEdit) -> QLabel:
+    """A warning label that says, as the text of ``edit`` changes, which of its characters
+    cannot be printed; put it beside or under the field."""
+    label = warning_label()
+    label.setObjectName(f"glyphs_{edit.objectName()}")
+
+    def check() -> None:
+        text = edit.toPlainText() if isinstance(edit, QPlainTextEdit) else edit.text()
+        message = glyph_warning(text)
+        label.setText(message)
+        label.setVisible(bool(message))
+
+    edit.textChanged.connect(check)
+    check()
+    return label
+
+
+# -- dates ----------------------------------------------------------------------------------
+def to_qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def to_date(edit: QDateEdit) -> dt.date:
+    day = edit.date().toPython()
+    assert isinstance(day, dt.date)
+    return day
+
+
+def date_edit(day: dt.date | None = None) -> QDateEdit:
+    """A date field (yyyy-MM-dd with a calendar), on ``day`` or today (Japan time)."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDate(to_qdate(day or clock.today()))
+    edit.setMinimumWidth(130)
+    edit.setMaximumWidth(170)
+    return edit
+
+
+def month_text(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月" if day else ""
+
+
+# -- combo boxes and layouts ----------------------------------------------------------------
+def combo(items: Iterable[tuple[str, object]]) -> QComboBox:
+    box = QComboBox()
+    for text, data in items:
+        box.addItem(text, data)
+    return box
+
+
+def select_data(box: QComboBox, data: object) -> bool:
+    """Select the item whose data is ``data``; False (and nothing changes) when none is."""
+    position = box.findData(data)
+    if position >= 0:
+        box.setCurrentIndex(position)
+    return position >= 0
+
+
+def group(title: str) -> tuple[QGroupBox, QVBoxLayout]:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    return box, layout
+
+
+def form_layout() -> QFormLayout:
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+# -- the save and confirm dialogs ------------------------------------------------------------
+#: (parent, caption, suggested path) -> the chosen path, "" when cancelled.
+SavePathFunction = Callable[[QWidget, str, str], str]
+#: (title, text) -> True when the clerk confirmed.
+ConfirmFunction = Callable[[str, str], bool]
+
+
+def documents_folder() -> Path:
+    """Where files are saved by default: the user's documents folder (created when the
+    system names one that does not exist yet), else the home folder; never the folder the
+    program happens to run in."""
+    home = Path.home()
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if not folder:
+        return home
+    path = Path(folder)
+    try:
+        path.mkdir(parents=False, exist_ok=True)
+    except OSError:
+        return home
+    return path
+
+
+def save_path_asker(file_filter: str) -> SavePathFunction:
+    """The real save dialog for files of ``file_filter`` ("PDF (*.pdf)" …)."""
+    def ask(parent: QWidget, caption: str, suggested: str) -> str:
+        path, _filter = QFileDialog.getSaveFileName(parent, caption, suggested, file_filter)
+        return path
+
+    return ask
+
+
+ask_save_path: SavePathFunction = save_path_asker("PDF (*.pdf)")
+
+
+def ask_confirmation(parent: QWidget | None) -> ConfirmFunction:
+    """The real confirmation: 実行する / やめる, やめる being the default."""
+    def confirm(title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, parent)
+        box.button(QMessageBox.StandardButton.Ok).setText("実行する")
+        box.button(QMessageBox.StandardButton.Cancel).setText("やめる")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Ok
+
+    return confirm
+
+
+# -- window sizes ---------------------------------------------------------------------------
+#: Room a window leaves on its screen for the window frame and title bar.
+FRAME_MARGIN = (16, 40)
+
+
+def fit_on_screen(widget: QWidget, width: int, height: int) -> None:
+    """Open ``widget`` at ``width`` × ``height`` (chosen to fit a 1366×768 laptop with its
+    taskbar), smaller when its screen's free area is smaller still."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        width = min(width, area.width() - FRAME_MARGIN[0])
+        height = min(height, area.height() - FRAME_MARGIN[1])
+    widget.resize(width, height)

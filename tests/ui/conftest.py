@@ -14,18 +14,26 @@ from reseller_desk.ui.operations import Operations
 
 from .helpers import SAMPLE_CUSTOMERS
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-
 
 @pytest.fixture(autouse=True)
 def _japanese_font(qapp):
     install_fonts(qapp)
 
 
+@pytest.fixture(autouse=True)
+def _home_in_tmp_path(tmp_path, monkeypatch):
+    """The user's folders (documents, where a save dialog starts) are the test's own."""
+    (tmp_path / "home").mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+
+
 @pytest.fixture
-def artifacts() -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS
+def artifacts(tmp_path) -> Path:
+    """Where a test saves the screenshots it takes: inside its own tmp_path, never the tree."""
+    folder = tmp_path / "artifacts"
+    folder.mkdir()
+    return folder
 
 
 class Shown:

@@ -61,11 +61,11 @@ def set_up_office(db, manager) -> dict[str, int]:
     settings.save_company(db, manager, CompanyDetails(
         name="株式会社みらいテレコム", postal_code="101-0047", address="東京都千代田区内神田2丁目5番3号",
         phone="03-5289-7410", registration_number="T8700110005901"))
-    return {
-        "sc": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-BASIC", "ベーシック", 2980, 5000)).id,
-        "sh": settings.save_plan(db, manager, None, PlanDetails("sokujitsu", "SH-LIGHT", "ライト", 1980, 3000, 12, 10000)).id,
-        "sc_rec": settings.save_option(db, manager, None, PlanDetails("simpleconnect", "SC-REC", "通話録音", 500, 1000)).id,
-    }
+    sc = PlanDetails("simpleconnect", "SC-BASIC", "ベーシック", 2980, 5000)
+    sh = PlanDetails("sokujitsu", "SH-LIGHT", "ライト", 1980, 3000, 12, 10000)
+    recording = PlanDetails("simpleconnect", "SC-REC", "通話録音", 500, 1000)
+    return {"sc": settings.save_plan(db, manager, None, sc).id, "sh": settings.save_plan(db, manager, None, sh).id,
+            "sc_rec": settings.save_option(db, manager, None, recording).id}
 
 
 def staff_actor(info):
@@ -73,3 +73,14 @@ def staff_actor(info):
     from reseller_desk.services.permissions import Actor
 
     return Actor(info.id, info.login, info.name, info.role)
+
+
+def open_application_dialog(ctx, qtbot, detail=None):
+    """The application window of ``detail`` (新規受付 when None), shown."""
+    from reseller_desk.ui.application.window import ApplicationDialog
+
+    dialog = ApplicationDialog(ctx, detail)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog

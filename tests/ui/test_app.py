@@ -204,3 +204,21 @@ def test_a_database_from_a_newer_version_is_refused(qapp, tmp_path, quiet, monke
     monkeypatch.setattr(app_module, "_fatal", fatal.append)
     assert app_module.run_app(str(path), demo_if_new=True) == 1
     assert "新しいバージョン" in fatal[0]
+
+
+def test_qt_own_texts_are_japanese_after_start_up(qapp):
+    from PySide6.QtCore import QCoreApplication, QLocale
+
+    app_module.ensure_application()
+    assert QCoreApplication.translate("QFileDialog", "&Save") == "保存(&S)"
+    assert QCoreApplication.translate("QLineEdit", "&Undo") == "元に戻す(&U)"  # a text box's context menu
+    assert QCoreApplication.translate("QLineEdit", "Select All") == "すべてを選択"
+    assert QLocale().language() == QLocale.Language.Japanese
+
+
+def test_the_save_dialog_opens_in_the_documents_folder_not_where_the_program_runs(tmp_path, monkeypatch):
+    from reseller_desk.ui.widgets import documents_folder
+
+    monkeypatch.chdir(tmp_path)
+    folder = documents_folder()
+    assert folder == tmp_path / "home" / "Documents" and folder.is_dir()  # HOME is tmp_path/home in these tests

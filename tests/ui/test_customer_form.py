@@ -23,7 +23,7 @@ def form(ctx, qtbot):
 
 def type_into(qtbot, form: CustomerForm, **values: str) -> None:
     for name, text in values.items():
-        edit = form.edits[name]
+        edit = form.fields.edits[name]
         edit.clear()
         type_text(qtbot, edit, text)
 
@@ -37,7 +37,7 @@ def fill_valid(qtbot, form: CustomerForm, **overrides: str) -> None:
 
 def assert_next_to_field(form: CustomerForm, name: str) -> str:
     """The red label of ``name`` is shown, in the same cell as the field and just under it."""
-    label, field = form.errors.label(name), form.edits[name]
+    label, field = form.fields.errors.label(name), form.fields.edits[name]
     assert label.isVisible(), f"no message shown for {name}"
     assert label.parentWidget() is field.parentWidget()
     top_of_label = label.mapTo(form, label.rect().topLeft()).y()
@@ -48,8 +48,8 @@ def assert_next_to_field(form: CustomerForm, name: str) -> str:
 
 
 def test_required_fields_are_marked(form):
-    labels = {form.form_layout.labelForField(w.parentWidget()).text()
-              for w in (form.edits["name"], form.edits["name_kana"], form.edits["phone"])}
+    labels = {form.fields.form_layout.labelForField(w.parentWidget()).text()
+              for w in (form.fields.edits["name"], form.fields.edits["name_kana"], form.fields.edits["phone"])}
     assert labels == {"名称・氏名 ※", "フリガナ ※", "電話番号 ※"}
 
 
@@ -64,12 +64,12 @@ def test_invalid_input_is_shown_next_to_each_field_and_nothing_is_saved(db, form
     assert "郵便番号は7桁" in assert_next_to_field(form, "postal_code")
     assert "チェックデジット" in assert_next_to_field(form, "corporate_number")
     assert form.error_text("name") == ""
-    assert not form.errors.label("name").isVisible()
+    assert not form.fields.errors.label("name").isVisible()
     assert form.summary.isVisible() and "赤字の項目" in form.summary.text()
     assert customer_service.count_customers(db) == before
     assert form.isVisible()
     # Focus goes to the first bad field, in form order.
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.edits["name_kana"], timeout=1000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.fields.edits["name_kana"], timeout=1000)
     form.grab().save(str(artifacts / "customer_form_errors.png"))
 
     # Correcting the fields clears their messages and saves.
@@ -106,14 +106,14 @@ def test_empty_form_names_what_is_missing(db, form):
 
 def test_individual_hides_corporate_fields_and_does_not_send_them(db, form, qtbot):
     type_into(qtbot, form, corporate_number="123", representative_name="代表 一郎")
-    assert form.edits["representative_name"].text() == "代表 一郎"
-    qtbot.mouseClick(form.individual_radio, Qt.MouseButton.LeftButton)
-    assert not form.edits["corporate_number"].isVisible()
-    assert not form.edits["representative_name"].isVisible()
-    qtbot.mouseClick(form.corporate_radio, Qt.MouseButton.LeftButton)
-    assert form.edits["corporate_number"].isVisible()
-    assert form.edits["corporate_number"].text() == "123"  # kept while hidden
-    qtbot.mouseClick(form.individual_radio, Qt.MouseButton.LeftButton)
+    assert form.fields.edits["representative_name"].text() == "代表 一郎"
+    qtbot.mouseClick(form.fields.individual_radio, Qt.MouseButton.LeftButton)
+    assert not form.fields.edits["corporate_number"].isVisible()
+    assert not form.fields.edits["representative_name"].isVisible()
+    qtbot.mouseClick(form.fields.corporate_radio, Qt.MouseButton.LeftButton)
+    assert form.fields.edits["corporate_number"].isVisible()
+    assert form.fields.edits["corporate_number"].text() == "123"  # kept while hidden
+    qtbot.mouseClick(form.fields.individual_radio, Qt.MouseButton.LeftButton)
     fill_valid(qtbot, form, name="鈴木 一郎", name_kana="スズキ イチロウ", phone="090-2222-3333")
     form.save()
     assert customer_service.count_customers(db) == 1
@@ -122,11 +122,11 @@ def test_individual_hides_corporate_fields_and_does_not_send_them(db, form, qtbo
 
 
 def test_postal_code_and_furigana_are_tidied_as_typed(form, qtbot):
-    qtbot.keyClicks(form.edits["postal_code"], "1000001")
-    assert form.edits["postal_code"].text() == "100-0001"
-    type_text(qtbot, form.edits["name_kana"], "ﾃｽﾄ")
-    form.edits["name_kana"].editingFinished.emit()
-    assert form.edits["name_kana"].text() == "テスト"
+    qtbot.keyClicks(form.fields.edits["postal_code"], "1000001")
+    assert form.fields.edits["postal_code"].text() == "100-0001"
+    type_text(qtbot, form.fields.edits["name_kana"], "ﾃｽﾄ")
+    form.fields.edits["name_kana"].editingFinished.emit()
+    assert form.fields.edits["name_kana"].text() == "テスト"
 
 
 def test_same_corporate_number_is_pointed_out_before_saving(db, manager, form, qtbot, sample_customers):
@@ -159,7 +159,7 @@ def test_edit_keeps_version_and_reports_concurrent_edit(db, manager, ctx, qtbot,
     form = CustomerForm(ctx, record)
     qtbot.addWidget(form)
     assert form.windowTitle() == f"顧客情報の編集（ID {record.id}）"
-    assert form.edits["name"].text() == "株式会社テスト商事"
+    assert form.fields.edits["name"].text() == "株式会社テスト商事"
     # Someone else saves first.
     import dataclasses
     customer_service.update_customer(db, manager, record.id, dataclasses.replace(record.draft, notes="先に保存"),
@@ -185,3 +185,28 @@ def test_service_validation_errors_land_next_to_fields(ctx, qtbot, monkeypatch):
     form.save()
     assert form.error_text("email") == "このメールアドレスは使えません。"
     assert form.isVisible()
+
+
+def test_a_fixed_field_loses_its_message_at_once_and_the_summary_goes_with_the_last(form, qtbot):
+    fill_valid(qtbot, form, phone="123", postal_code="12-34")
+    form.save()
+    assert form.error_text("phone") and form.error_text("postal_code") and form.summary.isVisible()
+    type_into(qtbot, form, phone="0355551234")
+    assert form.error_text("phone") == "" and form.fields.edits["phone"].property("invalid") is False
+    assert form.error_text("postal_code") and form.summary.isVisible()  # still wrong: still said
+    type_into(qtbot, form, postal_code="1500001")
+    assert form.error_text("postal_code") == "" and not form.summary.isVisible()
+
+
+def test_a_character_no_bundled_font_has_is_pointed_out_beside_the_name_and_address(form, qtbot):
+    warnings = form.fields.glyph_warnings
+    assert set(warnings) >= {"name", "address", "representative_name", "contact_name"}
+    type_text(qtbot, form.fields.edits["name"], "株式会社😀商事")
+    assert not warnings["name"].isHidden()
+    assert warnings["name"].text().startswith("「😀」(U+1F600)は印刷用のフォントにない文字です。")
+    below = warnings["name"].mapTo(form, warnings["name"].rect().topLeft()).y()
+    assert below > form.fields.edits["name"].mapTo(form, form.fields.edits["name"].rect().bottomLeft()).y()
+    type_text(qtbot, form.fields.edits["address"], "東京都千代田区1-1")
+    assert warnings["address"].isHidden()  # everything there prints
+    form.fields.edits["name"].clear()
+    assert warnings["name"].isHidden()

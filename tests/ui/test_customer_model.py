@@ -20,6 +20,7 @@ from reseller_desk.ui.customer_model import (
     CUSTOMER_ROW_ROLE,
     CustomerTableModel,
 )
+
 from .helpers import SAMPLE_CUSTOMERS
 
 DISPLAY = Qt.ItemDataRole.DisplayRole

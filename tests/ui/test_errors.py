@@ -76,3 +76,28 @@ def test_uninstall_restores_the_hooks(tmp_path, shown):
     handler = ErrorHandler(log_dir=tmp_path, show_dialog=shown.error).install()
     handler.uninstall()
     assert (sys.excepthook, threading.excepthook) == previous
+
+
+def test_log_lines_are_stamped_in_japan_time_whatever_the_machines_zone(tmp_path, shown, monkeypatch):
+    import logging
+    import time
+
+    from reseller_desk.ui.errors import LOG_FORMAT, JapanTimeFormatter
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        record = logging.LogRecord("reseller_desk", logging.INFO, __file__, 1, "ログイン: kanri", None, None)
+        record.created = 1_795_160_585.12  # 2026-11-20 07:43:05.12 UTC
+        record.msecs = 120
+        line = JapanTimeFormatter(LOG_FORMAT).format(record)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert line.startswith("2026-11-20 16:43:05,120 JST INFO reseller_desk ")
+    handler = ErrorHandler(log_dir=tmp_path / "logs", show_dialog=shown.error)
+    try:
+        files = [h for h in logging.getLogger("reseller_desk").handlers if getattr(h, "_reseller_desk_file", False)]
+        assert len(files) == 1 and isinstance(files[0].formatter, JapanTimeFormatter)
+    finally:
+        handler.uninstall()

@@ -30,7 +30,8 @@ def test_a_wrong_password_is_refused_under_the_fields_and_demo_accounts_are_mark
     auth.add_staff(db, manager, "demo-jimu", "デモ 事務", "clerk", "demo-pass-2", demo_account=True)
     dialog = show(qtbot, LoginDialog(db))
     assert dialog.demo_frame.isVisible()
-    assert dialog.demo_label.text() == "デモ用アカウント: demo-kanri（管理者）/ demo-jimu（事務）— パスワードは README を参照"
+    assert dialog.demo_label.text() == ("デモ用アカウント: demo-kanri（管理者）/ demo-jimu（事務）"
+                                        "— パスワードは README を参照")
     assert dialog.password_edit.echoMode() == QLineEdit.EchoMode.Password
 
     qtbot.keyClicks(dialog.login_edit, "demo-jimu")

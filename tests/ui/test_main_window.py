@@ -13,6 +13,7 @@ from reseller_desk.ui.app import create_main_window
 from reseller_desk.ui.customer_form import CustomerForm
 from reseller_desk.ui.customer_model import COL_NAME, COL_NAME_KANA, COL_PHONE
 from reseller_desk.ui.customer_page import SEARCH_PLACEHOLDER
+from reseller_desk.ui.main_window import ABOUT_TEXT, DEFAULT_SIZE
 
 from .helpers import type_text
 
@@ -52,7 +53,8 @@ def test_add_a_customer_then_find_it_by_half_width_furigana(window, db, manager,
 
     # Someone else already registered another customer; F5 shows it.
     customer_service.add_customer(db, manager, CustomerDraft(
-        kind="corporate", name="株式会社サンプル物産", name_kana="カブシキガイシャサンプルブッサン", phone="06-6111-2222"))
+        kind="corporate", name="株式会社サンプル物産", name_kana="カブシキガイシャサンプルブッサン",
+        phone="06-6111-2222"))
     qtbot.keyClick(window, Qt.Key.Key_F5)
     assert visible_names(window) == ["株式会社サンプル物産"]
 
@@ -61,11 +63,11 @@ def test_add_a_customer_then_find_it_by_half_width_furigana(window, db, manager,
         qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     form: CustomerForm = opened.args[0]
     qtbot.waitExposed(form)
-    qtbot.mouseClick(form.corporate_radio, Qt.MouseButton.LeftButton)
-    type_text(qtbot, form.edits["name"], "株式会社テスト商事")
-    type_text(qtbot, form.edits["name_kana"], "カブシキガイシャテストショウジ")
-    qtbot.keyClicks(form.edits["phone"], "03-1234-5678")
-    assert form.edits["name"].text() == "株式会社テスト商事"
+    qtbot.mouseClick(form.fields.corporate_radio, Qt.MouseButton.LeftButton)
+    type_text(qtbot, form.fields.edits["name"], "株式会社テスト商事")
+    type_text(qtbot, form.fields.edits["name_kana"], "カブシキガイシャテストショウジ")
+    qtbot.keyClicks(form.fields.edits["phone"], "03-1234-5678")
+    assert form.fields.edits["name"].text() == "株式会社テスト商事"
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: form not in page.forms and idle(window), timeout=5000)  # saved and closed
     assert shown.messages == []
@@ -89,7 +91,7 @@ def test_add_a_customer_then_find_it_by_half_width_furigana(window, db, manager,
     assert page.model.index(0, COL_PHONE).data() == "03-1234-5678"
     assert page.count_label.text() == "1件"
     # The saved customer is the selected one.
-    assert page.selected_id() == page.model.customer_id(0)
+    assert page.selection.selected_id() == page.model.customer_id(0)
 
     window.grab().save(str(artifacts / "main_window.png"))
 
@@ -122,12 +124,12 @@ def test_shortcuts_switch_sections_and_open_the_selected_customer(window, qtbot,
     # ↓ from the search box into the list, Enter opens the selected customer.
     page.focus_search()
     qtbot.keyClick(page.search, Qt.Key.Key_Down)
-    assert page.selected_id() == page.model.customer_id(0)
+    assert page.selection.selected_id() == page.model.customer_id(0)
     with qtbot.waitSignal(page.form_opened, timeout=3000) as opened:
         qtbot.keyClick(page.table, Qt.Key.Key_Return)
     form = opened.args[0]
     assert form.record.id == page.model.customer_id(0)
-    assert form.edits["name"].text() == page.model.index(0, COL_NAME).data()
+    assert form.fields.edits["name"].text() == page.model.index(0, COL_NAME).data()
     form.reject()
 
     # Double-click opens too (a real double-click is press, release, double-click, release).
@@ -152,12 +154,21 @@ def test_shortcuts_switch_sections_and_open_the_selected_customer(window, qtbot,
     window.grab().save(str(artifacts / "main_window_list.png"))
 
 
-def test_status_bar_and_about(window, manager):
+def test_status_bar_and_about(window, manager, qtbot):
+    qtbot.waitUntil(window.ctx.ops.is_idle, timeout=3000)  # the count is read off the UI thread
     texts = [window.db_label.text(), window.actor_label.text(), window.count_label.text()]
     assert texts == ["データベース: test.sqlite3", f"担当: {manager.name}（管理者）", "顧客 0件"]
     box = window.show_about()
-    assert "バージョン" in box.text()
+    assert "バージョン" in box.text() and ABOUT_TEXT in box.text()
+    assert "請求" not in box.text() and "契約管理" not in box.text()  # only what exists
     box.close()
+
+
+def test_the_main_window_opens_at_a_size_that_fits_a_1366x768_laptop(window):
+    width, height = DEFAULT_SIZE
+    assert width <= 1366 - 16 and height <= 768 - 48 - 40  # a taskbar and the title bar
+    screen = window.screen().availableGeometry()
+    assert (window.width(), window.height()) == (min(width, screen.width() - 16), min(height, screen.height() - 40))
 
 
 def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(db, clerk, manager, shown, qtbot):
@@ -207,3 +218,45 @@ def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(d
     window.login_runner = lambda db_, parent: None
     assert window.switch_staff() is False
     assert window.ctx.actor == manager
+
+
+SCREEN_1366 = """
+import json, sys
+from reseller_desk.db.database import Database
+from reseller_desk.services.permissions import Actor, Role
+from reseller_desk.ui.app import create_main_window, ensure_application
+from reseller_desk.ui.application.window import ApplicationDialog
+app = ensure_application()
+db = Database.open(sys.argv[1])
+window = create_main_window(db, Actor(1, "kanri", "管理 花子", Role.MANAGER), synchronous=True)
+window.show()
+dialog = ApplicationDialog(window.ctx, None, window)
+dialog.show()
+app.processEvents()
+window.grab().save(sys.argv[2])
+screen = app.primaryScreen().availableGeometry()
+close = dialog.save_button.mapTo(dialog, dialog.save_button.rect().bottomRight())
+print(json.dumps({"screen": [screen.width(), screen.height()], "window": [window.width(), window.height()],
+                  "dialog": [dialog.width(), dialog.height()], "save_bottom": close.y()}))
+db.dispose()
+"""
+
+
+def test_on_a_1366x768_screen_the_windows_open_whole_with_their_buttons_in_view(db, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768,
+                                               "logicalDpi": 96, "dpr": 1}]}))
+    shot = tmp_path / "main_1366x768.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    done = subprocess.run([sys.executable, "-c", SCREEN_1366, str(tmp_path / "test.sqlite3"), str(shot)],
+                          capture_output=True, text=True, env=env, timeout=120, check=True)
+    sizes = json.loads(done.stdout.strip().splitlines()[-1])
+    assert sizes["screen"] == [1366, 768]
+    assert sizes["window"] == list(DEFAULT_SIZE) and sizes["dialog"] == [1180, 680]
+    assert sizes["save_bottom"] < sizes["dialog"][1]  # 保存 inside the window, not below the screen
+    assert shot.stat().st_size > 10_000

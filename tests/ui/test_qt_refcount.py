@@ -4,21 +4,11 @@ test catches a build that brings the bug back."""
 
 from __future__ import annotations
 
-import re
 import sys
 
-import PySide6
 from PySide6.QtCore import QObject
 
 CALLS = 10_000
-
-
-def version_tuple(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
-
-
-def test_pyside6_is_older_than_the_broken_release():
-    assert version_tuple(PySide6.__version__) < (6, 12), PySide6.__version__
 
 
 def test_void_qt_calls_keep_the_refcount_of_none():

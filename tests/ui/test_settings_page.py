@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 
+from reseller_desk.domain.calendar import year_end_closure_days
 from reseller_desk.domain.company import BankAccountDetails
 from reseller_desk.services import settings as settings_service
-from reseller_desk.ui.settings_page import BANK_COLUMNS, PlanDialog, SettingsPage
+from reseller_desk.services.errors import ValidationFailed
+from reseller_desk.services.settings import BankAccountRecord
+from reseller_desk.ui.settings.bank_accounts_tab import BANK_COLUMNS
+from reseller_desk.ui.settings.page import SettingsPage
+from reseller_desk.ui.settings.plan_dialog import PlanDialog
+from reseller_desk.ui.settings.tab import MANAGER_ONLY
 
 from .helpers import corporate_number, type_text
 
@@ -60,14 +67,13 @@ def test_year_end_closures_and_one_day(db, page, qtbot):
     tab.year_spin.setValue(2026)
     qtbot.mouseClick(tab.year_end_button, Qt.MouseButton.LeftButton)
     days = [c.day for c in settings_service.list_closures(db)]
-    assert days == settings_service.year_end_closures(2026)
+    assert days == year_end_closure_days(2026)
     assert tab.model.rowCount() == 6
     assert tab.model.index(0, 0).data() == "2026-12-29"
     assert tab.model.index(0, 1).data() == "火"
     assert tab.model.index(0, 2).data() == "年末年始"
     assert "2026年12月29日（火）" in tab.status.text()
 
-    from PySide6.QtCore import QDate
     tab.date_edit.setDate(QDate(2026, 8, 14))
     type_text(qtbot, tab.note_edit, "夏季休業")
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
@@ -112,7 +118,8 @@ def test_add_a_plan_through_the_dialog(db, page, qtbot, artifacts):
     assert Qt.AlignmentFlag(cell(2).data(Qt.ItemDataRole.TextAlignmentRole)) & Qt.AlignmentFlag.AlignRight
 
     option = tab.add(is_option=True)
-    assert option.minimum_term.parentWidget() is None or not option.minimum_term.isVisible()
+    # An option has no plan-only field at all (minimum term, termination fee, face to face).
+    assert set(option.widgets) == {"code", "name", "monthly_fee", "initial_fee", "active", "notes"}
     qtbot.keyClicks(option.code, "REC")
     type_text(qtbot, option.name, "通話録音")
     option.monthly_fee.setValue(550)
@@ -143,18 +150,18 @@ def test_bank_accounts_errors_per_row_then_save(db, page, qtbot):
     ])
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     assert settings_service.list_bank_accounts(db) == []
-    assert tab.model.errors.keys() >= {"1.bank_code", "1.bank_name", "1.branch_code", "1.holder_kana"}
-    assert not any(key.startswith("0.") for key in tab.model.errors)
+    assert tab.model.errors.keys() >= {(1, "bank_code"), (1, "bank_name"), (1, "branch_code"), (1, "holder_kana")}
+    assert not any(row == 0 for row, _field in tab.model.errors)
     assert "2行目 金融機関コード: 金融機関コードは4桁の数字です。" in tab.error_list.text()
-    bank_code_column = [f for f, _t, _w in BANK_COLUMNS].index("bank_code")
+    bank_code_column = tab.model.column_of("bank_code")
     assert tab.model.index(1, bank_code_column).data(Qt.ItemDataRole.ToolTipRole) == "金融機関コードは4桁の数字です。"
     assert tab.model.index(1, bank_code_column).data(Qt.ItemDataRole.BackgroundRole) is not None
 
     tab.model.remove_row(1)
     row = tab.model.add_row()
-    for field, value in zip([f for f, _t, _w in BANK_COLUMNS],
-                            ["0005", "三菱UFJ銀行", "001", "本店", "当座", "7654321", "かぶしきがいしゃりせらー"]):
-        tab.model.setData(tab.model.index(row, [f for f, _t, _w in BANK_COLUMNS].index(field)), value)
+    for column, value in zip(BANK_COLUMNS, ["0005", "三菱UFJ銀行", "001", "本店", "当座", "7654321",
+                                            "かぶしきがいしゃりせらー"], strict=True):
+        tab.model.setData(tab.model.index(row, tab.model.column_of(column.key)), value)
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     saved = settings_service.list_bank_accounts(db)
     assert [a.details.bank_code for a in saved] == ["0001", "0005"]
@@ -162,28 +169,67 @@ def test_bank_accounts_errors_per_row_then_save(db, page, qtbot):
     assert not tab.error_list.isVisible()
 
 
-def test_a_clerk_cannot_save_settings(db, clerk_ctx, qtbot, shown):
+def test_a_clerk_sees_settings_read_only_with_the_reason_on_every_button(db, clerk_ctx, qtbot, shown, artifacts):
     page = SettingsPage(clerk_ctx)
     qtbot.addWidget(page)
+    page.resize(1000, 700)
     page.show()
+    assert MANAGER_ONLY in page.role_note.text()
     tab = page.company_tab
-    fill_company(qtbot, tab, name="株式会社リセラー", address="東京都千代田区丸の内1-1-1")
-    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
-    assert settings_service.get_company(db).name == ""
-    assert shown.messages, "the refusal must be shown"
-    title, text = shown.messages[-1]
-    assert "会社情報の変更" in text and "管理者" in text
-    assert tab.status.text() == text
+    assert all(edit.isReadOnly() for edit in tab.edits.values())
+    assert not tab.save_button.isEnabled() and tab.save_button.toolTip() == MANAGER_ONLY
+    assert not page.bank_tab.save_button.isEnabled() and not page.bank_tab.add_button.isEnabled()
+    assert not page.bank_tab.model.flags(page.bank_tab.model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+    assert not page.closures_tab.year_end_button.isEnabled()
+    assert page.closures_tab.year_end_button.toolTip() == MANAGER_ONLY
+    assert not any(button.isEnabled() for button in page.plans_tab.buttons)
+    page.grab().save(str(artifacts / "settings_clerk.png"))
+    assert shown.messages == []
 
+
+def test_a_clerk_is_refused_by_the_service_even_if_a_save_is_asked(db, clerk_ctx, qtbot, shown):
+    page = SettingsPage(clerk_ctx)
+    qtbot.addWidget(page)
+    tab = page.company_tab
+    tab.edits["name"].setText("株式会社リセラー")
+    tab.edits["address"].setText("東京都千代田区丸の内1-1-1")
+    tab.save()
+    assert settings_service.get_company(db).name == ""
+    assert "会社情報の変更" in tab.status.text() and "管理者" in tab.status.text()
     page.closures_tab.year_spin.setValue(2026)
     page.closures_tab.add_year_end()
     assert settings_service.list_closures(db) == []
-    assert "休業日の登録" in shown.messages[-1][1]
+    assert "休業日の登録" in page.closures_tab.status.text()
+    assert shown.messages == []  # said once, in the tab
 
-    dialog = page.plans_tab.add()
-    qtbot.keyClicks(dialog.code, "X1")
-    type_text(qtbot, dialog.name, "テスト")
-    dialog.save()
-    assert settings_service.list_plans(db) == []
-    assert "プランの変更" in shown.messages[-1][1]
-    assert dialog.isVisible()
+
+def test_a_message_about_a_row_lands_on_that_row_and_the_names_the_service_returns_are_shown(db, page, qtbot,
+                                                                                               monkeypatch):
+    tab = page.bank_tab
+    typed = BankAccountDetails("0005", "三菱UFJ銀行", "021", "神田支店", "普通", "1234567", "ｶ)ﾘｾﾗｰ")
+    tab.model.set_accounts([typed, dataclasses.replace(typed, branch_code="999")])
+
+    def refuse(db_, actor, accounts):
+        raise ValidationFailed({"accounts.1.branch_code": "支店コード 999 は三菱ＵＦＪにありません。"})
+
+    monkeypatch.setattr(settings_service, "save_bank_accounts", refuse)
+    tab.save()
+    branch = tab.model.column_of("branch_code")
+    assert tab.model.index(1, branch).data(Qt.ItemDataRole.ToolTipRole) == "支店コード 999 は三菱ＵＦＪにありません。"
+    assert tab.model.index(1, branch).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert tab.model.index(0, branch).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert "2行目 支店コード: 支店コード 999 は三菱ＵＦＪにありません。" in tab.error_list.text()
+
+    stored = dataclasses.replace(typed, bank_name="三菱ＵＦＪ", branch_name="寺田町")
+    monkeypatch.setattr(settings_service, "save_bank_accounts",
+                        lambda db_, actor, accounts: [BankAccountRecord(1, stored)])
+    tab.model.remove_row(1)
+    tab.save()
+    name = tab.model.column_of("branch_name")
+    assert tab.model.index(0, name).data() == "寺田町" and not tab.error_list.isVisible()
+
+
+def test_a_character_no_font_prints_is_pointed_out_in_the_company_name(page, qtbot):
+    tab = page.company_tab
+    type_text(qtbot, tab.edits["name"], "株式会社😀")
+    assert not tab.glyph_warnings["name"].isHidden() and "U+1F600" in tab.glyph_warnings["name"].text()

@@ -1,0 +1,161 @@
+"""プラン・オプションの追加・変更: one plan (or option) of a service, its fees in integer yen
+(税抜), its minimum term and early-termination fee, whether it is sold only face to face, and
+whether new applications may choose it. The service checks it (a code used twice in a service
+is refused next to the field)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reseller_desk.domain.company import PlanDetails
+from reseller_desk.services import settings as settings_service
+from reseller_desk.services.errors import ServiceError, ValidationFailed
+from reseller_desk.services.settings import PlanRecord, ProfileInfo
+from reseller_desk.ui.context import AppContext
+from reseller_desk.ui.operations import Changes
+from reseller_desk.ui.widgets import (
+    APP_STYLE,
+    MONEY_ALIGNMENT,
+    FieldErrors,
+    error_label,
+    field_cell,
+    form_layout,
+    muted_label,
+    yen_spin_box,
+)
+
+FIELD_TITLES = {"code": "コード ※", "name": "名称 ※", "monthly_fee": "月額料金", "initial_fee": "初期費用",
+                "minimum_term_months": "最低利用期間", "early_termination_fee": "契約解除料",
+                "requires_face_to_face": "対面販売", "active": "状態", "notes": "備考"}
+PLAN_ONLY_FIELDS = frozenset({"minimum_term_months", "early_termination_fee", "requires_face_to_face"})
+
+
+class PlanDialog(QDialog):
+    """Add or change a plan (or an option: the plan-only fields are hidden)."""
+
+    saved = Signal(object)
+
+    def __init__(self, ctx: AppContext, profile: ProfileInfo, record: PlanRecord | None = None, *,
+                 is_option: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.profile = profile
+        self.record = record
+        self.is_option = is_option
+        noun = "オプション" if is_option else "プラン"
+        self.setWindowTitle(f"{noun}の{'追加' if record is None else '変更'}（{profile.name}）")
+        self.setStyleSheet(APP_STYLE)
+        self.errors = FieldErrors()
+        form = form_layout()
+
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("半角英数字（例: BASIC-01）")
+        self.name = QLineEdit()
+        self.monthly_fee = yen_spin_box()
+        self.initial_fee = yen_spin_box()
+        self.minimum_term = QSpinBox()
+        self.minimum_term.setRange(0, 120)
+        self.minimum_term.setSuffix("か月")
+        self.minimum_term.setAlignment(MONEY_ALIGNMENT)
+        self.early_termination_fee = yen_spin_box()
+        self.face_to_face = QCheckBox("対面販売のみ（本人確認書類が必要）")
+        self.active = QCheckBox("有効（新しい申込で選べる）")
+        self.notes = QPlainTextEdit()
+        self.notes.setFixedHeight(70)
+        self.notes.setTabChangesFocus(True)
+
+        every: dict[str, QWidget] = {
+            "code": self.code, "name": self.name, "monthly_fee": self.monthly_fee,
+            "initial_fee": self.initial_fee, "minimum_term_months": self.minimum_term,
+            "early_termination_fee": self.early_termination_fee,
+            "requires_face_to_face": self.face_to_face, "active": self.active, "notes": self.notes,
+        }
+        #: The fields of this dialog: an option has no minimum term, termination fee or face-to-face rule.
+        self.widgets = {f: w for f, w in every.items() if not (is_option and f in PLAN_ONLY_FIELDS)}
+        form.addRow("サービス", QLabel(profile.name))
+        for field, widget in self.widgets.items():
+            widget.setObjectName(field)
+            form.addRow(FIELD_TITLES[field], field_cell(widget, labels=[self.errors.add(field, widget)]))
+        self.summary = error_label()
+        self.save_button = QPushButton("保存")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        cancel = QPushButton("キャンセル")
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(muted_label("金額は税抜・円単位で入力します。"), 1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+
+        details = record.details if record is not None else PlanDetails(profile.key, "", "")
+        self.set_details(details)
+        self.resize(520, self.sizeHint().height())
+
+    def set_details(self, details: PlanDetails) -> None:
+        self.code.setText(details.code)
+        self.name.setText(details.name)
+        self.monthly_fee.setValue(details.monthly_fee)
+        self.initial_fee.setValue(details.initial_fee)
+        self.minimum_term.setValue(details.minimum_term_months)
+        self.early_termination_fee.setValue(details.early_termination_fee)
+        self.face_to_face.setChecked(details.requires_face_to_face)
+        self.active.setChecked(details.active)
+        self.notes.setPlainText(details.notes)
+
+    def details(self) -> PlanDetails:
+        key, code, name = self.profile.key, self.code.text(), self.name.text()
+        monthly, initial = self.monthly_fee.value(), self.initial_fee.value()
+        active, notes = self.active.isChecked(), self.notes.toPlainText()
+        if self.is_option:
+            return PlanDetails(key, code, name, monthly, initial, active=active, notes=notes)
+        return PlanDetails(key, code, name, monthly, initial, minimum_term_months=self.minimum_term.value(),
+                           early_termination_fee=self.early_termination_fee.value(),
+                           requires_face_to_face=self.face_to_face.isChecked(), active=active, notes=notes)
+
+    def error_text(self, field: str) -> str:
+        return self.errors.message(field)
+
+    def save(self) -> None:
+        details = self.details()
+        record_id = self.record.id if self.record is not None else None
+        service = settings_service.save_option if self.is_option else settings_service.save_plan
+        self.save_button.setEnabled(False)
+        ctx = self.ctx
+        ctx.ops.run(lambda: service(ctx.db, ctx.actor, record_id, details),
+                    success=self._saved, invalid=self._invalid, failure=self._refused,
+                    done=lambda: self.save_button.setEnabled(True), changes=Changes.SETTINGS,
+                    status=f"{'オプション' if self.is_option else 'プラン'}「{details.name}」を保存しました。",
+                    parent=self)
+
+    def _saved(self, record: PlanRecord) -> None:
+        self.record = record
+        self.saved.emit(record)
+        self.accept()
+
+    def _invalid(self, error: ValidationFailed) -> None:
+        first, others = self.errors.show(error.errors)
+        self.summary.setText("\n".join([str(error), *others.values()]))
+        self.summary.setVisible(True)
+        if first is not None:
+            first.setFocus()
+
+    def _refused(self, error: ServiceError) -> None:
+        """Said once, in the dialog."""
+        self.summary.setText(str(error))
+        self.summary.setVisible(True)
