@@ -16,12 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from reseller_desk.domain.codes import as_member, coerce_fields
 from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.domain.intake import (
     Channel,
     DocumentEntry,
     DocumentKind,
-    as_member,
     has_photo_identity,
     missing_documents,
 )
@@ -140,7 +140,7 @@ class ChecklistLine:
     evidence: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "answer", as_member(ScreeningAnswer, self.answer))
+        coerce_fields(self, answer=ScreeningAnswer)
 
 
 #: The note of a line that waits for the postal identity check (SH §14.2(7)).
@@ -330,7 +330,7 @@ class IdentityLetter:
     result_on: dt.date | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "result", as_member(IdentityLetterResult, self.result))
+        coerce_fields(self, result=IdentityLetterResult)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from reseller_desk.domain.codes import as_member, coerce_fields
 from reseller_desk.domain.company import BankAccountDetails, clean_bank_account, validate_bank_account
 
 
@@ -69,22 +70,6 @@ class IdentityKind(StrEnum):
                         IdentityKind.RESIDENCE_CARD)
 
 
-def as_member(kind: type[StrEnum], value: object) -> object:
-    """``value`` as a member of ``kind`` when it names one (a code read from the database, a
-    file or the command line), else as given, so that the checks can say what is wrong."""
-    if isinstance(value, kind) or not isinstance(value, str):
-        return value
-    try:
-        return kind(value)
-    except ValueError:
-        return value
-
-
-def _coerce(instance: object, **kinds: type[StrEnum]) -> None:
-    for name, kind in kinds.items():
-        object.__setattr__(instance, name, as_member(kind, getattr(instance, name)))
-
-
 # -- documents -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DocumentEntry:
@@ -95,7 +80,7 @@ class DocumentEntry:
     note: str = ""
 
     def __post_init__(self) -> None:
-        _coerce(self, kind=DocumentKind, identity_kind=IdentityKind)
+        coerce_fields(self, kind=DocumentKind, identity_kind=IdentityKind)
         if self.identity_kind == "":
             object.__setattr__(self, "identity_kind", None)
 
@@ -206,7 +191,7 @@ class ApplicationDraft:
     notes: str = ""
 
     def __post_init__(self) -> None:
-        _coerce(self, channel=Channel, payment_method=PaymentMethod)
+        coerce_fields(self, channel=Channel, payment_method=PaymentMethod)
 
 
 def validate_application(draft: ApplicationDraft, *, today: dt.date, known_profiles: Sequence[str]) -> dict[str, str]:
