@@ -20,9 +20,9 @@ from stdnum.jp import cn as corporate_number_std
 from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Customer, StaffUser, utcnow
-from reseller_desk.domain.intake import ApplicationDraft, DocumentEntry
 from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, PlanDetails
 from reseller_desk.domain.customer import CustomerDraft, customer_search_key, format_phone, identity_keys
+from reseller_desk.domain.intake import ApplicationDraft, DocumentEntry
 from reseller_desk.services import audit, settings
 from reseller_desk.services.auth import actor_of, hash_password
 from reseller_desk.services.permissions import Actor

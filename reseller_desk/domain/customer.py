@@ -97,7 +97,9 @@ def clean(draft: CustomerDraft) -> CustomerDraft:
     """The draft as it will be stored: trimmed, widths folded, formats applied where the input
     is recognisable. Cleaning never rejects; :func:`validate` says what is still wrong."""
     values = {name: (getattr(draft, name) or "").strip() for name in CUSTOMER_FIELDS if name != "kind"}
-    kind = draft.kind if isinstance(draft.kind, CustomerKind) else (str(draft.kind or "").strip() or CustomerKind.CORPORATE)
+    kind = draft.kind
+    if not isinstance(kind, CustomerKind):
+        kind = str(kind or "").strip() or CustomerKind.CORPORATE
     # Furigana: half-width katakana -> full-width, hiragana -> katakana, spaces folded.
     kana = jaconv.hira2kata(unicodedata.normalize("NFKC", values["name_kana"]))
     values["name_kana"] = re.sub(r"\s+", " ", kana).strip()

@@ -26,8 +26,8 @@ from reseller_desk.domain.company import (
 )
 from reseller_desk.domain.terms import available_profiles, load_profile
 from reseller_desk.services import audit
-from reseller_desk.services.permissions import Actor, Role, require_role
 from reseller_desk.services.errors import NotFound, ServiceError, ValidationFailed
+from reseller_desk.services.permissions import Actor, Role, require_role
 
 COMPANY_ROW_ID = 1
 

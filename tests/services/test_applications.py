@@ -15,7 +15,7 @@ from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, Pla
 from reseller_desk.domain.customer import CustomerDraft
 from reseller_desk.domain.terms import load_profile
 from reseller_desk.services import applications as apps
-from reseller_desk.services import customers, settings
+from reseller_desk.services import customers, incidents, settings
 from reseller_desk.services.applications import ApplicationInput
 from reseller_desk.services.audit import list_audit
 from reseller_desk.services.errors import PermissionDenied, ServiceError, ValidationFailed
@@ -218,8 +218,8 @@ def test_refusal_needs_a_hit_and_a_note_and_the_notice_gives_no_reason(db, clerk
 
 def test_records_of_matching_customers_prefill_their_lines_with_the_records(db, clerk, manager, office):
     old = customers.add_customer(db, clerk, dataclasses.replace(MIRAI, email="")).id
-    apps.add_incident(db, clerk, old, "unpaid", dt.date(2025, 3, 31), amount=12_800, note="2025年2月分")
-    apps.add_incident(db, clerk, old, "disqualified", dt.date(2025, 6, 1))
+    incidents.add_incident(db, clerk, old, "unpaid", dt.date(2025, 3, 31), amount=12_800, note="2025年2月分")
+    incidents.add_incident(db, clerk, old, "disqualified", dt.date(2025, 6, 1))
     application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
     lines = {i.code: i for i in apps.start_screening(db, clerk, application_id).checklist}
     assert lines["1"].answer == "hit" and "資格取消" in lines["1"].evidence[0]
