@@ -387,6 +387,17 @@ def identity_letter_problems(status: ApplicationStatus, letter: IdentityLetter, 
                      or ("結果の日付が発送日より前です。" if on < sent_on else None))
 
 
+def postal_identity_evidence(letter: IdentityLetter) -> list[str] | None:
+    """What the postal identity check says on the checklist (SH §14.2(7)): a letter that did not
+    reach the applicant is the record that makes its line 該当; one that arrived, nothing found;
+    while it is out (or not sent) nothing can be said yet (None)."""
+    if letter.result is IdentityLetterResult.FAILED:
+        return [f"本人確認郵便が届かず本人確認できませんでした（{letter.result_on}）"]
+    if letter.result is IdentityLetterResult.CONFIRMED:
+        return []
+    return None
+
+
 def identity_letter_change(status: ApplicationStatus, letter: IdentityLetter, new: IdentityLetterResult,
                            on: dt.date) -> LetterChange:
     """The letter, application and contract after recording ``new`` on ``on`` (call only when

@@ -8,16 +8,25 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from reseller_desk import clock
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import Application, ApplicationDocument, ApplicationOption, Customer, Plan, PlanOption
+from reseller_desk.db.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationOption,
+    Customer,
+    Plan,
+    PlanOption,
+    TermsProfileRecord,
+)
 from reseller_desk.domain import application
-from reseller_desk.domain.customer import CustomerDraft, CustomerKind
+from reseller_desk.domain.customer import CustomerKind, identity_keys
 from reseller_desk.domain.intake import (
     Offer,
     applicant_choice_problem,
@@ -26,7 +35,7 @@ from reseller_desk.domain.intake import (
     offer_problems,
     validate_application,
 )
-from reseller_desk.domain.terms import available_profiles
+from reseller_desk.domain.terms import available_profiles, load_profile
 from reseller_desk.services import audit, customers, numbering, records
 from reseller_desk.services.applications import queries, screening, writing
 from reseller_desk.services.applications.queries import ApplicationDetail, ApplicationInput
@@ -35,8 +44,14 @@ from reseller_desk.services.permissions import Actor, Role, require_role
 from reseller_desk.services.settings import profile_record
 
 
-def _offer(row: Plan | PlanOption | None) -> Offer | None:
-    return Offer(row.terms_profile.key, row.name, row.active) if row is not None else None
+def _offers(session: Session, model: type[Plan] | type[PlanOption], ids: Sequence[int]) -> list[Offer | None]:
+    """The plans (or options) of these ids as intake sees them, in the same order (None: no
+    such plan), in one query."""
+    rows = session.execute(select(model.id, TermsProfileRecord.key, model.name, model.active)
+                           .join(TermsProfileRecord, TermsProfileRecord.id == model.terms_profile_id)
+                           .where(model.id.in_(list(ids))))
+    found = {row_id: Offer(key, name, active) for row_id, key, name, active in rows}
+    return [found.get(i) for i in ids]
 
 
 def _clean_input(session: Session, inp: ApplicationInput, today: dt.date) -> tuple[ApplicationInput, dict[str, str]]:
@@ -56,14 +71,20 @@ def _clean_input(session: Session, inp: ApplicationInput, today: dt.date) -> tup
     for key, message in validate_application(draft, today=today, known_profiles=available_profiles()).items():
         errors.setdefault(key, message)
     if draft.plan_id is not None and "profile_key" not in errors:
-        errors.update(offer_problems(draft.profile_key, _offer(session.get(Plan, draft.plan_id)),
-                                     [_offer(session.get(PlanOption, i)) for i in draft.option_ids]))
+        [plan] = _offers(session, Plan, [draft.plan_id])
+        errors.update(offer_problems(draft.profile_key, plan, _offers(session, PlanOption, draft.option_ids)))
     return dataclasses.replace(inp, draft=draft, applicant=applicant), errors
 
 
-def _write(session: Session, app: Application, inp: ApplicationInput) -> CustomerDraft:
-    """Write the form onto ``app`` (with its options and papers); the applicant it names."""
+def _write(session: Session, app: Application, inp: ApplicationInput, *, changed_by: Actor | None = None) -> None:
+    """Write the form onto ``app``, with its options and papers, the applicant's identity keys
+    and the status before the decision it gives (domain.application.status_before_decision);
+    ``changed_by``: who changed an application already on file."""
     draft = inp.draft
+    profile_id = profile_record(session, draft.profile_key).id
+    customer = session.get(Customer, inp.customer_id) if inp.applicant is None else None
+    if changed_by is not None:
+        writing.touch(app, changed_by)
     app.channel = draft.channel
     app.received_on = draft.received_on
     app.customer_id = inp.customer_id
@@ -71,13 +92,12 @@ def _write(session: Session, app: Application, inp: ApplicationInput) -> Custome
         applicant = inp.applicant
         app.applicant_json = records.applicant_json(applicant)
     else:
-        with session.no_autoflush:
-            customer = session.get(Customer, inp.customer_id)
         assert customer is not None  # _clean_input refused a missing customer
         applicant = records.customer_draft_of(customer)
         app.applicant_json = ""
     app.applicant_name, app.applicant_kana = applicant.name, applicant.name_kana
-    app.terms_profile_id = profile_record(session, draft.profile_key).id
+    records.set_applicant_keys(app, identity_keys(applicant))
+    app.terms_profile_id = profile_id
     assert draft.plan_id is not None  # validate_application refused a missing plan
     app.plan_id = draft.plan_id
     app.lines = draft.lines
@@ -85,6 +105,9 @@ def _write(session: Session, app: Application, inp: ApplicationInput) -> Custome
     app.set_debit_account(draft.debit_account)
     app.handled_by_id = inp.handled_by_id
     app.notes = draft.notes
+    missing = missing_documents(applicant.kind is CustomerKind.CORPORATE, draft.channel, draft.documents)
+    app.status = application.status_before_decision(screening_started=app.screening_started_at is not None,
+                                                    missing=missing)
     session.add(app)
     session.flush()
     session.execute(delete(ApplicationOption).where(ApplicationOption.application_id == app.id))
@@ -96,12 +119,6 @@ def _write(session: Session, app: Application, inp: ApplicationInput) -> Custome
                                         identity_kind=d.identity_kind, number_last_digits=d.number_last_digits,
                                         note=d.note))
     session.flush()
-    return applicant
-
-
-def _status(app: Application, inp: ApplicationInput, applicant: CustomerDraft) -> application.ApplicationStatus:
-    missing = missing_documents(applicant.kind is CustomerKind.CORPORATE, inp.draft.channel, inp.draft.documents)
-    return application.status_before_decision(screening_started=app.screening_started_at is not None, missing=missing)
 
 
 def _audit_view(inp: ApplicationInput) -> dict[str, Any]:
@@ -126,8 +143,7 @@ def create_application(db: Database, actor: Actor, inp: ApplicationInput, *,
         app = Application(number=numbering.application_number(session, inp.draft.received_on.year),
                           status=application.ApplicationStatus.RECEIVED, created_by_id=actor.user_id,
                           updated_by_id=actor.user_id)
-        applicant = _write(session, app, inp)
-        app.status = _status(app, inp, applicant)
+        _write(session, app, inp)
         audit.record(session, actor, "application.add", "application", app.id, after=_audit_view(inp),
                      summary=f"申込受付 {app.number}: {app.applicant_name}", customer_id=app.customer_id)
         return queries.detail(session, app)
@@ -146,14 +162,11 @@ def update_application(db: Database, actor: Actor, application_id: int, inp: App
         inp, errors = _clean_input(session, inp, today)
         if errors:
             raise ValidationFailed(errors)
-        profile = records.profile_of(session, app)
-        before = _audit_view(queries.input_of(session, app, profile.key, records.applicant_of(session, app)))
-        applicant = _write(session, app, inp)
-        app.status = _status(app, inp, applicant)
-        writing.touch(app, actor)
+        before = _audit_view(queries.input_of(session, app, records.profile_of(session, app).key,
+                                              records.applicant_of(session, app)))
+        _write(session, app, inp, changed_by=actor)
         if app.screening_started_at is not None:
-            screening.prefill(session, app, records.profile_of(session, app))
-        session.flush()
+            screening.prefill(session, app, load_profile(inp.draft.profile_key))
         audit.record(session, actor, "application.update", "application", app.id, before=before,
                      after=_audit_view(inp), summary=f"申込変更 {app.number}", customer_id=app.customer_id)
         return queries.detail(session, app)

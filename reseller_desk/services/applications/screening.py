@@ -14,13 +14,13 @@ import dataclasses
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Application, Customer, CustomerIncident, ScreeningItem, utcnow
 from reseller_desk.domain import application
-from reseller_desk.domain.application import ApplicationStatus, IdentityLetterResult, ScreeningAnswer
+from reseller_desk.domain.application import ApplicationStatus, ScreeningAnswer
 from reseller_desk.domain.customer import CustomerDraft, CustomerKind, IdentityKeys, identity_keys
 from reseller_desk.domain.intake import form_problems
 from reseller_desk.domain.terms import ScreeningCheck, TermsProfile
@@ -33,20 +33,39 @@ from reseller_desk.services.permissions import Actor, Role, require_role
 Evidence = dict[ScreeningCheck, list[str] | None]
 
 
-def _matching_customer_ids(session: Session, app: Application, applicant: CustomerDraft) -> list[int]:
-    ids = {hit.id for hit in customers.matching_customers(session, applicant)}
-    if app.customer_id is not None:
-        ids.add(app.customer_id)
-    return sorted(ids)
+def _matching_customers(session: Session, app: Application, applicant: CustomerDraft) -> dict[int, str]:
+    """Id -> name of the customers the applicant may be (domain.customer.identity_keys), and of
+    the existing customer the application names."""
+    names = {hit.id: hit.name for hit in customers.matching_customers(session, applicant)}
+    if app.customer_id is not None and app.customer_id not in names:
+        customer = session.get(Customer, app.customer_id)
+        names[app.customer_id] = customer.name if customer else ""
+    return dict(sorted(names.items()))
 
 
-def _same_applicant(session: Session, other: Application, keys: IdentityKeys, customer_ids: Sequence[int]) -> bool:
-    if other.customer_id is not None and other.customer_id in customer_ids:
-        return True
-    other_keys = identity_keys(records.applicant_of(session, other))
-    return any(a and a == b for a, b in ((keys.corporate_number, other_keys.corporate_number),
-                                         (keys.name_phone, other_keys.name_phone),
-                                         (keys.name_address, other_keys.name_address)))
+def _earlier_refusals(session: Session, app: Application, keys: IdentityKeys,
+                      customer_ids: Sequence[int]) -> list[str]:
+    """Earlier refused applications of the same applicant: by one of the matching customers, or
+    with the same 法人番号, name and phone, or name and address as given on the application
+    (the applicant keys stored on every application). An empty key matches nothing.
+
+    One statement: the ids sharing a key are a union of one index look-up per key (an OR of
+    them would let SQLite's planner prefer scanning every refused application by status,
+    since most applications have no customer_id), then those refused, other than this one."""
+    same = [select(Application.id).where(Application.customer_id.in_(customer_ids))] if customer_ids else []
+    for column, key in ((Application.applicant_corporate_number, keys.corporate_number),
+                        (Application.applicant_name_phone_key, keys.name_phone),
+                        (Application.applicant_name_address_key, keys.name_address)):
+        if key:
+            same.append(select(Application.id).where(column == key))
+    if not same:
+        return []
+    ids = same[0] if len(same) == 1 else union(*same)
+    refused = session.execute(select(Application.number, Application.received_on)
+                              .where(Application.id.in_(ids), Application.status == ApplicationStatus.REFUSED,
+                                     Application.id != app.id)
+                              .order_by(Application.id))
+    return [f"過去の申込 {number}（{received_on.isoformat()}受付）が不承諾" for number, received_on in refused]
 
 
 def _incident_text(incident: CustomerIncident, names: dict[int, str]) -> str:
@@ -57,28 +76,21 @@ def _incident_text(incident: CustomerIncident, names: dict[int, str]) -> str:
             + (f": {incident.note}" if incident.note else ""))
 
 
-def _evidence(session: Session, app: Application, applicant: CustomerDraft, customer_ids: list[int]) -> Evidence:
-    """For every check: the records that answer it ('' list: checked, nothing found), or None
-    when it cannot be answered yet (the identity letter is still out)."""
-    names = {c.id: c.name for c in session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))}
+def _evidence(session: Session, app: Application, applicant: CustomerDraft, names: dict[int, str],
+              profile_key: str) -> Evidence:
+    """For every check: the records that answer it (an empty list: checked, nothing found), or
+    None when it cannot be answered yet (the identity letter is still out)."""
+    customer_ids = list(names)
     incidents = list(session.scalars(select(CustomerIncident).where(CustomerIncident.customer_id.in_(customer_ids))
                                      .order_by(CustomerIncident.occurred_on))) if customer_ids else []
     found: Evidence = {check: [_incident_text(i, names) for i in incidents if i.kind is kind]
                        for check, kind in application.INCIDENT_CHECKS.items()}
-    keys = identity_keys(applicant)
-    refused = session.scalars(select(Application).where(Application.status == ApplicationStatus.REFUSED,
-                                                        Application.id != app.id))
-    found[ScreeningCheck.REFUSED_BEFORE] = [
-        f"過去の申込 {o.number}（{o.received_on.isoformat()}受付）が不承諾" for o in refused
-        if _same_applicant(session, o, keys, customer_ids)]
-    applicant_errors = customers.check_customer(applicant)[1]
-    draft = records.draft_of(session, app, records.profile_of(session, app).key)
-    found[ScreeningCheck.FORM_INCOMPLETE] = form_problems(draft, applicant_errors,
-                                                          is_corporate=applicant.kind is CustomerKind.CORPORATE)
-    letter = app.identity_letter_status
-    found[ScreeningCheck.POSTAL_IDENTITY] = (
-        [f"本人確認郵便が届かず本人確認できませんでした（{app.identity_letter_result_on}）"]
-        if letter is IdentityLetterResult.FAILED else [] if letter is IdentityLetterResult.CONFIRMED else None)
+    found[ScreeningCheck.REFUSED_BEFORE] = _earlier_refusals(session, app, identity_keys(applicant), customer_ids)
+    found[ScreeningCheck.FORM_INCOMPLETE] = form_problems(
+        records.draft_of(session, app, profile_key), customers.check_customer(applicant)[1],
+        is_corporate=applicant.kind is CustomerKind.CORPORATE)
+    found[ScreeningCheck.POSTAL_IDENTITY] = application.postal_identity_evidence(application.IdentityLetter(
+        app.identity_letter_status, app.identity_letter_sent_on, app.identity_letter_result_on))
     return found
 
 
@@ -87,14 +99,16 @@ def _searched(customer_count: int) -> str:
             if customer_count else "照合: 同じ法人番号・名称と電話番号・名称と住所の顧客なし、過去の申込にも該当なし")
 
 
-def prefill(session: Session, app: Application, profile: TermsProfile) -> None:
-    """Answer the lines the records can answer; a line a person answered is left alone."""
+def prefill(session: Session, app: Application, profile: TermsProfile) -> list[ScreeningItem]:
+    """Answer the lines the records can answer; a line a person answered is left alone. The
+    checklist afterwards, in its order."""
     applicant = records.applicant_of(session, app)
-    customer_ids = _matching_customer_ids(session, app, applicant)
-    found = _evidence(session, app, applicant, customer_ids)
-    items = {i.ground_code: i for i in records.checklist_rows(session, app)}
+    names = _matching_customers(session, app, applicant)
+    found = _evidence(session, app, applicant, names, profile.key)
+    rows = records.checklist_rows(session, app)
+    items = {i.ground_code: i for i in rows}
     now = utcnow()
-    searched = _searched(len(customer_ids))
+    searched = _searched(len(names))
     for ground in profile.screening.grounds:
         item = items.get(ground.code)
         if item is None:
@@ -107,6 +121,7 @@ def prefill(session: Session, app: Application, profile: TermsProfile) -> None:
         item.evidence = json.dumps(list(answer.evidence), ensure_ascii=False)
         item.checked_by_id, item.checked_at = None, now if answer.prefilled else None
     session.flush()
+    return rows
 
 
 def start_screening(db: Database, actor: Actor, application_id: int) -> ApplicationDetail:
@@ -123,15 +138,14 @@ def start_screening(db: Database, actor: Actor, application_id: int) -> Applicat
             if ground.code not in existing:
                 session.add(ScreeningItem(application_id=app.id, ground_code=ground.code, ground_text=ground.text,
                                           clause=ground.clause))
-        session.flush()
-        prefill(session, app, profile)
         first = app.screening_started_at is None
         app.screening_started_at = app.screening_started_at or utcnow()
         app.status = ApplicationStatus.SCREENING
         writing.touch(app, actor)
         session.flush()
+        lines = prefill(session, app, profile)
         audit.record(session, actor, "application.screening", "application", app.id,
-                     after=[dataclasses.asdict(records.as_line(i)) for i in records.checklist_rows(session, app)],
+                     after=[dataclasses.asdict(records.as_line(i)) for i in lines],
                      summary=f"審査{'開始' if first else '照合の更新'} {app.number}", customer_id=app.customer_id)
         return queries.detail(session, app)
 
