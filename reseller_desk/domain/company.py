@@ -72,6 +72,17 @@ def validate_company(details: CompanyDetails) -> dict[str, str]:
     return errors
 
 
+#: A closure day's note (年末年始休業, 夏季休業 …) is a short label; the column holds 100.
+CLOSURE_NOTE_MAX_LENGTH = 100
+
+
+def closure_note_problem(note: str) -> str | None:
+    """None when ``note`` (trimmed) fits, else why not: an over-long note is refused, never cut."""
+    if len(note.strip()) > CLOSURE_NOTE_MAX_LENGTH:
+        return f"休業日のメモは{CLOSURE_NOTE_MAX_LENGTH}文字以内で入力してください（{len(note.strip())}文字あります）。"
+    return None
+
+
 @dataclass(frozen=True)
 class BankAccountDetails:
     bank_code: str = ""

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import StaffUser
@@ -112,10 +113,14 @@ def _check_new_user(login_id: str, display_name: str, role: str, password: str) 
     return errors
 
 
-def _create_user(session, login_id: str, display_name: str, role: str, password: str, demo: bool = False) -> StaffUser:
+def insert_staff(session: Session, login_id: str, display_name: str, role: Role | str, password: str,
+                 demo: bool = False) -> StaffUser:
+    """Add a staff member inside the caller's transaction (already checked by the caller: the
+    login and password rules, the role); refused when the login is taken. ``demo``: one of the
+    demo database's accounts, whose passwords are public."""
     if session.scalars(select(StaffUser).where(StaffUser.login == login_id)).first() is not None:
         raise ValidationFailed({"login": f"ログインID「{login_id}」は使われています。"})
-    user = StaffUser(login=login_id, display_name=display_name.strip(), role=role,
+    user = StaffUser(login=login_id, display_name=display_name.strip(), role=Role(role),
                      password_hash=hash_password(password), demo_account=demo)
     session.add(user)
     session.flush()
@@ -131,7 +136,7 @@ def create_first_manager(db: Database, login_id: str, display_name: str, passwor
     with db.transaction() as session:
         if session.scalars(select(StaffUser.id).limit(1)).first() is not None:
             raise PermissionDenied("担当者は既に登録されています。追加は管理者が行います。")
-        user = _create_user(session, login_id, display_name, Role.MANAGER.value, password)
+        user = insert_staff(session, login_id, display_name, Role.MANAGER.value, password)
         actor = actor_of(user)
         audit.record(session, actor, "staff.add", "staff", user.id,
                      after={"login": login_id, "name": display_name, "role": "manager"}, summary="最初の管理者を登録")
@@ -145,7 +150,7 @@ def add_staff(db: Database, actor: Actor, login_id: str, display_name: str, role
     if errors:
         raise ValidationFailed(errors)
     with db.transaction() as session:
-        user = _create_user(session, login_id, display_name, role, password, demo_account)
+        user = insert_staff(session, login_id, display_name, role, password, demo_account)
         audit.record(session, actor, "staff.add", "staff", user.id,
                      after={"login": login_id, "name": display_name, "role": role}, summary=f"担当者追加: {display_name}")
         return _info(user)

@@ -213,13 +213,19 @@ def check_customer(draft: CustomerDraft) -> tuple[CustomerDraft, dict[str, str]]
     return cleaned, validate(cleaned)
 
 
-def _apply(customer: Customer, draft: CustomerDraft) -> None:
-    for name in CUSTOMER_FIELDS:
-        setattr(customer, name, getattr(draft, name))
-    customer.search_key = customer_search_key(draft)
+def stored_values(draft: CustomerDraft) -> dict[str, object]:
+    """The columns of a customer row for a cleaned draft: its fields and the keys derived from
+    them for search and duplicate checks (domain.customer)."""
     keys = identity_keys(draft)
-    customer.name_phone_key = keys.name_phone
-    customer.name_address_key = keys.name_address
+    values: dict[str, object] = {name: getattr(draft, name) for name in CUSTOMER_FIELDS}
+    values.update(search_key=customer_search_key(draft), name_phone_key=keys.name_phone,
+                  name_address_key=keys.name_address)
+    return values
+
+
+def _apply(customer: Customer, draft: CustomerDraft) -> None:
+    for name, value in stored_values(draft).items():
+        setattr(customer, name, value)
 
 
 def add_customer(db: Database, actor: Actor, draft: CustomerDraft) -> CustomerRecord:
@@ -280,5 +286,5 @@ def update_customer(db: Database, actor: Actor, customer_id: int, draft: Custome
 __all__ = [
     "CustomerDraft", "CustomerKind", "CustomerRow", "CustomerRecord", "DuplicateHit", "SORT_COLUMNS",
     "customer_ids", "customer_order", "customer_page_ids", "customer_matches", "filter_order", "customer_rows", "count_customers", "get_customer", "find_possible_duplicates",
-    "check_customer", "add_customer", "insert_customer", "update_customer", "matching_customers",
+    "check_customer", "add_customer", "insert_customer", "update_customer", "matching_customers", "stored_values",
 ]

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from reseller_desk import clock
+from reseller_desk.domain.calendar import year_end_closure_days
 from reseller_desk.domain.company import ACCOUNT_TYPES, BankAccountDetails, CompanyDetails, PlanDetails
 from reseller_desk.domain.customer import format_phone, format_postal_code
 from reseller_desk.services import settings as settings_service
@@ -511,7 +512,7 @@ class ClosuresTab(_Tab):
 
     def add_year_end(self) -> None:
         year = self.year_spin.value()
-        days = settings_service.year_end_closures(year)
+        days = year_end_closure_days(year)
         self._run(lambda: settings_service.add_closures(self.ctx.db, self.ctx.actor, days, "年末年始"),
                   f"{format_date_long(days[0])}〜{format_date_long(days[-1])}を休業日に追加しました。")
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
+from reseller_desk.domain.calendar import year_end_closure_days
 from reseller_desk.domain.company import BankAccountDetails
 from reseller_desk.services import settings as settings_service
 from reseller_desk.ui.settings_page import BANK_COLUMNS, PlanDialog, SettingsPage
@@ -60,7 +61,7 @@ def test_year_end_closures_and_one_day(db, page, qtbot):
     tab.year_spin.setValue(2026)
     qtbot.mouseClick(tab.year_end_button, Qt.MouseButton.LeftButton)
     days = [c.day for c in settings_service.list_closures(db)]
-    assert days == settings_service.year_end_closures(2026)
+    assert days == year_end_closure_days(2026)
     assert tab.model.rowCount() == 6
     assert tab.model.index(0, 0).data() == "2026-12-29"
     assert tab.model.index(0, 1).data() == "火"
