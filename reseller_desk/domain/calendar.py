@@ -92,11 +92,6 @@ class BusinessCalendar:
         """The Japanese name of the calendar, for notices and tooltips."""
         return _DISPLAY_NAMES[self.kind]
 
-    def is_holiday(self, d: date) -> bool:
-        """Whether ``d`` is a holiday of this calendar's kind (weekends and closures aside)."""
-        require_date("d", d)
-        return d in _holiday_dates(_CATEGORIES[self.kind], d.year)
-
     def is_business_day(self, d: date) -> bool:
         """Whether ``d`` is a business day: a weekday, not a holiday, not a closure."""
         require_date("d", d)
