@@ -253,7 +253,7 @@ def validate_application(draft: ApplicationDraft, *, today: dt.date, known_profi
         errors["profile_key"] = "サービスを選んでください。"
     if draft.plan_id is None:
         errors["plan_id"] = "プランを選んでください。"
-    if not isinstance(draft.lines, int) or not 1 <= draft.lines <= 999:
+    if not isinstance(draft.lines, int) or isinstance(draft.lines, bool) or not 1 <= draft.lines <= 999:
         errors["lines"] = "回線数は1〜999で入力してください。"
     if not isinstance(draft.payment_method, PaymentMethod):
         errors["payment_method"] = "支払方法を選んでください。"
