@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import StaffUser
+from reseller_desk.domain.codes import as_member
 from reseller_desk.services import audit
 from reseller_desk.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, require_role
-
 
 log = logging.getLogger(__name__)
 
@@ -117,18 +117,18 @@ def login(db: Database, login_id: str, password: str) -> Actor:
         if user is None or not user.active or not verify_password(password, user.password_hash):
             log.warning("log-in refused for login ID %r", typed)
             raise AuthenticationFailed("ログインIDかパスワードが違います。")
-        log.info("logged in: %r (%s)", user.login, Role(user.role).value)
+        log.info("logged in: %r (%s)", user.login, Role(user.role))
         return actor_of(user)
 
 
-def _check_new_user(login_id: str, display_name: str, role: str, password: str) -> dict[str, str]:
+def _check_new_user(login_id: str, display_name: str, role: Role | str, password: str) -> dict[str, str]:
     errors = {}
     problem = login_problem(login_id)
     if problem:
         errors["login"] = problem
     if not display_name.strip():
         errors["name"] = "氏名を入力してください。"
-    if role not in {r.value for r in Role}:
+    if not isinstance(as_member(Role, role), Role):
         errors["role"] = "役割は「事務」か「管理者」を選んでください。"
     problem = password_problem(password)
     if problem:
@@ -153,20 +153,20 @@ def insert_staff(session: Session, login_id: str, display_name: str, role: Role 
 def create_first_manager(db: Database, login_id: str, display_name: str, password: str) -> Actor:
     """The first 管理者 of a new database (asked for at the first start, or `reseller-desk user
     add`). Refused once any staff member exists: later ones are added by a manager."""
-    errors = _check_new_user(login_id, display_name, Role.MANAGER.value, password)
+    errors = _check_new_user(login_id, display_name, Role.MANAGER, password)
     if errors:
         raise ValidationFailed(errors)
     with db.transaction() as session:
         if session.scalars(select(StaffUser.id).limit(1)).first() is not None:
             raise PermissionDenied("担当者は既に登録されています。追加は管理者が行います。")
-        user = insert_staff(session, login_id, display_name, Role.MANAGER.value, password)
+        user = insert_staff(session, login_id, display_name, Role.MANAGER, password)
         actor = actor_of(user)
         audit.record(session, actor, "staff.add", "staff", user.id,
                      after={"login": login_id, "name": display_name, "role": "manager"}, summary="最初の管理者を登録")
         return actor
 
 
-def add_staff(db: Database, actor: Actor, login_id: str, display_name: str, role: str, password: str,
+def add_staff(db: Database, actor: Actor, login_id: str, display_name: str, role: Role | str, password: str,
               *, demo_account: bool = False) -> StaffInfo:
     require_role(actor, Role.MANAGER, action="担当者の追加")
     errors = _check_new_user(login_id, display_name, role, password)

@@ -51,7 +51,7 @@ class CustomerRow:
     """One line of the customer list."""
 
     id: int
-    kind: str
+    kind: CustomerKind
     name: str
     name_kana: str
     phone: str

@@ -204,13 +204,15 @@ class PlanRecord:
     profile_name: str
 
 
-def _plan_details(row: Plan | PlanOption, is_option: bool) -> PlanDetails:
-    extra = {} if is_option else dict(
-        minimum_term_months=row.minimum_term_months, early_termination_fee=row.early_termination_fee,
-        requires_face_to_face=row.requires_face_to_face)
-    return PlanDetails(profile_key=row.terms_profile.key, code=row.code, name=row.name,
-                       monthly_fee=row.monthly_fee, initial_fee=row.initial_fee, active=row.active,
-                       notes=row.notes, **extra)
+def _plan_details(row: Plan | PlanOption) -> PlanDetails:
+    """A plan row, or an option row (the plan-only fields at their defaults), as its values."""
+    details = PlanDetails(profile_key=row.terms_profile.key, code=row.code, name=row.name,
+                          monthly_fee=row.monthly_fee, initial_fee=row.initial_fee, active=row.active, notes=row.notes)
+    if isinstance(row, Plan):
+        details = dataclasses.replace(details, minimum_term_months=row.minimum_term_months,
+                                      early_termination_fee=row.early_termination_fee,
+                                      requires_face_to_face=row.requires_face_to_face)
+    return details
 
 
 def _list(db: Database, model: type[Plan] | type[PlanOption], profile_key: str | None) -> list[PlanRecord]:
@@ -218,8 +220,8 @@ def _list(db: Database, model: type[Plan] | type[PlanOption], profile_key: str |
         statement = select(model).join(model.terms_profile).order_by(TermsProfileRecord.key, model.code)
         if profile_key:
             statement = statement.where(TermsProfileRecord.key == profile_key)
-        return [PlanRecord(r.id, _plan_details(r, model is PlanOption), r.terms_profile.name)
-                for r in session.scalars(statement)]
+        rows = [r for r in session.scalars(statement) if isinstance(r, (Plan, PlanOption))]
+        return [PlanRecord(r.id, _plan_details(r), r.terms_profile.name) for r in rows]
 
 
 def list_plans(db: Database, profile_key: str | None = None) -> list[PlanRecord]:
@@ -242,31 +244,33 @@ def _save(db: Database, actor: Actor, model: type[Plan] | type[PlanOption], reco
         raise ValidationFailed(errors)
     with db.transaction() as session:
         profile = profile_record(session, details.profile_key)
-        clash = session.scalars(select(model).where(model.terms_profile_id == profile.id,
-                                                    model.code == details.code)).first()
-        if clash is not None and clash.id != record_id:
+        clash = session.scalars(select(model.id).where(model.terms_profile_id == profile.id,
+                                                       model.code == details.code)).first()
+        if clash is not None and clash != record_id:
             raise ValidationFailed({"code": f"コード「{details.code}」は同じサービスの{noun}で使われています。"})
         before = None
+        row: Plan | PlanOption
         if record_id is None:
             row = model(terms_profile_id=profile.id)
             session.add(row)
         else:
-            row = session.get(model, record_id)
-            if row is None:
+            found = session.get(model, record_id)
+            if not isinstance(found, (Plan, PlanOption)):
                 raise NotFound(f"{noun} {record_id} は見つかりません。")
-            before = _plan_details(row, is_option)
+            row = found
+            before = _plan_details(row)
         row.terms_profile = profile
         for field in ("code", "name", "monthly_fee", "initial_fee", "active", "notes"):
             setattr(row, field, getattr(details, field))
-        if not is_option:
+        if isinstance(row, Plan):
             row.minimum_term_months = details.minimum_term_months
             row.early_termination_fee = details.early_termination_fee
             row.requires_face_to_face = details.requires_face_to_face
         session.flush()
         entity = "option" if is_option else "plan"
         audit.record(session, actor, f"{entity}.{'add' if before is None else 'update'}", entity, row.id,
-                     before=before, after=_plan_details(row, is_option), summary=f"{noun}: {details.name}")
-        return PlanRecord(row.id, _plan_details(row, is_option), profile.name)
+                     before=before, after=_plan_details(row), summary=f"{noun}: {details.name}")
+        return PlanRecord(row.id, _plan_details(row), profile.name)
 
 
 def save_plan(db: Database, actor: Actor, plan_id: int | None, details: PlanDetails) -> PlanRecord:
