@@ -37,8 +37,9 @@ def test_a_bad_registration_number_is_refused_with_a_message_for_that_field(db, 
 
 
 def test_only_a_manager_changes_company_details(db, clerk):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="「会社情報の変更」は管理者だけが行えます"):
         settings.save_company(db, clerk, COMPANY)
+    assert settings.get_company(db) == CompanyDetails()
 
 
 def test_bank_accounts_are_stored_in_half_width_kana_and_zero_padded(db, manager):
