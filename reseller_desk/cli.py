@@ -123,14 +123,13 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_customers(args: argparse.Namespace) -> int:
-    from reseller_desk.domain.customer import CustomerKind
     from reseller_desk.services import customers
 
     db = _open(args.db)
     try:
         ids = customers.customer_ids(db, args.query)
         for row in customers.customer_rows(db, ids[: args.limit]):
-            print(f"{row.id:>7}  {CustomerKind(row.kind).label}  {row.name}（{row.name_kana}）  {row.phone}  {row.email}")
+            print(f"{row.id:>7}  {row.kind.label}  {row.name}（{row.name_kana}）  {row.phone}  {row.email}")
         print(f"{len(ids)}件" + (f"（先頭 {args.limit} 件を表示）" if len(ids) > args.limit else ""))
     finally:
         db.dispose()

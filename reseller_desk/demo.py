@@ -20,11 +20,22 @@ from stdnum.jp import cn as corporate_number_std
 from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Customer, StaffUser, utcnow
-from reseller_desk.domain.intake import ApplicationDraft, DocumentEntry
+from reseller_desk.domain.application import IdentityLetterResult, ScreeningAnswer
+from reseller_desk.domain.calendar import year_end_closure_days
 from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, PlanDetails
-from reseller_desk.domain.customer import CustomerDraft, customer_search_key, format_phone, identity_keys
+from reseller_desk.domain.customer import CustomerDraft, CustomerKind, format_phone
+from reseller_desk.domain.intake import (
+    ApplicationDraft,
+    Channel,
+    DocumentEntry,
+    DocumentKind,
+    IdentityKind,
+    PaymentMethod,
+)
+from reseller_desk.domain.staff import Role
 from reseller_desk.services import audit, settings
-from reseller_desk.services.auth import actor_of, hash_password
+from reseller_desk.services.auth import actor_of, insert_staff
+from reseller_desk.services.customers import stored_values
 from reseller_desk.services.permissions import Actor
 
 # (kanji, katakana, romaji) words that make up company names.
@@ -94,7 +105,7 @@ CONTACT_TITLES = ["総務部長", "総務課", "経理課長", "情報システ�
 #: The demo office's staff: (login, name, role, password). The passwords are public (README,
 #: and `reseller-desk demo` prints them); the accounts are marked demo_account. A real
 #: database never has a default password: its first manager is created at the first start.
-DEMO_STAFF = (("kanri", "管理 花子", "manager", "kanri-demo"), ("jimu", "事務 太郎", "clerk", "jimu-demo"))
+DEMO_STAFF = (("kanri", "管理 花子", Role.MANAGER, "kanri-demo"), ("jimu", "事務 太郎", Role.CLERK, "jimu-demo"))
 
 
 @dataclass(frozen=True)
@@ -141,7 +152,7 @@ def demo_customer(rng: random.Random) -> CustomerDraft:
         rep_family, rep_given = rng.choice(FAMILY_NAMES), rng.choice(GIVEN_NAMES)
         contact = rng.choice(FAMILY_NAMES)
         return CustomerDraft(
-            kind="corporate", name=name, name_kana=kana,
+            kind=CustomerKind.CORPORATE, name=name, name_kana=kana,
             representative_title=rng.choice(TITLES), representative_name=f"{rep_family[0]} {rep_given[0]}",
             contact_title=rng.choice(CONTACT_TITLES), contact_name=f"{contact[0]} {rng.choice(GIVEN_NAMES)[0]}",
             postal_code=postal, address=_address(rng, town), phone=_phone(rng, area, digits),
@@ -151,7 +162,7 @@ def demo_customer(rng: random.Random) -> CustomerDraft:
     family, given = rng.choice(FAMILY_NAMES), rng.choice(GIVEN_NAMES)
     phone = _mobile(rng) if rng.random() < 0.5 else _phone(rng, area, digits)
     return CustomerDraft(
-        kind="individual", name=f"{family[0]} {given[0]}", name_kana=f"{family[1]} {given[1]}",
+        kind=CustomerKind.INDIVIDUAL, name=f"{family[0]} {given[0]}", name_kana=f"{family[1]} {given[1]}",
         postal_code=postal, address=_address(rng, town), phone=phone,
         email=f"{given[2]}.{family[2]}{rng.randint(1, 999)}@example.ne.jp",
         notes=rng.choice(["", "", "", "個人事業主（屋号あり）", "FAXでの連絡希望", "平日午前中は不在"]),
@@ -179,24 +190,30 @@ DEMO_COMPANY = CompanyDetails(
     phone="03-5289-7410", fax="03-5289-7411", email="support@mirai-telecom.example.co.jp",
     representative="代表取締役 高田 誠", registration_number="T" + corporate_number_std.calc_check_digit("010001234567") + "010001234567",
 )
+#: The office's transfer accounts, named as the office writes them; the codes are those of
+#: these branches in zengin-code (0005-331 is 三菱ＵＦＪ 神田, 0009-220 is 三井住友 神田駅前).
 DEMO_BANK_ACCOUNTS = [
-    BankAccountDetails("0005", "三菱UFJ銀行", "021", "神田支店", "普通", "1234567", "ｶ)ﾐﾗｲﾃﾚｺﾑ"),
-    BankAccountDetails("0009", "三井住友銀行", "219", "神田駅前支店", "普通", "7654321", "ｶ)ﾐﾗｲﾃﾚｺﾑ"),
+    BankAccountDetails("0005", "三菱UFJ銀行", "331", "神田支店", "普通", "1234567", "ｶ)ﾐﾗｲﾃﾚｺﾑ"),
+    BankAccountDetails("0009", "三井住友銀行", "220", "神田駅前支店", "普通", "7654321", "ｶ)ﾐﾗｲﾃﾚｺﾑ"),
 ]
 
 
 def ensure_demo_staff(db: Database) -> list[Actor]:
-    """The demo office's 管理者 and 事務, with the public demo passwords, marked as demo accounts."""
+    """The demo office's 管理者 and 事務, with the public demo passwords, marked as demo accounts
+    (auth.insert_staff) and recorded in the audit log as added by the demo manager."""
     actors = []
     with db.transaction() as session:
+        added = []
         for login, name, role, password in DEMO_STAFF:
             user = session.scalars(select(StaffUser).where(StaffUser.login == login)).first()
             if user is None:
-                user = StaffUser(login=login, display_name=name, role=role, password_hash=hash_password(password),
-                                 demo_account=True)
-                session.add(user)
-                session.flush()
+                user = insert_staff(session, login, name, role, password, demo=True)
+                added.append(user)
             actors.append(actor_of(user))
+        for user in added:
+            audit.record(session, actors[0], "staff.add", "staff", user.id,
+                         after={"login": user.login, "name": user.display_name, "role": user.role, "demo": True},
+                         summary=f"デモ用担当者を登録: {user.display_name}")
     return actors
 
 
@@ -207,11 +224,9 @@ def insert_customers(db: Database, actor: Actor, drafts: list[CustomerDraft], ch
         for start in range(0, len(drafts), chunk):
             rows = []
             for draft in drafts[start:start + chunk]:
-                keys = identity_keys(draft)
-                row = dict(draft.__dict__)
-                row.update(search_key=customer_search_key(draft), name_phone_key=keys.name_phone,
-                           name_address_key=keys.name_address, created_at=now, updated_at=now,
-                           created_by_id=actor.user_id, updated_by_id=actor.user_id, row_version=1)
+                row = stored_values(draft)
+                row.update(created_at=now, updated_at=now, created_by_id=actor.user_id, updated_by_id=actor.user_id,
+                           row_version=1)
                 rows.append(row)
             session.execute(insert(Customer), rows)
         audit.record(session, actor, "demo.customers", "customer", None, after={"count": len(drafts)},
@@ -230,7 +245,7 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
     settings.save_bank_accounts(db, manager, DEMO_BANK_ACCOUNTS)
     today = clock.today()
     for year in (today.year - 1, today.year, today.year + 1):
-        settings.add_closures(db, manager, settings.year_end_closures(year), "年末年始休業")
+        settings.add_closures(db, manager, year_end_closure_days(year), "年末年始休業")
         settings.add_closures(db, manager, [dt.date(year, 8, d) for d in (13, 14, 15)], "夏季休業")
     for plan in DEMO_PLANS:
         settings.save_plan(db, manager, None, plan)
@@ -241,15 +256,17 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
     return DemoSummary(customers, len(DEMO_PLANS), len(DEMO_OPTIONS), count)
 
 
-def _papers(draft: CustomerDraft, received_on: dt.date, channel: str, rng: random.Random) -> tuple[DocumentEntry, ...]:
-    kinds = ["drivers_license", "passport", "health_insurance", "my_number_card"]
+def _papers(draft: CustomerDraft, received_on: dt.date, channel: Channel,
+            rng: random.Random) -> tuple[DocumentEntry, ...]:
+    kinds = [IdentityKind.DRIVERS_LICENSE, IdentityKind.PASSPORT, IdentityKind.HEALTH_INSURANCE,
+             IdentityKind.MY_NUMBER_CARD]
     identity = rng.choice(kinds)
-    papers = [DocumentEntry("identity", received_on, identity,
-                            "" if identity == "my_number_card" else f"{rng.randint(0, 9999):04d}")]
-    if channel != "online":
-        papers.insert(0, DocumentEntry("application_form", received_on))
-    if draft.kind == "corporate":
-        papers.append(DocumentEntry("registry", received_on))
+    papers = [DocumentEntry(DocumentKind.IDENTITY, received_on, identity,
+                            "" if identity is IdentityKind.MY_NUMBER_CARD else f"{rng.randint(0, 9999):04d}")]
+    if channel is not Channel.ONLINE:
+        papers.insert(0, DocumentEntry(DocumentKind.APPLICATION_FORM, received_on))
+    if draft.kind is CustomerKind.CORPORATE:
+        papers.append(DocumentEntry(DocumentKind.REGISTRY, received_on))
     return tuple(papers)
 
 
@@ -261,12 +278,13 @@ def demo_applications(db: Database, manager: Actor, clerk: Actor, rng: random.Ra
     plans = {p.details.code: p.id for p in settings.list_plans(db)}
     options = {o.details.code: o.id for o in settings.list_options(db)}
 
-    def take_in(profile: str, plan: str, channel: str, days_ago: int, *, papers: bool = True, option_codes=(),
-                payment: str = "transfer", lines: int = 1) -> int:
+    def take_in(profile: str, plan: str, channel: Channel, days_ago: int, *, papers: bool = True,
+                option_codes: tuple[str, ...] = (), payment: PaymentMethod = PaymentMethod.TRANSFER,
+                lines: int = 1) -> int:
         applicant = demo_customer(rng)
         received = today - dt.timedelta(days=days_ago)
         account = None
-        if payment == "debit":
+        if payment is PaymentMethod.DEBIT:
             account = BankAccountDetails("0009", "", "219", "", "普通", f"{rng.randint(1, 9_999_999):07d}",
                                          applicant.name_kana.replace(" ", "")[:30])
         draft = ApplicationDraft(channel=channel, received_on=received, profile_key=profile, plan_id=plans[plan],
@@ -277,42 +295,46 @@ def demo_applications(db: Database, manager: Actor, clerk: Actor, rng: random.Ra
 
     def clear_all(application_id: int) -> None:
         for item in apps.start_screening(db, clerk, application_id).checklist:
-            if item.answer != "clear":
-                apps.answer_screening_item(db, clerk, application_id, item.code, "clear", "書類・ヒアリングで確認")
+            if item.answer is not ScreeningAnswer.CLEAR:
+                apps.answer_screening_item(db, clerk, application_id, item.code, ScreeningAnswer.CLEAR,
+                                           "書類・ヒアリングで確認")
 
     def identity_ok(application_id: int, days_ago: int) -> None:
-        apps.record_identity_letter(db, clerk, application_id, "sent", on=today - dt.timedelta(days=days_ago))
-        apps.record_identity_letter(db, clerk, application_id, "confirmed", on=today - dt.timedelta(days=days_ago - 3))
+        apps.record_identity_letter(db, clerk, application_id, IdentityLetterResult.SENT,
+                                    on=today - dt.timedelta(days=days_ago), today=today)
+        apps.record_identity_letter(db, clerk, application_id, IdentityLetterResult.CONFIRMED,
+                                    on=today - dt.timedelta(days=days_ago - 3), today=today)
 
     count = 0
     # 承諾: SC by post with 口座振替, and SH with the identity letter confirmed and a 開通日.
-    approved = take_in("simpleconnect", "SC-STANDARD", "post", 20, option_codes=("SC-REC", "SC-IVR"),
-                       payment="debit", lines=3)
+    approved = take_in("simpleconnect", "SC-STANDARD", Channel.POST, 20, option_codes=("SC-REC", "SC-IVR"),
+                       payment=PaymentMethod.DEBIT, lines=3)
     clear_all(approved)
     apps.approve_application(db, manager, approved, decided_on=today - dt.timedelta(days=15), today=today)
-    sh_approved = take_in("sokujitsu", "SH-BUSINESS", "fax", 18, option_codes=("SH-NUM",), lines=2)
+    sh_approved = take_in("sokujitsu", "SH-BUSINESS", Channel.FAX, 18, option_codes=("SH-NUM",), lines=2)
     identity_ok(sh_approved, 16)
     clear_all(sh_approved)
     apps.approve_application(db, manager, sh_approved, decided_on=today - dt.timedelta(days=10),
                              opened_on=today - dt.timedelta(days=7), today=today)
     # 不承諾: a line 該当 with the internal note that never reaches the applicant.
-    refused = take_in("sokujitsu", "SH-LIGHT", "post", 14)
+    refused = take_in("sokujitsu", "SH-LIGHT", Channel.POST, 14)
     apps.start_screening(db, clerk, refused)
-    apps.answer_screening_item(db, clerk, refused, "1", "hit", "他社での料金滞納を本人が申告")
+    apps.answer_screening_item(db, clerk, refused, "1", ScreeningAnswer.HIT, "他社での料金滞納を本人が申告")
     apps.refuse_application(db, manager, refused, "料金滞納の申告あり（SH §14.2(1)）。", today=today,
                             decided_on=today - dt.timedelta(days=9))
     # 取下げ: withdrawn by the applicant before the decision (SC).
-    withdrawn = take_in("simpleconnect", "SC-BASIC", "online", 12)
+    withdrawn = take_in("simpleconnect", "SC-BASIC", Channel.ONLINE, 12)
     apps.withdraw_application(db, clerk, withdrawn, on=today - dt.timedelta(days=11), today=today)
     # 審査中: screening started, some lines still to answer; an SH one waiting for its letter.
-    screening = take_in("simpleconnect", "SC-BASIC", "online", 6, option_codes=("SC-NUM",))
+    screening = take_in("simpleconnect", "SC-BASIC", Channel.ONLINE, 6, option_codes=("SC-NUM",))
     apps.start_screening(db, clerk, screening)
-    sh_screening = take_in("sokujitsu", "SH-LIGHT", "post", 5)
-    apps.record_identity_letter(db, clerk, sh_screening, "sent", on=today - dt.timedelta(days=4))
+    sh_screening = take_in("sokujitsu", "SH-LIGHT", Channel.POST, 5)
+    apps.record_identity_letter(db, clerk, sh_screening, IdentityLetterResult.SENT, on=today - dt.timedelta(days=4),
+                                today=today)
     apps.start_screening(db, clerk, sh_screening)
     # 書類待ち and 受付.
-    take_in("sokujitsu", "SH-LIGHT", "fax", 3, papers=False)
-    take_in("simpleconnect", "SC-STANDARD", "post", 1, payment="debit")
-    take_in("simpleconnect", "SC-F2F", "counter", 0)
+    take_in("sokujitsu", "SH-LIGHT", Channel.FAX, 3, papers=False)
+    take_in("simpleconnect", "SC-STANDARD", Channel.POST, 1, payment=PaymentMethod.DEBIT)
+    take_in("simpleconnect", "SC-F2F", Channel.COUNTER, 0)
     count = 9
     return count

@@ -111,3 +111,27 @@ def test_user_add_creates_the_first_manager_then_needs_a_manager(tmp_path, monke
     assert {s.login for s in auth.list_staff(db)} == {"tanaka", "suzuki"}
     assert not any(s.demo_account for s in auth.list_staff(db))
     db.dispose()
+
+
+def test_the_demo_offices_transfer_accounts_agree_with_zengin_code(db):
+    from reseller_desk.demo import DEMO_BANK_ACCOUNTS
+    from reseller_desk.domain.banks import bank_account_problems, with_bank_names
+    from reseller_desk.domain.company import clean_bank_account
+
+    for account in DEMO_BANK_ACCOUNTS:
+        cleaned = clean_bank_account(account)
+        assert with_bank_names(cleaned) == cleaned  # no name had to be corrected
+        assert bank_account_problems(cleaned) == {}
+    fill_demo(db, customers=5)
+    saved = [(a.details.bank_code, a.details.branch_code, a.details.branch_name) for a in settings.list_bank_accounts(db)]
+    assert saved == [("0005", "331", "神田支店"), ("0009", "220", "神田駅前支店")]
+
+
+def test_the_demo_accounts_are_recorded_as_added(db):
+    from reseller_desk.services import auth
+    from reseller_desk.services.audit import list_audit
+
+    fill_demo(db, customers=5)
+    manager = auth.login(db, "kanri", "kanri-demo")
+    added = sorted(e.after["login"] for e in list_audit(db, manager, entity="staff") if e.action == "staff.add")
+    assert added == ["jimu", "kanri"]

@@ -16,12 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from reseller_desk.domain.codes import as_member, coerce_fields
 from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.domain.intake import (
     Channel,
     DocumentEntry,
     DocumentKind,
-    as_member,
     has_photo_identity,
     missing_documents,
 )
@@ -140,7 +140,7 @@ class ChecklistLine:
     evidence: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "answer", as_member(ScreeningAnswer, self.answer))
+        coerce_fields(self, answer=ScreeningAnswer)
 
 
 #: The note of a line that waits for the postal identity check (SH §14.2(7)).
@@ -330,7 +330,7 @@ class IdentityLetter:
     result_on: dt.date | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "result", as_member(IdentityLetterResult, self.result))
+        coerce_fields(self, result=IdentityLetterResult)
 
 
 @dataclass(frozen=True)
@@ -385,6 +385,17 @@ def identity_letter_problems(status: ApplicationStatus, letter: IdentityLetter, 
     sent_on = letter.sent_on or received_on
     return _problems(identity_letter_result_on=future_date_problem(on, today, "結果の日付")
                      or ("結果の日付が発送日より前です。" if on < sent_on else None))
+
+
+def postal_identity_evidence(letter: IdentityLetter) -> list[str] | None:
+    """What the postal identity check says on the checklist (SH §14.2(7)): a letter that did not
+    reach the applicant is the record that makes its line 該当; one that arrived, nothing found;
+    while it is out (or not sent) nothing can be said yet (None)."""
+    if letter.result is IdentityLetterResult.FAILED:
+        return [f"本人確認郵便が届かず本人確認できませんでした（{letter.result_on}）"]
+    if letter.result is IdentityLetterResult.CONFIRMED:
+        return []
+    return None
 
 
 def identity_letter_change(status: ApplicationStatus, letter: IdentityLetter, new: IdentityLetterResult,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-import holidays
+from holidays.countries.japan import Japan
 
 from reseller_desk.domain.money import require_date
 
@@ -46,12 +46,12 @@ _DISPLAY_NAMES: dict[CalendarKind, str] = {
 @functools.cache
 def _holiday_dates(categories: tuple[str, ...], year: int) -> frozenset[date]:
     """Holidays of one year for the given ``holidays.JP`` categories, cached."""
-    if not holidays.JP.start_year <= year <= holidays.JP.end_year:
+    if not Japan.start_year <= year <= Japan.end_year:
         raise ValueError(
             f"{year} 年の祝日データがありません "
-            f"({holidays.JP.start_year}–{holidays.JP.end_year} 年のみ対応)"
+            f"({Japan.start_year}–{Japan.end_year} 年のみ対応)"
         )
-    return frozenset(holidays.JP(years=year, categories=categories).keys())
+    return frozenset(Japan(years=year, categories=categories).keys())
 
 
 
@@ -91,11 +91,6 @@ class BusinessCalendar:
     def name(self) -> str:
         """The Japanese name of the calendar, for notices and tooltips."""
         return _DISPLAY_NAMES[self.kind]
-
-    def is_holiday(self, d: date) -> bool:
-        """Whether ``d`` is a holiday of this calendar's kind (weekends and closures aside)."""
-        require_date("d", d)
-        return d in _holiday_dates(_CATEGORIES[self.kind], d.year)
 
     def is_business_day(self, d: date) -> bool:
         """Whether ``d`` is a business day: a weekday, not a holiday, not a closure."""

@@ -9,7 +9,12 @@ from dataclasses import dataclass
 
 import jaconv
 
-from reseller_desk.domain.customer import corporate_number_problem, format_phone, format_postal_code
+from reseller_desk.domain.customer import (
+    corporate_number_problem,
+    format_phone,
+    format_postal_code,
+    postal_code_problem,
+)
 
 ACCOUNT_TYPES = ("普通", "当座")
 
@@ -55,8 +60,9 @@ def validate_company(details: CompanyDetails) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not details.name:
         errors["name"] = "会社名を入力してください。"
-    if details.postal_code and not re.fullmatch(r"\d{3}-\d{4}", details.postal_code):
-        errors["postal_code"] = "郵便番号は7桁の数字で入力してください（例: 100-0001）。"
+    problem = postal_code_problem(details.postal_code)
+    if problem:
+        errors["postal_code"] = problem
     if not details.address:
         errors["address"] = "住所を入力してください（請求書と通知書に印刷されます）。"
     if details.registration_number:
@@ -64,6 +70,17 @@ def validate_company(details: CompanyDetails) -> dict[str, str]:
         if problem:
             errors["registration_number"] = problem
     return errors
+
+
+#: A closure day's note (年末年始休業, 夏季休業 …) is a short label; the column holds 100.
+CLOSURE_NOTE_MAX_LENGTH = 100
+
+
+def closure_note_problem(note: str) -> str | None:
+    """None when ``note`` (trimmed) fits, else why not: an over-long note is refused, never cut."""
+    if len(note.strip()) > CLOSURE_NOTE_MAX_LENGTH:
+        return f"休業日のメモは{CLOSURE_NOTE_MAX_LENGTH}文字以内で入力してください（{len(note.strip())}文字あります）。"
+    return None
 
 
 @dataclass(frozen=True)

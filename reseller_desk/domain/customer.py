@@ -9,6 +9,7 @@ reads next to the field.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, fields
@@ -16,6 +17,7 @@ from enum import StrEnum
 
 import jaconv
 
+from reseller_desk.domain.codes import coerce_fields
 from reseller_desk.domain.search import normalize, search_key
 
 # phonenumbers, email-validator and python-stdnum are imported by the functions that use them:
@@ -33,9 +35,11 @@ class CustomerKind(StrEnum):
 
 @dataclass(frozen=True)
 class CustomerDraft:
-    """What a clerk typed into the customer form (all text), before or after cleaning."""
+    """What a clerk typed into the customer form (text, and the kind), before or after
+    cleaning. ``kind`` may be given as its code ("corporate", as stored in the applicant JSON
+    of an application); a code that names no kind is kept as given for :func:`validate`."""
 
-    kind: str = CustomerKind.CORPORATE.value
+    kind: CustomerKind = CustomerKind.CORPORATE
     name: str = ""
     name_kana: str = ""
     representative_title: str = ""
@@ -48,6 +52,9 @@ class CustomerDraft:
     email: str = ""
     corporate_number: str = ""
     notes: str = ""
+
+    def __post_init__(self) -> None:
+        coerce_fields(self, kind=CustomerKind)
 
 
 #: Field names of :class:`CustomerDraft`, in form order; a validation error is keyed by one.
@@ -89,16 +96,18 @@ _POSTAL_DIGITS = re.compile(r"^\d{7}$")
 def clean(draft: CustomerDraft) -> CustomerDraft:
     """The draft as it will be stored: trimmed, widths folded, formats applied where the input
     is recognisable. Cleaning never rejects; :func:`validate` says what is still wrong."""
-    values = {name: (getattr(draft, name) or "").strip() for name in CUSTOMER_FIELDS}
-    values["kind"] = values["kind"] or CustomerKind.CORPORATE.value
+    values = {name: (getattr(draft, name) or "").strip() for name in CUSTOMER_FIELDS if name != "kind"}
+    kind = draft.kind
+    if not isinstance(kind, CustomerKind):
+        kind = str(kind or "").strip() or CustomerKind.CORPORATE
     # Furigana: half-width katakana -> full-width, hiragana -> katakana, spaces folded.
     kana = jaconv.hira2kata(unicodedata.normalize("NFKC", values["name_kana"]))
     values["name_kana"] = re.sub(r"\s+", " ", kana).strip()
     values["postal_code"] = format_postal_code(values["postal_code"])
     values["phone"] = format_phone(values["phone"])
-    values["email"] = unicodedata.normalize("NFKC", values["email"])
+    values["email"] = unicodedata.normalize("NFKC", values["email"]).strip()
     values["corporate_number"] = re.sub(r"\D", "", unicodedata.normalize("NFKC", values["corporate_number"]))
-    return CustomerDraft(**values)
+    return dataclasses.replace(draft, kind=kind, **values)
 
 
 def format_postal_code(text: str) -> str:
@@ -107,6 +116,14 @@ def format_postal_code(text: str) -> str:
     if _POSTAL_DIGITS.match(digits):
         return f"{digits[:3]}-{digits[3:]}"
     return (text or "").strip()
+
+
+def postal_code_problem(code: str) -> str | None:
+    """None when ``code`` is empty or a formatted postal code (NNN-NNNN, as
+    :func:`format_postal_code` writes one), else why not."""
+    if code and not re.fullmatch(r"\d{3}-\d{4}", code):
+        return "郵便番号は7桁の数字で入力してください（例: 100-0001）。"
+    return None
 
 
 def format_phone(text: str) -> str:
@@ -131,11 +148,9 @@ def validate(draft: CustomerDraft) -> dict[str, str]:
     from email_validator import EmailNotValidError, validate_email
 
     errors: dict[str, str] = {}
-    try:
-        kind = CustomerKind(draft.kind)
-    except ValueError:
+    kind = draft.kind if isinstance(draft.kind, CustomerKind) else None
+    if kind is None:
         errors["kind"] = "区分は「法人」か「個人」を選んでください。"
-        kind = None
 
     if not draft.name:
         errors["name"] = "名称・氏名を入力してください。" if kind is None else (
@@ -146,8 +161,9 @@ def validate(draft: CustomerDraft) -> dict[str, str]:
     elif not _KATAKANA_READING.match(draft.name_kana):
         errors["name_kana"] = "フリガナはカタカナで入力してください（漢字・英数字は使えません）。"
 
-    if draft.postal_code and not re.fullmatch(r"\d{3}-\d{4}", draft.postal_code):
-        errors["postal_code"] = "郵便番号は7桁の数字で入力してください（例: 100-0001）。"
+    problem = postal_code_problem(draft.postal_code)
+    if problem:
+        errors["postal_code"] = problem
 
     if not draft.phone:
         errors["phone"] = "電話番号を入力してください。"

@@ -7,6 +7,7 @@ decisions, the postal identity check) is in :mod:`reseller_desk.domain.applicati
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -14,7 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reseller_desk.domain.company import BankAccountDetails, clean_bank_account, validate_bank_account
+from reseller_desk.domain.banks import bank_account_problems, with_bank_names
+from reseller_desk.domain.codes import as_member, coerce_fields
+from reseller_desk.domain.company import BankAccountDetails, clean_bank_account
 
 
 class Channel(StrEnum):
@@ -69,22 +72,6 @@ class IdentityKind(StrEnum):
                         IdentityKind.RESIDENCE_CARD)
 
 
-def as_member(kind: type[StrEnum], value: object) -> object:
-    """``value`` as a member of ``kind`` when it names one (a code read from the database, a
-    file or the command line), else as given, so that the checks can say what is wrong."""
-    if isinstance(value, kind) or not isinstance(value, str):
-        return value
-    try:
-        return kind(value)
-    except ValueError:
-        return value
-
-
-def _coerce(instance: object, **kinds: type[StrEnum]) -> None:
-    for name, kind in kinds.items():
-        object.__setattr__(instance, name, as_member(kind, getattr(instance, name)))
-
-
 # -- documents -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DocumentEntry:
@@ -95,7 +82,7 @@ class DocumentEntry:
     note: str = ""
 
     def __post_init__(self) -> None:
-        _coerce(self, kind=DocumentKind, identity_kind=IdentityKind)
+        coerce_fields(self, kind=DocumentKind, identity_kind=IdentityKind)
         if self.identity_kind == "":
             object.__setattr__(self, "identity_kind", None)
 
@@ -165,13 +152,16 @@ def has_photo_identity(documents: Iterable[DocumentEntry]) -> bool:
 
 # -- payment -------------------------------------------------------------------------------------
 def clean_debit_account(account: BankAccountDetails) -> BankAccountDetails:
-    return clean_bank_account(account)
+    """The account as stored: cleaned (domain.company.clean_bank_account), with the bank and
+    branch names of its codes (domain.banks.with_bank_names)."""
+    return with_bank_names(clean_bank_account(account))
 
 
 def validate_debit_account(account: BankAccountDetails) -> dict[str, str]:
-    """口座振替 account checks (codes, 7-digit number, holder in half-width katakana); the bank
-    and branch names are filled from the codes by domain.banks before this runs."""
-    errors = validate_bank_account(account)
+    """口座振替 account checks (codes that exist, 7-digit number, holder in half-width
+    katakana) of an account cleaned by :func:`clean_debit_account`. The clerk types only the
+    codes: a name that could not be filled in is reported at its code."""
+    errors = bank_account_problems(account)
     if "bank_name" in errors and "bank_code" not in errors:
         errors.pop("bank_name")
         errors["bank_code"] = "金融機関コードが見つかりません。"
@@ -206,7 +196,49 @@ class ApplicationDraft:
     notes: str = ""
 
     def __post_init__(self) -> None:
-        _coerce(self, channel=Channel, payment_method=PaymentMethod)
+        coerce_fields(self, channel=Channel, payment_method=PaymentMethod)
+
+
+def clean_draft(draft: ApplicationDraft) -> ApplicationDraft:
+    """The form as it will be stored: notes and papers trimmed, the debit account cleaned with
+    its bank names (:func:`clean_debit_account`), and no account kept for 振込."""
+    account = draft.debit_account
+    if draft.payment_method is not PaymentMethod.DEBIT:
+        account = None
+    elif account is not None:
+        account = clean_debit_account(account)
+    documents = tuple(dataclasses.replace(d, number_last_digits=d.number_last_digits.strip(), note=d.note.strip())
+                      for d in draft.documents)
+    return dataclasses.replace(draft, debit_account=account, notes=draft.notes.strip(), documents=documents)
+
+
+def applicant_choice_problem(*, customer_chosen: bool, applicant_given: bool) -> str | None:
+    """An application is made by exactly one applicant: an existing customer, or a new one."""
+    if customer_chosen == applicant_given:
+        return "申込者を、既存の顧客から選ぶか新規に入力してください。"
+    return None
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A plan or an option as the 申込 form may choose it."""
+
+    profile_key: str
+    name: str
+    active: bool
+
+
+def offer_problems(profile_key: str, plan: Offer | None, options: Sequence[Offer | None]) -> dict[str, str]:
+    """An application is for a plan its service sells now, with options that service sells
+    now (None: no such plan or option)."""
+    errors: dict[str, str] = {}
+    if plan is None or plan.profile_key != profile_key:
+        errors["plan_id"] = "このサービスのプランを選んでください。"
+    elif not plan.active:
+        errors["plan_id"] = f"プラン「{plan.name}」は現在受け付けていません。"
+    if any(o is None or o.profile_key != profile_key or not o.active for o in options):
+        errors["option_ids"] = "このサービスで受け付けているオプションを選んでください。"
+    return errors
 
 
 def validate_application(draft: ApplicationDraft, *, today: dt.date, known_profiles: Sequence[str]) -> dict[str, str]:
@@ -221,7 +253,7 @@ def validate_application(draft: ApplicationDraft, *, today: dt.date, known_profi
         errors["profile_key"] = "サービスを選んでください。"
     if draft.plan_id is None:
         errors["plan_id"] = "プランを選んでください。"
-    if not isinstance(draft.lines, int) or not 1 <= draft.lines <= 999:
+    if not isinstance(draft.lines, int) or isinstance(draft.lines, bool) or not 1 <= draft.lines <= 999:
         errors["lines"] = "回線数は1〜999で入力してください。"
     if not isinstance(draft.payment_method, PaymentMethod):
         errors["payment_method"] = "支払方法を選んでください。"

@@ -18,12 +18,20 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from reseller_desk.db.database import Database, first_column
 from reseller_desk.db.models import Customer, utcnow
-from reseller_desk.domain import customer as rules
-from reseller_desk.domain.customer import CustomerDraft, CustomerKind
+from reseller_desk.domain.customer import (
+    CUSTOMER_FIELDS,
+    CustomerDraft,
+    CustomerKind,
+    clean,
+    customer_search_key,
+    identity_keys,
+    validate,
+)
 from reseller_desk.domain.search import search_terms
 from reseller_desk.services import audit
-from reseller_desk.services.permissions import Actor, Role, require_role
 from reseller_desk.services.errors import ConcurrentEdit, NotFound, ValidationFailed
+from reseller_desk.services.permissions import Actor, Role, require_role
+from reseller_desk.services.records import customer_draft_of
 
 #: Columns the list can be sorted by -> the model column. Ties are broken by id.
 SORT_COLUMNS = {
@@ -43,7 +51,7 @@ class CustomerRow:
     """One line of the customer list."""
 
     id: int
-    kind: str
+    kind: CustomerKind
     name: str
     name_kana: str
     phone: str
@@ -146,12 +154,8 @@ def count_customers(db: Database) -> int:
         return conn.execute(select(func.count()).select_from(Customer)).scalar_one()
 
 
-def _draft_of(customer: Customer) -> CustomerDraft:
-    return CustomerDraft(**{name: getattr(customer, name) for name in rules.CUSTOMER_FIELDS})
-
-
 def _record_of(customer: Customer) -> CustomerRecord:
-    return CustomerRecord(customer.id, _draft_of(customer), customer.row_version,
+    return CustomerRecord(customer.id, customer_draft_of(customer), customer.row_version,
                           customer.created_at, customer.updated_at)
 
 
@@ -164,7 +168,7 @@ def get_customer(db: Database, customer_id: int) -> CustomerRecord:
 
 
 def _matching(session: Session, draft: CustomerDraft, exclude_id: int | None) -> list[DuplicateHit]:
-    keys = rules.identity_keys(draft)
+    keys = identity_keys(draft)
     conditions = []
     if keys.corporate_number:
         conditions.append(Customer.corporate_number == keys.corporate_number)
@@ -200,22 +204,28 @@ def find_possible_duplicates(db: Database, draft: CustomerDraft, exclude_id: int
     """Customers that may be the same as ``draft``: same 法人番号, or same normalised name and
     phone, or same normalised name and address. The form shows them before saving."""
     with db.transaction() as session:
-        return _matching(session, rules.clean(draft), exclude_id)
+        return _matching(session, clean(draft), exclude_id)
 
 
 def check_customer(draft: CustomerDraft) -> tuple[CustomerDraft, dict[str, str]]:
     """The cleaned draft and its field errors, without touching the database."""
-    cleaned = rules.clean(draft)
-    return cleaned, rules.validate(cleaned)
+    cleaned = clean(draft)
+    return cleaned, validate(cleaned)
+
+
+def stored_values(draft: CustomerDraft) -> dict[str, object]:
+    """The columns of a customer row for a cleaned draft: its fields and the keys derived from
+    them for search and duplicate checks (domain.customer)."""
+    keys = identity_keys(draft)
+    values: dict[str, object] = {name: getattr(draft, name) for name in CUSTOMER_FIELDS}
+    values.update(search_key=customer_search_key(draft), name_phone_key=keys.name_phone,
+                  name_address_key=keys.name_address)
+    return values
 
 
 def _apply(customer: Customer, draft: CustomerDraft) -> None:
-    for name in rules.CUSTOMER_FIELDS:
-        setattr(customer, name, getattr(draft, name))
-    customer.search_key = rules.customer_search_key(draft)
-    keys = rules.identity_keys(draft)
-    customer.name_phone_key = keys.name_phone
-    customer.name_address_key = keys.name_address
+    for name, value in stored_values(draft).items():
+        setattr(customer, name, value)
 
 
 def add_customer(db: Database, actor: Actor, draft: CustomerDraft) -> CustomerRecord:
@@ -257,7 +267,7 @@ def update_customer(db: Database, actor: Actor, customer_id: int, draft: Custome
                 raise NotFound(f"顧客 {customer_id} は見つかりません。")
             if expected_version is not None and customer.row_version != expected_version:
                 raise ConcurrentEdit()
-            before = _draft_of(customer)
+            before = customer_draft_of(customer)
             if before == cleaned:
                 return _record_of(customer)
             _apply(customer, cleaned)
@@ -276,5 +286,5 @@ def update_customer(db: Database, actor: Actor, customer_id: int, draft: Custome
 __all__ = [
     "CustomerDraft", "CustomerKind", "CustomerRow", "CustomerRecord", "DuplicateHit", "SORT_COLUMNS",
     "customer_ids", "customer_order", "customer_page_ids", "customer_matches", "filter_order", "customer_rows", "count_customers", "get_customer", "find_possible_duplicates",
-    "check_customer", "add_customer", "insert_customer", "update_customer", "matching_customers",
+    "check_customer", "add_customer", "insert_customer", "update_customer", "matching_customers", "stored_values",
 ]

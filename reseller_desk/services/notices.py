@@ -69,12 +69,6 @@ def _addressee(customer: CustomerDraft) -> Addressee:
                      customer.contact_title if corporate and customer.contact_name else "")
 
 
-def _applicant(session: Session, app: Application) -> CustomerDraft:
-    from reseller_desk.services.applications import _applicant_of
-
-    return _applicant_of(session, app)
-
-
 def _payment_text(obj: Application | Contract) -> str:
     if obj.payment_method == PaymentMethod.DEBIT:
         return f"口座振替（{intake.masked_account(obj.debit_account())}）"
@@ -110,14 +104,14 @@ def _store(session: Session, actor: Actor, document: NoticeDocument, app: Applic
 
 
 def _base(session: Session, kind: NoticeKind, app: Application, profile: TermsProfile, issuer_: Issuer,
-          issued_on: dt.date) -> dict[str, Any]:
+          issued_on: dt.date, applicant: CustomerDraft) -> dict[str, Any]:
     return dict(kind=kind, number=numbering.notice_number(session, kind.number_prefix, issued_on.year),
-                issued_on=issued_on, issuer=issuer_, addressee=_addressee(_applicant(session, app)),
+                issued_on=issued_on, issuer=issuer_, addressee=_addressee(applicant),
                 application_number=app.number, application_received_on=app.received_on, service_name=profile.name)
 
 
 def issue_approval(session: Session, actor: Actor, app: Application, contract: Contract, profile: TermsProfile,
-                   issuer_: Issuer, issued_on: dt.date) -> Notice:
+                   issuer_: Issuer, issued_on: dt.date, *, applicant: CustomerDraft) -> Notice:
     plan = session.get(Plan, contract.plan_id)
     option_ids = list(session.scalars(select(ContractOption.option_id).where(ContractOption.contract_id == contract.id)))
     options = list(session.scalars(select(PlanOption).where(PlanOption.id.in_(option_ids)).order_by(PlanOption.code)))
@@ -138,24 +132,24 @@ def issue_approval(session: Session, actor: Actor, app: Application, contract: C
         early_termination_fee=plan.early_termination_fee,
         plan_monthly_subtotal=charges.plan_subtotal, monthly_total=charges.total,
     )
-    document = NoticeDocument(**_base(session, NoticeKind.APPROVAL, app, profile, issuer_, issued_on),
+    document = NoticeDocument(**_base(session, NoticeKind.APPROVAL, app, profile, issuer_, issued_on, applicant),
                               approval=details)
     return _store(session, actor, document, app, contract)
 
 
 def issue_refusal(session: Session, actor: Actor, app: Application, profile: TermsProfile, issuer_: Issuer,
-                  issued_on: dt.date) -> Notice:
+                  issued_on: dt.date, *, applicant: CustomerDraft) -> Notice:
     """No reason, ever: the document has no field that could carry one (SH §14.2)."""
-    document = NoticeDocument(**_base(session, NoticeKind.REFUSAL, app, profile, issuer_, issued_on))
+    document = NoticeDocument(**_base(session, NoticeKind.REFUSAL, app, profile, issuer_, issued_on, applicant))
     return _store(session, actor, document, app, None)
 
 
 def issue_revocation(session: Session, actor: Actor, app: Application, contract: Contract, profile: TermsProfile,
-                     issuer_: Issuer, revoked_on: dt.date) -> Notice:
+                     issuer_: Issuer, revoked_on: dt.date, *, applicant: CustomerDraft) -> Notice:
     # the clause as the customer finds it in the terms; the ground's text is staff wording
     ground = next((g for g in profile.screening.grounds if ScreeningCheck.POSTAL_IDENTITY in g.checks), None)
     clause = f"{profile.name} 利用規約" + (f" {printed_clause(ground.clause)}" if ground else "")
-    document = NoticeDocument(**_base(session, NoticeKind.REVOCATION, app, profile, issuer_, revoked_on),
+    document = NoticeDocument(**_base(session, NoticeKind.REVOCATION, app, profile, issuer_, revoked_on, applicant),
                               revoked_contract_code=contract.customer_code, revoked_on=revoked_on,
                               revocation_clause=clause)
     return _store(session, actor, document, app, contract)

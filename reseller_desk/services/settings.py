@@ -1,5 +1,11 @@
 """Use cases of the 設定 section: company details, transfer accounts, closure days, the terms
-profiles in use, and the plans and options of each service."""
+profiles in use, and the plans and options of each service.
+
+The transfer accounts (振込先, printed on invoices) are checked against zengin-code like a
+customer's debit account: an unknown bank or branch code is refused beside its cell, and a
+bank or branch name that contradicts its code is replaced by zengin-code's name (the codes
+are what the bank reads); the saved rows are returned, so the window shows the names kept.
+"""
 
 from __future__ import annotations
 
@@ -13,32 +19,35 @@ from sqlalchemy.orm import Session
 
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import BankAccount, CompanyClosure, CompanySettings, Plan, PlanOption, TermsProfileRecord
-from reseller_desk.domain.calendar import BusinessCalendar, year_end_closure_days
+from reseller_desk.domain.banks import bank_account_problems, with_bank_names
+from reseller_desk.domain.calendar import BusinessCalendar
 from reseller_desk.domain.company import (
     BankAccountDetails,
     CompanyDetails,
     PlanDetails,
     clean_bank_account,
     clean_company,
-    validate_bank_account,
+    closure_note_problem,
     validate_company,
     validate_plan,
 )
 from reseller_desk.domain.terms import available_profiles, load_profile
 from reseller_desk.services import audit
-from reseller_desk.services.permissions import Actor, Role, require_role
 from reseller_desk.services.errors import NotFound, ServiceError, ValidationFailed
+from reseller_desk.services.permissions import Actor, Role, require_role
 
 COMPANY_ROW_ID = 1
 
 
 # -- company details ------------------------------------------------------------------------
+def _company_of(row: CompanySettings) -> CompanyDetails:
+    return CompanyDetails(**{f.name: getattr(row, f.name) for f in dataclasses.fields(CompanyDetails)})
+
+
 def get_company(db: Database) -> CompanyDetails:
     with db.transaction() as session:
         row = session.get(CompanySettings, COMPANY_ROW_ID)
-        if row is None:
-            return CompanyDetails()
-        return CompanyDetails(**{f.name: getattr(row, f.name) for f in dataclasses.fields(CompanyDetails)})
+        return CompanyDetails() if row is None else _company_of(row)
 
 
 def save_company(db: Database, actor: Actor, details: CompanyDetails) -> CompanyDetails:
@@ -54,7 +63,7 @@ def save_company(db: Database, actor: Actor, details: CompanyDetails) -> Company
             row = CompanySettings(id=COMPANY_ROW_ID)
             session.add(row)
         else:
-            before = CompanyDetails(**{f.name: getattr(row, f.name) for f in dataclasses.fields(CompanyDetails)})
+            before = _company_of(row)
         for field in dataclasses.fields(CompanyDetails):
             setattr(row, field.name, getattr(cleaned, field.name))
         row.updated_by_id = actor.user_id
@@ -73,24 +82,32 @@ class BankAccountRecord:
 BANK_FIELDS = tuple(f.name for f in dataclasses.fields(BankAccountDetails))
 
 
+def _account_of(row: BankAccount) -> BankAccountDetails:
+    return BankAccountDetails(**{f: getattr(row, f) for f in BANK_FIELDS})
+
+
+def _account_rows(session: Session) -> list[BankAccount]:
+    return list(session.scalars(select(BankAccount).order_by(BankAccount.sort_order, BankAccount.id)))
+
+
 def list_bank_accounts(db: Database) -> list[BankAccountRecord]:
     with db.transaction() as session:
-        rows = session.scalars(select(BankAccount).order_by(BankAccount.sort_order, BankAccount.id))
-        return [BankAccountRecord(r.id, BankAccountDetails(**{f: getattr(r, f) for f in BANK_FIELDS})) for r in rows]
+        return [BankAccountRecord(r.id, _account_of(r)) for r in _account_rows(session)]
 
 
 def save_bank_accounts(db: Database, actor: Actor, accounts: Sequence[BankAccountDetails]) -> list[BankAccountRecord]:
-    """Replace the list of transfer accounts (振込先), in the order given. Errors are keyed
-    "row.field" (row counted from 0) so the screen can mark the cell at fault."""
+    """Replace the list of transfer accounts (振込先), in the order given, cleaned and with the
+    names of their codes (domain.banks.with_bank_names); returns them as saved. Errors are
+    keyed "row.field" (row counted from 0), e.g. "0.branch_code" for a branch code that the
+    bank of row 0 does not have, so the screen can mark the cell at fault."""
     require_role(actor, Role.MANAGER, action="振込先口座の変更")
-    cleaned = [clean_bank_account(a) for a in accounts]
+    cleaned = [with_bank_names(clean_bank_account(a)) for a in accounts]
     errors = {f"{i}.{field}": message for i, account in enumerate(cleaned)
-              for field, message in validate_bank_account(account).items()}
+              for field, message in bank_account_problems(account).items()}
     if errors:
         raise ValidationFailed(errors)
     with db.transaction() as session:
-        before = [{f: getattr(r, f) for f in BANK_FIELDS}
-                  for r in session.scalars(select(BankAccount).order_by(BankAccount.sort_order, BankAccount.id))]
+        before = [dataclasses.asdict(_account_of(r)) for r in _account_rows(session)]
         session.execute(delete(BankAccount))
         for order, account in enumerate(cleaned):
             session.add(BankAccount(sort_order=order, **dataclasses.asdict(account)))
@@ -112,24 +129,24 @@ def list_closures(db: Database) -> list[Closure]:
 
 
 def add_closures(db: Database, actor: Actor, days: Iterable[dt.date], note: str = "") -> list[Closure]:
-    """Add closure days (a day already listed keeps its note)."""
+    """Add closure days (a day already listed keeps its note). A note longer than the column
+    is refused beside its field, never cut."""
     require_role(actor, Role.MANAGER, action="休業日の登録")
+    problem = closure_note_problem(note)
+    if problem:
+        raise ValidationFailed({"note": problem})
+    note = note.strip()
     days = sorted(set(days))
     with db.transaction() as session:
         existing = set(session.scalars(select(CompanyClosure.day).where(CompanyClosure.day.in_(days))))
         added = [d for d in days if d not in existing]
         for day in added:
-            session.add(CompanyClosure(day=day, note=note.strip()[:100]))
+            session.add(CompanyClosure(day=day, note=note))
         if added:
             audit.record(session, actor, "closure.add", "company_closures", None,
                          after={"days": [d.isoformat() for d in added], "note": note},
                          summary=f"休業日追加 {len(added)}日")
     return list_closures(db)
-
-
-def year_end_closures(year: int) -> list[dt.date]:
-    """The usual 年末年始 closure days (domain.calendar.year_end_closure_days)."""
-    return year_end_closure_days(year)
 
 
 def remove_closures(db: Database, actor: Actor, days: Iterable[dt.date]) -> list[Closure]:
@@ -187,13 +204,15 @@ class PlanRecord:
     profile_name: str
 
 
-def _plan_details(row: Plan | PlanOption, is_option: bool) -> PlanDetails:
-    extra = {} if is_option else dict(
-        minimum_term_months=row.minimum_term_months, early_termination_fee=row.early_termination_fee,
-        requires_face_to_face=row.requires_face_to_face)
-    return PlanDetails(profile_key=row.terms_profile.key, code=row.code, name=row.name,
-                       monthly_fee=row.monthly_fee, initial_fee=row.initial_fee, active=row.active,
-                       notes=row.notes, **extra)
+def _plan_details(row: Plan | PlanOption) -> PlanDetails:
+    """A plan row, or an option row (the plan-only fields at their defaults), as its values."""
+    details = PlanDetails(profile_key=row.terms_profile.key, code=row.code, name=row.name,
+                          monthly_fee=row.monthly_fee, initial_fee=row.initial_fee, active=row.active, notes=row.notes)
+    if isinstance(row, Plan):
+        details = dataclasses.replace(details, minimum_term_months=row.minimum_term_months,
+                                      early_termination_fee=row.early_termination_fee,
+                                      requires_face_to_face=row.requires_face_to_face)
+    return details
 
 
 def _list(db: Database, model: type[Plan] | type[PlanOption], profile_key: str | None) -> list[PlanRecord]:
@@ -201,8 +220,8 @@ def _list(db: Database, model: type[Plan] | type[PlanOption], profile_key: str |
         statement = select(model).join(model.terms_profile).order_by(TermsProfileRecord.key, model.code)
         if profile_key:
             statement = statement.where(TermsProfileRecord.key == profile_key)
-        return [PlanRecord(r.id, _plan_details(r, model is PlanOption), r.terms_profile.name)
-                for r in session.scalars(statement)]
+        rows = [r for r in session.scalars(statement) if isinstance(r, (Plan, PlanOption))]
+        return [PlanRecord(r.id, _plan_details(r), r.terms_profile.name) for r in rows]
 
 
 def list_plans(db: Database, profile_key: str | None = None) -> list[PlanRecord]:
@@ -225,31 +244,33 @@ def _save(db: Database, actor: Actor, model: type[Plan] | type[PlanOption], reco
         raise ValidationFailed(errors)
     with db.transaction() as session:
         profile = profile_record(session, details.profile_key)
-        clash = session.scalars(select(model).where(model.terms_profile_id == profile.id,
-                                                    model.code == details.code)).first()
-        if clash is not None and clash.id != record_id:
+        clash = session.scalars(select(model.id).where(model.terms_profile_id == profile.id,
+                                                       model.code == details.code)).first()
+        if clash is not None and clash != record_id:
             raise ValidationFailed({"code": f"コード「{details.code}」は同じサービスの{noun}で使われています。"})
         before = None
+        row: Plan | PlanOption
         if record_id is None:
             row = model(terms_profile_id=profile.id)
             session.add(row)
         else:
-            row = session.get(model, record_id)
-            if row is None:
+            found = session.get(model, record_id)
+            if not isinstance(found, (Plan, PlanOption)):
                 raise NotFound(f"{noun} {record_id} は見つかりません。")
-            before = _plan_details(row, is_option)
+            row = found
+            before = _plan_details(row)
         row.terms_profile = profile
         for field in ("code", "name", "monthly_fee", "initial_fee", "active", "notes"):
             setattr(row, field, getattr(details, field))
-        if not is_option:
+        if isinstance(row, Plan):
             row.minimum_term_months = details.minimum_term_months
             row.early_termination_fee = details.early_termination_fee
             row.requires_face_to_face = details.requires_face_to_face
         session.flush()
         entity = "option" if is_option else "plan"
         audit.record(session, actor, f"{entity}.{'add' if before is None else 'update'}", entity, row.id,
-                     before=before, after=_plan_details(row, is_option), summary=f"{noun}: {details.name}")
-        return PlanRecord(row.id, _plan_details(row, is_option), profile.name)
+                     before=before, after=_plan_details(row), summary=f"{noun}: {details.name}")
+        return PlanRecord(row.id, _plan_details(row), profile.name)
 
 
 def save_plan(db: Database, actor: Actor, plan_id: int | None, details: PlanDetails) -> PlanRecord:
@@ -265,5 +286,5 @@ __all__ = [
     "BankAccountDetails", "BankAccountRecord", "Closure", "CompanyDetails", "PlanDetails", "PlanRecord",
     "ProfileInfo", "ServiceError", "add_closures", "company_calendar", "get_company", "list_bank_accounts",
     "list_closures", "list_options", "list_plans", "list_profiles", "remove_closures", "save_bank_accounts",
-    "save_company", "save_option", "save_plan", "year_end_closures",
+    "save_company", "save_option", "save_plan",
 ]

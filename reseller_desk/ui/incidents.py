@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from reseller_desk.domain.application import IncidentKind
-from reseller_desk.services import applications as application_service
-from reseller_desk.services.applications import IncidentRecord
+from reseller_desk.services import incidents as incident_service
+from reseller_desk.services.incidents import IncidentRecord
 from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
@@ -109,7 +109,7 @@ class IncidentsDialog(QDialog):
 
     def load(self) -> None:
         db, customer_id = self.ctx.db, self.customer_id
-        self.ctx.ops.run(lambda: application_service.list_incidents(db, customer_id), success=self.model.set_records,
+        self.ctx.ops.run(lambda: incident_service.list_incidents(db, customer_id), success=self.model.set_records,
                          parent=self)
 
     def add(self) -> None:
@@ -119,8 +119,8 @@ class IncidentsDialog(QDialog):
         self.errors.clear()
         self.summary.setVisible(False)
         self.add_button.setEnabled(False)
-        ctx.ops.run(lambda: application_service.add_incident(ctx.db, ctx.actor, customer_id, kind, occurred_on,
-                                                             amount=amount, note=note),
+        ctx.ops.run(lambda: incident_service.add_incident(ctx.db, ctx.actor, customer_id, kind, occurred_on,
+                                                          amount=amount, note=note),
                     success=self._added, invalid=self._invalid, failure=self._failed,
                     done=lambda: self.add_button.setEnabled(True), changes=Changes.INCIDENTS,
                     status=f"顧客の記録（{IncidentKind(kind).label}）を追加しました。", parent=self)

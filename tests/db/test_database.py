@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import pytest
@@ -11,9 +12,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from reseller_desk.db.database import Database, DatabaseTooNew, to_url
-from reseller_desk.db.revisions import head_revision
 from reseller_desk.db.migrate import alembic_config
 from reseller_desk.db.models import Base
+from reseller_desk.db.revisions import head_revision
 
 
 def test_the_head_read_from_the_files_is_alembics_head():
@@ -53,8 +54,9 @@ def test_a_database_from_a_newer_version_is_refused_and_left_untouched(tmp_path)
 
 
 def test_a_failed_transaction_leaves_nothing_behind(db, manager):
-    from reseller_desk.db.models import CompanyClosure
     import datetime as dt
+
+    from reseller_desk.db.models import CompanyClosure
 
     with pytest.raises(RuntimeError):
         with db.transaction() as session:
@@ -106,8 +108,8 @@ def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path):
 
     from alembic import command
 
-    from reseller_desk.db.revisions import MIGRATIONS_DIR
     from reseller_desk.db.migrate import alembic_config
+    from reseller_desk.db.revisions import MIGRATIONS_DIR
 
     scripts = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
@@ -142,3 +144,73 @@ def inspect_has_table(conn, name: str) -> bool:
     from sqlalchemy import inspect
 
     return inspect(conn).has_table(name)
+
+
+def _application_row(number: str, status: str, cancel_kind: str, profile_id: int, plan_id: int,
+                     customer_id: int | None, applicant_json: str, name: str) -> dict:
+    return dict(number=number, status=status, channel="post", received_on="2026-11-16", customer_id=customer_id,
+                applicant_json=applicant_json, applicant_name=name, applicant_kana="", terms_profile_id=profile_id,
+                plan_id=plan_id, lines=1, payment_method="transfer", debit_bank_code="", debit_bank_name="",
+                debit_branch_code="", debit_branch_name="", debit_account_type="", debit_account_number="",
+                debit_holder_kana="", notes="", decision_note="", cancel_kind=cancel_kind,
+                cancelled_on="2026-11-20", identity_letter_status="failed" if status == "cancelled" and
+                cancel_kind == "identity_check_failed" else "not_sent", created_at="2026-11-16 01:00:00",
+                updated_at="2026-11-20 01:00:00", row_version=3)
+
+
+def test_revision_0003_tells_withdrawn_from_revoked_and_fills_the_applicant_keys(tmp_path):
+    """A database at 0002 with an SC application withdrawn by a new applicant and an SH one of
+    an existing customer revoked — both 'cancelled' then — upgrades to 'withdrawn' / 'revoked',
+    with the identity keys of each applicant (the JSON of the new one, the customer row of the
+    existing one) filled in as domain.customer.identity_keys computes them."""
+    import json
+
+    from alembic import command
+
+    from reseller_desk.db.migrate import alembic_config
+    from reseller_desk.domain.customer import CustomerDraft, identity_keys
+
+    path = tmp_path / "0002.sqlite3"
+    db = Database.open(path, upgrade=False)
+    command.upgrade(alembic_config(db.engine), "0002_intake")
+    new_applicant = CustomerDraft(kind="corporate", name="株式会社みらい商事", name_kana="カブシキガイシャミライショウジ",
+                                  address="東京都渋谷区渋谷2丁目1番1号", phone="03-3400-1234",
+                                  corporate_number="8700110005901")
+    existing = CustomerDraft(kind="individual", name="山田 太郎", name_kana="ヤマダ タロウ",
+                             address="大阪府大阪市北区梅田1-1-1", phone="090-1111-2222")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO staff_users (login, display_name, role, active, demo_account, created_at) "
+                          "VALUES ('kanri', '管理', 'manager', 1, 0, '2026-01-01')"))
+        for key in ("simpleconnect", "sokujitsu"):
+            conn.execute(text("INSERT INTO terms_profiles (key, version, name, provider, effective_from, registered_at) "
+                              "VALUES (:key, '1', :key, 'p', '2025-04-01', '2026-01-01')"), {"key": key})
+            conn.execute(text("INSERT INTO plans (terms_profile_id, code, name, monthly_fee, initial_fee, "
+                              "minimum_term_months, early_termination_fee, requires_face_to_face, active, notes) "
+                              "VALUES ((SELECT id FROM terms_profiles WHERE key = :key), 'P', 'P', 1000, 0, 1, 0, 0, 1, '')"),
+                         {"key": key})
+        conn.execute(text("INSERT INTO customers (kind, name, name_kana, representative_title, representative_name, "
+                          "contact_title, contact_name, postal_code, address, phone, email, corporate_number, notes, "
+                          "search_key, name_phone_key, name_address_key, created_at, updated_at, row_version) VALUES "
+                          "(:kind, :name, :name_kana, '', '', '', '', '', :address, :phone, '', '', '', '', '', '', "
+                          "'2026-01-01', '2026-01-01', 1)"),
+                     {"kind": "individual", "name": existing.name, "name_kana": existing.name_kana,
+                      "address": existing.address, "phone": existing.phone})
+        columns = list(_application_row("", "", "", 0, 0, None, "", ""))
+        insert = text(f"INSERT INTO applications ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})")
+        conn.execute(insert, _application_row("A-2026-000001", "cancelled", "withdrawn", 1, 1, None,
+                                              json.dumps(dataclasses.asdict(new_applicant), ensure_ascii=False),
+                                              new_applicant.name))
+        conn.execute(insert, _application_row("A-2026-000002", "cancelled", "identity_check_failed", 2, 2, 1, "",
+                                              existing.name))
+    command.upgrade(alembic_config(db.engine), "0003_solid_ground")
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT number, status, cancel_kind, applicant_corporate_number, "
+                                 "applicant_name_phone_key, applicant_name_address_key FROM applications "
+                                 "ORDER BY number")).all()
+    db.dispose()
+    new_keys, existing_keys = identity_keys(new_applicant), identity_keys(existing)
+    assert [tuple(r) for r in rows] == [
+        ("A-2026-000001", "withdrawn", "withdrawn", "8700110005901", new_keys.name_phone, new_keys.name_address),
+        ("A-2026-000002", "revoked", "identity_check_failed", "", existing_keys.name_phone, existing_keys.name_address),
+    ]
+    assert new_keys.name_phone == "株式会社ミライ商事|0334001234"

@@ -14,8 +14,8 @@ from reseller_desk.domain.application import (
     registration_date_problem,
 )
 from reseller_desk.domain.intake import (
-    Channel,
     MY_NUMBER_REFUSAL,
+    Channel,
     DocumentEntry,
     identity_number_problem,
     missing_documents,

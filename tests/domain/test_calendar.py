@@ -11,7 +11,7 @@ from pathlib import Path
 import holidays
 import pytest
 
-from reseller_desk.domain.calendar import BusinessCalendar, CalendarKind
+from reseller_desk.domain.calendar import BusinessCalendar, CalendarKind, year_end_closure_days
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "holiday_jp" / "holidays.yml"
 _LINE = re.compile(r"^(\d{4})-(\d{2})-(\d{2}):")
@@ -228,3 +228,8 @@ def test_a_datetime_is_refused_as_a_day():
 def test_a_year_without_holiday_data_is_refused(day):
     with pytest.raises(ValueError, match="祝日データ"):
         COMPANY.is_business_day(day)
+
+
+def test_the_year_end_closure_runs_from_the_29th_to_the_3rd_of_january():
+    assert year_end_closure_days(2026) == [date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31),
+                                           date(2027, 1, 1), date(2027, 1, 2), date(2027, 1, 3)]

@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reseller_desk.domain.customer import CustomerDraft, clean, format_postal_code, identity_keys, validate
+from reseller_desk.domain.customer import (
+    CustomerDraft,
+    CustomerKind,
+    clean,
+    format_postal_code,
+    identity_keys,
+    postal_code_problem,
+    validate,
+)
 from reseller_desk.domain.search import normalize, search_key, search_terms
 
 VALID_CORPORATE_NUMBER = "8700110005901"  # check digit 8 over 700110005901 (python-stdnum)
@@ -96,3 +104,27 @@ def test_duplicate_keys_ignore_spacing_and_width():
 @given(st.text())
 def test_normalize_is_idempotent(text):
     assert normalize(normalize(text)) == normalize(text)
+
+
+def test_a_kind_given_by_its_code_becomes_the_kind():
+    assert corporate(kind="individual").kind is CustomerKind.INDIVIDUAL
+    assert CustomerDraft().kind is CustomerKind.CORPORATE
+    assert clean(corporate(kind=" corporate ")).kind is CustomerKind.CORPORATE
+
+
+def test_an_unknown_kind_code_is_kept_and_refused_beside_its_field():
+    draft = clean(corporate(kind="admin"))
+    assert draft.kind == "admin"
+    assert validate(draft) == {"kind": "区分は「法人」か「個人」を選んでください。"}
+
+
+def test_an_empty_kind_is_a_corporation_as_the_form_defaults_to():
+    assert clean(corporate(kind="")).kind is CustomerKind.CORPORATE
+
+
+@pytest.mark.parametrize("code, problem", [
+    ("", None), ("100-0005", None), ("1000005", "郵便番号は7桁の数字で入力してください（例: 100-0001）。"),
+    ("100-005", "郵便番号は7桁の数字で入力してください（例: 100-0001）。"),
+])
+def test_a_stored_postal_code_is_empty_or_three_digits_hyphen_four(code, problem):
+    assert postal_code_problem(code) == problem

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import tomllib
 from datetime import date
@@ -153,18 +152,6 @@ def test_no_rule_branches_on_a_provider_name(module):
     source = (DOMAIN / module).read_text(encoding="utf-8").lower()
     assert "simpleconnect" not in source
     assert "sokujitsu" not in source
-
-
-@pytest.mark.parametrize("module", ["rules.py", "calendar.py", "money.py", "terms.py"])
-def test_domain_modules_import_neither_qt_nor_sqlalchemy(module):
-    tree = ast.parse((DOMAIN / module).read_text(encoding="utf-8"))
-    imported: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module.split(".")[0])
-    assert not imported & {"PySide6", "PyQt5", "PyQt6", "sqlalchemy", "alembic"}
 
 
 # -- malformed files ----------------------------------------------------------------------

@@ -10,67 +10,19 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from reseller_desk.domain.application import ApplicationStatus, IdentityLetterResult, ScreeningAnswer
+from reseller_desk.domain.company import BankAccountDetails, PlanDetails
+from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.domain.intake import MY_NUMBER_REFUSAL, ApplicationDraft, DocumentEntry
-from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, PlanDetails
-from reseller_desk.domain.customer import CustomerDraft
 from reseller_desk.domain.terms import load_profile
 from reseller_desk.services import applications as apps
-from reseller_desk.services import customers, settings
+from reseller_desk.services import customers, incidents, settings
 from reseller_desk.services.applications import ApplicationInput
 from reseller_desk.services.audit import list_audit
-from reseller_desk.services.errors import PermissionDenied, ServiceError, ValidationFailed
+from reseller_desk.services.errors import Blocked, PermissionDenied, ServiceError, ValidationFailed
 from reseller_desk.services.notices import notice_document, notice_pdf
 
-TODAY = dt.date(2026, 11, 20)
-RECEIVED = dt.date(2026, 11, 16)
-
-MIRAI = CustomerDraft(kind="corporate", name="株式会社みらい商事", name_kana="カブシキガイシャミライショウジ",
-                      contact_title="総務部", contact_name="佐藤 花子", postal_code="150-0002",
-                      address="東京都渋谷区渋谷2丁目1番1号", phone="03-3400-1234", email="info@mirai.example.co.jp",
-                      corporate_number="8700110005901")
-YAMADA = CustomerDraft(kind="individual", name="山田 太郎", name_kana="ヤマダ タロウ", postal_code="530-0001",
-                       address="大阪府大阪市北区梅田1-1-1", phone="090-1111-2222")
-
-PAPERS_CORPORATE = (DocumentEntry("application_form", RECEIVED), DocumentEntry("identity", RECEIVED, "drivers_license", "1234"),
-                    DocumentEntry("registry", RECEIVED))
-PAPERS_INDIVIDUAL = (DocumentEntry("application_form", RECEIVED), DocumentEntry("identity", RECEIVED, "drivers_license", "5678"))
-
-
-@pytest.fixture
-def office(db, manager):
-    settings.save_company(db, manager, CompanyDetails(
-        name="株式会社みらいテレコム", postal_code="101-0047", address="東京都千代田区内神田2丁目5番3号",
-        phone="03-5289-7410", registration_number="T8700110005901"))
-    plans = {
-        "sc": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-BASIC", "ベーシック", 2980, 5000)).id,
-        "sc_f2f": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-F2F", "対面プラン", 3980, 5000,
-                                                                    requires_face_to_face=True)).id,
-        "sh": settings.save_plan(db, manager, None, PlanDetails("sokujitsu", "SH-LIGHT", "ライト", 1980, 3000, 12, 10000)).id,
-        "sc_rec": settings.save_option(db, manager, None, PlanDetails("simpleconnect", "SC-REC", "通話録音", 500, 1000)).id,
-    }
-    return plans
-
-
-def sc_input(office, **changes) -> ApplicationInput:
-    draft = ApplicationDraft(channel="post", received_on=RECEIVED, profile_key="simpleconnect", plan_id=office["sc"],
-                             option_ids=(office["sc_rec"],), lines=2, payment_method="debit",
-                             debit_account=BankAccountDetails("0005", "", "021", "", "普通", "1234567", "ｶ)ﾐﾗｲｼｮｳｼﾞ"),
-                             documents=PAPERS_CORPORATE)
-    return ApplicationInput(dataclasses.replace(draft, **changes), applicant=MIRAI)
-
-
-def sh_input(office, **changes) -> ApplicationInput:
-    draft = ApplicationDraft(channel="post", received_on=RECEIVED, profile_key="sokujitsu", plan_id=office["sh"],
-                             documents=PAPERS_INDIVIDUAL)
-    return ApplicationInput(dataclasses.replace(draft, **changes), applicant=YAMADA)
-
-
-def screened_clear(db, actor, application_id):
-    detail = apps.start_screening(db, actor, application_id)
-    for item in detail.checklist:
-        if item.answer != "clear":
-            detail = apps.answer_screening_item(db, actor, application_id, item.code, "clear", "確認済")
-    return detail
+from .builders import MIRAI, PAPERS_CORPORATE, RECEIVED, TODAY, YAMADA, sc_input, screened_clear, sh_input
 
 
 def test_the_checklist_has_one_line_per_ground_of_each_profile(db, clerk, office):
@@ -120,11 +72,11 @@ def test_a_my_number_is_never_recorded(db, clerk, office):
 def test_a_clerk_cannot_approve_even_by_calling_the_service(db, clerk, office):
     application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
     screened_clear(db, clerk, application_id)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="「申込の承諾」は管理者だけが行えます"):
         apps.approve_application(db, clerk, application_id, today=TODAY)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="「申込の不承諾」は管理者だけが行えます"):
         apps.refuse_application(db, clerk, application_id, "理由", today=TODAY)
-    assert apps.get_application(db, application_id).status == "screening"
+    assert apps.get_application(db, application_id).status is ApplicationStatus.SCREENING
 
 
 def test_approval_creates_the_customer_the_contract_and_the_notice(db, clerk, manager, office):
@@ -136,8 +88,10 @@ def test_approval_creates_the_customer_the_contract_and_the_notice(db, clerk, ma
     assert contract.customer_code == "C0000001"
     assert contract.formed_on == TODAY                               # SC §7: 登録日 = decision date
     assert contract.first_billable_month == dt.date(2026, 12, 1)     # SC §9.2: the month after
-    assert customers.customer_ids(db, "ﾐﾗｲｼｮｳｼﾞ") == [detail.input.customer_id or detail.id] or True
     assert customers.count_customers(db) == 1
+    assert detail.customer_id is not None
+    assert customers.customer_ids(db, "ﾐﾗｲｼｮｳｼﾞ") == [detail.customer_id]  # the new customer is found at once
+    assert customers.get_customer(db, detail.customer_id).draft.name == "株式会社みらい商事"
     [notice] = detail.notices
     document = notice_document(db, notice.id)
     assert document.approval.customer_code == "C0000001"
@@ -165,14 +119,14 @@ def test_sh_contract_forms_on_the_notice_date_and_bills_from_the_opening_month(d
     screened = apps.start_screening(db, clerk, application_id)
     line7 = next(i for i in screened.checklist if i.code == "7")
     assert line7.answer == "unchecked" and line7.note == "本人確認の結果待ち"
-    apps.record_identity_letter(db, clerk, application_id, "sent", on=dt.date(2026, 11, 17))
-    apps.record_identity_letter(db, clerk, application_id, "confirmed", on=dt.date(2026, 11, 19))
+    apps.record_identity_letter(db, clerk, application_id, "sent", on=dt.date(2026, 11, 17), today=TODAY)
+    apps.record_identity_letter(db, clerk, application_id, "confirmed", on=dt.date(2026, 11, 19), today=TODAY)
     screened_clear(db, clerk, application_id)
     detail = apps.approve_application(db, manager, application_id, today=TODAY)
     assert detail.contract.formed_on == TODAY and detail.contract.first_billable_month is None
     other = apps.create_application(db, clerk, sh_input(office, lines=3), today=TODAY).id
-    apps.record_identity_letter(db, clerk, other, "sent", on=TODAY)
-    apps.record_identity_letter(db, clerk, other, "confirmed", on=TODAY)
+    apps.record_identity_letter(db, clerk, other, "sent", on=TODAY, today=TODAY)
+    apps.record_identity_letter(db, clerk, other, "confirmed", on=TODAY, today=TODAY)
     screened_clear(db, clerk, other)
     opened = apps.approve_application(db, manager, other, decided_on=TODAY, opened_on=dt.date(2026, 12, 3),
                                       today=dt.date(2026, 12, 5))  # approved on the 20th, recorded after the opening
@@ -182,9 +136,11 @@ def test_sh_contract_forms_on_the_notice_date_and_bills_from_the_opening_month(d
 def test_approval_needs_every_line_clear(db, clerk, manager, office):
     application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
     apps.start_screening(db, clerk, application_id)
-    with pytest.raises(ServiceError) as error:
+    with pytest.raises(Blocked) as error:
         apps.approve_application(db, manager, application_id, today=TODAY)
-    assert "未確認" in str(error.value)
+    assert error.value.action == "承諾"
+    unanswered = [g for g in load_profile("simpleconnect").screening.grounds if not g.checks]
+    assert error.value.reasons == tuple(f"審査項目({g.code})が「未確認」です: {g.text}" for g in unanswered)
 
 
 def test_a_face_to_face_plan_needs_a_counter_sale_with_photo_id(db, clerk, manager, office):
@@ -192,9 +148,11 @@ def test_a_face_to_face_plan_needs_a_counter_sale_with_photo_id(db, clerk, manag
                    documents=PAPERS_CORPORATE[:1] + (DocumentEntry("identity", RECEIVED, "health_insurance", "9"),) + PAPERS_CORPORATE[2:])
     application_id = apps.create_application(db, clerk, inp, today=TODAY).id
     screened_clear(db, clerk, application_id)
-    with pytest.raises(ServiceError) as error:
+    with pytest.raises(Blocked) as error:
         apps.approve_application(db, manager, application_id, today=TODAY)
-    assert "対面販売" in str(error.value) and "顔写真付き" in str(error.value)
+    assert error.value.reasons == (
+        "このプランは対面販売だけで契約できます（SC §6.4）。受付経路が「対面」ではありません。",
+        "このプランは顔写真付きの身分証明書の提出が必要です（SC §6.4）。")
     apps.update_application(db, clerk, application_id, sc_input(office, plan_id=office["sc_f2f"], option_ids=(),
                                                                channel="counter"), today=TODAY)
     assert apps.approve_application(db, manager, application_id, today=TODAY).status == "approved"
@@ -203,12 +161,13 @@ def test_a_face_to_face_plan_needs_a_counter_sale_with_photo_id(db, clerk, manag
 def test_refusal_needs_a_hit_and_a_note_and_the_notice_gives_no_reason(db, clerk, manager, office):
     application_id = apps.create_application(db, clerk, sh_input(office), today=TODAY).id
     apps.start_screening(db, clerk, application_id)
-    with pytest.raises(ServiceError):
+    with pytest.raises(Blocked) as error:
         apps.refuse_application(db, manager, application_id, "滞納歴あり", today=TODAY)
+    assert error.value.reasons == ("不承諾には「該当」の審査項目が少なくとも一つ必要です。",)
     apps.answer_screening_item(db, clerk, application_id, "1", "hit", "他社で滞納の申告")
-    with pytest.raises(ServiceError) as error:
+    with pytest.raises(Blocked) as error:
         apps.refuse_application(db, manager, application_id, "  ", today=TODAY)
-    assert "社内メモ" in str(error.value)
+    assert error.value.reasons == ("不承諾の理由を社内メモに記入してください（申込者には通知しません）。",)
     detail = apps.refuse_application(db, manager, application_id, "滞納歴あり（本人申告）", today=TODAY)
     assert detail.status_label == "不承諾" and detail.decision_note == "滞納歴あり（本人申告）"
     assert customers.count_customers(db) == 0  # a refused applicant does not become a customer
@@ -218,8 +177,8 @@ def test_refusal_needs_a_hit_and_a_note_and_the_notice_gives_no_reason(db, clerk
 
 def test_records_of_matching_customers_prefill_their_lines_with_the_records(db, clerk, manager, office):
     old = customers.add_customer(db, clerk, dataclasses.replace(MIRAI, email="")).id
-    apps.add_incident(db, clerk, old, "unpaid", dt.date(2025, 3, 31), amount=12_800, note="2025年2月分")
-    apps.add_incident(db, clerk, old, "disqualified", dt.date(2025, 6, 1))
+    incidents.add_incident(db, clerk, old, "unpaid", dt.date(2025, 3, 31), amount=12_800, note="2025年2月分", today=TODAY)
+    incidents.add_incident(db, clerk, old, "disqualified", dt.date(2025, 6, 1), today=TODAY)
     application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
     lines = {i.code: i for i in apps.start_screening(db, clerk, application_id).checklist}
     assert lines["1"].answer == "hit" and "資格取消" in lines["1"].evidence[0]
@@ -260,14 +219,16 @@ def test_sc_applicants_may_withdraw_but_sh_applicants_only_ask(db, clerk, office
 
 def test_a_failed_postal_check_after_acceptance_revokes_the_contract_with_a_notice(db, clerk, manager, office):
     application_id = apps.create_application(db, clerk, sh_input(office), today=TODAY).id
-    apps.record_identity_letter(db, clerk, application_id, "sent", on=dt.date(2026, 11, 17))
-    apps.answer_screening_item  # noqa: B018 - the check's line waits for the letter
+    apps.record_identity_letter(db, clerk, application_id, "sent", on=dt.date(2026, 11, 17), today=TODAY)
     detail = apps.start_screening(db, clerk, application_id)
+    letter_line = next(i for i in detail.checklist if i.code == "7")
+    assert (letter_line.answer, letter_line.note) == (ScreeningAnswer.UNCHECKED, "本人確認の結果待ち")
     for item in detail.checklist:
         apps.answer_screening_item(db, clerk, application_id, item.code, "clear")
     apps.approve_application(db, manager, application_id, today=TODAY)
-    revoked = apps.record_identity_letter(db, clerk, application_id, "failed", on=dt.date(2026, 11, 27))
-    assert revoked.status_label == "承諾取消" and revoked.contract.status == "revoked"
+    revoked = apps.record_identity_letter(db, clerk, application_id, "failed", on=dt.date(2026, 11, 27),
+                                          today=dt.date(2026, 11, 30))
+    assert revoked.status_label == "承諾取消" and revoked.contract.status is ContractStatus.REVOKED
     assert [n.kind for n in revoked.notices] == ["approval", "revocation"]
     document = notice_document(db, revoked.notices[-1].id)
     assert document.revoked_contract_code == revoked.contract.customer_code
@@ -276,8 +237,9 @@ def test_a_failed_postal_check_after_acceptance_revokes_the_contract_with_a_noti
 
 def test_the_postal_check_exists_only_where_the_terms_have_it(db, clerk, office):
     application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError, match="SimpleConnect クラウドサービスの約款には郵送による本人確認の定めがありません。"):
         apps.record_identity_letter(db, clerk, application_id, "sent", today=TODAY)
+    assert apps.get_application(db, application_id).identity_letter_status is IdentityLetterResult.NOT_SENT
 
 
 def test_every_change_is_audited_and_a_manager_filters_by_customer_or_application(db, clerk, manager, office):
@@ -288,7 +250,7 @@ def test_every_change_is_audited_and_a_manager_filters_by_customer_or_applicatio
     actions = [r.action for r in reversed(by_application)]
     assert actions[0] == "application.add" and "application.approve" in actions and "notice.issue" in actions
     assert {r.user_name for r in by_application} == {"事務 太郎", "管理 花子"}
-    customer_id = detail.input.customer_id or customers.customer_ids(db)[0]
+    customer_id = detail.customer_id
     by_customer = {r.action for r in list_audit(db, manager, customer_id=customer_id)}
     assert {"customer.add", "contract.add", "application.approve", "notice.issue"} <= by_customer
 
@@ -309,9 +271,8 @@ def test_notices_need_the_company_details(db, clerk, manager):
                            applicant=YAMADA)
     application_id = apps.create_application(db, clerk, inp, today=TODAY).id
     screened_clear(db, clerk, application_id)
-    with pytest.raises(ServiceError) as error:
+    with pytest.raises(ServiceError, match="通知書に印刷する会社情報（会社名・住所）が未設定です。"):
         apps.approve_application(db, manager, application_id, today=TODAY)
-    assert "会社情報" in str(error.value)
     assert apps.get_application(db, application_id).status == "screening"  # nothing half-done
     assert customers.count_customers(db) == 0
 
@@ -332,20 +293,16 @@ def _pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def test_the_printed_notices_of_the_workflow_carry_their_facts(db, clerk, manager, office, tmp_path):
-    import shutil
-    import subprocess
-    from pathlib import Path
-
+def test_the_printed_notices_of_the_workflow_carry_their_facts(db, clerk, manager, office):
     sh = apps.create_application(db, clerk, sh_input(office), today=TODAY).id
-    apps.record_identity_letter(db, clerk, sh, "sent", on=dt.date(2026, 11, 17))
+    apps.record_identity_letter(db, clerk, sh, "sent", on=dt.date(2026, 11, 17), today=TODAY)
     for item in apps.start_screening(db, clerk, sh).checklist:
         apps.answer_screening_item(db, clerk, sh, item.code, "clear")
     approved = apps.approve_application(db, manager, sh, decided_on=TODAY, opened_on=dt.date(2026, 12, 2),
                                         today=dt.date(2026, 12, 2))
     revoked = apps.record_identity_letter(db, clerk, sh, "failed", on=dt.date(2026, 11, 27), today=dt.date(2026, 12, 2))
     approval, revocation = (notice_pdf(db, n.id) for n in revoked.notices)
-    for pdf, notice in zip((approval, revocation), revoked.notices):
+    for pdf, notice in zip((approval, revocation), revoked.notices, strict=True):
         text = _pdf_text(pdf)
         for fact in ("株式会社みらいテレコム", "東京都千代田区内神田2丁目5番3号", "T8700110005901", notice.number,
                      "山田 太郎", "様", approved.number):
@@ -358,9 +315,3 @@ def test_the_printed_notices_of_the_workflow_carry_their_facts(db, clerk, manage
     assert "契約取消通知書" in text and "2026年11月27日" in text and "第14条第2項第7号" in text
     assert "§" not in text  # staff shorthand never reaches a customer
     assert notice_pdf(db, revoked.notices[0].id) == approval  # rendered again from the stored notice: identical
-    if shutil.which("pdftoppm"):
-        artifacts = Path(__file__).resolve().parents[1] / "artifacts"
-        artifacts.mkdir(exist_ok=True)
-        (tmp_path / "revocation.pdf").write_bytes(revocation)
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(tmp_path / "revocation.pdf"),
-                        str(artifacts / "workflow_revocation")], check=True)

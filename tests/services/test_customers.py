@@ -66,7 +66,7 @@ def test_the_list_sorts_by_any_column_both_ways(db, clerk):
     assert customers.customer_ids(db, sort="kind") == [a, b]  # corporate < individual
     for column in customers.SORT_COLUMNS:
         assert sorted(customers.customer_ids(db, sort=column)) == [a, b]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown sort column"):
         customers.customer_ids(db, sort="notes; DROP TABLE customers")
 
 

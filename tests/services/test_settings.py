@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from reseller_desk.domain.calendar import year_end_closure_days
 from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, PlanDetails
 from reseller_desk.services import settings
 from reseller_desk.services.audit import list_audit
@@ -14,7 +15,7 @@ from reseller_desk.services.errors import PermissionDenied, ValidationFailed
 
 COMPANY = CompanyDetails(name="株式会社みらいテレコム", postal_code="1010047", address="東京都千代田区内神田2-5-3",
                          phone="0352897410", registration_number="Ｔ８７００１１０００５９０１")
-ACCOUNT = BankAccountDetails("0005", "三菱UFJ銀行", "021", "神田支店", "普通", "123456", "カ）ミライテレコム")
+ACCOUNT = BankAccountDetails("0005", "三菱UFJ銀行", "331", "神田支店", "普通", "123456", "カ）ミライテレコム")
 
 
 def test_company_details_are_cleaned_saved_and_audited(db, manager):
@@ -36,8 +37,9 @@ def test_a_bad_registration_number_is_refused_with_a_message_for_that_field(db, 
 
 
 def test_only_a_manager_changes_company_details(db, clerk):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="「会社情報の変更」は管理者だけが行えます"):
         settings.save_company(db, clerk, COMPANY)
+    assert settings.get_company(db) == CompanyDetails()
 
 
 def test_bank_accounts_are_stored_in_half_width_kana_and_zero_padded(db, manager):
@@ -54,13 +56,44 @@ def test_bank_account_errors_name_the_row_and_field(db, manager):
     assert settings.list_bank_accounts(db) == []
 
 
-def test_year_end_closures_run_from_the_29th_to_the_3rd():
-    days = settings.year_end_closures(2026)
-    assert days[0] == dt.date(2026, 12, 29) and days[-1] == dt.date(2027, 1, 3) and len(days) == 6
+def test_a_bank_code_zengin_does_not_know_is_refused_beside_its_cell(db, manager):
+    unknown = dataclasses.replace(ACCOUNT, bank_code="9999", bank_name="架空銀行")
+    with pytest.raises(ValidationFailed) as error:
+        settings.save_bank_accounts(db, manager, [ACCOUNT, unknown])
+    assert error.value.errors == {"1.bank_code": "金融機関コード 9999 は見つかりません。"}
+    assert settings.list_bank_accounts(db) == []
+
+
+def test_a_branch_code_the_bank_does_not_have_is_refused_beside_its_cell(db, manager):
+    with pytest.raises(ValidationFailed) as error:
+        settings.save_bank_accounts(db, manager, [dataclasses.replace(ACCOUNT, branch_code="999")])
+    assert error.value.errors == {"0.branch_code": "支店コード 999 は三菱ＵＦＪにありません。"}
+
+
+def test_a_name_that_contradicts_its_code_is_replaced_by_zengins_and_shown(db, manager):
+    """0005-021 is 寺田町 in zengin-code, whatever was typed beside it (gui-walkthrough 5)."""
+    [saved] = settings.save_bank_accounts(db, manager, [
+        BankAccountDetails("0005", "三井住友銀行", "021", "神田支店", "普通", "1234567", "ｶ)ﾐﾗｲﾃﾚｺﾑ")])
+    assert (saved.details.bank_name, saved.details.branch_name) == ("三菱ＵＦＪ", "寺田町")
+    assert settings.list_bank_accounts(db) == [saved]
+
+
+def test_a_name_that_agrees_with_its_code_is_kept_as_typed(db, manager):
+    [saved] = settings.save_bank_accounts(db, manager, [ACCOUNT])
+    assert (saved.details.bank_name, saved.details.branch_name) == ("三菱UFJ銀行", "神田支店")
+
+
+def test_a_closure_note_that_does_not_fit_is_refused_not_cut(db, manager):
+    with pytest.raises(ValidationFailed) as error:
+        settings.add_closures(db, manager, [dt.date(2026, 8, 13)], "夏" * 101)
+    assert error.value.errors == {"note": "休業日のメモは100文字以内で入力してください（101文字あります）。"}
+    assert settings.list_closures(db) == []
+    [closure] = settings.add_closures(db, manager, [dt.date(2026, 8, 13)], " " + "夏" * 100 + " ")
+    assert closure.note == "夏" * 100
 
 
 def test_closure_days_feed_the_company_calendar(db, manager):
-    settings.add_closures(db, manager, settings.year_end_closures(2026), "年末年始")
+    settings.add_closures(db, manager, year_end_closure_days(2026), "年末年始")
     settings.add_closures(db, manager, [dt.date(2026, 12, 29)], "重複")  # already there: kept once
     assert [c.note for c in settings.list_closures(db)].count("年末年始") == 6
     calendar = settings.company_calendar(db)

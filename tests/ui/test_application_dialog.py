@@ -14,6 +14,7 @@ from reseller_desk.domain.customer import CustomerDraft
 from reseller_desk.domain.intake import MY_NUMBER_REFUSAL, ApplicationDraft, DocumentEntry
 from reseller_desk.services import applications as apps
 from reseller_desk.services import customers as customer_service
+from reseller_desk.services import incidents as incident_service
 from reseller_desk.services.applications import ApplicationInput
 from reseller_desk.ui.application.checklist import SYSTEM_CHECK
 from reseller_desk.ui.application.decision_dialogs import ApproveDialog
@@ -263,7 +264,7 @@ def test_customer_records_added_in_the_window_prefill_the_screening(db, clerk_ct
     assert incidents.model.rowCount() == 1
     assert incidents.model.index(0, 2).data() == "¥12,800"
     assert incidents.model.index(0, 2).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
-    assert [i.kind_label for i in apps.list_incidents(db, customer_id)] == ["未払い"]
+    assert [i.kind_label for i in incident_service.list_incidents(db, customer_id)] == ["未払い"]
     incidents.accept()
     form.reject()
 

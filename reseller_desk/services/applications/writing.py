@@ -1,0 +1,53 @@
+"""What every use case that changes an application does around its own work: one transaction
+in which a lost race is a ConcurrentEdit, the check of the version the screen was showing,
+the check that the application is still open, and who changed it last.
+
+Applications carry a ``row_version`` (optimistic locking): a save whose screen showed an older
+version, or whose UPDATE finds that another clerk's save of the same application committed
+after it was read (SQLAlchemy's StaleDataError), is refused and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from reseller_desk.db.database import Database
+from reseller_desk.db.models import Application, utcnow
+from reseller_desk.domain import application
+from reseller_desk.services import records
+from reseller_desk.services.errors import ConcurrentEdit, ServiceError
+from reseller_desk.services.permissions import Actor
+
+
+@contextmanager
+def changing(db: Database) -> Iterator[Session]:
+    """``db.transaction()``, with a lost race turned into :class:`ConcurrentEdit`."""
+    try:
+        with db.transaction() as session:
+            yield session
+    except StaleDataError as error:
+        raise ConcurrentEdit() from error
+
+
+def load_for_change(session: Session, application_id: int, expected_version: int | None = None) -> Application:
+    """The application, refused as :class:`ConcurrentEdit` when the screen that asks for the
+    change was showing another version of it."""
+    app = records.load(session, application_id)
+    if expected_version is not None and app.row_version != expected_version:
+        raise ConcurrentEdit()
+    return app
+
+
+def require_open(app: Application, action: str) -> None:
+    """Editing, screening, withdrawing and deciding happen only before the decision."""
+    problem = application.not_open_problem(app.number, app.status, action)
+    if problem:
+        raise ServiceError(problem)
+
+
+def touch(app: Application, actor: Actor) -> None:
+    app.updated_at, app.updated_by_id = utcnow(), actor.user_id

@@ -1,0 +1,48 @@
+"""Fixtures of the service tests: the office (company details, plans and an option of both
+services) and a counter of the SQL statements a use case sends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from reseller_desk.domain.company import CompanyDetails, PlanDetails
+from reseller_desk.services import settings
+
+
+@pytest.fixture
+def office(db, manager) -> dict[str, int]:
+    settings.save_company(db, manager, CompanyDetails(
+        name="株式会社みらいテレコム", postal_code="101-0047", address="東京都千代田区内神田2丁目5番3号",
+        phone="03-5289-7410", registration_number="T8700110005901"))
+    return {
+        "sc": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-BASIC", "ベーシック", 2980, 5000)).id,
+        "sc_f2f": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-F2F", "対面プラン", 3980, 5000,
+                                                                    requires_face_to_face=True)).id,
+        "sh": settings.save_plan(db, manager, None, PlanDetails("sokujitsu", "SH-LIGHT", "ライト", 1980, 3000, 12, 10000)).id,
+        "sc_rec": settings.save_option(db, manager, None, PlanDetails("simpleconnect", "SC-REC", "通話録音", 500, 1000)).id,
+    }
+
+
+@pytest.fixture
+def statements(db) -> Callable[[], AbstractContextManager[list[str]]]:
+    """``with statements() as sent:`` collects every SQL statement sent to the database
+    (SQLAlchemy's before_cursor_execute event), BEGIN included."""
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        sent: list[str] = []
+
+        def on_execute(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+            sent.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", on_execute)
+        try:
+            yield sent
+        finally:
+            event.remove(db.engine, "before_cursor_execute", on_execute)
+
+    return counting
