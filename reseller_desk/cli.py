@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from reseller_desk import __version__
 
-DB_HELP = "データベースのファイルパス、または SQLAlchemy URL（例: postgresql+psycopg://user@host/db）。省略時はユーザーデータフォルダの SQLite"
+DB_HELP = ("データベースのファイルパス、または SQLAlchemy URL（例: postgresql+psycopg://user@host/db）。"
+           "省略時はユーザーデータフォルダの SQLite")
 
 
 def _add_db(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -95,7 +96,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
           f"オプション {summary.options} 件、申込 {summary.applications} 件 ({db.url})")
     print("デモ用アカウント（パスワードは公開されています。実運用のデータベースでは使わないでください）:")
     for login, name, role, password in DEMO_STAFF:
-        print(f"  ログインID {login:<6} パスワード {password:<12} {name}（{'管理者' if role == 'manager' else '事務'}）")
+        label = "管理者" if role == "manager" else "事務"
+        print(f"  ログインID {login:<6} パスワード {password:<12} {name}（{label}）")
     return 0
 
 

@@ -20,7 +20,7 @@ JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 
 def _system_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 _source: Callable[[], dt.datetime] = _system_now
@@ -38,13 +38,13 @@ def today() -> dt.date:
 
 def utcnow() -> dt.datetime:
     """The current moment as naive UTC, the way timestamps are stored."""
-    return _source().astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return _source().astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def to_japan_time(moment: dt.datetime) -> dt.datetime:
     """A stored timestamp (naive = UTC) as an aware datetime in Japan time."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(JST)
 
 

@@ -56,7 +56,8 @@ COMPANY_TRADES = [
     ("物産", "ブッサン", "bussan"), ("不動産", "フドウサン", "fudosan"), ("設計", "セッケイ", "sekkei"),
     ("電機", "デンキ", "denki"), ("運輸", "ウンユ", "unyu"), ("食品", "ショクヒン", "shokuhin"),
     ("製作所", "セイサクショ", "seisakusho"), ("印刷", "インサツ", "insatsu"), ("システム", "システム", "system"),
-    ("コンサルティング", "コンサルティング", "consulting"), ("企画", "キカク", "kikaku"), ("産業", "サンギョウ", "sangyo"),
+    ("コンサルティング", "コンサルティング", "consulting"), ("企画", "キカク", "kikaku"),
+    ("産業", "サンギョウ", "sangyo"),
     ("サービス", "サービス", "service"), ("薬局", "ヤッキョク", "pharmacy"), ("歯科", "シカ", "dental"),
 ]
 COMPANY_FORMS = [  # (kanji, katakana, prefix?)  weights follow how common each form is
@@ -188,7 +189,8 @@ DEMO_OPTIONS = [
 DEMO_COMPANY = CompanyDetails(
     name="株式会社みらいテレコム", postal_code="101-0047", address="東京都千代田区内神田2丁目5番3号 みらいビル4F",
     phone="03-5289-7410", fax="03-5289-7411", email="support@mirai-telecom.example.co.jp",
-    representative="代表取締役 高田 誠", registration_number="T" + corporate_number_std.calc_check_digit("010001234567") + "010001234567",
+    representative="代表取締役 高田 誠",
+    registration_number="T" + corporate_number_std.calc_check_digit("010001234567") + "010001234567",
 )
 #: The office's transfer accounts, named as the office writes them; the codes are those of
 #: these branches in zengin-code (0005-331 is 三菱ＵＦＪ 神田, 0009-220 is 三井住友 神田駅前).
@@ -238,7 +240,8 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
     with db.engine.connect() as conn:
         existing = conn.execute(select(func.count()).select_from(Customer)).scalar_one()
     if existing:
-        raise ValueError(f"このデータベースには既に顧客が {existing} 件あります。デモデータは空のデータベースにだけ作成します。")
+        raise ValueError(f"このデータベースには既に顧客が {existing} 件あります。"
+                         "デモデータは空のデータベースにだけ作成します。")
     manager, _clerk = ensure_demo_staff(db)
     rng = random.Random(seed)
     settings.save_company(db, manager, DEMO_COMPANY)

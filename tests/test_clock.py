@@ -11,7 +11,7 @@ from reseller_desk import clock
 
 
 def test_today_is_the_date_in_japan_even_when_it_is_still_yesterday_in_utc():
-    with clock.frozen(dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.timezone.utc)):
+    with clock.frozen(dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)):
         assert clock.today() == dt.date(2026, 12, 1)
         assert clock.now().utcoffset() == dt.timedelta(hours=9)
         assert clock.utcnow() == dt.datetime(2026, 11, 30, 23, 30)

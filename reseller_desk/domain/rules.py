@@ -105,7 +105,8 @@ def _day_in_month(month: date, day: int) -> date:
 
 def _next_month(d: date) -> date:
     """The 1st of the month after ``d``'s month."""
-    return _first_of_month(d) + relativedelta(months=1)
+    following: date = _first_of_month(d) + relativedelta(months=1)
+    return following
 
 
 def _roll(calendar: BusinessCalendar, d: date, roll: Roll) -> date:
@@ -172,10 +173,7 @@ def late_interest_days(profile: TermsProfile, due: date, paid: date) -> int:
     require_date("paid", paid)
     terms = profile.late_interest
     first = due + timedelta(days=1) if terms.first_day is InterestFirstDay.DAY_AFTER_DUE else due
-    if terms.last_day is InterestLastDay.DAY_BEFORE_PAYMENT:
-        last = paid - timedelta(days=1)
-    else:
-        last = paid
+    last = paid - timedelta(days=1) if terms.last_day is InterestLastDay.DAY_BEFORE_PAYMENT else paid
     return max(0, (last - first).days + 1)
 
 

@@ -479,17 +479,20 @@ def _read_profile(data: dict[str, Any], file: str) -> TermsProfile:
     schedule = _read_schedule(t)
 
     deposit = None
-    if (t := top.optional_section("deposit")) is not None:
+    if (section := top.optional_section("deposit")) is not None:
+        t = section
         deposit = DepositTerms(clause=t.text("clause"), monthly_threshold=t.integer("monthly_threshold", 0))
         t.done()
 
     rental_return = None
-    if (t := top.optional_section("rental_return")) is not None:
+    if (section := top.optional_section("rental_return")) is not None:
+        t = section
         rental_return = RentalReturnTerms(clause=t.text("clause"), multiplier=t.integer("multiplier", 0))
         t.done()
 
     replacement = None
-    if (t := top.optional_section("replacement")) is not None:
+    if (section := top.optional_section("replacement")) is not None:
+        t = section
         replacement = ReplacementTerms(
             clause=t.text("clause"),
             return_days=t.integer("return_days", 0),
@@ -498,7 +501,8 @@ def _read_profile(data: dict[str, Any], file: str) -> TermsProfile:
         t.done()
 
     outage = None
-    if (t := top.optional_section("outage")) is not None:
+    if (section := top.optional_section("outage")) is not None:
+        t = section
         outage = OutageTerms(
             clause=t.text("clause"),
             minimum_hours=t.integer("minimum_hours", 0),
@@ -510,14 +514,16 @@ def _read_profile(data: dict[str, Any], file: str) -> TermsProfile:
         t.done()
 
     succession = None
-    if (t := top.optional_section("succession")) is not None:
+    if (section := top.optional_section("succession")) is not None:
+        t = section
         succession = SuccessionTerms(
             clause=t.text("clause"), days=t.integer("days", 0), roll=t.choice("roll", Roll)
         )
         t.done()
 
     support = None
-    if (t := top.optional_section("support")) is not None:
+    if (section := top.optional_section("support")) is not None:
+        t = section
         support = SupportTerms(clause=t.text("clause"), hours=t.text("hours"))
         t.done()
 

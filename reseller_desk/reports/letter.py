@@ -60,7 +60,7 @@ class Row:
     note: str = ""
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hints
     """Holds every page back until the end, then lets the renderer draw ``page/total`` on each
     (pretix's NumberedCanvas)."""
 
@@ -363,7 +363,7 @@ class NoticeRenderer:
     # --- pages ------------------------------------------------------------------------------
     def footer_height(self) -> float:
         """The rule and the last line (issuer name, page/total)."""
-        return 2 * mm + self.footer_size
+        return float(2 * mm + self.footer_size)
 
     def page_templates(self) -> list[PageTemplate]:
         width, height = self.pagesize

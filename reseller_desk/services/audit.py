@@ -63,8 +63,8 @@ class AuditRecord:
     entity: str
     entity_id: int | None
     summary: str
-    before: dict | list | None
-    after: dict | list | None
+    before: dict[str, Any] | list[Any] | None
+    after: dict[str, Any] | list[Any] | None
     customer_id: int | None = None
     application_id: int | None = None
 
@@ -72,7 +72,7 @@ class AuditRecord:
 def _utc_start_of(day: dt.date) -> dt.datetime:
     """The first moment of a Japanese calendar day, as the naive UTC the log stores."""
     start = dt.datetime.combine(day, dt.time.min, tzinfo=clock.JST)
-    return start.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return start.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def list_audit(db: Database, actor: Actor, *, entity: str | None = None, entity_id: int | None = None,

@@ -175,7 +175,8 @@ def add_staff(db: Database, actor: Actor, login_id: str, display_name: str, role
     with db.transaction() as session:
         user = insert_staff(session, login_id, display_name, role, password, demo_account)
         audit.record(session, actor, "staff.add", "staff", user.id,
-                     after={"login": login_id, "name": display_name, "role": role}, summary=f"担当者追加: {display_name}")
+                     after={"login": login_id, "name": display_name, "role": role},
+                     summary=f"担当者追加: {display_name}")
         return _info(user)
 
 

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
@@ -88,7 +89,7 @@ def _search_filter(query: str) -> list[ColumnElement[bool]]:
     return [Customer.search_key.contains(term, autoescape=True) for term in search_terms(query)]
 
 
-def _order_by(sort: str, descending: bool) -> tuple:
+def _order_by(sort: str, descending: bool) -> tuple[Any, ...]:
     column = SORT_COLUMNS.get(sort)
     if column is None:
         raise ValueError(f"unknown sort column {sort!r}")
@@ -285,6 +286,7 @@ def update_customer(db: Database, actor: Actor, customer_id: int, draft: Custome
 
 __all__ = [
     "CustomerDraft", "CustomerKind", "CustomerRow", "CustomerRecord", "DuplicateHit", "SORT_COLUMNS",
-    "customer_ids", "customer_order", "customer_page_ids", "customer_matches", "filter_order", "customer_rows", "count_customers", "get_customer", "find_possible_duplicates",
+    "customer_ids", "customer_order", "customer_page_ids", "customer_matches", "filter_order", "customer_rows",
+    "count_customers", "get_customer", "find_possible_duplicates",
     "check_customer", "add_customer", "insert_customer", "update_customer", "matching_customers", "stored_values",
 ]

@@ -23,7 +23,9 @@ class NotFound(ServiceError):
 
 
 class ConcurrentEdit(ServiceError):
-    def __init__(self, message: str = "他の担当者がこのデータを先に更新しました。画面を開き直してから、もう一度保存してください。"):
+    MESSAGE = "他の担当者がこのデータを先に更新しました。画面を開き直してから、もう一度保存してください。"
+
+    def __init__(self, message: str = MESSAGE):
         super().__init__(message)
 
 

@@ -113,7 +113,8 @@ def _base(session: Session, kind: NoticeKind, app: Application, profile: TermsPr
 def issue_approval(session: Session, actor: Actor, app: Application, contract: Contract, profile: TermsProfile,
                    issuer_: Issuer, issued_on: dt.date, *, applicant: CustomerDraft) -> Notice:
     plan = session.get(Plan, contract.plan_id)
-    option_ids = list(session.scalars(select(ContractOption.option_id).where(ContractOption.contract_id == contract.id)))
+    option_ids = list(session.scalars(select(ContractOption.option_id)
+                                      .where(ContractOption.contract_id == contract.id)))
     options = list(session.scalars(select(PlanOption).where(PlanOption.id.in_(option_ids)).order_by(PlanOption.code)))
     if plan is None:
         raise NotFound(f"契約 {contract.customer_code} のプラン {contract.plan_id} は見つかりません。")
@@ -124,7 +125,8 @@ def issue_approval(session: Session, actor: Actor, app: Application, contract: C
         plan_name=plan.name, plan_monthly_fee=plan.monthly_fee,
         initial_fee=initial_fee_total(plan.initial_fee, contract.lines, (o.initial_fee for o in options)),
         options=tuple(OptionLine(o.name, o.monthly_fee) for o in options), lines=contract.lines,
-        contract_formed_on=contract.formed_on, registration_date_label=printed_clause(application.formation_label(profile)),
+        contract_formed_on=contract.formed_on,
+        registration_date_label=printed_clause(application.formation_label(profile)),
         first_billable_month=contract.first_billable_month,
         first_billable_note=printed_clause(application.first_billable_note(profile)),
         payment_method=_payment_text(contract), support_hours=support,

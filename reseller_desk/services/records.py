@@ -135,4 +135,4 @@ def staff_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, s
     if not wanted:
         return {}
     rows = session.execute(select(StaffUser.id, StaffUser.display_name).where(StaffUser.id.in_(wanted)))
-    return {user_id: name for user_id, name in rows}
+    return dict(rows.tuples().all())

@@ -83,7 +83,7 @@ class ApplicationTableModel(RecordTableModel[ApplicationRow]):
     #: The number of applications shown changed.
     total_changed = Signal(int)
 
-    def __init__(self, db: "Database | None" = None, *, fetch: RowFetcher | None = None, load: bool = True,
+    def __init__(self, db: Database | None = None, *, fetch: RowFetcher | None = None, load: bool = True,
                  parent: QObject | None = None) -> None:
         super().__init__(COLUMNS, parent)
         if fetch is None:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class AppContext:
-    db: "Database"
+    db: Database
     actor: Actor
     ops: Operations
 

@@ -69,7 +69,7 @@ class CustomerTableModel(QAbstractTableModel):
     #: The number of customers in the list changed (after a search, sort or refresh).
     total_changed = Signal(int)
 
-    def __init__(self, db: "Database | None" = None, *, fetch_order: OrderFetcher | None = None,
+    def __init__(self, db: Database | None = None, *, fetch_order: OrderFetcher | None = None,
                  fetch_matches: MatchFetcher | None = None, fetch_rows: RowFetcher | None = None,
                  fetch_page_ids: PageFetcher | None = None, fetch_count: CountFetcher | None = None,
                  page_size: int = PAGE_SIZE, cache_limit: int = CACHE_LIMIT, load: bool = True,

@@ -48,7 +48,7 @@ class JapanTimeFormatter(logging.Formatter):
     default_msec_format = "%s,%03d JST"
 
     def converter(self, seconds: float | None) -> time.struct_time:  # type: ignore[override]
-        moment = dt.datetime.fromtimestamp(seconds if seconds is not None else time.time(), dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(seconds if seconds is not None else time.time(), dt.UTC)
         return clock.to_japan_time(moment).timetuple()
 
 
@@ -119,7 +119,7 @@ class ErrorHandler(QObject):
         self._report.connect(self._show, Qt.ConnectionType.QueuedConnection)
 
     # -- installing ----------------------------------------------------------------------
-    def install(self) -> "ErrorHandler":
+    def install(self) -> ErrorHandler:
         if self._previous_hooks is None:
             self._previous_hooks = (sys.excepthook, threading.excepthook)
         sys.excepthook = self.excepthook

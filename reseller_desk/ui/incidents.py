@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from reseller_desk.domain.application import IncidentKind
 from reseller_desk.services import incidents as incident_service
-from reseller_desk.services.incidents import IncidentRecord
 from reseller_desk.services.errors import ServiceError, ValidationFailed
+from reseller_desk.services.incidents import IncidentRecord
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.tables import RecordTableModel, list_table

@@ -71,7 +71,7 @@ def _heading(text: str) -> QLabel:
 class LoginDialog(QDialog):
     """ログインID and パスワード. ``actor`` holds who logged in once the dialog is accepted."""
 
-    def __init__(self, db: "Database", parent: QWidget | None = None, *, staff: list[StaffInfo] | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None, *, staff: list[StaffInfo] | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.actor: Actor | None = None
@@ -147,7 +147,7 @@ class LoginDialog(QDialog):
 class FirstStartDialog(QDialog):
     """A database without staff: register the first 管理者 (auth.create_first_manager)."""
 
-    def __init__(self, db: "Database", parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.actor: Actor | None = None
@@ -227,7 +227,7 @@ class FirstStartDialog(QDialog):
         return self.actor
 
 
-def ask_who_is_working(db: "Database", parent: QWidget | None = None) -> Actor | None:
+def ask_who_is_working(db: Database, parent: QWidget | None = None) -> Actor | None:
     """The first-start dialog on a database without staff, otherwise the log-in dialog; the
     staff member, or None when the clerk closed it."""
     dialog: LoginDialog | FirstStartDialog = (LoginDialog(db, parent) if auth.has_staff(db)

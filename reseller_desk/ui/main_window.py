@@ -90,7 +90,7 @@ def database_label(url: str) -> str:
 
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, sections: tuple[Section, ...] = SECTIONS, *,
-                 login: "LoginRunner | None" = None) -> None:
+                 login: LoginRunner | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         #: Asks who works next (ファイル > 担当者の切替); the log-in dialog unless a test gives one.
@@ -177,19 +177,19 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(row)
 
     @property
-    def customer_page(self) -> "CustomerPage":
+    def customer_page(self) -> CustomerPage:
         return self.page("customers")  # type: ignore[return-value]
 
     @property
-    def settings_page(self) -> "SettingsPage":
+    def settings_page(self) -> SettingsPage:
         return self.page("settings")  # type: ignore[return-value]
 
     @property
-    def application_page(self) -> "ApplicationPage":
+    def application_page(self) -> ApplicationPage:
         return self.page("applications")  # type: ignore[return-value]
 
     @property
-    def audit_page(self) -> "AuditPage":
+    def audit_page(self) -> AuditPage:
         return self.page("audit")  # type: ignore[return-value]
 
     def section_keys(self) -> list[str]:

@@ -245,17 +245,19 @@ class BareModel:
         from reseller_desk.ui.customer_model import COLUMNS
 
         keys = [c.key for c in COLUMNS]
-        columns = dict(zip(keys, (column_values(db, k) for k in keys)))
+        columns = dict(zip(keys, (column_values(db, k) for k in keys), strict=True))
         search = column_values(db, "search_key")
         self.rows = [tuple(columns[k][i] for k in keys) + (search[i],) for i in range(len(search))]
         self.column_index = {k: n for n, k in enumerate(keys)}
         rows_ref = self
 
+        no_parent = QModelIndex()  # the invalid index: every table model's root
+
         class _Model(QAbstractTableModel):
-            def rowCount(self, parent=QModelIndex()):
+            def rowCount(self, parent=no_parent):
                 return len(rows_ref.visible)
 
-            def columnCount(self, parent=QModelIndex()):
+            def columnCount(self, parent=no_parent):
                 return len(keys)
 
             def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -282,7 +284,11 @@ def baseline_filter(bare: BareModel, queries: Sequence[str] = QUERIES) -> list[f
     """The same keystrokes on the bare model."""
     from reseller_desk.domain.search import search_terms
 
-    return [timed(lambda ts=search_terms(prefix): bare.filter(ts)) for prefix in keystrokes(queries)]
+    def filter_by(prefix: str) -> float:
+        terms = search_terms(prefix)
+        return timed(lambda: bare.filter(terms))
+
+    return [filter_by(prefix) for prefix in keystrokes(queries)]
 
 
 def measure_sorts(model, repeats: int = 3) -> dict[tuple[str, bool], float]:

@@ -58,11 +58,10 @@ def test_a_failed_transaction_leaves_nothing_behind(db, manager):
 
     from reseller_desk.db.models import CompanyClosure
 
-    with pytest.raises(RuntimeError):
-        with db.transaction() as session:
-            session.add(CompanyClosure(day=dt.date(2026, 12, 29)))
-            session.flush()
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), db.transaction() as session:
+        session.add(CompanyClosure(day=dt.date(2026, 12, 29)))
+        session.flush()
+        raise RuntimeError("boom")
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM company_closures")).scalar() == 0
 

@@ -67,11 +67,11 @@ def test_approval_needs_every_line_clear():
 
 def test_a_face_to_face_plan_needs_the_counter_and_photo_id():  # SC §6.4
     no_photo = (DocumentEntry("application_form", DAY), DocumentEntry("identity", DAY, "health_insurance", "1"))
-    reasons = approval_blockers(LINES_CLEAR, screening_started=True, plan_requires_face_to_face=True, channel=Channel.POST, documents=no_photo,
-                                is_corporate=False)
+    reasons = approval_blockers(LINES_CLEAR, screening_started=True, plan_requires_face_to_face=True,
+                                channel=Channel.POST, documents=no_photo, is_corporate=False)
     assert len(reasons) == 2
-    assert approval_blockers(LINES_CLEAR, screening_started=True, plan_requires_face_to_face=True, channel=Channel.COUNTER, documents=PAPERS,
-                             is_corporate=False) == []
+    assert approval_blockers(LINES_CLEAR, screening_started=True, plan_requires_face_to_face=True,
+                             channel=Channel.COUNTER, documents=PAPERS, is_corporate=False) == []
 
 
 def test_refusal_needs_a_hit_and_an_internal_note():

@@ -273,7 +273,7 @@ def test_a_clerk_takes_in_an_sc_application_by_post_with_every_paper(desk, artif
     assert sc.status_label.text() == "受付" and "不足書類" not in sc.info_label.text()
     assert sc.banner_label.text() == f"申込 {sc.detail.number} を受け付けました（状態: 受付）。"
     assert sc.intake.debit.holder_kana.text() == "ｶ)ﾐﾗｲｼｮｳｼﾞ"  # converted to half-width by the service
-    assert [o for o in sc.detail.input.draft.option_ids] == [desk.plans["sc_rec"]]
+    assert list(sc.detail.input.draft.option_ids) == [desk.plans["sc_rec"]]
     sc.grab().save(str(artifacts / "application_intake.png"))
 
 

@@ -30,7 +30,7 @@ ENGLISH_KEY = re.compile(r"(^|[\s　・、/])[a-z_]{3,}: ", re.MULTILINE)
 
 def test_stored_utc_is_shown_in_japan_time():
     assert local_time(dt.datetime(2026, 11, 21, 23, 30, 5)) == "2026-11-22 08:30:05"
-    assert local_time(dt.datetime(2026, 11, 21, 23, 30, 5, tzinfo=dt.timezone.utc)) == "2026-11-22 08:30:05"
+    assert local_time(dt.datetime(2026, 11, 21, 23, 30, 5, tzinfo=dt.UTC)) == "2026-11-22 08:30:05"
     assert local_time(None) == ""
 
 

@@ -81,7 +81,8 @@ def approve_application(db: Database, actor: Actor, application_id: int, *, deci
         writing.touch(app, actor)
         session.flush()
         audit.record(session, actor, "application.approve", "application", app.id,
-                     after={"decided_on": decided_on, "formed_on": dates.formed_on, "customer_code": contract.customer_code,
+                     after={"decided_on": decided_on, "formed_on": dates.formed_on,
+                            "customer_code": contract.customer_code,
                             "first_billable_month": dates.first_billable_month},
                      summary=f"承諾 {app.number} → カスタマID {contract.customer_code}", customer_id=app.customer_id)
         audit.record(session, actor, "contract.add", "contract", contract.id,

@@ -78,7 +78,7 @@ class Selection:
     handler_id: int | None = None
 
 
-def load_catalog(db: "Database") -> Catalog:
+def load_catalog(db: Database) -> Catalog:
     """The choices of the form, read from the services (off the UI thread)."""
     profiles = tuple(settings_service.list_profiles())
     return Catalog(profiles, tuple(s for s in auth.list_staff(db) if s.active),

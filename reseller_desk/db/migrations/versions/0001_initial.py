@@ -1,7 +1,7 @@
 """initial schema: settings, staff, customers, plans, audit
 
 Revision ID: 0001_initial
-Revises: 
+Revises:
 Create Date: 2026-11-22 05:16:09.528708
 """
 from alembic import op
