@@ -274,7 +274,3 @@ def test_a_missing_file_names_the_file(tmp_path):
 def test_an_unknown_profile_key_is_refused():
     with pytest.raises(ProfileError, match="不明な規約プロファイル 'hikari'"):
         load_profile("hikari")
-
-
-def test_a_profile_error_is_a_value_error():
-    assert issubclass(ProfileError, ValueError)
