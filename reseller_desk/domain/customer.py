@@ -89,6 +89,13 @@ MAX_LENGTHS: dict[str, int] = {
     "notes": 2000,
 }
 
+#: The fields a customer cannot be saved without: :func:`validate` refuses each one left empty
+#: (the form marks them ※ from this set).
+REQUIRED_FIELDS = frozenset({"kind", "name", "name_kana", "phone"})
+#: The fields only a 法人 has: a 個人 has no representative and no 法人番号 (the form hides them
+#: for a 個人; :func:`validate` refuses a 法人番号 typed for one).
+CORPORATE_ONLY_FIELDS = ("representative_title", "representative_name", "corporate_number")
+
 _KATAKANA_READING = re.compile(r"^[\u30A1-\u30FA\u30FC\u30FD\u30FE\u30FB 　]+$")
 _POSTAL_DIGITS = re.compile(r"^\d{7}$")
 

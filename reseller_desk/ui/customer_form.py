@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from reseller_desk.domain.customer import (
+    CORPORATE_ONLY_FIELDS,
     CUSTOMER_FIELDS,
     FIELD_LABELS,
+    REQUIRED_FIELDS,
     CustomerDraft,
     CustomerKind,
     format_postal_code,
@@ -55,13 +57,9 @@ from reseller_desk.ui.widgets import (
     watch_glyphs,
 )
 
-#: Fields the form marks with ※ (the service's check is what enforces them).
-REQUIRED_FIELDS = frozenset({"kind", "name", "name_kana", "phone"})
 #: Fields printed on notices: a character no bundled font has is pointed out as it is typed.
 PRINTED_FIELDS = frozenset({"name", "representative_title", "representative_name", "contact_title", "contact_name",
                             "address"})
-#: Fields that only a 法人 has; hidden (and not sent) for a 個人.
-CORPORATE_ONLY_FIELDS = ("representative_title", "representative_name", "corporate_number")
 
 PLACEHOLDERS = {
     "name": "例: 株式会社テスト商事 / 山田 太郎",

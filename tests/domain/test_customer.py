@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reseller_desk.domain.customer import (
+    REQUIRED_FIELDS,
     CustomerDraft,
     CustomerKind,
     clean,
@@ -30,6 +31,11 @@ def corporate(**changes) -> CustomerDraft:
 
 def test_a_complete_corporate_customer_has_no_errors():
     assert validate(clean(corporate())) == {}
+
+
+@pytest.mark.parametrize("field", sorted(REQUIRED_FIELDS - {"kind"}))
+def test_every_field_the_form_marks_required_is_refused_when_empty(field):
+    assert field in validate(clean(corporate(**{field: ""})))
 
 
 @pytest.mark.parametrize("typed, stored", [
