@@ -53,7 +53,7 @@ def notices_of(session: Session, application_id: int) -> list[NoticeInfo]:
     return [NoticeInfo(n.id, n.number, n.kind, NoticeKind(n.kind).label, n.issued_on) for n in rows]
 
 
-def issuer(session: Session) -> Issuer:
+def current_issuer(session: Session) -> Issuer:
     """The office as it stands now in 設定; refuses to issue without a name and address."""
     company = session.get(CompanySettings, 1)
     if company is None or not company.name or not company.address:
@@ -103,15 +103,15 @@ def _store(session: Session, actor: Actor, document: NoticeDocument, app: Applic
     return row
 
 
-def _base(session: Session, kind: NoticeKind, app: Application, profile: TermsProfile, issuer_: Issuer,
+def _base(session: Session, kind: NoticeKind, app: Application, profile: TermsProfile, issuer: Issuer,
           issued_on: dt.date, applicant: CustomerDraft) -> dict[str, Any]:
     return dict(kind=kind, number=numbering.notice_number(session, kind.number_prefix, issued_on.year),
-                issued_on=issued_on, issuer=issuer_, addressee=_addressee(applicant),
+                issued_on=issued_on, issuer=issuer, addressee=_addressee(applicant),
                 application_number=app.number, application_received_on=app.received_on, service_name=profile.name)
 
 
 def issue_approval(session: Session, actor: Actor, app: Application, contract: Contract, profile: TermsProfile,
-                   issuer_: Issuer, issued_on: dt.date, *, applicant: CustomerDraft) -> Notice:
+                   issuer: Issuer, issued_on: dt.date, *, applicant: CustomerDraft) -> Notice:
     plan = session.get(Plan, contract.plan_id)
     option_ids = list(session.scalars(select(ContractOption.option_id)
                                       .where(ContractOption.contract_id == contract.id)))
@@ -134,24 +134,24 @@ def issue_approval(session: Session, actor: Actor, app: Application, contract: C
         early_termination_fee=plan.early_termination_fee,
         plan_monthly_subtotal=charges.plan_subtotal, monthly_total=charges.total,
     )
-    document = NoticeDocument(**_base(session, NoticeKind.APPROVAL, app, profile, issuer_, issued_on, applicant),
+    document = NoticeDocument(**_base(session, NoticeKind.APPROVAL, app, profile, issuer, issued_on, applicant),
                               approval=details)
     return _store(session, actor, document, app, contract)
 
 
-def issue_refusal(session: Session, actor: Actor, app: Application, profile: TermsProfile, issuer_: Issuer,
+def issue_refusal(session: Session, actor: Actor, app: Application, profile: TermsProfile, issuer: Issuer,
                   issued_on: dt.date, *, applicant: CustomerDraft) -> Notice:
     """No reason, ever: the document has no field that could carry one (SH §14.2)."""
-    document = NoticeDocument(**_base(session, NoticeKind.REFUSAL, app, profile, issuer_, issued_on, applicant))
+    document = NoticeDocument(**_base(session, NoticeKind.REFUSAL, app, profile, issuer, issued_on, applicant))
     return _store(session, actor, document, app, None)
 
 
 def issue_revocation(session: Session, actor: Actor, app: Application, contract: Contract, profile: TermsProfile,
-                     issuer_: Issuer, revoked_on: dt.date, *, applicant: CustomerDraft) -> Notice:
+                     issuer: Issuer, revoked_on: dt.date, *, applicant: CustomerDraft) -> Notice:
     # the clause as the customer finds it in the terms; the ground's text is staff wording
     ground = next((g for g in profile.screening.grounds if ScreeningCheck.POSTAL_IDENTITY in g.checks), None)
     clause = f"{profile.name} 利用規約" + (f" {printed_clause(ground.clause)}" if ground else "")
-    document = NoticeDocument(**_base(session, NoticeKind.REVOCATION, app, profile, issuer_, revoked_on, applicant),
+    document = NoticeDocument(**_base(session, NoticeKind.REVOCATION, app, profile, issuer, revoked_on, applicant),
                               revoked_contract_code=contract.customer_code, revoked_on=revoked_on,
                               revocation_clause=clause)
     return _store(session, actor, document, app, contract)

@@ -59,7 +59,7 @@ def approve_application(db: Database, actor: Actor, application_id: int, *, deci
         if errors:
             raise ValidationFailed(errors)
         dates = application.contract_dates(profile, decided_on, registered_on, opened_on)
-        issuer = notices.issuer(session)
+        issuer = notices.current_issuer(session)
 
         applicant = records.applicant_of(session, app)
         if app.customer_id is None:
@@ -111,7 +111,7 @@ def refuse_application(db: Database, actor: Actor, application_id: int, internal
         errors = application.decision_date_problems(received_on=app.received_on, decided_on=decided_on, today=today)
         if errors:
             raise ValidationFailed(errors)
-        issuer = notices.issuer(session)
+        issuer = notices.current_issuer(session)
         app.status = ApplicationStatus.REFUSED
         app.decided_on, app.decided_by_id = decided_on, actor.user_id
         app.decision_note = internal_note.strip()

@@ -65,7 +65,7 @@ def record_identity_letter(db: Database, actor: Actor, application_id: int, stat
             screening.prefill(session, app, profile)
         if change.contract_status is not None:
             contract = session.scalars(select(Contract).where(Contract.application_id == app.id)).one()
-            issuer = notices.issuer(session)
+            issuer = notices.current_issuer(session)
             before_contract = contract.status
             contract.status, contract.revoked_on = change.contract_status, on
             app.status = change.status
