@@ -175,7 +175,7 @@ def validate(draft: CustomerDraft) -> dict[str, str]:
     if not draft.phone:
         errors["phone"] = "電話番号を入力してください。"
     elif not _is_valid_phone(draft.phone):
-        errors["phone"] = "電話番号が正しくありません。市外局番から入力してください（例: 03-1234-5678）。"
+        errors["phone"] = _phone_message(draft.phone)
 
     if draft.email:
         try:
@@ -211,6 +211,19 @@ def corporate_number_problem(number: str) -> str | None:
     except ValidationError:
         return "法人番号が正しくありません。"
     return None
+
+
+def _phone_message(text: str) -> str:
+    """Why a phone number is refused, in the clerk's terms: a number that does not start with 0
+    lacks its area code; one that does may have the wrong number of digits (固定 10, 携帯・IP
+    11: 03-1234-567 is one short), or be of a range not in use."""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
+    if not digits.startswith("0"):
+        return "電話番号が正しくありません。市外局番（0から始まる番号）から入力してください（例: 03-1234-5678）。"
+    if len(digits) not in (10, 11):
+        return (f"電話番号の桁数が合いません（{len(digits)}桁）。固定電話は10桁、携帯電話・IP電話は11桁です"
+                "（例: 03-1234-5678、090-1234-5678）。")
+    return "この番号は日本の電話番号として使われていない番号です。番号を確かめてください。"
 
 
 def _is_valid_phone(text: str) -> bool:

@@ -156,6 +156,7 @@ class CustomerFields(QWidget):
 
         row("postal_code", left=True)
         self.edits["postal_code"].setMaximumWidth(140)
+        self.edits["postal_code"].setMaxLength(8)  # NNN-NNNN; a ninth character cannot be typed
         self.edits["postal_code"].textEdited.connect(self._postal_edited)
         self.edits["postal_code"].editingFinished.connect(self._tidy_postal)
         row("address")

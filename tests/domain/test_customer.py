@@ -33,6 +33,15 @@ def test_a_complete_corporate_customer_has_no_errors():
     assert validate(clean(corporate())) == {}
 
 
+@pytest.mark.parametrize("typed, message_part", [
+    ("03-1234-567", "桁数が合いません（9桁）"),      # the area code is there: a digit is missing
+    ("12-3456-7890", "市外局番（0から始まる番号）"),
+    ("010-1234-5678", "使われていない番号"),   # 010 is the international prefix
+])
+def test_a_wrong_phone_number_is_told_what_is_wrong_with_it(typed, message_part):
+    assert message_part in validate(clean(corporate(phone=typed)))["phone"]
+
+
 @pytest.mark.parametrize("field", sorted(REQUIRED_FIELDS - {"kind"}))
 def test_every_field_the_form_marks_required_is_refused_when_empty(field):
     assert field in validate(clean(corporate(**{field: ""})))

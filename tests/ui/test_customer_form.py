@@ -124,6 +124,11 @@ def test_individual_hides_corporate_fields_and_does_not_send_them(db, form, qtbo
 def test_postal_code_and_furigana_are_tidied_as_typed(form, qtbot):
     qtbot.keyClicks(form.fields.edits["postal_code"], "1000001")
     assert form.fields.edits["postal_code"].text() == "100-0001"
+
+
+def test_a_postal_code_cannot_be_typed_past_its_seven_digits(form, qtbot):
+    qtbot.keyClicks(form.fields.edits["postal_code"], "123-45678")
+    assert form.fields.edits["postal_code"].text() == "123-4567"
     type_text(qtbot, form.fields.edits["name_kana"], "ﾃｽﾄ")
     form.fields.edits["name_kana"].editingFinished.emit()
     assert form.fields.edits["name_kana"].text() == "テスト"
