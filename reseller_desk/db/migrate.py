@@ -14,7 +14,9 @@ def alembic_config(engine: Engine | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
-        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+        # ConfigParser reads "%" as interpolation: a URL-encoded password or socket path
+        # (postgresql://u:p%40ss@/db?host=%2Frun%2Fpg) must reach Alembic as typed.
+        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
         config.attributes["engine"] = engine
     return config
 

@@ -213,3 +213,13 @@ def test_revision_0003_tells_withdrawn_from_revoked_and_fills_the_applicant_keys
         ("A-2026-000002", "revoked", "identity_check_failed", "", existing_keys.name_phone, existing_keys.name_address),
     ]
     assert new_keys.name_phone == "株式会社ミライ商事|0334001234"
+
+
+def test_a_url_with_percent_encoding_reaches_alembic_as_typed():
+    """A password or socket path with %-escapes (postgresql://u:p%40ss@/db?host=%2Frun) must not
+    break Alembic's ConfigParser interpolation."""
+    from sqlalchemy import create_engine
+
+    url = "sqlite:///file%3Aname.sqlite3"
+    config = alembic_config(create_engine(url))
+    assert config.get_main_option("sqlalchemy.url") == url

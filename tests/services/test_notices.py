@@ -161,7 +161,7 @@ def test_a_notice_that_cannot_be_printed_is_not_issued(db, clerk, manager, offic
         assert app.customer_id is None                        # no customer, no contract half-made
 
 
-def test_revision_0004_stores_the_pdf_of_every_notice_issued_before(db, clerk, manager, office, tmp_path):
+def test_revision_0004_stores_the_pdf_of_every_notice_issued_before(db, clerk, manager, office):
     """A database at 0003 holding notices without PDFs (one of them in the JSON shape of
     f5138d8, one whose content cannot be read): the upgrade renders and stores the readable
     ones, leaves the unreadable one alone, and the database opens."""
@@ -177,7 +177,7 @@ def test_revision_0004_stores_the_pdf_of_every_notice_issued_before(db, clerk, m
         conn.execute(text("UPDATE alembic_version SET version_num = '0003_solid_ground'"))
     db.dispose()
 
-    again = Database.open(tmp_path / "test.sqlite3")          # upgrades to the head
+    again = Database.open(db.url)                              # upgrades to the head
     try:
         assert again.current_revision() == "0004_issued_notice_pdfs"
         rows = stored_rows(again)
