@@ -202,12 +202,22 @@ def approval_blockers(lines: Sequence[ChecklistLine], *, screening_started: bool
     return reasons
 
 
+def refusal_ground_problem(lines: Sequence[ChecklistLine]) -> str | None:
+    """Why the checklist cannot support a 不承諾 (None: it can): a refusal needs a ground, at
+    least one line 該当. The window asks this before the internal note is written."""
+    if any(line.answer is ScreeningAnswer.HIT for line in lines):
+        return None
+    return "不承諾には「該当」の審査項目が少なくとも一つ必要です。"
+
+
 def refusal_blockers(lines: Sequence[ChecklistLine], internal_note: str) -> list[str]:
-    """Why 不承諾 is not possible (empty: it is): at least one line 該当 and an internal note.
-    The note stays internal; it is never printed on anything sent to the applicant."""
+    """Why 不承諾 is not possible (empty: it is): a ground (:func:`refusal_ground_problem`) and
+    an internal note. The note stays internal; it is never printed on anything sent to the
+    applicant."""
     reasons = []
-    if not any(line.answer is ScreeningAnswer.HIT for line in lines):
-        reasons.append("不承諾には「該当」の審査項目が少なくとも一つ必要です。")
+    ground = refusal_ground_problem(lines)
+    if ground:
+        reasons.append(ground)
     if not (internal_note or "").strip():
         reasons.append("不承諾の理由を社内メモに記入してください（申込者には通知しません）。")
     return reasons

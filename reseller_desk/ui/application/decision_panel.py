@@ -3,7 +3,7 @@ contract and its dates), and the postal identity check (本人確認郵便, SH �
 
 Whether a button can succeed is asked of the domain and of the service's answers, never
 worked out here: 承諾… is enabled only when the service lists no approval blockers (they are
-its tooltip), 不承諾… only when domain.application.refusal_blockers finds a 該当 line, 取下げ
+its tooltip), 不承諾… only when domain.application.refusal_ground_problem finds a 該当 line, 取下げ
 only while the application is open, and each identity-letter step by
 domain.application.letter_step_problem. A button that cannot succeed says why in its tooltip.
 
@@ -23,7 +23,7 @@ from reseller_desk.domain.application import (
     IdentityLetter,
     IdentityLetterResult,
     letter_step_problem,
-    refusal_blockers,
+    refusal_ground_problem,
 )
 from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.services.applications import ApplicationDetail
@@ -45,9 +45,6 @@ from reseller_desk.ui.widgets import (
 
 CLERK_DECISION_HINT = "承諾・不承諾は管理者だけが行えます。"
 NOT_OPEN_HINT = "この申込は決定済みのため、取り下げられません。"
-#: The internal note is asked in the 不承諾 dialog; whether a 該当 line exists is what the window
-#: can tell beforehand (domain.application.refusal_blockers, given a note to come).
-NOTE_ASKED_IN_DIALOG = "（不承諾のダイアログで記入）"
 
 RESULT_ROWS = (("status", "状態"), ("decided_on", "決定日"), ("decided_by", "決定者"), ("customer_code", "カスタマID"),
                ("formed_on", "契約成立日"), ("first_billable_month", "課金開始月"), ("opened_on", "開通日"),
@@ -56,9 +53,9 @@ RESULT_ROWS = (("status", "状態"), ("decided_on", "決定日"), ("decided_by",
 
 
 def refusal_problem(detail: ApplicationDetail) -> str | None:
-    """Why 不承諾 cannot be chosen yet, as the domain says it (None: it can)."""
-    reasons = refusal_blockers(checklist_lines(detail.checklist), NOTE_ASKED_IN_DIALOG)
-    return "\n".join(reasons) or None
+    """Why 不承諾 cannot be chosen yet, as the domain says it (None: it can); the internal note
+    it also needs is asked in the dialog."""
+    return refusal_ground_problem(checklist_lines(detail.checklist))
 
 
 class DecisionPanel(QWidget):
