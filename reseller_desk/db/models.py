@@ -72,8 +72,25 @@ class StaffUser(Base):
     # The demo database's accounts, whose passwords are public (README): shown as such.
     demo_account: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Set when a manager resets the password: the next log-in must choose a new one.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Failed log-ins in a row and when the last one was (UTC): the log-in waits, growing.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
 
     __table_args__ = (CheckConstraint("role IN ('clerk', 'manager')", name="role"),)
+
+
+class DatabaseInfo(Base):
+    """What this database is, written with its first write. One row, id 1. ``demo``: a demo
+    database, whose accounts have public passwords (README); only such a database takes demo
+    data, and a demo account logs into no other."""
+
+    __tablename__ = "database_info"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class CompanySettings(Base):

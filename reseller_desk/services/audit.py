@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import AuditEntry, StaffUser
-from reseller_desk.services.permissions import Actor, Role, require_role
+from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
 
 #: The longest summary kept; a longer one is cut and ends in "…", so the cut shows.
 SUMMARY_LIMIT = 200
@@ -46,6 +46,7 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id: 
     """Write who (actor), when (now, UTC), what (action on entity/entity_id) and the values
     before and after. ``customer_id``/``application_id`` say what it concerns, for filtering;
     a change to a customer concerns that customer."""
+    confirm_actor(session, actor)
     if entity == "customer" and customer_id is None:
         customer_id = entity_id
     if entity == "application" and application_id is None:
@@ -86,6 +87,7 @@ def list_audit(db: Database, actor: Actor, *, entity: str | None = None, entity_
     read the log a page of ``limit`` at a time."""
     require_role(actor, Role.MANAGER, action="操作履歴の閲覧")
     with db.transaction() as session:
+        confirm_actor(session, actor)
         query = (select(AuditEntry, StaffUser.display_name)
                  .outerjoin(StaffUser, StaffUser.id == AuditEntry.user_id)
                  .order_by(AuditEntry.id.desc()).limit(limit).offset(offset))

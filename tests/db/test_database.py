@@ -122,8 +122,8 @@ def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path):
         "    raise RuntimeError('boom')\n\n\ndef downgrade():\n    pass\n", encoding="utf-8")
     db = Database.open(tmp_path / "office.sqlite3")
     with db.engine.begin() as conn:
-        conn.execute(text("INSERT INTO staff_users (login, display_name, role, active, demo_account, created_at) "
-                          "VALUES ('kanri', '管理', 'manager', 1, 0, '2026-01-01')"))
+        conn.execute(text("INSERT INTO staff_users (login, display_name, role, active, demo_account, created_at, "
+                          "must_change_password, failed_logins) VALUES ('kanri', '管理', 'manager', 1, 0, '2026-01-01', 0, 0)"))
         conn.execute(text("INSERT INTO audit_log (at, user_id, action, entity, summary) "
                           "VALUES ('2026-01-01', 1, 'x', 'y', '')"))
     config = alembic_config(db.engine)
