@@ -40,8 +40,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check reseller_desk tests
 	$(VENV)/bin/mypy reseller_desk/domain reseller_desk/clock.py reseller_desk/services reseller_desk/db
 
+# The window on the demo database, a file of its own (never the office's default database).
 run: $(STAMP) sysdeps-gui
-	$(PY) -m reseller_desk
+	$(PY) -m reseller_desk window --demo
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest

@@ -33,9 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     window = sub.add_parser("window", help="画面を開く（サブコマンドなしと同じ）")
     _add_db(window)
-    window.add_argument("--no-demo", action="store_true", help="新しいデータベースにデモデータを入れない")
+    window.add_argument("--demo", action="store_true",
+                        help="デモ用データベースを開く（--db 省略時は専用のファイル。新しければデモデータを作成）")
 
-    demo = sub.add_parser("demo", help="デモデータ入りのデータベースを作る")
+    demo = sub.add_parser("demo", help="デモデータ入りのデータベースを作る（新しいか、デモ用のデータベースだけ）")
     _add_db(demo)
     demo.add_argument("--customers", type=int, default=300, metavar="N", help="作成する顧客数（既定 300）")
     demo.add_argument("--seed", type=int, default=1, help="乱数の種（同じ種なら同じデータ）")
@@ -88,6 +89,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db = _open(args.db)
     try:
         summary = fill_demo(db, customers=args.customers, seed=args.seed)
+    except ValidationFailed as error:  # which field of which demo record (probe L9)
+        print(f"エラー: {error}", file=sys.stderr)
+        for field, message in error.errors.items():
+            print(f"  {field}: {message}", file=sys.stderr)
+        return 2
     finally:
         db.dispose()
     from reseller_desk.demo import DEMO_STAFF
@@ -205,7 +211,7 @@ def cmd_user(args: argparse.Namespace) -> int:
 def cmd_window(args: argparse.Namespace) -> int:
     from reseller_desk.ui.app import run_app
 
-    return run_app(args.db, demo_if_new=not getattr(args, "no_demo", False))
+    return run_app(args.db, demo=getattr(args, "demo", False))
 
 
 COMMANDS = {

@@ -14,7 +14,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from stdnum.jp import cn as corporate_number_std
 
 from reseller_desk import clock
@@ -36,6 +36,8 @@ from reseller_desk.domain.staff import Role
 from reseller_desk.services import audit, settings
 from reseller_desk.services.auth import actor_of, insert_staff
 from reseller_desk.services.customers import stored_values
+from reseller_desk.services.database_info import database_state, demo_refusal, mark_demo
+from reseller_desk.services.errors import PermissionDenied
 from reseller_desk.services.permissions import Actor
 
 # (kanji, katakana, romaji) words that make up company names.
@@ -202,9 +204,12 @@ DEMO_BANK_ACCOUNTS = [
 
 def ensure_demo_staff(db: Database) -> list[Actor]:
     """The demo office's 管理者 and 事務, with the public demo passwords, marked as demo accounts
-    (auth.insert_staff) and recorded in the audit log as added by the demo manager."""
+    (auth.insert_staff) and recorded in the audit log as added by the demo manager. The same
+    transaction marks the database demo, and refuses (PermissionDenied) one that is neither new
+    nor demo already: an office database never gets these accounts."""
     actors = []
     with db.transaction() as session:
+        mark_demo(session)
         added = []
         for login, name, role, password in DEMO_STAFF:
             user = session.scalars(select(StaffUser).where(StaffUser.login == login)).first()
@@ -236,12 +241,14 @@ def insert_customers(db: Database, actor: Actor, drafts: list[CustomerDraft], ch
 
 
 def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
-    """Fill an empty database with a demo office. Refuses a database that already has customers."""
-    with db.engine.connect() as conn:
-        existing = conn.execute(select(func.count()).select_from(Customer)).scalar_one()
-    if existing:
-        raise ValueError(f"このデータベースには既に顧客が {existing} 件あります。"
-                         "デモデータは空のデータベースにだけ作成します。")
+    """Fill a new database with a demo office and mark it demo (services.database_info).
+    Refuses (PermissionDenied, writing nothing) a database that has staff or customers and is
+    not marked demo, and a demo database that already has its customers. A demo fill that was
+    stopped part-way (its customers are written in one transaction) can be run again: what it
+    had saved of the company, plans and options is kept and the rest added."""
+    problem = demo_refusal(database_state(db))
+    if problem:
+        raise PermissionDenied(problem)
     manager, _clerk = ensure_demo_staff(db)
     rng = random.Random(seed)
     settings.save_company(db, manager, DEMO_COMPANY)
@@ -250,10 +257,14 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
     for year in (today.year - 1, today.year, today.year + 1):
         settings.add_closures(db, manager, year_end_closure_days(year), "年末年始休業")
         settings.add_closures(db, manager, [dt.date(year, 8, d) for d in (13, 14, 15)], "夏季休業")
+    saved = {(p.details.profile_key, p.details.code) for p in settings.list_plans(db)}
     for plan in DEMO_PLANS:
-        settings.save_plan(db, manager, None, plan)
+        if (plan.profile_key, plan.code) not in saved:
+            settings.save_plan(db, manager, None, plan)
+    saved = {(o.details.profile_key, o.details.code) for o in settings.list_options(db)}
     for option in DEMO_OPTIONS:
-        settings.save_option(db, manager, None, option)
+        if (option.profile_key, option.code) not in saved:
+            settings.save_option(db, manager, None, option)
     insert_customers(db, manager, [demo_customer(rng) for _ in range(customers)])
     count = demo_applications(db, manager, _clerk, rng, today)
     return DemoSummary(customers, len(DEMO_PLANS), len(DEMO_OPTIONS), count)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import io
 import random
 import subprocess
 import sys
@@ -14,7 +15,8 @@ from reseller_desk.cli import main
 from reseller_desk.db.database import Database
 from reseller_desk.demo import demo_customer, fill_demo
 from reseller_desk.domain.customer import clean, validate
-from reseller_desk.services import customers, settings
+from reseller_desk.services import auth, customers, settings
+from reseller_desk.services.errors import PermissionDenied
 
 
 def test_every_demo_customer_passes_the_forms_own_checks():
@@ -36,8 +38,81 @@ def test_the_demo_office_has_customers_plans_of_both_services_and_company_detail
     assert {p.details.profile_key for p in settings.list_plans(db)} == {"simpleconnect", "sokujitsu"}
     assert settings.get_company(db).registration_number.startswith("T")
     assert settings.list_bank_accounts(db) and settings.list_closures(db)
-    with pytest.raises(ValueError):
-        fill_demo(db, customers=5)  # never on a database that already has customers
+    with pytest.raises(PermissionDenied, match="既に顧客が 52 件"):
+        fill_demo(db, customers=5)  # never twice
+
+
+def test_the_demo_marks_its_database_demo_with_its_first_write(db):
+    from reseller_desk.services import database_info
+
+    assert database_info.database_state(db) == database_info.DatabaseState(demo=False, staff=0, customers=0)
+    fill_demo(db, customers=3)
+    state = database_info.database_state(db)
+    assert state.demo and state.staff == 2
+
+
+def test_the_demo_refuses_an_office_database_and_writes_nothing(db, manager):
+    from reseller_desk.services import database_info
+
+    before = table_counts(db)
+    with pytest.raises(PermissionDenied, match="デモ用ではありません"):
+        fill_demo(db, customers=3)
+    assert table_counts(db) == before and not database_info.is_demo_database(db)
+    # Even the step that adds the demo accounts refuses on its own.
+    from reseller_desk.demo import ensure_demo_staff
+
+    with pytest.raises(PermissionDenied):
+        ensure_demo_staff(db)
+    assert table_counts(db) == before
+
+
+def test_the_demo_refuses_a_database_with_customers_but_no_staff(db, manager):
+    from reseller_desk.services import customers as customer_service
+    from reseller_desk.services import database_info
+
+    customer_service.add_customer(db, manager, demo_customer(random.Random(2)))
+    with db.engine.begin() as conn:  # an office whose staff rows were lost: still not new
+        conn.exec_driver_sql("UPDATE customers SET created_by_id = NULL, updated_by_id = NULL")
+        conn.exec_driver_sql("UPDATE audit_log SET user_id = NULL")
+        conn.exec_driver_sql("DELETE FROM staff_users")
+    assert not database_info.database_state(db).new
+    with pytest.raises(PermissionDenied):
+        fill_demo(db, customers=3)
+
+
+def test_a_demo_stopped_after_its_settings_can_be_run_again(db):
+    from reseller_desk.demo import DEMO_PLANS, ensure_demo_staff
+
+    manager, _clerk = ensure_demo_staff(db)
+    settings.save_plan(db, manager, None, DEMO_PLANS[0])  # what a killed run had saved
+    summary = fill_demo(db, customers=4)
+    assert summary.customers == 4
+    assert len(settings.list_plans(db)) == len(DEMO_PLANS)
+
+
+def test_the_demo_command_refuses_an_office_database(tmp_path, capsys, monkeypatch):
+    path = str(tmp_path / "office.sqlite3")
+    monkeypatch.setattr("sys.stdin", io.StringIO("first-pass-1\n"))
+    assert main(["user", "add", "--db", path, "--login", "boss", "--name", "社長", "--role", "manager",
+                 "--password-stdin"]) == 0
+    capsys.readouterr()
+    assert main(["demo", "--db", path, "--customers", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "デモ用ではありません" in err and "別のファイル" in err
+    db = Database.open(path)
+    try:
+        assert [s.login for s in auth.list_staff(db)] == ["boss"]
+        assert settings.get_company(db).name == ""
+    finally:
+        db.dispose()
+
+
+def table_counts(db) -> dict[str, int]:
+    from sqlalchemy import inspect, text
+
+    with db.engine.connect() as conn:
+        return {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
+                for name in inspect(conn).get_table_names()}
 
 
 def test_help_lists_the_subcommands():

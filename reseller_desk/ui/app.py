@@ -1,9 +1,12 @@
 """Starting the desktop application.
 
-``run_app(db_target, demo_if_new=True)`` is what ``reseller-desk`` (the CLI) calls: it opens
-the database, fills a brand-new one with the demo office first (the demo brings its staff),
-then asks who is working — the first-start dialog (first 管理者) on a database without staff,
-the log-in dialog otherwise — and shows the window as that staff member. ``login`` replaces
+``run_app(db_target, demo=False)`` is what ``reseller-desk`` (the CLI) calls: it opens the
+database, then asks who is working — the first-start dialog (first 管理者) on a database
+without staff, the log-in dialog otherwise — and shows the window as that staff member.
+``demo=True`` (``make run``, ``reseller-desk window --demo``) opens the demo database instead,
+at a path of its own unless one is given, and fills it with the demo office first when it is
+new (the demo brings its staff); a database that is not new and not marked demo is refused.
+An office database never gets demo data from the window. ``login`` replaces
 the dialogs (tests). ``create_main_window(db, actor)`` builds the window alone, for tests and
 the benchmark.
 """
@@ -17,7 +20,8 @@ from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reseller_desk.db.database import Database, DatabaseError
-from reseller_desk.services import customers as customer_service
+from reseller_desk.services import database_info
+from reseller_desk.services.database_info import DatabaseState
 from reseller_desk.services.permissions import Actor
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.errors import ErrorHandler
@@ -73,14 +77,15 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
 def create_main_window(db: Database, actor: Actor, *, ops: Operations | None = None,
                        error_handler: ErrorHandler | None = None,
                        show_message: MessageFunction | None = None, synchronous: bool = False,
-                       login: LoginRunner | None = None) -> MainWindow:
+                       login: LoginRunner | None = None, demo: bool = False) -> MainWindow:
     """Build (not show) the main window working on ``db`` as ``actor``; ``login`` is what
-    ファイル > 担当者の切替 asks (the log-in dialog when None)."""
+    ファイル > 担当者の切替 asks (the log-in dialog when None); ``demo``: ``db`` is a demo
+    database, which the title and the status bar say."""
     ensure_application()
     if ops is None:
         ops = Operations(error_handler=error_handler.handle_exception if error_handler else None,
                          show_message=show_message, synchronous=synchronous)
-    window = MainWindow(AppContext(db, actor, ops), login=login)
+    window = MainWindow(AppContext(db, actor, ops, demo=demo), login=login)
     ops.setParent(window)
     return window
 
@@ -97,13 +102,13 @@ def open_database(db_target: str | None) -> tuple[Database, bool]:
     return db, is_new
 
 
-def count_customers(db: Database, ops: Operations) -> int:
-    """The size of the customer book, read through the operations runner (before any window
+def read_database_state(db: Database, ops: Operations) -> DatabaseState:
+    """Whether ``db`` is new, or demo, read through the operations runner (before any window
     is shown, so it waits for the answer)."""
-    outcome: dict[str, int] = {}
-    ops.run(lambda: customer_service.count_customers(db), success=lambda total: outcome.update(total=total))
+    outcome: dict[str, DatabaseState] = {}
+    ops.run(lambda: database_info.database_state(db), success=lambda state: outcome.update(state=state))
     ops.wait_idle(60_000)
-    return outcome.get("total", 0)
+    return outcome["state"]
 
 
 def fill_demo_first(db: Database, ops: Operations, customers: int = DEMO_CUSTOMERS) -> bool:
@@ -119,11 +124,14 @@ def fill_demo_first(db: Database, ops: Operations, customers: int = DEMO_CUSTOME
     return outcome.get("ok", False)
 
 
-def run_app(db_target: str | None, *, demo_if_new: bool, login: LoginRunner | None = None) -> int:
-    """Open ``db_target`` (a path, a SQLAlchemy URL, or None for the default database), ask
-    who is working, show the main window and run until it closes. Returns the exit code (0
-    also when nobody logged in). ``login(db, parent)`` replaces the log-in dialogs (tests)."""
+def run_app(db_target: str | None, *, demo: bool = False, login: LoginRunner | None = None) -> int:
+    """Open ``db_target`` (a path, a SQLAlchemy URL, or None for the default database; with
+    ``demo``, None is the demo database's own path), ask who is working, show the main window
+    and run until it closes. Returns the exit code (0 also when nobody logged in).
+    ``login(db, parent)`` replaces the log-in dialogs (tests)."""
     app = ensure_application()
+    if demo and db_target is None:
+        db_target = str(database_info.default_demo_path())
     handler = ErrorHandler().install()
     log.info("起動: %s", db_target or "既定のデータベース")
     try:
@@ -142,15 +150,23 @@ def run_app(db_target: str | None, *, demo_if_new: bool, login: LoginRunner | No
     window: MainWindow | None = None
     try:
         demo_filled = False
-        if demo_if_new and is_new and count_customers(db, ops) == 0:
-            # The demo first: it creates the demo staff (with their passwords) to log in as.
-            demo_filled = fill_demo_first(db, ops)
+        state = read_database_state(db, ops)
+        if demo:
+            refusal = database_info.demo_refusal(state) if not state.demo else None
+            if refusal:
+                log.error("デモ用ではないデータベースをデモとして開こうとしました: %s", db_target)
+                _fatal(refusal)
+                return 1
+            if state.new:
+                # The demo first: it creates the demo staff (with their passwords) to log in as.
+                demo_filled = fill_demo_first(db, ops)
+                state = read_database_state(db, ops)
         ask = login or ask_who_is_working
         actor = ask(db, None)
         if actor is None:
             log.info("ログインせずに終了")
             return 0
-        window = create_main_window(db, actor, ops=ops, error_handler=handler, login=ask)
+        window = create_main_window(db, actor, ops=ops, error_handler=handler, login=ask, demo=state.demo)
         window.show()
         if demo_filled:
             window.show_message(f"デモデータ（顧客{DEMO_CUSTOMERS}件）を作成しました。")
@@ -175,4 +191,4 @@ __all__ = ["create_main_window", "ensure_application", "open_database", "run_app
 
 
 if __name__ == "__main__":  # python -m reseller_desk.ui.app [database]
-    raise SystemExit(run_app(sys.argv[1] if len(sys.argv) > 1 else None, demo_if_new=True))
+    raise SystemExit(run_app(sys.argv[1] if len(sys.argv) > 1 else None))

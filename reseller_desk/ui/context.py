@@ -17,6 +17,9 @@ class AppContext:
     db: Database
     actor: Actor
     ops: Operations
+    #: A demo database (services.database_info): its accounts' passwords are public, and the
+    #: window says so in its title and status bar.
+    demo: bool = False
 
     @property
     def changes(self) -> Changes:

@@ -88,6 +88,10 @@ def database_label(url: str) -> str:
     return f"{parts.hostname or ''}{parts.path}"
 
 
+#: How the window names a demo database, in its title and status bar.
+DEMO_MARK = "デモ用データベース"
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, sections: tuple[Section, ...] = SECTIONS, *,
                  login: LoginRunner | None = None) -> None:
@@ -95,7 +99,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         #: Asks who works next (ファイル > 担当者の切替); the log-in dialog unless a test gives one.
         self.login_runner = login
-        self.setWindowTitle(APP_TITLE)
+        self.setWindowTitle(f"{APP_TITLE} — {DEMO_MARK}" if ctx.demo else APP_TITLE)
         self.setStyleSheet(APP_STYLE)
         fit_on_screen(self, *DEFAULT_SIZE)
 
@@ -332,7 +336,17 @@ class MainWindow(QMainWindow):
         self.actor_label.setObjectName("actorLabel")
         self.update_actor_label()
         self.count_label = QLabel()
-        for label in (self.db_label, self.actor_label, self.count_label):
+        labels = [self.db_label, self.actor_label, self.count_label]
+        self.demo_label: QLabel | None = None
+        if self.ctx.demo:
+            self.demo_label = QLabel(DEMO_MARK)
+            self.demo_label.setObjectName("demoMark")
+            self.demo_label.setStyleSheet("QLabel#demoMark { background: #f5a623; color: black; font-weight: bold; "
+                                          "padding: 1px 8px; }")
+            self.demo_label.setToolTip("デモ用のデータベースです。デモ用アカウントのパスワードは公開されています。"
+                                       "実際の顧客の情報は入れないでください。")
+            labels.insert(0, self.demo_label)
+        for label in labels:
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
         self.update_customer_count()

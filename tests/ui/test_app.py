@@ -48,7 +48,7 @@ def log_in_as_first_manager(db, parent):
 LOGINS: list[dict] = []
 
 
-def run_until(qapp, target: str, done, *, demo_if_new: bool = True, timeout_s: float = 15,
+def run_until(qapp, target: str | None, done, *, demo: bool = False, timeout_s: float = 15,
               login=log_in_as_first_manager) -> tuple[int, dict]:
     """run_app(target) while a timer waits for ``done(window)`` and then closes the window."""
     seen: dict = {}
@@ -61,6 +61,7 @@ def run_until(qapp, target: str, done, *, demo_if_new: bool = True, timeout_s: f
             seen["rows"] = window.customer_page.model.rowCount()
             seen["status"] = window.count_label.text()
             seen["title"] = window.windowTitle()
+            seen["demo_mark"] = window.demo_label.text() if window.demo_label is not None else ""
             seen["actor"] = window.ctx.actor.name
             window.close()
             window.deleteLater()
@@ -77,31 +78,67 @@ def run_until(qapp, target: str, done, *, demo_if_new: bool = True, timeout_s: f
     qapp.setQuitOnLastWindowClosed(False)
     try:
         QTimer.singleShot(0, check)
-        code = app_module.run_app(target, demo_if_new=demo_if_new, login=login)
+        code = app_module.run_app(target, demo=demo, login=login)
     finally:
         qapp.setQuitOnLastWindowClosed(quit_on_close)
     return code, seen
 
 
-def test_a_new_database_gets_demo_customers_before_the_log_in(qapp, tmp_path, quiet):
+def test_a_new_demo_database_gets_demo_customers_before_the_log_in(qapp, tmp_path, quiet):
     target = str(tmp_path / "new.sqlite3")
     LOGINS.clear()
-    code, seen = run_until(qapp, target, lambda w: w.customer_page.model.rowCount() > 0)
+    code, seen = run_until(qapp, target, lambda w: w.customer_page.model.rowCount() > 0, demo=True)
     assert code == 0 and "timeout" not in seen
     # The demo customers (and those its approved applications made).
     assert app_module.DEMO_CUSTOMERS <= seen["rows"] <= app_module.DEMO_CUSTOMERS + 20
     first_rows = seen["rows"]
     assert seen["status"] == f"顧客 {first_rows:,}件"
-    assert seen["title"] == "Reseller Desk"
+    assert seen["title"] == "Reseller Desk — デモ用データベース"
+    assert seen["demo_mark"] == "デモ用データベース"
     assert seen["actor"] == "管理 花子"  # the demo's manager, logged in
     # The demo was there when the log-in dialog opened, and its accounts are marked as such.
     assert LOGINS[0]["demo_line"] == "デモ用アカウント: kanri（管理者）/ jimu（事務）— パスワードは README を参照"
     assert quiet.messages == []
     assert (tmp_path / "logs" / errors_module.LOG_FILE_NAME).exists()
 
-    # Opened again: not new any more, nothing is added.
-    code, seen = run_until(qapp, target, lambda w: True)
+    # Opened again: not new any more, nothing is added; without --demo it still says demo.
+    code, seen = run_until(qapp, target, lambda w: True, demo=True)
     assert seen["rows"] == first_rows
+    code, seen = run_until(qapp, target, lambda w: True)
+    assert seen["rows"] == first_rows and seen["demo_mark"] == "デモ用データベース"
+
+
+def test_the_demo_window_without_a_path_opens_a_file_of_its_own(qapp, tmp_path, quiet, monkeypatch):
+    from reseller_desk.db import database as database_module
+    from reseller_desk.services import database_info
+
+    monkeypatch.setattr(database_info, "default_demo_path", lambda: tmp_path / "own" / "demo.sqlite3")
+    monkeypatch.setattr(database_module, "default_db_path", lambda: tmp_path / "office.sqlite3")
+    code, seen = run_until(qapp, None, lambda w: w.customer_page.model.rowCount() > 0, demo=True,
+                           login=lambda db, parent: auth.login(db, "jimu", "jimu-demo"))
+    assert code == 0 and seen["actor"] == "事務 太郎"
+    assert (tmp_path / "own" / "demo.sqlite3").exists() and not (tmp_path / "office.sqlite3").exists()
+
+
+def test_the_demo_window_refuses_an_office_database(qapp, db, manager, quiet, monkeypatch):
+    fatal = []
+    monkeypatch.setattr(app_module, "_fatal", fatal.append)
+    assert app_module.run_app(db.url, demo=True) == 1
+    assert "デモ用ではありません" in fatal[0]
+    assert [s.login for s in auth.list_staff(db)] == ["kanri"]
+
+
+def test_a_new_office_database_never_gets_demo_data(qapp, tmp_path, quiet):
+    target = str(tmp_path / "office.sqlite3")
+    asked = []
+
+    def first_manager(db, parent):
+        asked.append(auth.has_staff(db))
+        return auth.create_first_manager(db, "admin", "管理者", "admin-pass-1")
+
+    code, seen = run_until(qapp, target, lambda w: True, login=first_manager)
+    assert code == 0 and asked == [False] and seen["rows"] == 0
+    assert seen["title"] == "Reseller Desk" and seen["demo_mark"] == ""
 
 
 def drive_dialog(kind, act, *, timeout_s: float = 10) -> dict:
@@ -140,7 +177,7 @@ def test_a_wrong_password_shows_the_message_and_no_window_opens(qapp, db, manage
         dialog.cancel_button.click()  # 終了
 
     seen = drive_dialog(LoginDialog, wrong_then_quit)
-    assert app_module.run_app(db.url, demo_if_new=True) == 0
+    assert app_module.run_app(db.url) == 0
     assert "timeout" not in seen
     assert seen["message"] == "ログインIDかパスワードが違います。" and seen["shown"]
     assert seen["masked"] and seen["password_left"] == ""
@@ -163,7 +200,7 @@ def test_a_database_without_staff_asks_for_the_first_manager(qapp, tmp_path, qui
         dialog.create_button.click()
 
     seen = drive_dialog(FirstStartDialog, register)
-    code, window = run_until(qapp, target, lambda w: True, demo_if_new=False, login=None)
+    code, window = run_until(qapp, target, lambda w: True, login=None)
     assert code == 0 and "timeout" not in seen and "timeout" not in window
     assert seen["mismatch"] == "確認用のパスワードが一致しません。"
     assert window["actor"] == "山田 太郎" and window["rows"] == 0
@@ -173,16 +210,6 @@ def test_a_database_without_staff_asks_for_the_first_manager(qapp, tmp_path, qui
         assert actor.role == Role.MANAGER and actor.name == "山田 太郎"
     finally:
         db.dispose()
-
-
-def test_no_demo_when_asked(qapp, tmp_path, quiet, monkeypatch):
-    # An empty database without the demo: the first-start dialog (here: its outcome) comes first.
-    def first_manager(db, parent):
-        return auth.create_first_manager(db, "admin", "管理者", "admin-pass-1")
-
-    code, seen = run_until(qapp, str(tmp_path / "plain.sqlite3"), lambda w: True, demo_if_new=False,
-                           login=first_manager)
-    assert code == 0 and seen["rows"] == 0 and seen["actor"] == "管理者"
 
 
 def test_an_existing_database_with_customers_is_left_alone(qapp, tmp_path, quiet, manager, db):
@@ -202,7 +229,7 @@ def test_a_database_from_a_newer_version_is_refused(qapp, tmp_path, quiet, monke
     db.dispose()
     fatal = []
     monkeypatch.setattr(app_module, "_fatal", fatal.append)
-    assert app_module.run_app(str(path), demo_if_new=True) == 1
+    assert app_module.run_app(str(path)) == 1
     assert "新しいバージョン" in fatal[0]
 
 
