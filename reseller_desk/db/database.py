@@ -69,9 +69,9 @@ def shown_url(url: str) -> str:
     """``url`` as it may be printed or logged: a file path as itself, a password as ***."""
     try:
         parsed = make_url(url)
-    except exc.ArgumentError:
+        file = sqlite_file.sqlite_file(parsed)
+    except (exc.ArgumentError, DatabaseError):
         return "（解釈できないURL）"
-    file = sqlite_file.sqlite_file(parsed)
     return file.shown if file is not None else parsed.render_as_string(hide_password=True)
 
 

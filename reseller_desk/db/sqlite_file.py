@@ -21,6 +21,7 @@ from sqlalchemy.engine import URL
 
 from reseller_desk.db.errors import (
     CORRUPT_MESSAGE,
+    DatabaseError,
     DatabaseNotFound,
     DatabaseUnreadable,
     NotOurDatabase,
@@ -75,6 +76,9 @@ def sqlite_file(url: URL) -> SqliteFile | None:
     """The file of a sqlite URL; None for another backend or an in-memory database."""
     if url.get_backend_name() != "sqlite":
         return None
+    if url.username or url.password or url.host or url.port:
+        raise DatabaseError("データベースの指定（パスまたはURL）が正しくありません。"
+                            "SQLite のファイルは sqlite:////絶対パス の形で指定してください。")
     database = url.database or ""
     query = {key: value if isinstance(value, str) else value[-1] for key, value in url.query.items()}
     if query.get("uri", "").lower() in ("true", "1"):
