@@ -295,3 +295,16 @@ def test_the_window_opens_a_read_only_database_for_reading(qapp, tmp_path):
         assert db.read_only and not is_new and customers.count_customers(db) == 0
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("journal_mode", ["delete", "wal"])
+def test_the_window_leaves_a_database_from_a_newer_version_byte_for_byte_as_it_was(qapp, tmp_path, journal_mode):
+    from reseller_desk.db.errors import DatabaseTooNew
+    from reseller_desk.ui.app import open_database
+    from tests.db.test_opening import ours, snapshot
+
+    path = ours(tmp_path / "office" / "newer.sqlite3", journal_mode, revision="0099_from_the_future")
+    before = snapshot(path)
+    with pytest.raises(DatabaseTooNew):
+        open_database(str(path))
+    assert snapshot(path) == before
