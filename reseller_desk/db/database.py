@@ -17,6 +17,7 @@ never see customer data or password hashes. See docs/decisions.md, "Opening a da
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -42,6 +43,8 @@ from reseller_desk.db.sqlite_file import APPLICATION_ID, MARKER_TABLES, SqliteFi
 
 __all__ = ["APPLICATION_ID", "Database", "DatabaseError", "DatabaseNeedsMigration", "DatabaseNotFound",
            "DatabaseTooNew", "DatabaseUnreadable", "NotOurDatabase", "default_db_path", "first_column", "to_url"]
+
+log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: Execution option: the transactions of a connection that has it begin with BEGIN IMMEDIATE.
@@ -326,11 +329,19 @@ class Database:
             self._mark_as_ours()
 
     def _use_wal(self) -> None:
+        """WAL journaling, stored in the file. A database in another mode that another process
+        holds open cannot switch now: it keeps its mode (it works, with less concurrency) and
+        switches at a later opening."""
+        import sqlite3
+
         with self.engine.connect() as conn:
             raw = conn.connection.driver_connection
             assert raw is not None
             if str(raw.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
-                raw.execute("PRAGMA journal_mode = WAL")
+                try:
+                    raw.execute("PRAGMA journal_mode = WAL")
+                except sqlite3.OperationalError as error:
+                    log.warning("WAL に切り替えられませんでした（%s）", error)
 
     def _mark_as_ours(self) -> None:
         """Set our application id on a database of ours that has none (created before it was

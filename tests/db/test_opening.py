@@ -126,18 +126,21 @@ def test_another_programs_sqlite_file_is_refused_and_never_given_our_tables(tmp_
     assert snapshot(path) == before
 
 
-def test_a_file_with_our_tables_but_another_programs_application_id_is_not_ours(tmp_path):
-    path = ours(tmp_path / "geo.gpkg", application_id=0x47504B47)  # GeoPackage's id
-    before = snapshot(path)
-    with pytest.raises(NotOurDatabase):
-        Database.open(path, create=True)
-    assert snapshot(path) == before
+def _our_tables_with_geopackages_id(path: Path) -> None:
+    ours(path, application_id=0x47504B47)
 
 
-def test_an_alembic_database_of_another_program_is_not_ours(tmp_path):
-    path = tmp_path / "other.sqlite3"
+def _another_programs_alembic_database(path: Path) -> None:
     sqlite_run(path, "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)",
                "INSERT INTO alembic_version VALUES ('0001_initial')", "CREATE TABLE customers (id INTEGER)")
+
+
+@pytest.mark.parametrize("make", [_our_tables_with_geopackages_id, _another_programs_alembic_database],
+                         ids=["our tables, another program's id", "another program's Alembic database"])
+def test_a_look_alike_of_another_program_is_not_ours(tmp_path, make):
+    path = tmp_path / "other" / "look-alike.sqlite3"
+    path.parent.mkdir()
+    make(path)
     before = snapshot(path)
     with pytest.raises(NotOurDatabase):
         Database.open(path, create=True)
