@@ -8,10 +8,18 @@ database in the user data folder is used.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from reseller_desk import __version__
+
+if TYPE_CHECKING:
+    from reseller_desk.db.database import Database
+
+log = logging.getLogger("reseller_desk.cli")
 
 DB_HELP = ("データベースのファイルパス、または SQLAlchemy URL（例: postgresql+psycopg://user@host/db）。"
            "省略時はユーザーデータフォルダの SQLite")
@@ -73,11 +81,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 from reseller_desk.services.errors import ValidationFailed  # noqa: E402 - light module
 
+#: What each subcommand may do to the database it opens (L2). Only the CREATING_COMMANDS
+#: create one (and the window, at its first start). The READ_COMMANDS never write: they refuse
+#: a database that is missing or not at this version's schema instead of creating or upgrading
+#: it. Every other command opens an existing database and upgrades it.
+CREATING_COMMANDS = frozenset({"demo", "migrate"})
+READ_COMMANDS = frozenset({"status", "customers", "profiles", "user list"})
+_command: ContextVar[str | None] = ContextVar("reseller_desk_command", default=None)
 
-def _open(target: str | None):
+
+def _command_name(args: argparse.Namespace) -> str:
+    sub = getattr(args, "user_command", None)
+    return f"{args.command} {sub}" if sub else str(args.command)
+
+
+def _open(target: str | None) -> Database:
+    """The database of the running subcommand, opened as :data:`CREATING_COMMANDS` and
+    :data:`READ_COMMANDS` say."""
     from reseller_desk.db.database import Database
 
-    return Database.open(target)
+    command = _command.get()
+    if command in READ_COMMANDS:
+        return Database.open(target, readonly=True)
+    return Database.open(target, create=command in CREATING_COMMANDS)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -109,7 +135,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     db = _open(args.db)
-    print(f"スキーマ {db.current_revision()} ({db.url})")
+    print(f"スキーマ {db.current_revision()} ({db.shown_url})")
     db.dispose()
     return 0
 
@@ -120,7 +146,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     db = _open(args.db)
     try:
         company = settings.get_company(db)
-        print(f"データベース: {db.url}")
+        print(f"データベース: {db.shown_url}")
+        _warn_if_others_can_read(db)
         print(f"スキーマ: {db.current_revision()}")
         print(f"会社名: {company.name or '（未設定）'}")
         print(f"顧客数: {customers.count_customers(db)}")
@@ -128,6 +155,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     return 0
+
+
+def _warn_if_others_can_read(db: Database) -> None:
+    """Files from before issue 7 (or copied with another mode) stay as they are: say so."""
+    from reseller_desk.db.sqlite_file import sqlite_file
+    from reseller_desk.private_files import readable_by_others
+
+    file = sqlite_file(db.engine.url)
+    if file is not None and file.path.exists() and readable_by_others(file.path):
+        print(f"注意: データベースのファイルを他のユーザーも読めます。chmod 600 {file.path} で所有者だけにできます。")
 
 
 def cmd_customers(args: argparse.Namespace) -> int:
@@ -227,15 +264,43 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from reseller_desk.db.database import DatabaseError
-    from reseller_desk.services.errors import ServiceError
-
+    """Run one subcommand. Whatever goes wrong ends as one short Japanese line on stderr and
+    exit status 2: never a traceback, never SQL parameters (the engines hide them). The full
+    error goes to the log when one is set up (never to stderr)."""
     args = build_parser().parse_args(argv)
+    token = _command.set(_command_name(args))
     try:
         return COMMANDS[args.command](args)
-    except (DatabaseError, ServiceError, ValueError) as error:
-        print(f"エラー: {error}", file=sys.stderr)
+    except Exception as error:  # noqa: BLE001 - the one place a command's failure is worded
+        message = error_message(error)
+        if message is None:
+            raise
+        if logging.getLogger("reseller_desk").hasHandlers():
+            log.error("コマンド %s が失敗しました", _command.get(), exc_info=error)
+        print(f"エラー: {message}", file=sys.stderr)
         return 2
+    finally:
+        _command.reset(token)
+
+
+def error_message(error: BaseException) -> str | None:
+    """The one line the CLI prints for ``error``, or None for a bug (which keeps its traceback)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from reseller_desk.db.errors import GENERIC_MESSAGE, os_reason, user_message
+    from reseller_desk.services.errors import ServiceError
+
+    if isinstance(error, ServiceError | ValueError):
+        return str(error)
+    words = user_message(error)  # ours (DatabaseError), or what SQLite or the server reported
+    if words is not None:
+        return words
+    if isinstance(error, SQLAlchemyError):
+        return GENERIC_MESSAGE
+    if isinstance(error, OSError):
+        where = f": {error.filename}" if error.filename else ""
+        return f"ファイルを読み書きできません（{os_reason(error)}）{where}"
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,7 @@ from reseller_desk.services.permissions import Actor
 
 @pytest.fixture
 def db(tmp_path):
-    database = Database.open(tmp_path / "test.sqlite3")
+    database = Database.open(tmp_path / "test.sqlite3", create=True)
     yield database
     database.dispose()
 

@@ -138,7 +138,7 @@ def test_a_database_too_new_is_reported_without_a_traceback(tmp_path, capsys):
     from sqlalchemy import text
 
     path = tmp_path / "newer.sqlite3"
-    db = Database.open(path)
+    db = Database.open(path, create=True)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = 'zzzz'"))
     db.dispose()
@@ -169,6 +169,7 @@ def test_user_add_creates_the_first_manager_then_needs_a_manager(tmp_path, monke
     from reseller_desk.services import auth
 
     path = str(tmp_path / "office.sqlite3")
+    assert main(["migrate", "--db", path]) == 0  # user add never creates a database (L2)
     monkeypatch.setattr("sys.stdin", io.StringIO("first-pass-1\n"))
     assert main(["user", "add", "--db", path, "--login", "tanaka", "--name", "田中 一郎", "--role", "manager",
                  "--password-stdin"]) == 0

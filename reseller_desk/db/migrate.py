@@ -22,4 +22,9 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade_to_head(engine: Engine) -> None:
+    """Run the migrations up to the head, all in one transaction. ``Database.ensure_schema``
+    passes an engine whose transactions begin with BEGIN IMMEDIATE on SQLite: the migration
+    holds the write lock from its first statement (Alembic reads the current revision inside
+    that transaction), so a second process migrating the same new file waits for the first
+    and then finds nothing left to do."""
     command.upgrade(alembic_config(engine), "head")

@@ -19,7 +19,8 @@ import sys
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from reseller_desk.db.database import Database, DatabaseError
+from reseller_desk.db.database import Database, shown_url, to_url
+from reseller_desk.db.errors import user_message
 from reseller_desk.services import database_info
 from reseller_desk.services.database_info import DatabaseState
 from reseller_desk.services.permissions import Actor
@@ -91,15 +92,10 @@ def create_main_window(db: Database, actor: Actor, *, ops: Operations | None = N
 
 
 def open_database(db_target: str | None) -> tuple[Database, bool]:
-    """Open (and migrate) the database; the flag says whether it was just created."""
-    db = Database.open(db_target, upgrade=False)
-    try:
-        is_new = db.current_revision() is None
-        db.ensure_schema()
-    except Exception:
-        db.dispose()
-        raise
-    return db, is_new
+    """Open (creating it at the first start, and migrating) the database; the flag says
+    whether it was just created. Raises DatabaseError with the words for the dialog."""
+    db = Database.open(db_target, create=True)
+    return db, db.created
 
 
 def read_database_state(db: Database, ops: Operations) -> DatabaseState:
@@ -133,17 +129,13 @@ def run_app(db_target: str | None, *, demo: bool = False, login: LoginRunner | N
     if demo and db_target is None:
         db_target = str(database_info.default_demo_path())
     handler = ErrorHandler().install()
-    log.info("起動: %s", db_target or "既定のデータベース")
+    log.info("起動: %s", shown_url(to_url(db_target)))
     try:
         db, is_new = open_database(db_target)
-    except DatabaseError as error:
-        log.error("データベースを開けません: %s", error)
-        _fatal(str(error))
-        handler.uninstall()
-        return 1
     except Exception as error:  # noqa: BLE001 - a broken path, permissions, a server down …
-        log.exception("データベースを開けません")
-        _fatal(f"データベースを開けませんでした。\n{db_target or ''}\n\n{error}")
+        # The traceback (parameters hidden by the engine) goes to the log, the words to the dialog.
+        log.error("データベースを開けません", exc_info=error)
+        _fatal(cannot_open_message(error, db_target))
         handler.uninstall()
         return 1
     ops = Operations(error_handler=handler.handle_exception)
@@ -154,7 +146,7 @@ def run_app(db_target: str | None, *, demo: bool = False, login: LoginRunner | N
         if demo:
             refusal = database_info.demo_refusal(state) if not state.demo else None
             if refusal:
-                log.error("デモ用ではないデータベースをデモとして開こうとしました: %s", db_target)
+                log.error("デモ用ではないデータベースをデモとして開こうとしました: %s", shown_url(to_url(db_target)))
                 _fatal(refusal)
                 return 1
             if state.new:
@@ -180,6 +172,14 @@ def run_app(db_target: str | None, *, demo: bool = False, login: LoginRunner | N
         db.dispose()
         handler.uninstall()
         log.info("終了")
+
+
+def cannot_open_message(error: BaseException, db_target: str | None) -> str:
+    """The dialog's words when the database cannot be opened: ours, never a traceback."""
+    words = user_message(error)
+    if words is not None:
+        return words
+    return f"データベースを開けませんでした: {shown_url(to_url(db_target))}\n詳しい内容はログファイルに記録しました。"
 
 
 def _fatal(message: str) -> None:

@@ -24,6 +24,8 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from reseller_desk import clock
+from reseller_desk.db.errors import user_message
+from reseller_desk.private_files import make_private_dirs, open_private_append, tighten
 from reseller_desk.services.errors import ServiceError
 
 LOGGER_NAME = "reseller_desk"
@@ -61,14 +63,26 @@ def default_log_dir() -> Path:
     return user_log_path("reseller-desk", appauthor=False)
 
 
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """A rotating log whose files only their owner may read (0600), whatever the umask: the
+    log holds tracebacks and log-in names. Rotated files keep the mode (they are renamed)."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        return open_private_append(Path(self.baseFilename), encoding=self.encoding, errors=self.errors)
+
+
 def setup_logging(log_dir: Path | str | None = None) -> Path:
     """Log the ``reseller_desk`` logger to ``<log_dir>/reseller-desk.log`` (rotating, UTF-8)
-    and return that path. Calling it again moves the file handler to the new folder."""
+    and return that path. Calling it again moves the file handler to the new folder. Folders
+    it creates are 0700, the log files 0600; log files an earlier version left readable by
+    others are tightened to the owner alone."""
     folder = Path(log_dir) if log_dir is not None else default_log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(folder)
     path = folder / LOG_FILE_NAME
+    for old in [path] + [folder / f"{LOG_FILE_NAME}.{n}" for n in range(1, LOG_BACKUPS + 1)]:
+        tighten(old)
     stop_logging_to_file()
-    handler = RotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+    handler = PrivateRotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     handler._reseller_desk_file = True  # type: ignore[attr-defined]
     handler.setFormatter(JapanTimeFormatter(LOG_FORMAT))
     log.addHandler(handler)
@@ -157,10 +171,15 @@ class ErrorHandler(QObject):
     def report(self, exc: BaseException, tb: TracebackType | None = None) -> None:
         tb = tb if tb is not None else exc.__traceback__
         trace = "".join(traceback.format_exception(type(exc), exc, tb))
+        words = user_message(exc)
         if isinstance(exc, ServiceError):
             # A refusal nobody caught: the clerk gets the service's own words.
             log.warning("未処理のサービスエラー: %s\n%s", exc, trace)
             message = str(exc)
+        elif words is not None:
+            # The database refused (read-only, locked, full, damaged): say so, not 「予期しない」.
+            log.error("データベースのエラー: %s\n%s", words, trace)
+            message = words
         else:
             log.error("予期しないエラー\n%s", trace)
             message = UNEXPECTED_MESSAGE

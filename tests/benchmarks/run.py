@@ -105,7 +105,7 @@ def create_database(path: Path, customers: int, *, fresh: bool = False):
         db.dispose()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    db = Database.open(path)
+    db = Database.open(path, create=True)
     fill_demo(db, customers=customers)
     with db.engine.begin() as conn:  # statistics for the query planner, as a real office would have
         conn.exec_driver_sql("ANALYZE")

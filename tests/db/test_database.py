@@ -22,7 +22,7 @@ def test_the_head_read_from_the_files_is_alembics_head():
 
 
 def test_a_new_database_is_created_at_the_head_revision(tmp_path):
-    db = Database.open(tmp_path / "sub" / "new.sqlite3")
+    db = Database.open(tmp_path / "sub" / "new.sqlite3", create=True)
     assert db.current_revision() == head_revision()
     db.dispose()
 
@@ -41,7 +41,7 @@ def test_sqlite_is_opened_with_foreign_keys_wal_and_a_busy_timeout(db):
 
 def test_a_database_from_a_newer_version_is_refused_and_left_untouched(tmp_path):
     path = tmp_path / "newer.sqlite3"
-    Database.open(path).dispose()
+    Database.open(path, create=True).dispose()
     db = Database.open(path, upgrade=False)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
@@ -79,7 +79,7 @@ def test_a_database_of_the_first_revision_with_data_upgrades_in_place(tmp_path):
     from reseller_desk.db.migrate import alembic_config
 
     path = tmp_path / "old.sqlite3"
-    db = Database.open(path, upgrade=False)
+    db = Database.open(path, create=True, upgrade=False)
     command.upgrade(alembic_config(db.engine), "0001_initial")
     with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO staff_users (login, display_name, role, active, created_at) "
@@ -120,7 +120,7 @@ def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path):
         "    with op.batch_alter_table('staff_users') as batch:\n"
         "        batch.add_column(sa.Column('nickname', sa.String(20), nullable=False, server_default=''))\n"
         "    raise RuntimeError('boom')\n\n\ndef downgrade():\n    pass\n", encoding="utf-8")
-    db = Database.open(tmp_path / "office.sqlite3")
+    db = Database.open(tmp_path / "office.sqlite3", create=True)
     with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO staff_users (login, display_name, role, active, demo_account, created_at, "
                           "must_change_password, failed_logins) VALUES ('kanri', '管理', 'manager', 1, 0, '2026-01-01', 0, 0)"))
@@ -170,7 +170,7 @@ def test_revision_0003_tells_withdrawn_from_revoked_and_fills_the_applicant_keys
     from reseller_desk.domain.customer import CustomerDraft, identity_keys
 
     path = tmp_path / "0002.sqlite3"
-    db = Database.open(path, upgrade=False)
+    db = Database.open(path, create=True, upgrade=False)
     command.upgrade(alembic_config(db.engine), "0002_intake")
     new_applicant = CustomerDraft(kind="corporate", name="株式会社みらい商事", name_kana="カブシキガイシャミライショウジ",
                                   address="東京都渋谷区渋谷2丁目1番1号", phone="03-3400-1234",

@@ -223,7 +223,7 @@ def test_an_existing_database_with_customers_is_left_alone(qapp, tmp_path, quiet
 
 def test_a_database_from_a_newer_version_is_refused(qapp, tmp_path, quiet, monkeypatch):
     path = tmp_path / "newer.sqlite3"
-    db = Database.open(path)
+    db = Database.open(path, create=True)
     with db.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff_from_the_future'")
     db.dispose()

@@ -1,0 +1,95 @@
+"""What goes wrong with a database, in the user's words.
+
+:class:`DatabaseError` and its subclasses are raised by ``Database.open`` for a database that
+cannot be opened: the message is Japanese, short, names the file and says what to do.
+:func:`user_message` words the errors SQLite or a server report later (a read-only file, a
+lock held too long, a full disk, a damaged file) for the CLI's one line and the window's error
+dialog. Neither ever carries bound SQL parameters (the engines hide them, see
+``database.create_engine``) nor the driver's English text.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+
+from sqlalchemy import exc as sa_exc
+
+
+class DatabaseError(Exception):
+    """A database that cannot be opened; the message is for the user, in Japanese."""
+
+
+class DatabaseTooNew(DatabaseError):
+    """Migrated by a newer Reseller Desk than this one: nothing is written."""
+
+
+class DatabaseNotFound(DatabaseError):
+    """No database at the path, and this use may not create one."""
+
+
+class NotOurDatabase(DatabaseError):
+    """Another program's file (or not a SQLite database at all): never given our tables."""
+
+
+class DatabaseNeedsMigration(DatabaseError):
+    """An older schema, opened by a use that may not upgrade it (the CLI's read commands)."""
+
+
+class DatabaseUnreadable(DatabaseError):
+    """The file cannot be read, is damaged, or cannot be created or upgraded."""
+
+
+READ_ONLY_MESSAGE = ("データベースが読み取り専用のため、書き込めませんでした。"
+                     "ファイルとフォルダに書き込みの権限があるか確かめてください。")
+LOCKED_MESSAGE = "データベースが他の操作で使用中です。しばらく待ってから、もう一度操作してください。"
+FULL_MESSAGE = "ディスクの空きが足りないため、書き込めませんでした。空きを作ってから、もう一度操作してください。"
+IO_MESSAGE = "データベースのファイルを読み書きできませんでした（ディスクまたはネットワークの異常）。"
+CORRUPT_MESSAGE = "データベースのファイルが壊れています。バックアップから戻してください。"
+CANNOT_OPEN_MESSAGE = "データベースのファイルを開けません。ファイルとフォルダがあり、読み書きできるか確かめてください。"
+CONNECTION_MESSAGE = "データベースに接続できないか、データベースが操作を受け付けませんでした。"
+GENERIC_MESSAGE = "データベースの操作に失敗しました。"
+
+#: Words of SQLite's own messages (sqlite3_errstr) and what the user is told about them.
+_SQLITE_MESSAGES = (
+    ("readonly database", READ_ONLY_MESSAGE),
+    ("read-only", READ_ONLY_MESSAGE),
+    ("database is locked", LOCKED_MESSAGE),
+    ("database table is locked", LOCKED_MESSAGE),
+    ("database or disk is full", FULL_MESSAGE),
+    ("disk i/o error", IO_MESSAGE),
+    ("malformed", CORRUPT_MESSAGE),
+    ("file is not a database", CORRUPT_MESSAGE),
+    ("unable to open database file", CANNOT_OPEN_MESSAGE),
+)
+
+
+def user_message(error: BaseException) -> str | None:
+    """The Japanese words for a database error nobody can fix by retyping a field, or None
+    when ``error`` is not such an error (a bug, which stays 「予期しないエラー」)."""
+    if isinstance(error, DatabaseError):
+        return str(error)
+    if isinstance(error, sa_exc.DBAPIError):
+        # str(error.orig) is the driver's own message: no statement, no parameters.
+        driver_error: BaseException | None = error.orig
+        operational = isinstance(error, sa_exc.OperationalError)
+    elif isinstance(error, sqlite3.Error):
+        driver_error, operational = error, isinstance(error, sqlite3.OperationalError)
+    else:
+        return None
+    text = str(driver_error).lower()
+    for words, message in _SQLITE_MESSAGES:
+        if words in text:
+            return message
+    return CONNECTION_MESSAGE if operational else None
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file could not be made or read, in Japanese (errno, never the English text)."""
+    reasons = {
+        errno.EACCES: "権限がありません", errno.EPERM: "権限がありません",
+        errno.EROFS: "読み取り専用の場所です", errno.ENOSPC: "ディスクの空きがありません",
+        errno.ENOENT: "フォルダがありません", errno.ENOTDIR: "途中にフォルダでないものがあります",
+        errno.EISDIR: "フォルダです", errno.ENAMETOOLONG: "パスが長すぎます",
+    }
+    return reasons.get(error.errno or 0, f"OSエラー {error.errno}")

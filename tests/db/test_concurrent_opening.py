@@ -1,0 +1,88 @@
+"""Several processes at once on one database (L10): the window and the CLI at the first start
+open the same brand-new file, and two first managers are registered at the same moment. Real
+processes (multiprocessing, spawn), started together by a barrier."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+from sqlalchemy import select
+
+from reseller_desk.db.database import Database
+from reseller_desk.db.revisions import head_revision
+
+PROCESSES = 3
+ROUNDS = 3
+
+
+def _open_new(path: str, barrier, results) -> None:
+    barrier.wait()
+    try:
+        db = Database.open(path, create=True)
+        try:
+            results.put(("ok", db.current_revision()))
+        finally:
+            db.dispose()
+    except Exception as error:  # noqa: BLE001 - reported to the test
+        results.put(("error", repr(error)))
+
+
+def _register_first(path: str, login: str, barrier, results) -> None:
+    """What auth.create_first_manager does, in a transaction begun with write=True: look for a
+    staff member, then add the first one (a slow scrypt hash in between)."""
+    from reseller_desk.db.models import StaffUser
+    from reseller_desk.services.auth import insert_staff
+    from reseller_desk.services.permissions import Role
+
+    db = Database.open(path)
+    barrier.wait()
+    try:
+        with db.transaction(write=True) as session:
+            if session.scalars(select(StaffUser.id).limit(1)).first() is not None:
+                results.put(("refused", login))
+                return
+            insert_staff(session, login, f"管理者 {login}", Role.MANAGER, "first-pass-1")
+        results.put(("created", login))
+    except Exception as error:  # noqa: BLE001 - reported to the test
+        results.put(("error", repr(error)))
+    finally:
+        db.dispose()
+
+
+def _race(target, args_of) -> list[tuple[str, str]]:
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(PROCESSES)
+    results = context.Queue()
+    processes = [context.Process(target=target, args=(*args_of(n), barrier, results)) for n in range(PROCESSES)]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    return outcomes
+
+
+def test_processes_opening_one_brand_new_file_at_once_all_find_one_schema_at_the_head(tmp_path):
+    for round_ in range(ROUNDS):
+        path = str(tmp_path / f"round{round_}" / "new.sqlite3")
+        outcomes = _race(_open_new, lambda _n, path=path: (path,))
+        assert outcomes == [("ok", head_revision())] * PROCESSES, outcomes
+        db = Database.open(path, readonly=True)
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+            assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
+        db.dispose()
+
+
+def test_a_write_transaction_lets_exactly_one_of_racing_first_managers_in_and_the_others_read_after_it(tmp_path):
+    for round_ in range(ROUNDS):
+        path = str(tmp_path / f"staff{round_}.sqlite3")
+        Database.open(path, create=True).dispose()
+        outcomes = _race(_register_first, lambda n, path=path: (path, f"kanri{n}"))
+        assert sorted(kind for kind, _login in outcomes) == ["created"] + ["refused"] * (PROCESSES - 1), outcomes
+        db = Database.open(path, readonly=True)
+        with db.engine.connect() as conn:
+            created = [login for kind, login in outcomes if kind == "created"]
+            assert [row[0] for row in conn.exec_driver_sql("SELECT login FROM staff_users")] == created
+        db.dispose()
