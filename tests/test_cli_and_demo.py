@@ -92,6 +92,7 @@ def test_a_demo_stopped_after_its_settings_can_be_run_again(db):
 
 def test_the_demo_command_refuses_an_office_database(tmp_path, capsys, monkeypatch):
     path = str(tmp_path / "office.sqlite3")
+    assert main(["migrate", "--db", path]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("first-pass-1\n"))
     assert main(["user", "add", "--db", path, "--login", "boss", "--name", "社長", "--role", "manager",
                  "--password-stdin"]) == 0

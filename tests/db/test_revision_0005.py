@@ -21,7 +21,7 @@ STAFF = ("INSERT INTO staff_users (login, display_name, role, active, demo_accou
     ([("boss", 0)], False),
 ])
 def test_a_database_is_marked_demo_only_when_every_staff_member_is_a_demo_account(tmp_path, accounts, demo):
-    db = Database.open(tmp_path / "old.sqlite3", upgrade=False)
+    db = Database.open(tmp_path / "old.sqlite3", create=True, upgrade=False)
     try:
         command.upgrade(alembic_config(db.engine), "0004_issued_notice_pdfs")
         with db.engine.begin() as conn:

@@ -269,7 +269,7 @@ def test_the_window_shows_a_database_it_cannot_open_in_japanese_and_logs_the_tra
     monkeypatch.setattr(errors_module, "default_log_dir", lambda: tmp_path / "logs")
     fatal: list[str] = []
     monkeypatch.setattr(app_module, "_fatal", fatal.append)
-    assert app_module.run_app(target, demo_if_new=False) == 1
+    assert app_module.run_app(target) == 1
     assert len(fatal) == 1 and words in fatal[0]
     assert "Traceback" not in fatal[0] and "sqlite3." not in fatal[0] and "NoSuchModuleError" not in fatal[0]
     text = (tmp_path / "logs" / LOG_FILE_NAME).read_text(encoding="utf-8")
