@@ -149,7 +149,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"データベース: {db.shown_url}")
         _warn_if_others_can_read(db)
         print(f"スキーマ: {db.current_revision()}")
-        print(f"会社名: {company.name or '（未設定）'}")
+        print(f"会社名: {terminal_safe(company.name) or '（未設定）'}")
         print(f"顧客数: {customers.count_customers(db)}")
         print(f"プラン数: {len(settings.list_plans(db))}  オプション数: {len(settings.list_options(db))}")
     finally:
@@ -174,7 +174,8 @@ def cmd_customers(args: argparse.Namespace) -> int:
     try:
         ids = customers.customer_ids(db, args.query)
         for row in customers.customer_rows(db, ids[: args.limit]):
-            print(f"{row.id:>7}  {row.kind.label}  {row.name}（{row.name_kana}）  {row.phone}  {row.email}")
+            line = f"{row.id:>7}  {row.kind.label}  {row.name}（{row.name_kana}）  {row.phone}  {row.email}"
+            print(terminal_safe(line))
         print(f"{len(ids)}件" + (f"（先頭 {args.limit} 件を表示）" if len(ids) > args.limit else ""))
     finally:
         db.dispose()
@@ -193,7 +194,8 @@ def cmd_profiles(args: argparse.Namespace) -> int:
                                    ("オプション", settings.list_options(db, profile.key))):
                 for record in records:
                     p = record.details
-                    print(f"  {label} {p.code:<12} {p.name}  月額 ¥{p.monthly_fee:,}  初期 ¥{p.initial_fee:,}")
+                    line = f"  {label} {p.code:<12} {p.name}  月額 ¥{p.monthly_fee:,}  初期 ¥{p.initial_fee:,}"
+                    print(terminal_safe(line))
     finally:
         db.dispose()
     return 0
@@ -277,10 +279,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         if logging.getLogger("reseller_desk").hasHandlers():
             log.error("コマンド %s が失敗しました", _command.get(), exc_info=error)
-        print(f"エラー: {message}", file=sys.stderr)
+        print(f"エラー: {terminal_safe(message, keep_newlines=True)}", file=sys.stderr)
         return 2
     finally:
         _command.reset(token)
+
+
+def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` as the terminal should show it: control and format characters (ESC, BEL, CR,
+    RLO, zero-width …) and lone surrogates written as visible escapes such as \\x1b, so that
+    what a database holds can neither drive the terminal nor break a line (probe P6.3)."""
+    def escape(ch: str) -> str:
+        if keep_newlines and ch == "\n":
+            return ch
+        code = ord(ch)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return "".join(escape(ch) if _unshown(ch) else ch for ch in text)
+
+
+def _unshown(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") and ch != "\t"
 
 
 def error_message(error: BaseException) -> str | None:

@@ -212,3 +212,20 @@ def test_the_demo_accounts_are_recorded_as_added(db):
     manager = auth.login(db, "kanri", "kanri-demo")
     added = sorted(e.after["login"] for e in list_audit(db, manager, entity="staff") if e.action == "staff.add")
     assert added == ["jimu", "kanri"]
+
+
+def test_control_characters_a_database_holds_reach_the_terminal_as_visible_escapes(tmp_path, capsys):
+    """Probe P6.3: a name stored (by an older version, or by hand) with ESC, BEL, RLO and a
+    line break is listed on one line, with nothing the terminal would act on."""
+    path = str(tmp_path / "demo.sqlite3")
+    assert main(["demo", "--db", path, "--customers", "1"]) == 0
+    db = Database.open(path)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE customers SET name = '山田\x1b[31m\x07\u202e太郎\r\n次行' WHERE id = 1")
+    db.dispose()
+    capsys.readouterr()
+    assert main(["customers", "--db", path, "--limit", "100"]) == 0
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if line.lstrip().startswith("1 "))
+    assert "山田\\x1b[31m\\x07\\u202e太郎\\x0d\\x0a次行" in line
+    assert not any(ch in out for ch in "\x1b\x07\u202e\r")
