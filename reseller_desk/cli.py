@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from reseller_desk import __version__
+from reseller_desk import __version__, cli_user
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database
@@ -63,19 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     profiles = sub.add_parser("profiles", help="約款プロファイルとプラン・オプションを表示する")
     _add_db(profiles)
 
-    user = sub.add_parser("user", help="担当者（スタッフ）の登録・一覧")
-    user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    add = user_sub.add_parser("add", help="担当者を登録する（最初の一人は管理者）")
-    _add_db(add)
-    add.add_argument("--login", required=True, help="ログインID（半角英数字）")
-    add.add_argument("--name", required=True, help="氏名（画面と操作履歴に表示）")
-    add.add_argument("--role", choices=("manager", "clerk"), default="clerk", help="manager=管理者, clerk=事務")
-    add.add_argument("--as", dest="as_login", metavar="MANAGER",
-                     help="登録を行う管理者のログインID（担当者が既にいるとき必要。パスワードを尋ねます）")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="パスワードを標準入力から読む（1行目: 新しい担当者、2行目: --as の管理者）")
-    users = user_sub.add_parser("list", help="担当者の一覧")
-    _add_db(users)
+    cli_user.add_parser(sub, _add_db)
     return parser
 
 
@@ -201,52 +189,6 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_password(args: argparse.Namespace, prompt: str, lines: list[str]) -> str:
-    if args.password_stdin:
-        if not lines:
-            raise ValueError("標準入力にパスワードがありません。")
-        return lines.pop(0)
-    import getpass
-
-    first = getpass.getpass(prompt)
-    if prompt.startswith("新しい") and getpass.getpass("もう一度: ") != first:
-        raise ValueError("パスワードが一致しません。")
-    return first
-
-
-def cmd_user(args: argparse.Namespace) -> int:
-    from reseller_desk.services import auth
-
-    db = _open(args.db)
-    try:
-        if args.user_command == "list":
-            for staff in auth.list_staff(db):
-                flags = ("" if staff.active else "（無効）") + ("（デモ用）" if staff.demo_account else "")
-                print(f"{staff.login:<12} {staff.name}  {staff.role.label}{flags}")
-            return 0
-        lines = sys.stdin.read().splitlines() if args.password_stdin else []
-        password = _read_password(args, f"新しい担当者 {args.login} のパスワード: ", lines)
-        if not auth.has_staff(db):
-            if args.role != "manager":
-                print("最初の担当者は管理者です（--role manager）。", file=sys.stderr)
-                return 2
-            auth.create_first_manager(db, args.login, args.name, password)
-        else:
-            if not args.as_login:
-                print("担当者は既に登録されています。登録を行う管理者を --as で指定してください。", file=sys.stderr)
-                return 2
-            actor = auth.login(db, args.as_login, _read_password(args, f"管理者 {args.as_login} のパスワード: ", lines))
-            auth.add_staff(db, actor, args.login, args.name, args.role, password)
-        print(f"担当者 {args.login}（{args.name}）を登録しました。")
-        return 0
-    except ValidationFailed as error:
-        for message in error.errors.values():
-            print(f"エラー: {message}", file=sys.stderr)
-        return 2
-    finally:
-        db.dispose()
-
-
 def cmd_window(args: argparse.Namespace) -> int:
     from reseller_desk.ui.app import run_app
 
@@ -261,7 +203,7 @@ COMMANDS = {
     "status": cmd_status,
     "customers": cmd_customers,
     "profiles": cmd_profiles,
-    "user": cmd_user,
+    "user": lambda args: cli_user.cmd_user(args, _open),
 }
 
 

@@ -19,7 +19,7 @@ from stdnum.jp import cn as corporate_number_std
 
 from reseller_desk import clock
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import Customer, StaffUser, utcnow
+from reseller_desk.db.models import Customer, DatabaseInfo, StaffUser, utcnow
 from reseller_desk.domain.application import IdentityLetterResult, ScreeningAnswer
 from reseller_desk.domain.calendar import year_end_closure_days
 from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, PlanDetails
@@ -34,11 +34,12 @@ from reseller_desk.domain.intake import (
 )
 from reseller_desk.domain.staff import Role
 from reseller_desk.services import audit, settings
-from reseller_desk.services.auth import actor_of, insert_staff
+from reseller_desk.services.auth import actor_of
 from reseller_desk.services.customers import stored_values
 from reseller_desk.services.database_info import database_state, demo_refusal, mark_demo
 from reseller_desk.services.errors import PermissionDenied
 from reseller_desk.services.permissions import Actor
+from reseller_desk.services.staff import insert_staff
 
 # (kanji, katakana, romaji) words that make up company names.
 COMPANY_WORDS = [
@@ -204,7 +205,7 @@ DEMO_BANK_ACCOUNTS = [
 
 def ensure_demo_staff(db: Database) -> list[Actor]:
     """The demo office's 管理者 and 事務, with the public demo passwords, marked as demo accounts
-    (auth.insert_staff) and recorded in the audit log as added by the demo manager. The same
+    (staff.insert_staff) and recorded in the audit log as added by the demo manager. The same
     transaction marks the database demo, and refuses (PermissionDenied) one that is neither new
     nor demo already: an office database never gets these accounts."""
     actors = []

@@ -149,11 +149,12 @@ def test_a_database_too_new_is_reported_without_a_traceback(tmp_path, capsys):
 
 def test_the_demo_office_has_applications_at_every_status_and_demo_accounts(db):
     from reseller_desk.services import applications, auth
+    from reseller_desk.services.staff import list_staff
 
     fill_demo(db, customers=10)
     statuses = {row.status_label for row in applications.list_applications(db)}
     assert statuses == {"受付", "書類待ち", "審査中", "承諾", "不承諾", "取下げ"}
-    staff = {s.login: s for s in auth.list_staff(db)}
+    staff = {s.login: s for s in list_staff(db)}
     assert staff["kanri"].demo_account and staff["kanri"].role == "manager"
     assert auth.login(db, "jimu", "jimu-demo").role == "clerk"
 
@@ -162,32 +163,6 @@ def test_demo_prints_its_accounts(tmp_path, capsys):
     assert main(["demo", "--db", str(tmp_path / "d.sqlite3"), "--customers", "5"]) == 0
     out = capsys.readouterr().out
     assert "kanri" in out and "kanri-demo" in out and "jimu-demo" in out and "デモ用アカウント" in out
-
-
-def test_user_add_creates_the_first_manager_then_needs_a_manager(tmp_path, monkeypatch, capsys):
-    import io
-
-    from reseller_desk.services import auth
-
-    path = str(tmp_path / "office.sqlite3")
-    assert main(["migrate", "--db", path]) == 0  # user add never creates a database (L2)
-    monkeypatch.setattr("sys.stdin", io.StringIO("first-pass-1\n"))
-    assert main(["user", "add", "--db", path, "--login", "tanaka", "--name", "田中 一郎", "--role", "manager",
-                 "--password-stdin"]) == 0
-    monkeypatch.setattr("sys.stdin", io.StringIO("clerk-pass-1\n"))
-    assert main(["user", "add", "--db", path, "--login", "suzuki", "--name", "鈴木", "--password-stdin"]) == 2
-    assert "--as" in capsys.readouterr().err
-    monkeypatch.setattr("sys.stdin", io.StringIO("clerk-pass-1\nfirst-pass-1\n"))
-    assert main(["user", "add", "--db", path, "--login", "suzuki", "--name", "鈴木", "--as", "tanaka",
-                 "--password-stdin"]) == 0
-    monkeypatch.setattr("sys.stdin", io.StringIO("short\nfirst-pass-1\n"))
-    assert main(["user", "add", "--db", path, "--login", "sato", "--name", "佐藤", "--as", "tanaka",
-                 "--password-stdin"]) == 2
-    assert "8文字以上" in capsys.readouterr().err
-    db = Database.open(path)
-    assert {s.login for s in auth.list_staff(db)} == {"tanaka", "suzuki"}
-    assert not any(s.demo_account for s in auth.list_staff(db))
-    db.dispose()
 
 
 def test_the_demo_offices_transfer_accounts_agree_with_zengin_code(db):

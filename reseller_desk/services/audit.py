@@ -56,6 +56,15 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id: 
                            customer_id=customer_id, application_id=application_id))
 
 
+def record_log_in(session: Session, user_id: int | None, action: str, *, summary: str,
+                  after: Any = None) -> None:
+    """A log-in or a failed attempt: written without an Actor (nobody is logged in yet, and
+    a failure has nobody to confirm). ``user_id`` is the account the typed login ID names, None
+    when it names none; the typed text itself is never kept."""
+    session.add(AuditEntry(user_id=user_id, action=action, entity="staff", entity_id=user_id,
+                           summary=clipped_summary(summary), after=_dump(after)))
+
+
 @dataclass(frozen=True)
 class AuditRecord:
     at: dt.datetime

@@ -1,78 +1,163 @@
-"""Who is working, and what they may do. Permissions are checked here, in services, not only
-by hiding buttons.
+"""Log-in and passwords: who is working, and proving it.
 
-Every log-in is logged (``logging``, this module's logger): an INFO line for each one that
-succeeds and a WARNING for each that fails, naming the login ID as typed and never the
-password, so that an office can see who worked when and notice guessing.
+Passwords are kept as salted scrypt hashes (RFC 7914) at N=2**17, r=8, p=1, OWASP's current
+minimum: ~0.4 s and 128 MiB per hash here. A hash made at a lower cost is made again at the
+current cost on its owner's next successful log-in.
+
+Every log-in and every failed attempt is an audit record (``staff.login``,
+``staff.login_failed``; managers read them in 操作履歴) and a log line: INFO for a log-in,
+WARNING for a failure, naming the account's login ID — never a password, never a typed ID that
+matches no account (people type their password into the ID field).
+
+What a failure reveals: nothing. An unknown ID, an inactive account, an account waiting after
+repeated failures and a wrong password get the same words and cost the same one scrypt (a
+dummy hash of the current cost stands in for the missing one). After
+:data:`FAILURES_BEFORE_WAIT` failures in a row an account waits (:func:`login_wait`): attempts
+during the wait are refused without looking at the password. A demo account is refused on a
+database not marked demo, in its own words, but only once its (public) password was right.
+
+The managing of accounts (adding, roles, deactivating, resets) is :mod:`.staff`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import logging
 import re
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reseller_desk import clock
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import StaffUser
-from reseller_desk.domain.codes import as_member
+from reseller_desk.db.models import DatabaseInfo, StaffUser
 from reseller_desk.services import audit
-from reseller_desk.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from reseller_desk.services.permissions import Actor, Role, require_role
+from reseller_desk.services.errors import ConcurrentEdit, ServiceError, ValidationFailed
+from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_actor
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Actor", "AuthenticationFailed", "Role", "actor_of", "change_own_password", "hash_password", "login",
+           "login_problem", "login_wait", "must_change_password", "password_problem", "verify_password"]
 
 
 class AuthenticationFailed(ServiceError):
     pass
 
 
-#: scrypt parameters (RFC 7914): n=2**14, r=8, p=1 takes ~50 ms and 16 MiB here, a fair cost
-#: for a log-in and a large one for guessing.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-#: The largest parameters a stored hash may ask for: a damaged or planted hash must not make
-#: a log-in take minutes or all the memory.
-MAX_SCRYPT_N, MAX_SCRYPT_R, MAX_SCRYPT_P = 2**16, 16, 4
+WRONG_LOGIN = "ログインIDかパスワードが違います。"
+DEMO_REFUSED = ("デモ用のアカウントは、デモ用のデータベースでしかログインできません。"
+                "自分のアカウントでログインしてください。")
+
+#: scrypt parameters of every new hash (OWASP's minimum). Tests lower SCRYPT_N for speed
+#: (tests/conftest.py); the real default is asserted by tests/services/test_auth.py.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
+#: The largest parameters a stored hash may ask for, and the most work (N·r·p) in all: a
+#: damaged or planted hash must not make a log-in take many seconds or all the memory
+#: (twice today's cost at most: 256 MiB).
+MAX_SCRYPT_N, MAX_SCRYPT_R, MAX_SCRYPT_P = 2**18, 16, 4
+MAX_SCRYPT_WORK = 2 * SCRYPT_N * SCRYPT_R * SCRYPT_P
 MIN_PASSWORD_LENGTH = 8
+#: A password longer than this is refused before it is hashed (and never verifies).
+MAX_PASSWORD_LENGTH = 1024
+
+#: Failed log-ins in a row after which the account waits; the first wait, doubling with each
+#: further failure, up to the longest.
+FAILURES_BEFORE_WAIT = 5
+FIRST_WAIT = dt.timedelta(seconds=30)
+LONGEST_WAIT = dt.timedelta(minutes=15)
+
+
+def _scrypt(password: bytes, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
+    """The one call of the key derivation (tests count them). ``maxmem`` is what OpenSSL
+    needs for these parameters (its V and B arrays: 128·r·(N+p+2) bytes), so that the cost
+    of a hash is bounded by its parameters, not by OpenSSL's 32 MiB default."""
+    return hashlib.scrypt(password, salt=salt, n=n, r=r, p=p, dklen=dklen, maxmem=128 * r * (n + p + 2))
 
 
 def hash_password(password: str) -> str:
-    """A salted slow hash (hashlib.scrypt) in the form scrypt$n$r$p$salt$hash (hex)."""
+    """A salted slow hash in the form scrypt$n$r$p$salt$hash (hex), at the current cost."""
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValueError(password_problem(password))
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    digest = _scrypt(password.encode("utf-8", "surrogatepass"), salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, 32)
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+@dataclass(frozen=True)
+class _StoredHash:
+    n: int
+    r: int
+    p: int
+    salt: bytes
+    digest: bytes
+
+
+def _parse(stored: str | None) -> _StoredHash | None:
+    """The parts of a stored hash, or None when it is not one of ours within bounds."""
+    parts = (stored or "").split("$")
+    if len(parts) != 6 or parts[0] != "scrypt":
+        return None
+    _scheme, n, r, p, salt, digest = parts
+    if not (n.isdigit() and r.isdigit() and p.isdigit() and digest) or len(n) > 8:
+        return None
+    cost = _StoredHash(int(n), int(r), int(p), b"", b"")
+    if not (1 < cost.n <= MAX_SCRYPT_N and cost.n & (cost.n - 1) == 0 and 0 < cost.r <= MAX_SCRYPT_R
+            and 0 < cost.p <= MAX_SCRYPT_P and cost.n * cost.r * cost.p <= MAX_SCRYPT_WORK):
+        return None
+    try:
+        return _StoredHash(cost.n, cost.r, cost.p, bytes.fromhex(salt), bytes.fromhex(digest))
+    except ValueError:
+        return None
 
 
 def verify_password(password: str, stored: str | None) -> bool:
     """Whether ``password`` is the one ``stored`` (:func:`hash_password`'s form) was made from.
     A stored value that is not such a hash — empty, another scheme, damaged, or with scrypt
-    parameters out of bounds — never verifies, and never raises."""
-    if not stored:
-        return False
-    parts = stored.split("$")
-    if len(parts) != 6 or parts[0] != "scrypt":
-        return False
-    _scheme, n, r, p, salt, digest = parts
-    if not (n.isdigit() and r.isdigit() and p.isdigit() and digest):
-        return False
-    if not (1 < int(n) <= MAX_SCRYPT_N and 0 < int(r) <= MAX_SCRYPT_R and 0 < int(p) <= MAX_SCRYPT_P):
+    parameters out of bounds — never verifies, and never raises; nor does a password longer
+    than :data:`MAX_PASSWORD_LENGTH`."""
+    parsed = _parse(stored)
+    if parsed is None or not isinstance(password, str) or len(password) > MAX_PASSWORD_LENGTH:
         return False
     try:
-        candidate = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                                   dklen=len(bytes.fromhex(digest)))
-    except (ValueError, MemoryError):  # bad hex, n not a power of 2, more memory than scrypt allows
+        candidate = _scrypt(password.encode("utf-8", "surrogatepass"), parsed.salt, parsed.n, parsed.r, parsed.p,
+                            len(parsed.digest))
+    except (ValueError, MemoryError):  # more memory than the machine gives
         return False
-    return hmac.compare_digest(candidate.hex(), digest.lower())
+    return hmac.compare_digest(candidate, parsed.digest)
+
+
+def needs_rehash(stored: str | None) -> bool:
+    """Whether ``stored`` was made at a lower cost than today's."""
+    parsed = _parse(stored)
+    return parsed is not None and (parsed.n, parsed.r, parsed.p) < (SCRYPT_N, SCRYPT_R, SCRYPT_P)
+
+
+_dummy: str | None = None
+
+
+def _dummy_hash() -> str:
+    """A stored hash of the current cost that no password matches (a random salt and a random
+    digest: no scrypt is needed to make it), made once, lazily, and again when the cost
+    changes. An unknown or inactive login is checked against it, so that it costs the same one
+    scrypt as a wrong password — the first time too."""
+    global _dummy
+    prefix = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}$"
+    if _dummy is None or not _dummy.startswith(prefix):
+        _dummy = f"{prefix}{secrets.token_hex(16)}${secrets.token_hex(32)}"
+    return _dummy
 
 
 def password_problem(password: str) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"パスワードは{MAX_PASSWORD_LENGTH}文字以内にしてください。"
     if password.strip() != password:
         return "パスワードの前後に空白は使えません。"
     return None
@@ -84,115 +169,173 @@ def login_problem(login: str) -> str | None:
     return None
 
 
+def login_wait(failures: int) -> dt.timedelta:
+    """How long an account waits after ``failures`` failed log-ins in a row: nothing before
+    the 5th, then 30 s, doubling with each further failure, at most 15 minutes."""
+    if failures < FAILURES_BEFORE_WAIT:
+        return dt.timedelta(0)
+    wait: dt.timedelta = FIRST_WAIT * 2 ** min(failures - FAILURES_BEFORE_WAIT, 16)
+    return min(wait, LONGEST_WAIT)
+
+
+def waiting_until(failures: int, last_failure: dt.datetime | None) -> dt.datetime | None:
+    """Until when (stored naive UTC) the account waits, or None when it need not."""
+    wait = login_wait(failures)
+    if not wait or last_failure is None:
+        return None
+    return last_failure + wait
+
+
+class LoginFailure(StrEnum):
+    """Why a log-in was refused, as the audit record keeps it (never said on screen)."""
+
+    UNKNOWN = "unknown_login"
+    INACTIVE = "inactive"
+    WAITING = "waiting"
+    PASSWORD = "password"
+    DEMO = "demo_account"
+    CHANGED = "changed"
+
+    @property
+    def label(self) -> str:
+        return {"unknown_login": "登録のないログインID", "inactive": "無効のアカウント",
+                "waiting": "連続失敗による待機中", "password": "パスワード違い",
+                "demo_account": "デモ用アカウント（デモ用でないデータベース）",
+                "changed": "確認中にアカウントが変更された"}[self.value]
+
+
 @dataclass(frozen=True)
-class StaffInfo:
+class _Account:
+    """What the log-in read of the account, before the slow check."""
+
     id: int
     login: str
     name: str
-    role: Role
+    password_hash: str | None
     active: bool
     demo_account: bool
+    failed_logins: int
+    last_failed_login_at: dt.datetime | None
 
 
-def _info(user: StaffUser) -> StaffInfo:
-    return StaffInfo(user.id, user.login, user.display_name, Role(user.role), user.active, user.demo_account)
+def _is_demo_database(session: Session) -> bool:
+    info = session.get(DatabaseInfo, 1)
+    return info is not None and bool(info.demo)
 
 
-def has_staff(db: Database) -> bool:
+def _read_account(db: Database, typed: str) -> tuple[_Account | None, bool]:
     with db.transaction() as session:
-        return session.scalars(select(StaffUser.id).limit(1)).first() is not None
+        user = None
+        if login_problem(typed) is None:  # no account has another form; a 1 MB ID is not looked up
+            user = session.scalars(select(StaffUser).where(StaffUser.login == typed)).first()
+        account = None if user is None else _Account(
+            user.id, user.login, user.display_name, user.password_hash, bool(user.active), bool(user.demo_account),
+            user.failed_logins or 0, user.last_failed_login_at)
+        return account, _is_demo_database(session)
 
 
-def list_staff(db: Database) -> list[StaffInfo]:
-    with db.transaction() as session:
-        return [_info(u) for u in session.scalars(select(StaffUser).order_by(StaffUser.id))]
+def _check(account: _Account | None, password: str, demo_database: bool, now: dt.datetime) -> LoginFailure | None:
+    """Exactly one scrypt of the current cost, whatever the outcome (a stored hash of a lower
+    cost is checked at its own)."""
+    if account is None or not account.active:
+        verify_password(password, _dummy_hash())
+        return LoginFailure.UNKNOWN if account is None else LoginFailure.INACTIVE
+    until = waiting_until(account.failed_logins, account.last_failed_login_at)
+    if until is not None and now < until:
+        verify_password(password, _dummy_hash())
+        return LoginFailure.WAITING
+    if account.password_hash is None:
+        verify_password(password, _dummy_hash())
+        return LoginFailure.PASSWORD
+    if not verify_password(password, account.password_hash):
+        return LoginFailure.PASSWORD
+    if account.demo_account and not demo_database:
+        return LoginFailure.DEMO
+    return None
 
 
 def login(db: Database, login_id: str, password: str) -> Actor:
     """The staff member whose login and password these are. The message never says which of
-    the two was wrong."""
+    the two was wrong, nor whether the ID exists.
+
+    Two short transactions around the slow check (read the account; write the outcome and its
+    audit record), so that no transaction stays open — or holds the write lock — for the
+    ~0.4 s of a hash; the second re-reads the account and refuses one that changed meanwhile."""
     typed = (login_id or "").strip()
+    password = password if isinstance(password, str) else ""
+    now = clock.utcnow()
+    account, demo_database = _read_account(db, typed)
+    failure = _check(account, password, demo_database, now)
+    new_hash = hash_password(password) if failure is None and account and needs_rehash(account.password_hash) else None
     with db.transaction() as session:
-        user = session.scalars(select(StaffUser).where(StaffUser.login == typed)).first()
-        if user is None or not user.active or not verify_password(password, user.password_hash):
-            log.warning("log-in refused for login ID %r", typed)
-            raise AuthenticationFailed("ログインIDかパスワードが違います。")
-        log.info("logged in: %r (%s)", user.login, Role(user.role))
-        return actor_of(user)
+        user = session.get(StaffUser, account.id) if account is not None else None
+        if account is not None and (user is None or user.password_hash != account.password_hash
+                                    or bool(user.active) != account.active):
+            failure = failure or LoginFailure.CHANGED
+        if failure is None and user is not None:
+            user.failed_logins, user.last_failed_login_at = 0, None
+            if new_hash is not None:
+                user.password_hash = new_hash
+            audit.record_log_in(session, user.id, "staff.login", summary=f"ログイン: {user.display_name}")
+            actor = actor_of(user)
+        else:
+            failure = failure or LoginFailure.UNKNOWN
+            _record_failure(session, user, failure, now)
+    if failure is not None:
+        if account is None:
+            log.warning("log-in refused for a login ID that matches no account")
+        else:
+            log.warning("log-in refused for login ID %r", account.login)
+        raise AuthenticationFailed(DEMO_REFUSED if failure is LoginFailure.DEMO else WRONG_LOGIN)
+    log.info("logged in: %r (%s)", actor.login, actor.role)
+    return actor
 
 
-def _check_new_user(login_id: str, display_name: str, role: Role | str, password: str) -> dict[str, str]:
-    errors = {}
-    problem = login_problem(login_id)
-    if problem:
-        errors["login"] = problem
-    if not display_name.strip():
-        errors["name"] = "氏名を入力してください。"
-    if not isinstance(as_member(Role, role), Role):
-        errors["role"] = "役割は「事務」か「管理者」を選んでください。"
-    problem = password_problem(password)
-    if problem:
-        errors["password"] = problem
-    return errors
+def _record_failure(session: Session, user: StaffUser | None, failure: LoginFailure, now: dt.datetime) -> None:
+    """The audit record of a refused log-in; a wrong password also counts towards the wait."""
+    after: dict[str, object] = {"reason": str(failure)}
+    if user is not None and failure is LoginFailure.PASSWORD:
+        user.failed_logins = (user.failed_logins or 0) + 1
+        user.last_failed_login_at = now
+        after["failed_logins"] = user.failed_logins
+    name = f"{user.display_name}、" if user is not None else ""
+    audit.record_log_in(session, user.id if user is not None else None, "staff.login_failed",
+                        summary=f"ログイン失敗: {name}{failure.label}", after=after)
 
 
-def insert_staff(session: Session, login_id: str, display_name: str, role: Role | str, password: str,
-                 demo: bool = False) -> StaffUser:
-    """Add a staff member inside the caller's transaction (already checked by the caller: the
-    login and password rules, the role); refused when the login is taken. ``demo``: one of the
-    demo database's accounts, whose passwords are public."""
-    if session.scalars(select(StaffUser).where(StaffUser.login == login_id)).first() is not None:
-        raise ValidationFailed({"login": f"ログインID「{login_id}」は使われています。"})
-    user = StaffUser(login=login_id, display_name=display_name.strip(), role=Role(role),
-                     password_hash=hash_password(password), demo_account=demo)
-    session.add(user)
-    session.flush()
-    return user
-
-
-def create_first_manager(db: Database, login_id: str, display_name: str, password: str) -> Actor:
-    """The first 管理者 of a new database (asked for at the first start, or `reseller-desk user
-    add`). Refused once any staff member exists: later ones are added by a manager."""
-    errors = _check_new_user(login_id, display_name, Role.MANAGER, password)
-    if errors:
-        raise ValidationFailed(errors)
+def must_change_password(db: Database, actor: Actor) -> bool:
+    """Whether ``actor`` must choose a new password before doing anything else (a manager
+    reset it): the window opens only after :func:`change_own_password`."""
+    checked = require_actor(actor)
     with db.transaction() as session:
-        if session.scalars(select(StaffUser.id).limit(1)).first() is not None:
-            raise PermissionDenied("担当者は既に登録されています。追加は管理者が行います。")
-        user = insert_staff(session, login_id, display_name, Role.MANAGER, password)
-        actor = actor_of(user)
-        audit.record(session, actor, "staff.add", "staff", user.id,
-                     after={"login": login_id, "name": display_name, "role": "manager"}, summary="最初の管理者を登録")
-        return actor
+        user = session.get(StaffUser, checked.user_id)
+        return user is not None and bool(user.must_change_password)
 
 
-def add_staff(db: Database, actor: Actor, login_id: str, display_name: str, role: Role | str, password: str,
-              *, demo_account: bool = False) -> StaffInfo:
-    require_role(actor, Role.MANAGER, action="担当者の追加")
-    errors = _check_new_user(login_id, display_name, role, password)
-    if errors:
-        raise ValidationFailed(errors)
-    with db.transaction() as session:
-        user = insert_staff(session, login_id, display_name, role, password, demo_account)
-        audit.record(session, actor, "staff.add", "staff", user.id,
-                     after={"login": login_id, "name": display_name, "role": role},
-                     summary=f"担当者追加: {display_name}")
-        return _info(user)
-
-
-def set_password(db: Database, actor: Actor, user_id: int, new_password: str) -> None:
-    """A manager may set anyone's password; anyone may set their own."""
-    if actor.user_id != user_id:
-        require_role(actor, Role.MANAGER, action="他の担当者のパスワード変更")
+def change_own_password(db: Database, actor: Actor, current_password: str, new_password: str) -> None:
+    """A staff member's own new password, given the current one (or the temporary one a
+    manager's reset gave); it ends the wait for a new password. Refused, writing nothing, when
+    the current password is wrong or the new one breaks the rules or is the same."""
+    checked = require_actor(actor)
     problem = password_problem(new_password)
-    if problem:
+    if problem is None and new_password == current_password:
+        problem = "新しいパスワードは、今のパスワードと違うものにしてください。"
+    if problem is not None:
         raise ValidationFailed({"password": problem})
     with db.transaction() as session:
-        user = session.get(StaffUser, user_id)
-        if user is None:
-            raise NotFound(f"担当者 {user_id} は見つかりません。")
-        user.password_hash = hash_password(new_password)
-        audit.record(session, actor, "staff.password", "staff", user_id, summary=f"パスワード変更: {user.display_name}")
+        stored = confirm_actor(session, checked, password_change=True).password_hash
+    if not verify_password(current_password, stored):
+        raise ValidationFailed({"current_password": "今のパスワードが違います。"})
+    new_hash = hash_password(new_password)
+    with db.transaction() as session:
+        user = confirm_actor(session, checked, password_change=True)
+        if user.password_hash != stored:
+            raise ConcurrentEdit("パスワードはたった今、別の画面で変更されました。もう一度ログインしてください。")
+        user.password_hash = new_hash
+        user.must_change_password = False
+        # confirm_actor above confirmed the actor for this transaction (password_change=True).
+        audit.record(session, checked, "staff.password", "staff", user.id,
+                     summary=f"パスワード変更: {user.display_name}")
 
 
 def actor_of(user: StaffUser) -> Actor:

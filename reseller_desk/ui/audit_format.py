@@ -19,6 +19,7 @@ from reseller_desk.domain.intake import Channel, DocumentKind, IdentityKind, Pay
 from reseller_desk.domain.notices import NoticeKind
 from reseller_desk.domain.staff import Role
 from reseller_desk.services.audit import AuditRecord
+from reseller_desk.services.auth import LoginFailure
 from reseller_desk.ui.widgets import format_local_datetime
 
 #: What each action of the log is, in the words of the office.
@@ -32,7 +33,9 @@ ACTION_LABELS = {
     "bank_accounts.replace": "振込先口座の変更", "closure.add": "休業日の追加", "closure.remove": "休業日の削除",
     "plan.add": "プランの追加", "plan.update": "プランの変更", "option.add": "オプションの追加",
     "option.update": "オプションの変更", "staff.add": "担当者の登録", "staff.password": "パスワードの変更",
-    "staff.login": "ログイン", "demo.customers": "デモデータの作成",
+    "staff.login": "ログイン", "staff.login_failed": "ログインの失敗", "staff.role": "担当者の役割の変更",
+    "staff.deactivate": "担当者の無効化", "staff.activate": "担当者を有効に戻す",
+    "staff.password_reset": "パスワードのリセット", "demo.customers": "デモデータの作成",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -60,12 +63,13 @@ VALUE_LABELS = {
     "account_number": "口座番号", "holder_kana": "口座名義", "days": "日付", "fax": "FAX",
     "representative": "代表者", "registration_number": "登録番号", "minimum_term_months": "最低利用期間（月）",
     "early_termination_fee": "契約解除料", "requires_face_to_face": "対面販売のみ", "display_name": "氏名",
+    "reason": "理由", "failed_logins": "続けて失敗した回数", "demo": "デモ用",
 }
 #: Stored codes shown with their Japanese labels, by the name they are kept under; the status of
 #: a contract and of an identity letter are read with their own enum.
 VALUE_ENUMS: dict[str, tuple[type[StrEnum], ...]] = {
     "channel": (Channel,), "status": (ApplicationStatus,), "answer": (ScreeningAnswer,),
-    "payment_method": (PaymentMethod,), "identity_kind": (IdentityKind,), "role": (Role,),
+    "payment_method": (PaymentMethod,), "identity_kind": (IdentityKind,), "role": (Role,), "reason": (LoginFailure,),
     "kind": (CustomerKind, IncidentKind, DocumentKind, NoticeKind),
 }
 ACTION_ENUMS: dict[str, dict[str, tuple[type[StrEnum], ...]]] = {
@@ -73,6 +77,8 @@ ACTION_ENUMS: dict[str, dict[str, tuple[type[StrEnum], ...]]] = {
     "application.identity_letter": {"status": (IdentityLetterResult,)},
 }
 CSV_HEADER = ("日時", "担当", "操作", "内容", "対象", "変更前", "変更後")
+#: Who a record names when it names nobody: a failed log-in with a login ID of no account.
+NO_STAFF = "—"
 
 
 def action_label(action: str, entity: str = "") -> str:
@@ -172,12 +178,12 @@ class AuditText:
 
     def row(self, record: AuditRecord) -> tuple[str, ...]:
         """One CSV row (the columns of :data:`CSV_HEADER`)."""
-        return (format_local_datetime(record.at, seconds=True), record.user_name,
+        return (format_local_datetime(record.at, seconds=True), record.user_name or NO_STAFF,
                 action_label(record.action, record.entity), record.summary, self.target(record),
                 format_values(record.before, record.action), format_values(record.after, record.action))
 
     def details(self, record: AuditRecord) -> str:
-        text = [f"{format_local_datetime(record.at, seconds=True)}　{record.user_name}　"
+        text = [f"{format_local_datetime(record.at, seconds=True)}　{record.user_name or NO_STAFF}　"
                 f"{action_label(record.action, record.entity)}",
                 record.summary, f"対象: {self.target(record)}"]
         for title, value in (("変更前", record.before), ("変更後", record.after)):

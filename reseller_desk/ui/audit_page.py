@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 from reseller_desk import clock
 from reseller_desk.services import applications as application_service
 from reseller_desk.services import audit as audit_service
-from reseller_desk.services import auth
 from reseller_desk.services import customers as customer_service
+from reseller_desk.services import staff as staff_service
 from reseller_desk.services.applications import ApplicationRow
 from reseller_desk.services.audit import AuditRecord
-from reseller_desk.services.auth import StaffInfo
 from reseller_desk.services.customers import CustomerRow
 from reseller_desk.services.errors import ServiceError
+from reseller_desk.services.staff import StaffInfo
 from reseller_desk.ui.audit_format import AuditText, write_csv
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
@@ -203,7 +203,7 @@ class AuditPage(QWidget):
     def load_choices(self) -> None:
         """The applications and the staff to filter by (off the UI thread)."""
         db = self.ctx.db
-        self.ctx.ops.run(lambda: (application_service.list_applications(db), auth.list_staff(db)),
+        self.ctx.ops.run(lambda: (application_service.list_applications(db), staff_service.list_staff(db)),
                          success=self._choices_loaded, parent=self)
 
     def _choices_loaded(self, result: tuple[list[ApplicationRow], list[StaffInfo]]) -> None:

@@ -38,6 +38,7 @@ from reseller_desk.services.permissions import Actor, Role
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.login import LoginRunner, ask_who_is_working
 from reseller_desk.ui.operations import Changes
+from reseller_desk.ui.password_dialog import change_own_password
 from reseller_desk.ui.widgets import APP_STYLE, fit_on_screen
 
 if TYPE_CHECKING:
@@ -224,7 +225,10 @@ class MainWindow(QMainWindow):
         self.switch_staff_action = self._action("担当者の切替…", self.switch_staff, QKeySequence("Ctrl+Shift+L"),
                                                 "ログアウトして、別の担当者でログインします")
         self.quit_action = self._action("終了", self.close, QKeySequence("Ctrl+Q"), "Reseller Desk を終了します")
+        self.change_password_action = self._action("パスワードの変更…", lambda: change_own_password(self.ctx, self),
+                                                   None, "自分のパスワードを変更します")
         file_menu.addAction(self.switch_staff_action)
+        file_menu.addAction(self.change_password_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 

@@ -68,11 +68,14 @@ def set_up_office(db, manager) -> dict[str, int]:
             "sc_rec": settings.save_option(db, manager, None, recording).id}
 
 
-def staff_actor(info):
-    """The Actor of a StaffInfo (to set a demo account's password in a test)."""
-    from reseller_desk.services.permissions import Actor
+def set_password(db, user_id: int, password: str) -> None:
+    """Give a fixture's staff member (who has none) a password to log in with, as a test's
+    set-up: straight into the row, the way no service may."""
+    from reseller_desk.db.models import StaffUser
+    from reseller_desk.services.auth import hash_password
 
-    return Actor(info.id, info.login, info.name, info.role)
+    with db.transaction() as session:
+        session.get(StaffUser, user_id).password_hash = hash_password(password)
 
 
 def open_application_dialog(ctx, qtbot, detail=None):

@@ -10,7 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from reseller_desk.db.database import Database
-from reseller_desk.services import auth
+from reseller_desk.services import auth, staff
 from reseller_desk.services import customers as customer_service
 from reseller_desk.services.permissions import Role
 from reseller_desk.ui import app as app_module
@@ -19,7 +19,7 @@ from reseller_desk.ui import operations as operations_module
 from reseller_desk.ui.login import FirstStartDialog, LoginDialog
 from reseller_desk.ui.main_window import MainWindow
 
-from .helpers import staff_actor
+from .helpers import set_password
 
 
 @pytest.fixture
@@ -34,8 +34,8 @@ def quiet(tmp_path, monkeypatch, shown):
 def log_in_as_first_manager(db, parent):
     """The log-in of these tests: the first manager on record, through the real dialog (a
     password is set for the test: the fixtures' staff have none)."""
-    manager = next(s for s in auth.list_staff(db) if s.role == Role.MANAGER)
-    auth.set_password(db, staff_actor(manager), manager.id, "test-password-1")
+    manager = next(s for s in staff.list_staff(db) if s.role == Role.MANAGER)
+    set_password(db, manager.id, "test-password-1")
     dialog = LoginDialog(db, parent)
     dialog.login_edit.setText(manager.login)
     dialog.password_edit.setText("test-password-1")
@@ -164,7 +164,7 @@ def drive_dialog(kind, act, *, timeout_s: float = 10) -> dict:
 
 
 def test_a_wrong_password_shows_the_message_and_no_window_opens(qapp, db, manager, quiet):
-    auth.set_password(db, manager, manager.user_id, "correct-horse-1")
+    set_password(db, manager.user_id, "correct-horse-1")
 
     def wrong_then_quit(dialog: LoginDialog, seen: dict) -> None:
         dialog.login_edit.setText("kanri")

@@ -16,7 +16,6 @@ from reseller_desk import clock
 from reseller_desk.domain.intake import ApplicationDraft, DocumentEntry
 from reseller_desk.services import applications as apps
 from reseller_desk.services import audit as audit_service
-from reseller_desk.services import auth
 from reseller_desk.services import customers as customer_service
 from reseller_desk.services.applications import ApplicationInput
 from reseller_desk.ui.app import create_main_window
@@ -27,7 +26,7 @@ from reseller_desk.ui.application_model import COL_DAYS, COL_NUMBER, COL_STATUS
 from reseller_desk.ui.login import LoginDialog
 from reseller_desk.ui.widgets import format_date_long, month_text
 
-from .helpers import SAMPLE_CUSTOMERS, set_up_office, type_text
+from .helpers import SAMPLE_CUSTOMERS, set_password, set_up_office, type_text
 
 
 def next_month(day: dt.date) -> dt.date:
@@ -80,8 +79,8 @@ def desk(db, clerk, manager, shown, qtbot):
             papers += (DocumentEntry("application_form", received),)  # complete; the other lacks its 登記事項証明書
         draft = ApplicationDraft(channel, received, profile, plan, documents=papers)
         waiting.append(apps.create_application(db, clerk, ApplicationInput(draft, applicant=applicant)).number)
-    auth.set_password(db, manager, manager.user_id, "kanri-pass-1")
-    auth.set_password(db, manager, clerk.user_id, "jimu-pass-1")
+    set_password(db, manager.user_id, "kanri-pass-1")
+    set_password(db, clerk.user_id, "jimu-pass-1")
     desk = Desk(qtbot)
     desk.plans = plans
     desk.waiting = waiting

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from reseller_desk.domain.intake import ApplicationDraft, Channel, PaymentMethod
-from reseller_desk.services import auth
 from reseller_desk.services import settings as settings_service
+from reseller_desk.services import staff as staff_service
 from reseller_desk.services.applications import ApplicationInput
-from reseller_desk.services.auth import StaffInfo
 from reseller_desk.services.settings import PlanRecord, ProfileInfo
+from reseller_desk.services.staff import StaffInfo
 from reseller_desk.ui.application.applicant import ApplicantChooser, DebitAccountFields
 from reseller_desk.ui.application.documents import DocumentsEditor
 from reseller_desk.ui.context import AppContext
@@ -81,7 +81,7 @@ class Selection:
 def load_catalog(db: Database) -> Catalog:
     """The choices of the form, read from the services (off the UI thread)."""
     profiles = tuple(settings_service.list_profiles())
-    return Catalog(profiles, tuple(s for s in auth.list_staff(db) if s.active),
+    return Catalog(profiles, tuple(s for s in staff_service.list_staff(db) if s.active),
                    {p.key: tuple(settings_service.list_plans(db, p.key)) for p in profiles},
                    {p.key: tuple(settings_service.list_options(db, p.key)) for p in profiles})
 

@@ -1,6 +1,7 @@
-"""The 設定 section: 会社情報, 振込先口座, 休業日 and プラン・オプション, one tab each. A manager
-edits them; anyone else sees them read-only, the buttons that would change something disabled
-with the reason as tooltip (the services refuse them anyway)."""
+"""The 設定 section: 会社情報, 振込先口座, 休業日 and プラン・オプション, one tab each, and for a
+manager 担当者 (staff accounts). A manager edits them; anyone else sees the first four
+read-only, the buttons that would change something disabled with the reason as tooltip (the
+services refuse them anyway), and no 担当者 tab at all."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from reseller_desk.ui.settings.bank_accounts_tab import BankAccountsTab
 from reseller_desk.ui.settings.closures_tab import ClosuresTab
 from reseller_desk.ui.settings.company_tab import CompanyTab
 from reseller_desk.ui.settings.plans_tab import PlansTab
+from reseller_desk.ui.settings.staff_tab import StaffTab
 from reseller_desk.ui.settings.tab import MANAGER_ONLY
 from reseller_desk.ui.widgets import muted_label
 
@@ -34,6 +36,9 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.closures_tab, "休業日")
         self.tabs.addTab(self.plans_tab, "プラン・オプション")
         manager = ctx.actor.role == Role.MANAGER
+        self.staff_tab: StaffTab | None = StaffTab(ctx) if manager else None
+        if self.staff_tab is not None:
+            self.tabs.addTab(self.staff_tab, "担当者")
         for tab in (self.company_tab, self.bank_tab, self.closures_tab, self.plans_tab):
             tab.set_editable(manager)
         note = (f"設定の変更は管理者が行います（現在の担当: {ctx.actor.name}）。" if manager
@@ -57,6 +62,8 @@ class SettingsPage(QWidget):
             self.bank_tab.reload_if_clean()
         self.closures_tab.load()
         self.plans_tab.load()
+        if self.staff_tab is not None:
+            self.staff_tab.load()
 
     def _data_changed(self, what: str) -> None:
         if what == Changes.SETTINGS:
