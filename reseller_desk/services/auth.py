@@ -276,7 +276,7 @@ def login(db: Database, login_id: str, password: str) -> Actor:
             user.failed_logins, user.last_failed_login_at = 0, None
             if new_hash is not None:
                 user.password_hash = new_hash
-            audit.record_log_in(session, user.id, "staff.login", summary=f"ログイン: {user.display_name}")
+            audit.record_log_in(session, user.id, "staff.login", summary=user.display_name)
             actor = actor_of(user)
         else:
             failure = failure or LoginFailure.UNKNOWN
@@ -298,9 +298,9 @@ def _record_failure(session: Session, user: StaffUser | None, failure: LoginFail
         user.failed_logins = (user.failed_logins or 0) + 1
         user.last_failed_login_at = now
         after["failed_logins"] = user.failed_logins
-    name = f"{user.display_name}、" if user is not None else ""
-    audit.record_log_in(session, user.id if user is not None else None, "staff.login_failed",
-                        summary=f"ログイン失敗: {name}{failure.label}", after=after)
+    summary = f"{user.display_name}（{failure.label}）" if user is not None else failure.label
+    audit.record_log_in(session, user.id if user is not None else None, "staff.login_failed", summary=summary,
+                        after=after)
 
 
 def must_change_password(db: Database, actor: Actor) -> bool:
@@ -335,7 +335,7 @@ def change_own_password(db: Database, actor: Actor, current_password: str, new_p
         user.must_change_password = False
         # confirm_actor above confirmed the actor for this transaction (password_change=True).
         audit.record(session, checked, "staff.password", "staff", user.id,
-                     summary=f"パスワード変更: {user.display_name}")
+                     summary=user.display_name)
 
 
 def actor_of(user: StaffUser) -> Actor:

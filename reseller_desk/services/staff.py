@@ -219,7 +219,7 @@ def change_role(db: Database, actor: Actor, user_id: int, role: Role | str) -> S
         user.role = new_role
         audit.record(session, actor, "staff.role", "staff", user.id, before={"role": str(old_role)},
                      after={"role": str(new_role)},
-                     summary=f"役割の変更: {user.display_name}（{old_role.label}→{new_role.label}）")
+                     summary=f"{user.display_name}（{old_role.label}→{new_role.label}）")
         return _info(user)
 
 
@@ -241,7 +241,7 @@ def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> StaffI
             user.failed_logins, user.last_failed_login_at = 0, None
         audit.record(session, actor, "staff.activate" if active else "staff.deactivate", "staff", user.id,
                      before={"active": not active}, after={"active": bool(active)},
-                     summary=f"{'再開' if active else '無効化'}: {user.display_name}")
+                     summary=user.display_name)
         return _info(user)
 
 
@@ -260,5 +260,5 @@ def reset_password(db: Database, actor: Actor, user_id: int) -> TemporaryPasswor
         user.must_change_password = True
         user.failed_logins, user.last_failed_login_at = 0, None
         audit.record(session, actor, "staff.password_reset", "staff", user.id,
-                     summary=f"パスワードのリセット: {user.display_name}")
+                     summary=user.display_name)
         return TemporaryPassword(_info(user), password)

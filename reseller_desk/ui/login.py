@@ -47,7 +47,7 @@ from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor
 from reseller_desk.services.staff import StaffInfo
 from reseller_desk.ui.operations import Operations
-from reseller_desk.ui.password_dialog import ChangePasswordDialog, password_edit
+from reseller_desk.ui.password_dialog import ChangePasswordDialog, grow_to_fit, password_edit
 from reseller_desk.ui.widgets import APP_STYLE, FieldErrors, error_label, field_cell, muted_label, notice_frame
 
 if TYPE_CHECKING:
@@ -66,8 +66,7 @@ def wait_message(left: dt.timedelta) -> str:
     """What to do after repeated failures, ``left`` being the wait still to come."""
     seconds = max(1, math.ceil(left.total_seconds()))
     span = f"{seconds}秒" if seconds < 90 else f"{math.ceil(seconds / 60)}分"
-    return (f"続けて間違えたため、このログインIDはあと{span}ほどログインできません（正しいパスワードでも）。"
-            "時間をおいてから、もう一度入力してください。")
+    return f"続けて間違えたため、あと{span}ほどは正しいパスワードでもログインできません。時間をおいて入力してください。"
 
 
 def login_operations() -> Operations:
@@ -234,6 +233,7 @@ class LoginDialog(QDialog):
         self.actor = None
         self.message.setText(message)
         self.message.setVisible(True)
+        grow_to_fit(self)
         self.password_edit.clear()
         self.password_edit.setFocus()
 
@@ -318,6 +318,7 @@ class FirstStartDialog(QDialog):
         first, others = self.errors.show(error.errors)
         self.summary.setText("\n".join([str(error), *others.values()]))
         self.summary.setVisible(True)
+        grow_to_fit(self)
         if first is not None:
             first.setFocus()
 
@@ -325,6 +326,7 @@ class FirstStartDialog(QDialog):
         self.errors.clear()
         self.summary.setText(str(error))
         self.summary.setVisible(True)
+        grow_to_fit(self)
 
 
 def ask_who_is_working(db: Database, parent: QWidget | None = None) -> Actor | None:

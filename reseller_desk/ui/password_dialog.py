@@ -38,6 +38,17 @@ def password_edit() -> QLineEdit:
     return edit
 
 
+def grow_to_fit(dialog: QWidget) -> None:
+    """Grow a shown dialog (never shrink it) so that messages of several lines that appeared
+    in it show whole instead of overlapping the fields."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    needed = layout.totalHeightForWidth(dialog.width()) if layout.hasHeightForWidth() else dialog.sizeHint().height()
+    if needed > dialog.height():
+        dialog.resize(dialog.width(), needed)
+
+
 class ChangePasswordDialog(QDialog):
     """今の（仮）パスワード, 新しいパスワード twice; accepted once the service changed it."""
 
@@ -106,6 +117,7 @@ class ChangePasswordDialog(QDialog):
         first, others = self.errors.show(error.errors)
         self.summary.setText("\n".join([str(error), *others.values()]))
         self.summary.setVisible(True)
+        grow_to_fit(self)
         if "current_password" in error.errors:
             self.current_edit.clear()  # typed again, never left on screen
         if first is not None:
@@ -115,6 +127,7 @@ class ChangePasswordDialog(QDialog):
         self.errors.clear()
         self.summary.setText(str(error))
         self.summary.setVisible(True)
+        grow_to_fit(self)
 
 
 def change_own_password(ctx: AppContext, parent: QWidget | None = None) -> ChangePasswordDialog:

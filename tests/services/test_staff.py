@@ -109,7 +109,7 @@ def test_a_manager_changes_a_role_and_the_old_log_in_can_do_nothing_more(db, bos
     assert log_in(db, "suzuki").role == Role.MANAGER
     [entry] = [r for r in list_audit(db, boss, entity="staff") if r.action == "staff.role"]
     assert (entry.before, entry.after, entry.summary) == (
-        {"role": "clerk"}, {"role": "manager"}, "役割の変更: 鈴木 花子（事務→管理者）")
+        {"role": "clerk"}, {"role": "manager"}, "鈴木 花子（事務→管理者）")
 
 
 def test_a_demoted_managers_open_window_cannot_approve(db, boss, suzuki, office):

@@ -33,6 +33,7 @@ from reseller_desk.services.permissions import Role
 from reseller_desk.services.staff import StaffInfo, TemporaryPassword
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
+from reseller_desk.ui.password_dialog import grow_to_fit
 from reseller_desk.ui.settings.tab import SettingsTab
 from reseller_desk.ui.tables import RecordTableModel, SelectableList, list_table
 from reseller_desk.ui.widgets import (
@@ -117,8 +118,8 @@ class StaffTab(SettingsTab):
             buttons.addWidget(button)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(muted_label("担当者は削除せず、無効にします（操作履歴に名前が残ります）。"
-                                     "役割の変更・無効化・リセットの後、その担当者が開いている画面はログインし直すまで操作できません。"))
+        layout.addWidget(muted_label("担当者は削除せず無効にします（操作履歴に名前が残ります）。"
+                                     "役割の変更・無効化・リセットの後は、本人がログインし直すまで操作できません。"))
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
@@ -153,9 +154,9 @@ class StaffTab(SettingsTab):
 
     # -- changes ---------------------------------------------------------------------------
     def _run(self, fn, done_text: str, success=None) -> None:
+        self.set_status("")
         self.ctx.ops.run(fn, success=success, failure=self.refused, invalid=self._invalid,
                          changes=Changes.SETTINGS, status=done_text, parent=self)
-        self.set_status("")
 
     def _invalid(self, error: ValidationFailed) -> None:
         self.set_status("\n".join(error.errors.values()) or str(error), error=True)
@@ -266,7 +267,7 @@ class AddStaffDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addLayout(form)
         layout.addLayout(buttons)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(560)
 
     def error_text(self, name: str) -> str:
         return self.errors.message(name)
@@ -289,6 +290,7 @@ class AddStaffDialog(QDialog):
         first, others = self.errors.show(error.errors)
         self.summary.setText("\n".join([str(error), *others.values()]))
         self.summary.setVisible(True)
+        grow_to_fit(self)
         if first is not None:
             first.setFocus()
 
@@ -296,6 +298,7 @@ class AddStaffDialog(QDialog):
         self.errors.clear()
         self.summary.setText(str(error))
         self.summary.setVisible(True)
+        grow_to_fit(self)
 
 
 class TemporaryPasswordDialog(QDialog):
