@@ -47,8 +47,15 @@ from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor
 from reseller_desk.services.staff import StaffInfo
 from reseller_desk.ui.operations import Operations
-from reseller_desk.ui.password_dialog import ChangePasswordDialog, grow_to_fit, password_edit
-from reseller_desk.ui.widgets import APP_STYLE, FieldErrors, error_label, field_cell, muted_label, notice_frame
+from reseller_desk.ui.password_dialog import (
+    PASSWORD_MISMATCH,
+    AccountForm,
+    ChangePasswordDialog,
+    grow_to_fit,
+    login_and_name_edits,
+    password_edit,
+)
+from reseller_desk.ui.widgets import APP_STYLE, error_label, muted_label, notice_frame
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database
@@ -58,7 +65,6 @@ LoginRunner = Callable[["Database", "QWidget | None"], "Actor | None"]
 
 LOGIN_TITLE = "ログイン"
 FIRST_START_TITLE = "最初の管理者の登録"
-PASSWORD_MISMATCH = "確認用のパスワードが一致しません。"
 CHANGE_NEEDED = "新しいパスワードに変更するまで、ログインできません。"
 
 
@@ -238,27 +244,18 @@ class LoginDialog(QDialog):
         self.password_edit.setFocus()
 
 
-class FirstStartDialog(QDialog):
+class FirstStartDialog(AccountForm):
     """A database without staff: register the first 管理者 (staff.create_first_manager)."""
 
     def __init__(self, db: Database, parent: QWidget | None = None, *, ops: Operations | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("firstStartDialog", f"Reseller Desk — {FIRST_START_TITLE}", parent)
         self.db = db
         self.ops = ops or login_operations()
         if ops is None:
             self.ops.setParent(self)
         self.actor: Actor | None = None
-        self.setObjectName("firstStartDialog")
-        self.setWindowTitle(f"Reseller Desk — {FIRST_START_TITLE}")
-        self.setStyleSheet(APP_STYLE)
-        self.errors = FieldErrors()
 
-        self.login_edit = QLineEdit()
-        self.login_edit.setObjectName("login")
-        self.login_edit.setPlaceholderText("半角英数字（例: yamada）")
-        self.name_edit = QLineEdit()
-        self.name_edit.setObjectName("name")
-        self.name_edit.setPlaceholderText("例: 山田 太郎")
+        self.login_edit, self.name_edit = login_and_name_edits("yamada", "山田 太郎")
         self.password_edit = password_edit()
         self.password_edit.setObjectName("password")
         self.password_edit.setPlaceholderText(f"{auth.MIN_PASSWORD_LENGTH}文字以上")
@@ -270,20 +267,10 @@ class FirstStartDialog(QDialog):
         for name, text, edit in (("login", "ログインID ※", self.login_edit), ("name", "氏名 ※", self.name_edit),
                                  ("password", "パスワード ※", self.password_edit),
                                  ("password_confirm", "パスワード（確認） ※", self.confirm_edit)):
-            form.addRow(text, field_cell(edit, labels=[self.errors.add(name, edit)]))
-        self.summary = error_label()
-        self.summary.setObjectName("summary")
+            self.add_field(form, name, text, edit)
 
-        self.create_button = QPushButton("登録して開始")
-        self.create_button.setObjectName("createButton")
-        self.create_button.setDefault(True)
-        self.create_button.clicked.connect(self.create)
-        self.cancel_button = QPushButton("終了")
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.create_button)
+        self.create_button, self.cancel_button, buttons = self.button_row("登録して開始", "createButton", self.create,
+                                                                          "終了")
 
         layout = QVBoxLayout(self)
         layout.addWidget(_heading("ようこそ"))
@@ -295,38 +282,22 @@ class FirstStartDialog(QDialog):
         layout.addLayout(buttons)
         self.setMinimumWidth(520)
 
-    def error_text(self, name: str) -> str:
-        return self.errors.message(name)
-
     def create(self) -> Actor | None:
         if self.password_edit.text() != self.confirm_edit.text():
-            self._invalid(ValidationFailed({"password_confirm": PASSWORD_MISMATCH}))
+            self.show_invalid(ValidationFailed({"password_confirm": PASSWORD_MISMATCH}))
             return None
         db, login_id, name, password = (self.db, self.login_edit.text().strip(), self.name_edit.text(),
                                         self.password_edit.text())
         self.create_button.setEnabled(False)
+        # A refusal other than a field's: someone registered a manager meanwhile.
         self.ops.run(lambda: staff_service.create_first_manager(db, login_id, name, password),
-                     success=self._created, invalid=self._invalid, failure=self._refused,
+                     success=self._created, invalid=self.show_invalid, failure=self.show_refused,
                      done=lambda: self.create_button.setEnabled(True), parent=self)
         return self.actor
 
     def _created(self, actor: Actor) -> None:
         self.actor = actor
         self.accept()
-
-    def _invalid(self, error: ValidationFailed) -> None:
-        first, others = self.errors.show(error.errors)
-        self.summary.setText("\n".join([str(error), *others.values()]))
-        self.summary.setVisible(True)
-        grow_to_fit(self)
-        if first is not None:
-            first.setFocus()
-
-    def _refused(self, error: ServiceError) -> None:  # someone registered a manager meanwhile
-        self.errors.clear()
-        self.summary.setText(str(error))
-        self.summary.setVisible(True)
-        grow_to_fit(self)
 
 
 def ask_who_is_working(db: Database, parent: QWidget | None = None) -> Actor | None:

@@ -7,10 +7,11 @@ new one; the dialog only checks that the new one was typed the same way twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from reseller_desk.services import auth
 from reseller_desk.services.errors import ServiceError, ValidationFailed
@@ -49,17 +50,76 @@ def grow_to_fit(dialog: QWidget) -> None:
         dialog.resize(dialog.width(), needed)
 
 
-class ChangePasswordDialog(QDialog):
+def login_and_name_edits(login_example: str, name_example: str) -> tuple[QLineEdit, QLineEdit]:
+    """The ログインID and 氏名 fields of a new account."""
+    login_edit = QLineEdit()
+    login_edit.setObjectName("login")
+    login_edit.setPlaceholderText(f"半角英数字（例: {login_example}）")
+    name_edit = QLineEdit()
+    name_edit.setObjectName("name")
+    name_edit.setPlaceholderText(f"例: {name_example}")
+    return login_edit, name_edit
+
+
+class AccountForm(QDialog):
+    """What the forms of accounts share (the first manager, a new member, a new password): a
+    summary line over the form, each field's message under it, a refusal said in the summary,
+    and growing to show them whole."""
+
+    def __init__(self, object_name: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setWindowTitle(title)
+        self.setStyleSheet(APP_STYLE)
+        self.errors = FieldErrors()
+        self.summary = error_label()
+        self.summary.setObjectName("summary")
+
+    def add_field(self, form: QFormLayout, name: str, title: str, widget: QWidget) -> None:
+        form.addRow(title, field_cell(widget, labels=[self.errors.add(name, widget)]))
+
+    def button_row(self, text: str, object_name: str, slot: Callable[[], object],
+                   cancel_text: str = "キャンセル") -> tuple[QPushButton, QPushButton, QHBoxLayout]:
+        """The default button (``text``, calling ``slot``) and the one that closes the dialog,
+        on the right."""
+        button = QPushButton(text)
+        button.setObjectName(object_name)
+        button.setDefault(True)
+        button.clicked.connect(lambda _checked=False: slot())
+        cancel = QPushButton(cancel_text)
+        cancel.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(cancel)
+        row.addWidget(button)
+        return button, cancel, row
+
+    def error_text(self, name: str) -> str:
+        return self.errors.message(name)
+
+    def show_invalid(self, error: ValidationFailed) -> None:
+        first, others = self.errors.show(error.errors)
+        self._say("\n".join([str(error), *others.values()]))
+        if first is not None:
+            first.setFocus()
+
+    def show_refused(self, error: ServiceError) -> None:
+        self.errors.clear()
+        self._say(str(error))
+
+    def _say(self, text: str) -> None:
+        self.summary.setText(text)
+        self.summary.setVisible(True)
+        grow_to_fit(self)
+
+
+class ChangePasswordDialog(AccountForm):
     """今の（仮）パスワード, 新しいパスワード twice; accepted once the service changed it."""
 
     def __init__(self, db: Database, actor: Actor, ops: Operations, *, forced: bool = False,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("changePasswordDialog", f"Reseller Desk — {TITLE}（{actor.name}）", parent)
         self.db, self.actor, self.ops, self.forced = db, actor, ops, forced
-        self.setObjectName("changePasswordDialog")
-        self.setWindowTitle(f"Reseller Desk — {TITLE}（{actor.name}）")
-        self.setStyleSheet(APP_STYLE)
-        self.errors = FieldErrors()
 
         self.current_edit = password_edit()
         self.current_edit.setObjectName("currentPassword")
@@ -73,20 +133,10 @@ class ChangePasswordDialog(QDialog):
         for name, title, edit in (("current_password", current_title, self.current_edit),
                                   ("password", "新しいパスワード ※", self.new_edit),
                                   ("password_confirm", "新しいパスワード（確認） ※", self.confirm_edit)):
-            form.addRow(title, field_cell(edit, labels=[self.errors.add(name, edit)]))
-        self.summary = error_label()
-        self.summary.setObjectName("summary")
+            self.add_field(form, name, title, edit)
 
-        self.change_button = QPushButton("変更する")
-        self.change_button.setObjectName("changeButton")
-        self.change_button.setDefault(True)
-        self.change_button.clicked.connect(self.change)
-        self.cancel_button = QPushButton("ログインをやめる" if forced else "キャンセル")
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.change_button)
+        self.change_button, self.cancel_button, buttons = self.button_row(
+            "変更する", "changeButton", self.change, "ログインをやめる" if forced else "キャンセル")
 
         layout = QVBoxLayout(self)
         self.note = muted_label(FORCED_NOTE if forced else NOTE)
@@ -98,36 +148,22 @@ class ChangePasswordDialog(QDialog):
         self.setMinimumWidth(540)
         self.current_edit.setFocus()
 
-    def error_text(self, name: str) -> str:
-        return self.errors.message(name)
-
     def change(self) -> None:
         if self.new_edit.text() != self.confirm_edit.text():
-            self._invalid(ValidationFailed({"password_confirm": PASSWORD_MISMATCH}))
+            self.show_invalid(ValidationFailed({"password_confirm": PASSWORD_MISMATCH}))
             return
         db, actor = self.db, self.actor
         current, new = self.current_edit.text(), self.new_edit.text()
         self.change_button.setEnabled(False)
         self.ops.run(lambda: auth.change_own_password(db, actor, current, new),
-                     success=lambda _none: self.accept(), invalid=self._invalid, failure=self._refused,
+                     success=lambda _none: self.accept(), invalid=self.show_invalid, failure=self.show_refused,
                      done=lambda: self.change_button.setEnabled(True), status="パスワードを変更しました。",
                      parent=self)
 
-    def _invalid(self, error: ValidationFailed) -> None:
-        first, others = self.errors.show(error.errors)
-        self.summary.setText("\n".join([str(error), *others.values()]))
-        self.summary.setVisible(True)
-        grow_to_fit(self)
+    def show_invalid(self, error: ValidationFailed) -> None:
         if "current_password" in error.errors:
             self.current_edit.clear()  # typed again, never left on screen
-        if first is not None:
-            first.setFocus()
-
-    def _refused(self, error: ServiceError) -> None:
-        self.errors.clear()
-        self.summary.setText(str(error))
-        self.summary.setVisible(True)
-        grow_to_fit(self)
+        super().show_invalid(error)
 
 
 def change_own_password(ctx: AppContext, parent: QWidget | None = None) -> ChangePasswordDialog:

@@ -1,5 +1,6 @@
 """Fixtures of the service tests: the office (company details, plans and an option of both
-services) and a counter of the SQL statements a use case sends."""
+services), a counter of the SQL statements a use case sends, and two staff members with
+passwords (boss, the first manager, and the clerk suzuki, both with "correct-horse")."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import pytest
 from sqlalchemy import event
 
 from reseller_desk.domain.company import CompanyDetails, PlanDetails
-from reseller_desk.services import settings
+from reseller_desk.services import auth, settings, staff
+
+STAFF_PASSWORD = "correct-horse"
 
 
 @pytest.fixture
@@ -46,3 +49,13 @@ def statements(db) -> Callable[[], AbstractContextManager[list[str]]]:
             event.remove(db.engine, "before_cursor_execute", on_execute)
 
     return counting
+
+
+@pytest.fixture
+def boss(db) -> auth.Actor:
+    return staff.create_first_manager(db, "boss", "社長 一郎", STAFF_PASSWORD)
+
+
+@pytest.fixture
+def suzuki(db, boss) -> staff.StaffInfo:
+    return staff.add_staff(db, boss, "suzuki", "鈴木 花子", "clerk", STAFF_PASSWORD)

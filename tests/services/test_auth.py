@@ -25,16 +25,6 @@ WRONG = "ログインIDかパスワードが違います。"
 START = dt.datetime(2026, 11, 20, 9, 0)
 
 
-@pytest.fixture
-def boss(db) -> auth.Actor:
-    return staff.create_first_manager(db, "boss", "社長 一郎", PASSWORD)
-
-
-@pytest.fixture
-def suzuki(db, boss) -> staff.StaffInfo:
-    return staff.add_staff(db, boss, "suzuki", "鈴木 花子", "clerk", PASSWORD)
-
-
 def deactivate(db, user_id: int) -> None:
     with db.transaction() as session:
         session.execute(update(StaffUser).where(StaffUser.id == user_id).values(active=False))

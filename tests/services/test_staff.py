@@ -24,16 +24,6 @@ from .builders import TODAY, YAMADA, sc_input, screened_clear
 PASSWORD = "correct-horse"
 
 
-@pytest.fixture
-def boss(db) -> auth.Actor:
-    return staff.create_first_manager(db, "boss", "社長 一郎", PASSWORD)
-
-
-@pytest.fixture
-def suzuki(db, boss) -> staff.StaffInfo:
-    return staff.add_staff(db, boss, "suzuki", "鈴木 花子", "clerk", PASSWORD)
-
-
 def log_in(db, login_id: str, password: str = PASSWORD) -> auth.Actor:
     return auth.login(db, login_id, password)
 

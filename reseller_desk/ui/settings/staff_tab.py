@@ -10,8 +10,8 @@ is the service's own words in the tab's status line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontDatabase
@@ -21,19 +21,18 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from reseller_desk.services import staff as staff_service
-from reseller_desk.services.errors import ServiceError, ValidationFailed
+from reseller_desk.services.errors import ValidationFailed
 from reseller_desk.services.permissions import Role
 from reseller_desk.services.staff import StaffInfo, TemporaryPassword
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
-from reseller_desk.ui.password_dialog import grow_to_fit
+from reseller_desk.ui.password_dialog import AccountForm, login_and_name_edits
 from reseller_desk.ui.settings.tab import SettingsTab
 from reseller_desk.ui.tables import RecordTableModel, SelectableList, list_table
 from reseller_desk.ui.widgets import (
@@ -41,14 +40,15 @@ from reseller_desk.ui.widgets import (
     APP_STYLE,
     Column,
     ConfirmFunction,
-    FieldErrors,
     ask_confirmation,
-    error_label,
-    field_cell,
     form_layout,
     muted_label,
     notice_frame,
 )
+
+if TYPE_CHECKING:
+    from reseller_desk.db.database import Database
+    from reseller_desk.services.permissions import Actor
 
 STAFF_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -153,51 +153,48 @@ class StaffTab(SettingsTab):
             self.active_button.setText("無効にする" if member.active else "有効に戻す")
 
     # -- changes ---------------------------------------------------------------------------
-    def _run(self, fn, done_text: str, success=None) -> None:
-        self.set_status("")
-        self.ctx.ops.run(fn, success=success, failure=self.refused, invalid=self._invalid,
-                         changes=Changes.SETTINGS, status=done_text, parent=self)
-
     def _invalid(self, error: ValidationFailed) -> None:
         self.set_status("\n".join(error.errors.values()) or str(error), error=True)
 
     def change_role(self) -> None:
         member = self.selected()
-        if member is None:
-            return
-        role = Role.CLERK if member.role == Role.MANAGER else Role.MANAGER
-        if not self.confirm("役割の変更", f"{member.name}さんを「{role.label}」にしますか？\n"
-                                          "開いている画面は、ログインし直すまで操作できなくなります。"):
-            return
-        ctx = self.ctx
-        self._run(lambda: staff_service.change_role(ctx.db, ctx.actor, member.id, role),
-                  f"{member.name}さんを「{role.label}」にしました。")
+        role = Role.MANAGER if member is None or member.role == Role.CLERK else Role.CLERK
+        self._change(member, "役割の変更", "{name}さんを「" + role.label + "」にしますか？\n"
+                     "開いている画面は、ログインし直すまで操作できなくなります。",
+                     lambda db, actor, m: staff_service.change_role(db, actor, m.id, role),
+                     "{name}さんを「" + role.label + "」にしました。")
 
     def toggle_active(self) -> None:
         member = self.selected()
-        if member is None:
+        if member is not None and not member.active:  # 有効に戻す: nothing to confirm
+            self._change(member, "", "", lambda db, actor, m: staff_service.set_active(db, actor, m.id, True),
+                         "{name}さんを有効に戻しました。")
             return
-        active = not member.active
-        text = (f"{member.name}さん（{member.login}）を無効にしますか？\n"
-                "ログインできなくなり、開いている画面でも操作できなくなります。"
-                "削除はしません（操作履歴に名前が残り、後で有効に戻せます）。")
-        if not active and not self.confirm("担当者を無効にする", text):
-            return
-        ctx = self.ctx
-        self._run(lambda: staff_service.set_active(ctx.db, ctx.actor, member.id, active),
-                  f"{member.name}さんを{'有効に戻しました' if active else '無効にしました'}。")
+        self._change(member, "担当者を無効にする", "{name}さん（{login}）を無効にしますか？\n"
+                     "ログインできなくなり、開いている画面でも操作できなくなります。"
+                     "削除はしません（操作履歴に名前が残り、後で有効に戻せます）。",
+                     lambda db, actor, m: staff_service.set_active(db, actor, m.id, False),
+                     "{name}さんを無効にしました。")
 
     def reset_password(self) -> None:
-        member = self.selected()
+        self._change(self.selected(), "パスワードのリセット", "{name}さん（{login}）のパスワードをリセットしますか？\n"
+                     "今のパスワードは使えなくなります。仮パスワードを一度だけ表示します。",
+                     lambda db, actor, m: staff_service.reset_password(db, actor, m.id),
+                     "{name}さんのパスワードをリセットしました。", success=self.show_temporary_password)
+
+    def _change(self, member: StaffInfo | None, title: str, question: str,
+                call: Callable[[Database, Actor, StaffInfo], object], done: str,
+                success: Callable[[Any], object] | None = None) -> None:
+        """Ask (unless ``title`` is empty), then run ``call`` for the selected member."""
         if member is None:
             return
-        text = (f"{member.name}さん（{member.login}）のパスワードをリセットしますか？\n"
-                "今のパスワードは使えなくなります。仮パスワードを一度だけ表示します。")
-        if not self.confirm("パスワードのリセット", text):
+        if title and not self.confirm(title, question.format(name=member.name, login=member.login)):
             return
         ctx = self.ctx
-        self._run(lambda: staff_service.reset_password(ctx.db, ctx.actor, member.id),
-                  f"{member.name}さんのパスワードをリセットしました。", success=self.show_temporary_password)
+        self.set_status("")
+        self.ctx.ops.run(lambda: call(ctx.db, ctx.actor, member), success=success, failure=self.refused,
+                         invalid=self._invalid, changes=Changes.SETTINGS,
+                         status=done.format(name=member.name, login=member.login), parent=self)
 
     def add(self) -> AddStaffDialog:
         dialog = AddStaffDialog(self.ctx, parent=self.window())
@@ -223,25 +220,16 @@ class StaffTab(SettingsTab):
         self.ctx.ops.delete_when_idle(dialog)
 
 
-class AddStaffDialog(QDialog):
+class AddStaffDialog(AccountForm):
     """ログインID, 氏名, 役割; the app makes up the first (temporary) password."""
 
     added = Signal(object)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("addStaffDialog", "担当者の追加", parent)
         self.ctx = ctx
         self.issued: TemporaryPassword | None = None
-        self.setObjectName("addStaffDialog")
-        self.setWindowTitle("担当者の追加")
-        self.setStyleSheet(APP_STYLE)
-        self.errors = FieldErrors()
-        self.login_edit = QLineEdit()
-        self.login_edit.setObjectName("login")
-        self.login_edit.setPlaceholderText("半角英数字（例: suzuki）")
-        self.name_edit = QLineEdit()
-        self.name_edit.setObjectName("name")
-        self.name_edit.setPlaceholderText("例: 鈴木 花子")
+        self.login_edit, self.name_edit = login_and_name_edits("suzuki", "鈴木 花子")
         self.role_combo = QComboBox()
         self.role_combo.setObjectName("role")
         for role in (Role.CLERK, Role.MANAGER):
@@ -249,18 +237,8 @@ class AddStaffDialog(QDialog):
         form = form_layout()
         for name, title, widget in (("login", "ログインID ※", self.login_edit), ("name", "氏名 ※", self.name_edit),
                                     ("role", "役割", self.role_combo)):
-            form.addRow(title, field_cell(widget, labels=[self.errors.add(name, widget)]))
-        self.summary = error_label()
-        self.add_button = QPushButton("追加する")
-        self.add_button.setObjectName("addButton")
-        self.add_button.setDefault(True)
-        self.add_button.clicked.connect(self.save)
-        cancel = QPushButton("キャンセル")
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.add_button)
+            self.add_field(form, name, title, widget)
+        self.add_button, _cancel, buttons = self.button_row("追加する", "addButton", self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(muted_label("最初のパスワードはアプリが作り、一度だけ表示します。"
                                      "本人が最初のログインで自分のパスワードに変更します。"))
@@ -269,15 +247,12 @@ class AddStaffDialog(QDialog):
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
 
-    def error_text(self, name: str) -> str:
-        return self.errors.message(name)
-
     def save(self) -> None:
         ctx = self.ctx
         login_id, name, role = self.login_edit.text().strip(), self.name_edit.text(), self.role_combo.currentData()
         self.add_button.setEnabled(False)
         ctx.ops.run(lambda: staff_service.add_staff_with_temporary_password(ctx.db, ctx.actor, login_id, name, role),
-                    success=self._added, invalid=self._invalid, failure=self._refused,
+                    success=self._added, invalid=self.show_invalid, failure=self.show_refused,
                     done=lambda: self.add_button.setEnabled(True), changes=Changes.SETTINGS,
                     status=f"担当者「{name.strip()}」を追加しました。", parent=self)
 
@@ -285,20 +260,6 @@ class AddStaffDialog(QDialog):
         self.issued = issued
         self.accept()
         self.added.emit(issued)
-
-    def _invalid(self, error: ValidationFailed) -> None:
-        first, others = self.errors.show(error.errors)
-        self.summary.setText("\n".join([str(error), *others.values()]))
-        self.summary.setVisible(True)
-        grow_to_fit(self)
-        if first is not None:
-            first.setFocus()
-
-    def _refused(self, error: ServiceError) -> None:
-        self.errors.clear()
-        self.summary.setText(str(error))
-        self.summary.setVisible(True)
-        grow_to_fit(self)
 
 
 class TemporaryPasswordDialog(QDialog):
