@@ -19,7 +19,7 @@ from stdnum.jp import cn as corporate_number_std
 
 from reseller_desk import clock
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import Customer, DatabaseInfo, StaffUser, utcnow
+from reseller_desk.db.models import Customer, StaffUser, utcnow
 from reseller_desk.domain.application import IdentityLetterResult, ScreeningAnswer
 from reseller_desk.domain.calendar import year_end_closure_days
 from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, PlanDetails

@@ -17,6 +17,7 @@ from reseller_desk.demo import demo_customer, fill_demo
 from reseller_desk.domain.customer import clean, validate
 from reseller_desk.services import auth, customers, settings
 from reseller_desk.services.errors import PermissionDenied
+from reseller_desk.services.staff import list_staff
 
 
 def test_every_demo_customer_passes_the_forms_own_checks():
@@ -102,7 +103,7 @@ def test_the_demo_command_refuses_an_office_database(tmp_path, capsys, monkeypat
     assert "デモ用ではありません" in err and "別のファイル" in err
     db = Database.open(path)
     try:
-        assert [s.login for s in auth.list_staff(db)] == ["boss"]
+        assert [s.login for s in list_staff(db)] == ["boss"]
         assert settings.get_company(db).name == ""
     finally:
         db.dispose()
@@ -148,8 +149,7 @@ def test_a_database_too_new_is_reported_without_a_traceback(tmp_path, capsys):
 
 
 def test_the_demo_office_has_applications_at_every_status_and_demo_accounts(db):
-    from reseller_desk.services import applications, auth
-    from reseller_desk.services.staff import list_staff
+    from reseller_desk.services import applications
 
     fill_demo(db, customers=10)
     statuses = {row.status_label for row in applications.list_applications(db)}
@@ -180,7 +180,6 @@ def test_the_demo_offices_transfer_accounts_agree_with_zengin_code(db):
 
 
 def test_the_demo_accounts_are_recorded_as_added(db):
-    from reseller_desk.services import auth
     from reseller_desk.services.audit import list_audit
 
     fill_demo(db, customers=5)

@@ -35,8 +35,8 @@ from sqlalchemy.orm import Session
 
 from reseller_desk import clock
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import DatabaseInfo, StaffUser
-from reseller_desk.services import audit
+from reseller_desk.db.models import StaffUser
+from reseller_desk.services import audit, database_info
 from reseller_desk.services.errors import ConcurrentEdit, ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_actor
 
@@ -211,16 +211,12 @@ class _Account:
     id: int
     login: str
     name: str
+    role: Role
     password_hash: str | None
     active: bool
     demo_account: bool
     failed_logins: int
     last_failed_login_at: dt.datetime | None
-
-
-def _is_demo_database(session: Session) -> bool:
-    info = session.get(DatabaseInfo, 1)
-    return info is not None and bool(info.demo)
 
 
 def _read_account(db: Database, typed: str) -> tuple[_Account | None, bool]:
@@ -229,9 +225,10 @@ def _read_account(db: Database, typed: str) -> tuple[_Account | None, bool]:
         if login_problem(typed) is None:  # no account has another form; a 1 MB ID is not looked up
             user = session.scalars(select(StaffUser).where(StaffUser.login == typed)).first()
         account = None if user is None else _Account(
-            user.id, user.login, user.display_name, user.password_hash, bool(user.active), bool(user.demo_account),
+            user.id, user.login, user.display_name, Role(user.role), user.password_hash, bool(user.active),
+            bool(user.demo_account),
             user.failed_logins or 0, user.last_failed_login_at)
-        return account, _is_demo_database(session)
+        return account, database_info.is_demo(session)
 
 
 def _check(account: _Account | None, password: str, demo_database: bool, now: dt.datetime) -> LoginFailure | None:
@@ -259,15 +256,19 @@ def login(db: Database, login_id: str, password: str) -> Actor:
     the two was wrong, nor whether the ID exists.
 
     Two short transactions around the slow check (read the account; write the outcome and its
-    audit record), so that no transaction stays open — or holds the write lock — for the
-    ~0.4 s of a hash; the second re-reads the account and refuses one that changed meanwhile."""
+    audit record under the write lock), so that no transaction stays open — or holds the lock —
+    for the ~0.4 s of a hash; the second re-reads the account and refuses one that changed
+    meanwhile."""
     typed = (login_id or "").strip()
     password = password if isinstance(password, str) else ""
     now = clock.utcnow()
     account, demo_database = _read_account(db, typed)
     failure = _check(account, password, demo_database, now)
+    if db.read_only:  # nothing can be recorded: the check alone (a wait already stored still holds)
+        return _outcome(account, failure, actor=None)
     new_hash = hash_password(password) if failure is None and account and needs_rehash(account.password_hash) else None
-    with db.transaction() as session:
+    actor: Actor | None = None
+    with db.transaction(write=True) as session:  # the count in a row is read, then written
         user = session.get(StaffUser, account.id) if account is not None else None
         if account is not None and (user is None or user.password_hash != account.password_hash
                                     or bool(user.active) != account.active):
@@ -281,12 +282,19 @@ def login(db: Database, login_id: str, password: str) -> Actor:
         else:
             failure = failure or LoginFailure.UNKNOWN
             _record_failure(session, user, failure, now)
-    if failure is not None:
+    return _outcome(account, failure, actor)
+
+
+def _outcome(account: _Account | None, failure: LoginFailure | None, actor: Actor | None) -> Actor:
+    """The log line of a log-in, and its Actor or its refusal."""
+    if failure is not None or account is None:
         if account is None:
             log.warning("log-in refused for a login ID that matches no account")
         else:
             log.warning("log-in refused for login ID %r", account.login)
         raise AuthenticationFailed(DEMO_REFUSED if failure is LoginFailure.DEMO else WRONG_LOGIN)
+    if actor is None:
+        actor = Actor(account.id, account.login, account.name, account.role)
     log.info("logged in: %r (%s)", actor.login, actor.role)
     return actor
 
@@ -327,7 +335,7 @@ def change_own_password(db: Database, actor: Actor, current_password: str, new_p
     if not verify_password(current_password, stored):
         raise ValidationFailed({"current_password": "今のパスワードが違います。"})
     new_hash = hash_password(new_password)
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         user = confirm_actor(session, checked, password_change=True)
         if user.password_hash != stored:
             raise ConcurrentEdit("パスワードはたった今、別の画面で変更されました。もう一度ログインしてください。")

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from reseller_desk import clock
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import DatabaseInfo, StaffUser
+from reseller_desk.db.models import StaffUser
 from reseller_desk.domain.codes import as_member
 from reseller_desk.domain.text import clean_line, length_problem
-from reseller_desk.services import audit
+from reseller_desk.services import audit, database_info
 from reseller_desk.services.auth import actor_of, hash_password, login_problem, password_problem, waiting_until
 from reseller_desk.services.errors import NotFound, PermissionDenied, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
@@ -154,7 +154,7 @@ def _add(db: Database, actor: Actor, login_id: str, display_name: str, role: Rol
     if errors:
         raise ValidationFailed(errors)
     password_hash = hash_password(password)  # before the transaction: no lock is held for it
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         user = _add_row(session, login_id, display_name, role, password_hash, demo_account, must_change_password)
         audit.record(session, actor, "staff.add", "staff", user.id,
                      after={"login": login_id, "name": user.display_name, "role": str(Role(role))},
@@ -190,10 +190,9 @@ def _target(session: Session, actor: Actor, user_id: int) -> StaffUser:
 def _can_log_in_as_manager(session: Session) -> list[int]:
     """The managers who can log in here: active, with a password, and not a demo account on a
     database that is not a demo (those are refused at log-in)."""
-    info = session.get(DatabaseInfo, 1)
     query = select(StaffUser.id).where(StaffUser.role == Role.MANAGER, StaffUser.active.is_(True),
                                        StaffUser.password_hash.is_not(None))
-    if info is None or not info.demo:
+    if not database_info.is_demo(session):
         query = query.where(StaffUser.demo_account.is_(False))
     return list(session.scalars(query))
 
@@ -209,7 +208,7 @@ def change_role(db: Database, actor: Actor, user_id: int, role: Role | str) -> S
     new_role = as_member(Role, role)
     if not isinstance(new_role, Role):
         raise ValidationFailed({"role": "役割は「事務」か「管理者」を選んでください。"})
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         user = _target(session, actor, user_id)
         old_role = Role(user.role)
         if old_role == new_role:
@@ -227,7 +226,7 @@ def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> StaffI
     """Deactivate (the account cannot log in and its open window can do nothing more) or
     reactivate an account; never delete it. A manager's own account is not deactivated here."""
     require_role(actor, Role.MANAGER, action="担当者の無効化・再開")
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         user = _target(session, actor, user_id)
         if bool(user.active) == bool(active):
             return _info(user)
@@ -254,7 +253,7 @@ def reset_password(db: Database, actor: Actor, user_id: int) -> TemporaryPasswor
         raise PermissionDenied("自分のパスワードは「パスワードの変更」で変えてください。")
     password = temporary_password()
     password_hash = hash_password(password)
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         user = _target(session, actor, user_id)
         user.password_hash = password_hash
         user.must_change_password = True

@@ -28,11 +28,11 @@ def _open_new(path: str, barrier, results) -> None:
 
 
 def _register_first(path: str, login: str, barrier, results) -> None:
-    """What auth.create_first_manager does, in a transaction begun with write=True: look for a
+    """What staff.create_first_manager does, in a transaction begun with write=True: look for a
     staff member, then add the first one (a slow scrypt hash in between)."""
     from reseller_desk.db.models import StaffUser
-    from reseller_desk.services.auth import insert_staff
     from reseller_desk.services.permissions import Role
+    from reseller_desk.services.staff import insert_staff
 
     db = Database.open(path)
     barrier.wait()

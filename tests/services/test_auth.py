@@ -20,7 +20,7 @@ from reseller_desk.services.errors import PermissionDenied, ValidationFailed
 
 from .builders import YAMADA
 
-PASSWORD = "correct-horse"
+PASSWORD = "correct-horse"  # the password of boss and suzuki (conftest)
 WRONG = "ログインIDかパスワードが違います。"
 START = dt.datetime(2026, 11, 20, 9, 0)
 
@@ -304,3 +304,19 @@ def test_after_a_reset_only_the_own_password_can_be_changed_and_that_ends_the_wa
     assert customers.add_customer(db, clerk, YAMADA).id
     with db.transaction() as session:
         assert session.scalars(select(StaffUser.must_change_password).where(StaffUser.id == suzuki.id)).one() is False
+
+
+def test_a_read_only_database_checks_a_log_in_and_writes_nothing(db, boss, suzuki, tmp_path):
+    from reseller_desk.db.database import Database
+
+    path = db.engine.url.database
+    before = len(list_audit(db, boss))
+    read_only = Database.open(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        assert read_only.read_only
+        assert auth.login(read_only, "suzuki", PASSWORD).user_id == suzuki.id
+        assert refused(read_only, "suzuki", "guess-guess") == WRONG
+        assert refused(read_only, "nobody", PASSWORD) == WRONG
+    finally:
+        read_only.dispose()
+    assert len(list_audit(db, boss)) == before and row(db, suzuki.id).failed_logins == 0

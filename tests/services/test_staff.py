@@ -21,7 +21,7 @@ from reseller_desk.services.errors import NotFound, PermissionDenied, Validation
 
 from .builders import TODAY, YAMADA, sc_input, screened_clear
 
-PASSWORD = "correct-horse"
+PASSWORD = "correct-horse"  # the password of boss and suzuki (conftest)
 
 
 def log_in(db, login_id: str, password: str = PASSWORD) -> auth.Actor:

@@ -125,7 +125,7 @@ def test_the_demo_window_refuses_an_office_database(qapp, db, manager, quiet, mo
     monkeypatch.setattr(app_module, "_fatal", fatal.append)
     assert app_module.run_app(db.url, demo=True) == 1
     assert "デモ用ではありません" in fatal[0]
-    assert [s.login for s in auth.list_staff(db)] == ["kanri"]
+    assert [s.login for s in staff.list_staff(db)] == ["kanri"]
 
 
 def test_a_new_office_database_never_gets_demo_data(qapp, tmp_path, quiet):
@@ -133,8 +133,8 @@ def test_a_new_office_database_never_gets_demo_data(qapp, tmp_path, quiet):
     asked = []
 
     def first_manager(db, parent):
-        asked.append(auth.has_staff(db))
-        return auth.create_first_manager(db, "admin", "管理者", "admin-pass-1")
+        asked.append(staff.has_staff(db))
+        return staff.create_first_manager(db, "admin", "管理者", "admin-pass-1")
 
     code, seen = run_until(qapp, target, lambda w: True, login=first_manager)
     assert code == 0 and asked == [False] and seen["rows"] == 0

@@ -176,7 +176,7 @@ NEWBIE = ("newbie", "新人 一郎", "clerk", "newbie-pass-1")
 
 
 def test_a_failing_staff_add_does_not_log_the_password_hash(db, manager, handler, tmp_path, shown):
-    from reseller_desk.services import auth
+    from reseller_desk.services import staff
     from reseller_desk.ui.operations import Operations
 
     with db.engine.begin() as conn:
@@ -184,7 +184,7 @@ def test_a_failing_staff_add_does_not_log_the_password_hash(db, manager, handler
                              "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
     ops = Operations(error_handler=handler.handle_exception, synchronous=True, show_message=lambda *_: None)
     try:
-        ops.run(lambda: auth.add_staff(db, manager, *NEWBIE))  # (the traceback quotes this line)
+        ops.run(lambda: staff.add_staff(db, manager, *NEWBIE))  # (the traceback quotes this line)
         ops.wait_idle()
     finally:
         ops.deleteLater()
