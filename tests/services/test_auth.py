@@ -309,7 +309,7 @@ def test_after_a_reset_only_the_own_password_can_be_changed_and_that_ends_the_wa
 def test_a_read_only_database_checks_a_log_in_and_writes_nothing(db, boss, suzuki, tmp_path):
     from reseller_desk.db.database import Database
 
-    path = db.engine.url.database
+    path = tmp_path / "test.sqlite3"  # the db fixture's file
     before = len(list_audit(db, boss))
     read_only = Database.open(f"sqlite:///file:{path}?mode=ro&uri=true")
     try:
