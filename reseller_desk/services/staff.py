@@ -136,7 +136,7 @@ def create_first_manager(db: Database, login_id: str, display_name: str, passwor
     errors = _check_new_user(login_id, display_name, Role.MANAGER, password)
     if errors:
         raise ValidationFailed(errors)
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:  # the losers of a race wait, then see the winner
         if session.scalars(select(StaffUser.id).limit(1)).first() is not None:
             raise PermissionDenied("担当者は既に登録されています。追加は管理者が行います。")
         user = insert_staff(session, login_id, display_name, Role.MANAGER, password)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import multiprocessing
 
-from sqlalchemy import select
-
 from reseller_desk.db.database import Database
 from reseller_desk.db.revisions import head_revision
 
@@ -28,21 +26,18 @@ def _open_new(path: str, barrier, results) -> None:
 
 
 def _register_first(path: str, login: str, barrier, results) -> None:
-    """What staff.create_first_manager does, in a transaction begun with write=True: look for a
-    staff member, then add the first one (a slow scrypt hash in between)."""
-    from reseller_desk.db.models import StaffUser
-    from reseller_desk.services.permissions import Role
-    from reseller_desk.services.staff import insert_staff
+    """staff.create_first_manager itself: it looks for a staff member and adds the first one
+    (a slow scrypt hash in between) in a transaction that takes the write lock first."""
+    from reseller_desk.services.errors import PermissionDenied
+    from reseller_desk.services.staff import create_first_manager
 
     db = Database.open(path)
     barrier.wait()
     try:
-        with db.transaction(write=True) as session:
-            if session.scalars(select(StaffUser.id).limit(1)).first() is not None:
-                results.put(("refused", login))
-                return
-            insert_staff(session, login, f"管理者 {login}", Role.MANAGER, "first-pass-1")
+        create_first_manager(db, login, f"管理者 {login}", "first-pass-1")
         results.put(("created", login))
+    except PermissionDenied as refusal:
+        results.put(("refused", str(refusal)))
     except Exception as error:  # noqa: BLE001 - reported to the test
         results.put(("error", repr(error)))
     finally:
@@ -81,6 +76,7 @@ def test_a_write_transaction_lets_exactly_one_of_racing_first_managers_in_and_th
         Database.open(path, create=True).dispose()
         outcomes = _race(_register_first, lambda n, path=path: (path, f"kanri{n}"))
         assert sorted(kind for kind, _login in outcomes) == ["created"] + ["refused"] * (PROCESSES - 1), outcomes
+        assert {text for kind, text in outcomes if kind == "refused"} == {"担当者は既に登録されています。追加は管理者が行います。"}
         db = Database.open(path, readonly=True)
         with db.engine.connect() as conn:
             created = [login for kind, login in outcomes if kind == "created"]

@@ -223,3 +223,31 @@ def test_a_url_with_percent_encoding_reaches_alembic_as_typed():
     url = "sqlite:///file%3Aname.sqlite3"
     config = alembic_config(create_engine(url))
     assert config.get_main_option("sqlalchemy.url") == url
+
+
+def test_an_upgrade_over_several_revisions_that_fails_at_the_last_leaves_the_first(tmp_path):
+    """The whole upgrade is one transaction, not one per revision: a database at 0002 whose
+    upgrade fails in a revision after the head stays at 0002, without the tables of 0003–0005."""
+    import shutil
+
+    from alembic import command
+
+    from reseller_desk.db.migrate import alembic_config
+    from reseller_desk.db.revisions import MIGRATIONS_DIR
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9999_fails.py").write_text(
+        "revision = '9999_fails'\n"
+        f"down_revision = '{head_revision()}'\nbranch_labels = None\ndepends_on = None\n\n\n"
+        "def upgrade():\n    raise RuntimeError('boom')\n\n\ndef downgrade():\n    pass\n", encoding="utf-8")
+    db = Database.open(tmp_path / "old.sqlite3", create=True, upgrade=False)
+    command.upgrade(alembic_config(db.engine), "0002_intake")
+    config = alembic_config(db.engine)
+    config.set_main_option("script_location", str(scripts))
+    with pytest.raises(RuntimeError, match="boom"):
+        command.upgrade(config, "head")
+    assert db.current_revision() == "0002_intake"
+    with db.engine.connect() as conn:
+        assert not inspect_has_table(conn, "database_info")
+    db.dispose()

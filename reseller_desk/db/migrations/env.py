@@ -22,11 +22,18 @@ def run_migrations_online() -> None:
             # SQLAlchemy begins one; the keys are checked before the migration commits.
             raw.execute("PRAGMA foreign_keys = OFF")
         try:
+            # transactional_ddl: Alembic takes SQLite's DDL for non-transactional and would run
+            # each revision in a transaction of its own, reading the current revision outside
+            # them; a second process could then start between two revisions and run the second
+            # one again ("table … already exists"). The engine gives SQLite real transactions
+            # (reseller_desk.db.database), so the whole upgrade is one transaction, which reads
+            # the revision after taking the write lock and leaves nothing half-done on failure.
             context.configure(
                 connection=connection,
                 target_metadata=target_metadata,
                 render_as_batch=True,
                 compare_type=True,
+                transactional_ddl=True,
             )
             with context.begin_transaction():
                 context.run_migrations()
