@@ -55,6 +55,8 @@ def test_measuring_functions_run_on_500_customers(bench, tmp_path, qapp):
     # The child processes really start the app (and a bare window) and report.
     assert bench.measure_startup(db_path, repeats=1) > 0
     assert bench.measure_bare_startup(repeats=1) > 0
+    log_in = bench.login_figure(db_path, repeats=1)
+    assert log_in.ms > 0 and log_in.baseline_ms > 0 and log_in.name.startswith("log-in (scrypt N=2**")
     figures = [bench.Figure("startup", 900.0, 100.0, 1000.0), bench.Figure("sort", 150.0, 10.0, 100.0)]
     table = bench.format_table(figures)
     assert "9.0x" in table and "OK" in table and "SLOW" in table
