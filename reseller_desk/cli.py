@@ -219,8 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = error_message(error)
         if message is None:
             raise
-        if logging.getLogger("reseller_desk").hasHandlers():
-            log.error("コマンド %s が失敗しました", _command.get(), exc_info=error)
+        log.error("コマンド %s が失敗しました", _command.get(), exc_info=error)  # only to a log set up
         print(f"エラー: {terminal_safe(message, keep_newlines=True)}", file=sys.stderr)
         return 2
     finally:

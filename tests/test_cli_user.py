@@ -148,3 +148,15 @@ def test_passwords_typed_at_the_terminal_are_asked_and_a_new_one_twice(office, m
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     code, _out, err = run(monkeypatch, capsys, "user", "passwd", "suzuki", "--db", office)
     assert (code, err) == (2, "エラー: パスワードが一致しません。\n")
+
+
+def test_a_refused_log_in_in_a_real_process_prints_its_one_line_and_no_log_record(office):
+    """Outside pytest no logging handler is set up: the log-in's warning must not reach stderr
+    through logging's last-resort handler beside the error line."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "reseller_desk", "user", "passwd", "suzuki", "--db", office,
+                             "--password-stdin"], input="wrong-password\nnew-password-1\n", capture_output=True,
+                            text=True, timeout=120)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", "エラー: ログインIDかパスワードが違います。\n")
