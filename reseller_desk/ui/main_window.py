@@ -334,8 +334,10 @@ class MainWindow(QMainWindow):
     # -- status bar --------------------------------------------------------------------
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.db_label = QLabel(f"データベース: {database_label(self.ctx.db.url)}")
-        self.db_label.setToolTip(self.ctx.db.url)
+        read_only = "（読み取り専用）" if self.ctx.db.read_only else ""
+        self.db_label = QLabel(f"データベース: {database_label(self.ctx.db.url)}{read_only}")
+        # shown_url: a server URL's password never reaches the screen.
+        self.db_label.setToolTip(self.ctx.db.shown_url + ("\n変更は保存できません。" if read_only else ""))
         self.actor_label = QLabel()
         self.actor_label.setObjectName("actorLabel")
         self.update_actor_label()

@@ -164,6 +164,24 @@ def test_status_bar_and_about(window, manager, qtbot):
     box.close()
 
 
+def test_a_read_only_database_says_so_and_a_servers_password_never_shows(db, manager, qtbot):
+    from reseller_desk.db.database import Database
+
+    read_only = Database.open(db.url, readonly=True)
+    window = create_main_window(read_only, manager)
+    qtbot.addWidget(window)
+    assert window.db_label.text() == "データベース: test.sqlite3（読み取り専用）"
+    assert "変更は保存できません" in window.db_label.toolTip()
+    window.ctx.ops.wait_idle(3000)
+    read_only.dispose()
+    server = Database("postgresql+psycopg://office:s3cret@db.example/desk", db.engine)
+    window = create_main_window(server, manager)
+    qtbot.addWidget(window)
+    assert "s3cret" not in window.db_label.toolTip() + window.db_label.text()
+    assert "office:***@db.example/desk" in window.db_label.toolTip()
+    window.ctx.ops.wait_idle(3000)
+
+
 def test_the_main_window_opens_at_a_size_that_fits_a_1366x768_laptop(window):
     width, height = DEFAULT_SIZE
     assert width <= 1366 - 16 and height <= 768 - 48 - 40  # a taskbar and the title bar
