@@ -16,6 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from reseller_desk.domain.bounds import (
+    MAX_INCIDENT_AMOUNT,
+    NOTE_MAX_LENGTH,
+    is_date,
+    recorded_date_problem,
+    yen_problem,
+)
 from reseller_desk.domain.codes import as_member, coerce_fields
 from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.domain.intake import (
@@ -33,6 +40,7 @@ from reseller_desk.domain.terms import (
     ScreeningGround,
     TermsProfile,
 )
+from reseller_desk.domain.text import clean_note, is_visible, length_problem, text_type_problem
 
 
 class ApplicationStatus(StrEnum):
@@ -101,12 +109,9 @@ INCIDENT_CHECKS: Mapping[ScreeningCheck, IncidentKind] = {
 
 
 # -- dates ---------------------------------------------------------------------------------------
-def future_date_problem(day: dt.date | None, today: dt.date, what: str) -> str | None:
-    """A decision, a letter's result or any other recorded event happened on or before today:
-    a date after today is refused (a notice dated next year must never be issued)."""
-    if day is not None and day > today:
-        return f"{what}が未来の日付です（本日は{today.month}月{today.day}日）。"
-    return None
+# Every date an application records (受付, 決定, 登録日, 開通日, 取下げ, 本人確認郵便, a customer
+# record) is checked by the one rule domain.bounds.recorded_date_problem: a date, from
+# 2000-01-01, not after today. The rules below add only how the dates relate to each other.
 
 
 def _problems(**checks: str | None) -> dict[str, str]:
@@ -218,15 +223,25 @@ def refusal_blockers(lines: Sequence[ChecklistLine], internal_note: str) -> list
     ground = refusal_ground_problem(lines)
     if ground:
         reasons.append(ground)
-    if not (internal_note or "").strip():
+    if not isinstance(internal_note, str) or not is_visible(clean_note(internal_note)):
         reasons.append("不承諾の理由を社内メモに記入してください（申込者には通知しません）。")
     return reasons
 
 
-def decision_date_problems(*, received_on: dt.date, decided_on: dt.date, today: dt.date) -> dict[str, str]:
+def note_problem(note: object, label: str) -> str | None:
+    """None when ``note`` is text within domain.bounds.NOTE_MAX_LENGTH once cleaned."""
+    return text_type_problem(note, label) or length_problem(clean_note(note), NOTE_MAX_LENGTH, label)
+
+
+def decision_date_problems(*, received_on: dt.date, decided_on: object, today: dt.date) -> dict[str, str]:
     """A decision is dated between the day the application was received and today."""
-    return _problems(decided_on=future_date_problem(decided_on, today, "決定日")
-                     or ("決定日は申込受付日より前にできません。" if decided_on < received_on else None))
+    return _problems(decided_on=recorded_date_problem(decided_on, today, "決定日")
+                     or _before(decided_on, received_on, "決定日は申込受付日より前にできません。"))
+
+
+def _before(day: object, earliest: dt.date, message: str) -> str | None:
+    """``message`` when ``day`` (a date already checked) is before ``earliest``."""
+    return message if is_date(day) and is_date(earliest) and day < earliest else None  # type: ignore[operator]
 
 
 # -- the contract an acceptance forms ------------------------------------------------------------
@@ -278,23 +293,31 @@ def contract_dates(profile: TermsProfile, decided_on: dt.date, registered_on: dt
     return ContractDates(formed_on, first_month, uses_registration, uses_opening)
 
 
-def approval_problems(profile: TermsProfile, *, received_on: dt.date, decided_on: dt.date,
-                      registered_on: dt.date | None, opened_on: dt.date | None, today: dt.date) -> dict[str, str]:
+def approval_problems(profile: TermsProfile, *, received_on: dt.date, decided_on: object,
+                      registered_on: object, opened_on: object, today: dt.date) -> dict[str, str]:
     """Field -> message for the dates of a 承諾: the decision between receipt and today; under
     SC §7 a 登録日 within :func:`registration_date_problem`'s window and not after today; an
-    開通日 on or after the formation date and not after today."""
-    dates = contract_dates(profile, decided_on, registered_on, opened_on)
+    開通日 on or after the formation date and not after today. Each is first a date of the
+    recorded window (domain.bounds.recorded_date_problem)."""
     errors = decision_date_problems(received_on=received_on, decided_on=decided_on, today=today)
-    if dates.uses_registration_date:
-        problem = (future_date_problem(dates.formed_on, today, "登録日")
-                   or registration_date_problem(received_on, decided_on, dates.formed_on))
+    errors.update(_problems(
+        registered_on=None if registered_on is None else recorded_date_problem(registered_on, today, "登録日"),
+        opened_on=None if opened_on is None else recorded_date_problem(opened_on, today, "開通日")))
+    if not is_date(decided_on) or not all(day is None or is_date(day) for day in (registered_on, opened_on)):
+        return errors
+    assert isinstance(decided_on, dt.date)
+    assert registered_on is None or isinstance(registered_on, dt.date)
+    assert opened_on is None or isinstance(opened_on, dt.date)
+    uses_registration = profile.intake.contract_formed is ContractFormation.REGISTRATION_DATE
+    formed_on = contract_formed_on(profile, decided_on, registered_on if uses_registration else None)
+    if uses_registration and "registered_on" not in errors:
+        problem = recorded_date_problem(formed_on, today, "登録日")
+        if not problem and "decided_on" not in errors:  # a decision in the window: its 14 days can be counted
+            problem = registration_date_problem(received_on, decided_on, formed_on)
         if problem:
             errors["registered_on"] = problem
-    if opened_on is not None:
-        problem = future_date_problem(opened_on, today, "開通日") or (
-            "開通日は契約成立日より前にできません。" if opened_on < dates.formed_on else None)
-        if problem:
-            errors["opened_on"] = problem
+    if opened_on is not None and "opened_on" not in errors and opened_on < formed_on:
+        errors["opened_on"] = "開通日は契約成立日より前にできません。"
     return errors
 
 
@@ -325,9 +348,9 @@ def withdrawal_status(profile: TermsProfile) -> ApplicationStatus | None:
     return ApplicationStatus.WITHDRAWN if profile.intake.customer_may_withdraw_application else None
 
 
-def withdrawal_problems(*, received_on: dt.date, on: dt.date, today: dt.date) -> dict[str, str]:
-    return _problems(on=future_date_problem(on, today, "取下げの申し出日")
-                     or ("申し出日は申込受付日より前にできません。" if on < received_on else None))
+def withdrawal_problems(*, received_on: dt.date, on: object, today: dt.date) -> dict[str, str]:
+    return _problems(on=recorded_date_problem(on, today, "取下げの申し出日")
+                     or _before(on, received_on, "申し出日は申込受付日より前にできません。"))
 
 
 # -- the postal identity check (SH §14.2(7)) -----------------------------------------------------
@@ -382,7 +405,7 @@ def letter_step_problem(status: ApplicationStatus, letter: IdentityLetter, new: 
 
 
 def identity_letter_problems(status: ApplicationStatus, letter: IdentityLetter, new: IdentityLetterResult,
-                             on: dt.date, *, received_on: dt.date, today: dt.date) -> dict[str, str]:
+                             on: object, *, received_on: dt.date, today: dt.date) -> dict[str, str]:
     """Field -> message for recording ``new`` on ``on``: the step must be allowed
     (:func:`letter_step_problem`); a letter is sent on or after the application was received,
     a result comes on or after the day it was sent, and neither after today."""
@@ -390,11 +413,11 @@ def identity_letter_problems(status: ApplicationStatus, letter: IdentityLetter, 
     if step:
         return {"identity_letter_status": step}
     if new is IdentityLetterResult.SENT:
-        return _problems(identity_letter_sent_on=future_date_problem(on, today, "発送日")
-                         or ("発送日は申込受付日より前にできません。" if on < received_on else None))
+        return _problems(identity_letter_sent_on=recorded_date_problem(on, today, "発送日")
+                         or _before(on, received_on, "発送日は申込受付日より前にできません。"))
     sent_on = letter.sent_on or received_on
-    return _problems(identity_letter_result_on=future_date_problem(on, today, "結果の日付")
-                     or ("結果の日付が発送日より前です。" if on < sent_on else None))
+    return _problems(identity_letter_result_on=recorded_date_problem(on, today, "結果の日付")
+                     or _before(on, sent_on, "結果の日付が発送日より前です。"))
 
 
 def postal_identity_evidence(letter: IdentityLetter) -> list[str] | None:
@@ -427,24 +450,30 @@ def _day(day: dt.date | None) -> str:
 
 
 # -- customer records that screening reads --------------------------------------------------------
-def validate_incident(kind: object, occurred_on: dt.date, amount: object, resolved_on: dt.date | None, *,
-                      today: dt.date) -> dict[str, str]:
-    """A record of 資格取消, 強制解約, 規約違反 or 未払い on a customer: a known kind, an amount of 0
-    yen or more (int yen), and dates that happened (occurred on or before today, resolved on or
-    after it occurred and not after today)."""
+def validate_incident(kind: object, occurred_on: object, amount: object, resolved_on: object, *,
+                      today: dt.date, note: object = "") -> dict[str, str]:
+    """A record of 資格取消, 強制解約, 規約違反 or 未払い on a customer: a known kind, an amount of
+    whole yen from 0 to domain.bounds.MAX_INCIDENT_AMOUNT, dates that happened (occurred in
+    the recorded window, resolved on or after it occurred and not after today) and a note
+    within NOTE_MAX_LENGTH."""
     errors = {}
     if not isinstance(as_member(IncidentKind, kind), IncidentKind):
         errors["kind"] = "記録の種類を選んでください。"
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-        errors["amount"] = "金額は0円以上の整数で入力してください。"
-    problem = future_date_problem(occurred_on, today, "発生日")
+    problem = yen_problem(amount, "金額", MAX_INCIDENT_AMOUNT)
+    if problem:
+        errors["amount"] = problem
+    problem = recorded_date_problem(occurred_on, today, "発生日")
     if problem:
         errors["occurred_on"] = problem
     if resolved_on is not None:
-        problem = future_date_problem(resolved_on, today, "解消日") or (
-            "解消日が発生日より前です。" if resolved_on < occurred_on else None)
+        problem = recorded_date_problem(resolved_on, today, "解消日")
+        if not problem and is_date(occurred_on):
+            problem = _before(resolved_on, occurred_on, "解消日が発生日より前です。")  # type: ignore[arg-type]
         if problem:
             errors["resolved_on"] = problem
+    problem = note_problem(note, "メモ")
+    if problem:
+        errors["note"] = problem
     return errors
 
 

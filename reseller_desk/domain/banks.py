@@ -12,7 +12,7 @@ import dataclasses
 from functools import cache
 from typing import Any
 
-from reseller_desk.domain.company import BankAccountDetails, validate_bank_account
+from reseller_desk.domain.company import BankAccountDetails, bank_account_type_problems, validate_bank_account
 from reseller_desk.domain.search import normalize
 
 #: What people write after a name that zengin-code leaves out (三菱UFJ銀行 for 三菱ＵＦＪ,
@@ -84,6 +84,9 @@ def bank_account_problems(account: BankAccountDetails) -> dict[str, str]:
     """Field -> message for an account whose names :func:`with_bank_names` has filled in: the
     checks of domain.company.validate_bank_account, and the codes looked up in zengin-code.
     An unknown code is the fault, not the name that it therefore lacks."""
+    type_problems = bank_account_type_problems(account)
+    if type_problems:
+        return type_problems
     errors = validate_bank_account(account)
     for field, message in bank_code_problems(account).items():
         errors[field] = message

@@ -17,8 +17,10 @@ from enum import StrEnum
 
 import jaconv
 
+from reseller_desk.domain.bounds import CUSTOMER_MAX_LENGTHS
 from reseller_desk.domain.codes import coerce_fields
 from reseller_desk.domain.search import normalize, search_key
+from reseller_desk.domain.text import clean_line, clean_note, is_text, is_visible, length_problem, text_type_problem
 
 # phonenumbers, email-validator and python-stdnum are imported by the functions that use them:
 # the customer list (and so the app's start-up) needs none of them, and they cost ~50 ms.
@@ -77,17 +79,11 @@ FIELD_LABELS: dict[str, str] = {
     "notes": "備考",
 }
 
-MAX_LENGTHS: dict[str, int] = {
-    "name": 100,
-    "name_kana": 100,
-    "representative_title": 50,
-    "representative_name": 50,
-    "contact_title": 50,
-    "contact_name": 50,
-    "address": 200,
-    "email": 254,
-    "notes": 2000,
-}
+#: The longest each text field may be (domain.bounds: the column, and the notice's address
+#: block for the fields printed there).
+MAX_LENGTHS: dict[str, int] = CUSTOMER_MAX_LENGTHS
+#: The text fields (every field but the kind).
+TEXT_FIELDS: tuple[str, ...] = tuple(name for name in CUSTOMER_FIELDS if name != "kind")
 
 #: The fields a customer cannot be saved without: :func:`validate` refuses each one left empty
 #: (the form marks them ※ from this set).
@@ -101,20 +97,31 @@ _POSTAL_DIGITS = re.compile(r"^\d{7}$")
 
 
 def clean(draft: CustomerDraft) -> CustomerDraft:
-    """The draft as it will be stored: trimmed, widths folded, formats applied where the input
-    is recognisable. Cleaning never rejects; :func:`validate` says what is still wrong."""
-    values = {name: (getattr(draft, name) or "").strip() for name in CUSTOMER_FIELDS if name != "kind"}
+    """The draft as it will be stored: control, bidi and zero-width characters removed
+    (domain.text), trimmed, widths folded, formats applied where the input is recognisable.
+    Cleaning never rejects; :func:`validate` says what is still wrong (a field given as
+    something other than text is left as given, for it to refuse)."""
+    values: dict[str, object] = {}
+    for name in TEXT_FIELDS:
+        value = getattr(draft, name)
+        values[name] = (clean_note(value) if name == "notes" else clean_line(value)) if is_text(value) else value
     kind = draft.kind
-    if not isinstance(kind, CustomerKind):
-        kind = str(kind or "").strip() or CustomerKind.CORPORATE
-    # Furigana: half-width katakana -> full-width, hiragana -> katakana, spaces folded.
-    kana = jaconv.hira2kata(unicodedata.normalize("NFKC", values["name_kana"]))
-    values["name_kana"] = re.sub(r"\s+", " ", kana).strip()
-    values["postal_code"] = format_postal_code(values["postal_code"])
-    values["phone"] = format_phone(values["phone"])
-    values["email"] = unicodedata.normalize("NFKC", values["email"]).strip()
-    values["corporate_number"] = re.sub(r"\D", "", unicodedata.normalize("NFKC", values["corporate_number"]))
-    return dataclasses.replace(draft, kind=kind, **values)
+    if not isinstance(kind, CustomerKind) and is_text(kind):
+        kind = clean_line(kind) or CustomerKind.CORPORATE
+    text = {name: value for name, value in values.items() if isinstance(value, str)}
+    if "name_kana" in text:
+        # Furigana: half-width katakana -> full-width, hiragana -> katakana, spaces folded.
+        kana = jaconv.hira2kata(unicodedata.normalize("NFKC", text["name_kana"]))
+        values["name_kana"] = re.sub(r"\s+", " ", kana).strip()
+    if "postal_code" in text:
+        values["postal_code"] = format_postal_code(text["postal_code"])
+    if "phone" in text:
+        values["phone"] = format_phone(text["phone"])
+    if "email" in text:
+        values["email"] = unicodedata.normalize("NFKC", text["email"]).strip()
+    if "corporate_number" in text:
+        values["corporate_number"] = re.sub(r"\D", "", unicodedata.normalize("NFKC", text["corporate_number"]))
+    return dataclasses.replace(draft, kind=kind, **values)  # type: ignore[arg-type]
 
 
 def format_postal_code(text: str) -> str:
@@ -152,18 +159,20 @@ def format_phone(text: str) -> str:
 def validate(draft: CustomerDraft) -> dict[str, str]:
     """Field name -> Japanese message for every field at fault in an already cleaned draft.
     An empty dict means the draft may be saved."""
-    from email_validator import EmailNotValidError, validate_email
-
     errors: dict[str, str] = {}
     kind = draft.kind if isinstance(draft.kind, CustomerKind) else None
     if kind is None:
         errors["kind"] = "区分は「法人」か「個人」を選んでください。"
+    checked = {name: text_type_problem(getattr(draft, name), FIELD_LABELS[name]) for name in TEXT_FIELDS}
+    wrong = {name: message for name, message in checked.items() if message}
+    if wrong:
+        return {**errors, **wrong}
 
-    if not draft.name:
+    if not is_visible(draft.name):
         errors["name"] = "名称・氏名を入力してください。" if kind is None else (
             "法人名を入力してください。" if kind is CustomerKind.CORPORATE else "氏名を入力してください。"
         )
-    if not draft.name_kana:
+    if not is_visible(draft.name_kana):
         errors["name_kana"] = "フリガナを入力してください。"
     elif not _KATAKANA_READING.match(draft.name_kana):
         errors["name_kana"] = "フリガナはカタカナで入力してください（漢字・英数字は使えません）。"
@@ -174,14 +183,14 @@ def validate(draft: CustomerDraft) -> dict[str, str]:
 
     if not draft.phone:
         errors["phone"] = "電話番号を入力してください。"
-    elif not _is_valid_phone(draft.phone):
-        errors["phone"] = _phone_message(draft.phone)
+    else:
+        problem = phone_problem(draft.phone)
+        if problem:
+            errors["phone"] = problem
 
-    if draft.email:
-        try:
-            validate_email(draft.email, check_deliverability=False)
-        except EmailNotValidError:
-            errors["email"] = "メールアドレスの形式が正しくありません（例: info@example.co.jp）。"
+    problem = email_problem(draft.email) if draft.email else None
+    if problem:
+        errors["email"] = problem
 
     if draft.corporate_number:
         if kind is CustomerKind.INDIVIDUAL:
@@ -192,8 +201,9 @@ def validate(draft: CustomerDraft) -> dict[str, str]:
                 errors["corporate_number"] = message
 
     for name, limit in MAX_LENGTHS.items():
-        if name not in errors and len(getattr(draft, name)) > limit:
-            errors[name] = f"{FIELD_LABELS[name]}は{limit}文字以内で入力してください。"
+        problem = length_problem(getattr(draft, name), limit, FIELD_LABELS[name])
+        if name not in errors and problem:
+            errors[name] = problem
     return errors
 
 
@@ -210,6 +220,22 @@ def corporate_number_problem(number: str) -> str | None:
         return "法人番号のチェックデジット（先頭の1桁）が合いません。番号をお確かめください。"
     except ValidationError:
         return "法人番号が正しくありません。"
+    return None
+
+
+def phone_problem(phone: str) -> str | None:
+    """None when ``phone`` is a Japanese number in use, else why not (:func:`_phone_message`)."""
+    return None if _is_valid_phone(phone) else _phone_message(phone)
+
+
+def email_problem(email: str) -> str | None:
+    """None when ``email`` is an e-mail address in form (email-validator, without DNS)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return "メールアドレスの形式が正しくありません（例: info@example.co.jp）。"
     return None
 
 

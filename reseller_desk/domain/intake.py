@@ -16,8 +16,20 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from reseller_desk.domain.banks import bank_account_problems, with_bank_names
+from reseller_desk.domain.bounds import (
+    DOCUMENT_NOTE_MAX_LENGTH,
+    MAX_LINES,
+    MAX_OPTIONS,
+    MIN_LINES,
+    NOTE_MAX_LENGTH,
+    is_record_id,
+    number_problem,
+    recorded_date_problem,
+    whole_number,
+)
 from reseller_desk.domain.codes import as_member, coerce_fields
-from reseller_desk.domain.company import BankAccountDetails, clean_bank_account
+from reseller_desk.domain.company import BankAccountDetails, bank_account_type_problems, clean_bank_account
+from reseller_desk.domain.text import clean_line, clean_note, is_text, length_problem, text_type_problem
 
 
 class Channel(StrEnum):
@@ -109,12 +121,38 @@ def identity_number_problem(identity_kind: IdentityKind | str | None, digits: st
     return None
 
 
+def clean_document(entry: DocumentEntry) -> DocumentEntry:
+    """The paper as stored: its number and note one cleaned line each (domain.text); a value
+    that is not text is left as given for :func:`validate_document`."""
+    def line(value: object) -> object:
+        return clean_line(value) if is_text(value) else value
+
+    return dataclasses.replace(entry, number_last_digits=line(entry.number_last_digits),  # type: ignore[arg-type]
+                               note=line(entry.note))  # type: ignore[arg-type]
+
+
 def validate_document(entry: DocumentEntry, today: dt.date) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    """Field -> message for a cleaned paper: a known kind, received on a day that happened
+    (domain.bounds.recorded_date_problem), of an identity document its kind and at most the
+    last four characters of its number, and a note within its column."""
+    if not isinstance(entry, DocumentEntry):
+        return {"kind": "書類の記録が正しくありません。"}
     if not isinstance(entry.kind, DocumentKind):
         return {"kind": "書類の種類を選んでください。"}
-    if entry.received_on > today:
-        errors["received_on"] = "受領日が未来の日付です。"
+    errors: dict[str, str] = {}
+    problem = recorded_date_problem(entry.received_on, today, "受領日")
+    if problem:
+        errors["received_on"] = problem
+    for name, label in (("number_last_digits", "番号"), ("note", "メモ")):
+        problem = text_type_problem(getattr(entry, name), label)
+        if problem:
+            errors[name] = problem
+    if "note" not in errors:
+        problem = length_problem(entry.note, DOCUMENT_NOTE_MAX_LENGTH, "書類のメモ")
+        if problem:
+            errors["note"] = problem
+    if "number_last_digits" in errors:
+        return errors
     if entry.kind is DocumentKind.IDENTITY:
         if not isinstance(entry.identity_kind, IdentityKind):
             errors["identity_kind"] = "本人確認書類の種類を選んでください。"
@@ -200,16 +238,28 @@ class ApplicationDraft:
 
 
 def clean_draft(draft: ApplicationDraft) -> ApplicationDraft:
-    """The form as it will be stored: notes and papers trimmed, the debit account cleaned with
-    its bank names (:func:`clean_debit_account`), and no account kept for 振込."""
+    """The form as it will be stored: notes and papers cleaned (domain.text), the debit account
+    cleaned with its bank names (:func:`clean_debit_account`), no account kept for 振込, and
+    回線数 given as a whole Decimal as an int. A value of the wrong type is left as given for
+    :func:`validate_application` to refuse."""
     account = draft.debit_account
     if draft.payment_method is not PaymentMethod.DEBIT:
         account = None
-    elif account is not None:
-        account = clean_debit_account(account)
-    documents = tuple(dataclasses.replace(d, number_last_digits=d.number_last_digits.strip(), note=d.note.strip())
-                      for d in draft.documents)
-    return dataclasses.replace(draft, debit_account=account, notes=draft.notes.strip(), documents=documents)
+    elif isinstance(account, BankAccountDetails):
+        account = clean_bank_account(account)
+        if not bank_account_type_problems(account):
+            account = with_bank_names(account)
+    documents: object = draft.documents
+    if isinstance(documents, (list, tuple)):
+        documents = tuple(clean_document(d) if isinstance(d, DocumentEntry) else d for d in documents)
+    option_ids: object = draft.option_ids
+    if isinstance(option_ids, list):
+        option_ids = tuple(option_ids)
+    lines = whole_number(draft.lines)
+    return dataclasses.replace(draft, debit_account=account, documents=documents,  # type: ignore[arg-type]
+                               notes=clean_note(draft.notes) if is_text(draft.notes) else draft.notes,
+                               lines=draft.lines if lines is None else lines,
+                               option_ids=option_ids)  # type: ignore[arg-type]
 
 
 def applicant_choice_problem(*, customer_chosen: bool, applicant_given: bool) -> str | None:
@@ -247,24 +297,47 @@ def validate_application(draft: ApplicationDraft, *, today: dt.date, known_profi
     errors: dict[str, str] = {}
     if not isinstance(draft.channel, Channel):
         errors["channel"] = "受付経路を選んでください。"
-    if draft.received_on > today:
-        errors["received_on"] = "受付日が未来の日付です。"
-    if draft.profile_key not in known_profiles:
+    problem = recorded_date_problem(draft.received_on, today, "受付日")
+    if problem:
+        errors["received_on"] = problem
+    if not isinstance(draft.profile_key, str) or draft.profile_key not in known_profiles:
         errors["profile_key"] = "サービスを選んでください。"
-    if draft.plan_id is None:
+    if not is_record_id(draft.plan_id):
         errors["plan_id"] = "プランを選んでください。"
-    if not isinstance(draft.lines, int) or isinstance(draft.lines, bool) or not 1 <= draft.lines <= 999:
-        errors["lines"] = "回線数は1〜999で入力してください。"
+    problem = option_ids_problem(draft.option_ids)
+    if problem:
+        errors["option_ids"] = problem
+    problem = number_problem(draft.lines, "回線数", MIN_LINES, MAX_LINES)
+    if problem:
+        errors["lines"] = problem
     if not isinstance(draft.payment_method, PaymentMethod):
         errors["payment_method"] = "支払方法を選んでください。"
     if draft.payment_method is PaymentMethod.DEBIT:
         if draft.debit_account is None:
             errors["debit.bank_code"] = "口座振替の口座を入力してください。"
+        elif not isinstance(draft.debit_account, BankAccountDetails):
+            errors["debit.bank_code"] = "口座振替の口座が正しく渡されていません。"
         else:
             errors.update({f"debit.{k}": v for k, v in validate_debit_account(draft.debit_account).items()})
-    for index, entry in enumerate(draft.documents):
-        errors.update({f"documents.{index}.{k}": v for k, v in validate_document(entry, today).items()})
+    problem = text_type_problem(draft.notes, "備考") or (
+        length_problem(draft.notes, NOTE_MAX_LENGTH, "備考") if isinstance(draft.notes, str) else None)
+    if problem:
+        errors["notes"] = problem
+    if not isinstance(draft.documents, tuple):
+        errors["documents"] = "受領した書類の一覧が正しく渡されていません。"
+    else:
+        for index, entry in enumerate(draft.documents):
+            errors.update({f"documents.{index}.{k}": v for k, v in validate_document(entry, today).items()})
     return errors
+
+
+def option_ids_problem(option_ids: object) -> str | None:
+    """None when ``option_ids`` are ids of at most domain.bounds.MAX_OPTIONS options."""
+    if not isinstance(option_ids, tuple) or not all(is_record_id(i) for i in option_ids):
+        return "このサービスで受け付けているオプションを選んでください。"
+    if len(set(option_ids)) > MAX_OPTIONS:
+        return f"オプションは{MAX_OPTIONS}件まで選べます。"
+    return None
 
 
 def form_problems(draft: ApplicationDraft, applicant_errors: dict[str, str], *, is_corporate: bool) -> list[str]:

@@ -12,6 +12,8 @@ import unicodedata
 
 import jaconv
 
+from reseller_desk.domain.text import clean_line
+
 # Hyphen-like characters people type between digits or in names. NFKC already maps the
 # full-width hyphen-minus (－) to "-". The long-vowel mark ー is a letter of katakana words and
 # is kept; but a half-width "ｰ" between digits, as some FAX forms print, also becomes ー, so the
@@ -52,8 +54,11 @@ def _fold_once(text: str) -> str:
 
 
 def search_terms(query: str) -> list[str]:
-    """The normalised terms of a query; every term must match (AND). Empty terms are dropped."""
-    return [t for t in (normalize(part) for part in _SPACES.split(query or "")) if t]
+    """The normalised terms of a query; every term must match (AND). Empty terms are dropped.
+    The query is cleaned as typed text is (domain.text.clean_line): a control character or a
+    lone surrogate pasted into the search box matches nothing rather than failing."""
+    text = clean_line(query) if isinstance(query, str) else ""
+    return [t for t in (normalize(part) for part in _SPACES.split(text)) if t]
 
 
 def search_key(*fields: str) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from reseller_desk.db.database import Database, first_column
 from reseller_desk.db.models import Customer, utcnow
+from reseller_desk.domain.bounds import is_record_id, whole_number
 from reseller_desk.domain.customer import (
     CUSTOMER_FIELDS,
     CustomerDraft,
@@ -31,7 +32,7 @@ from reseller_desk.domain.customer import (
 from reseller_desk.domain.search import search_terms
 from reseller_desk.services import audit
 from reseller_desk.services.errors import ConcurrentEdit, NotFound, ValidationFailed
-from reseller_desk.services.permissions import Actor, Role, require_role
+from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
 from reseller_desk.services.records import customer_draft_of
 
 #: Columns the list can be sorted by -> the model column. Ties are broken by id.
@@ -210,6 +211,8 @@ def find_possible_duplicates(db: Database, draft: CustomerDraft, exclude_id: int
 
 def check_customer(draft: CustomerDraft) -> tuple[CustomerDraft, dict[str, str]]:
     """The cleaned draft and its field errors, without touching the database."""
+    if not isinstance(draft, CustomerDraft):
+        return draft, {"name": "顧客の内容が正しく渡されていません。"}
     cleaned = clean(draft)
     return cleaned, validate(cleaned)
 
@@ -237,6 +240,7 @@ def add_customer(db: Database, actor: Actor, draft: CustomerDraft) -> CustomerRe
     if errors:
         raise ValidationFailed(errors)
     with db.transaction() as session:
+        _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         return _record_of(insert_customer(session, actor, cleaned))
 
 
@@ -261,12 +265,15 @@ def update_customer(db: Database, actor: Actor, customer_id: int, draft: Custome
     cleaned, errors = check_customer(draft)
     if errors:
         raise ValidationFailed(errors)
+    if not is_record_id(customer_id):
+        raise NotFound("指定された顧客は見つかりません。")
     try:
         with db.transaction() as session:
+            _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
             customer = session.get(Customer, customer_id)
             if customer is None:
                 raise NotFound(f"顧客 {customer_id} は見つかりません。")
-            if expected_version is not None and customer.row_version != expected_version:
+            if expected_version is not None and customer.row_version != whole_number(expected_version):
                 raise ConcurrentEdit()
             before = customer_draft_of(customer)
             if before == cleaned:

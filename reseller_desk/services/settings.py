@@ -11,22 +11,27 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import BankAccount, CompanyClosure, CompanySettings, Plan, PlanOption, TermsProfileRecord
 from reseller_desk.domain.banks import bank_account_problems, with_bank_names
+from reseller_desk.domain.bounds import MAX_TRANSFER_ACCOUNTS, closure_date_problem, date_type_problem, is_record_id
 from reseller_desk.domain.calendar import BusinessCalendar
 from reseller_desk.domain.company import (
     BankAccountDetails,
     CompanyDetails,
     PlanDetails,
+    bank_account_type_problems,
     clean_bank_account,
+    clean_closure_note,
     clean_company,
+    clean_plan,
     closure_note_problem,
     validate_company,
     validate_plan,
@@ -34,7 +39,7 @@ from reseller_desk.domain.company import (
 from reseller_desk.domain.terms import available_profiles, load_profile
 from reseller_desk.services import audit
 from reseller_desk.services.errors import NotFound, ServiceError, ValidationFailed
-from reseller_desk.services.permissions import Actor, Role, require_role
+from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
 
 COMPANY_ROW_ID = 1
 
@@ -52,11 +57,14 @@ def get_company(db: Database) -> CompanyDetails:
 
 def save_company(db: Database, actor: Actor, details: CompanyDetails) -> CompanyDetails:
     require_role(actor, Role.MANAGER, action="会社情報の変更")
+    if not isinstance(details, CompanyDetails):
+        raise ValidationFailed({"name": "会社情報が正しく渡されていません。"})
     cleaned = clean_company(details)
     errors = validate_company(cleaned)
     if errors:
         raise ValidationFailed(errors)
     with db.transaction() as session:
+        _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         row = session.get(CompanySettings, COMPANY_ROW_ID)
         before = None
         if row is None:
@@ -101,12 +109,26 @@ def save_bank_accounts(db: Database, actor: Actor, accounts: Sequence[BankAccoun
     keyed "row.field" (row counted from 0), e.g. "0.branch_code" for a branch code that the
     bank of row 0 does not have, so the screen can mark the cell at fault."""
     require_role(actor, Role.MANAGER, action="振込先口座の変更")
-    cleaned = [with_bank_names(clean_bank_account(a)) for a in accounts]
+    if not isinstance(accounts, (list, tuple)):
+        raise ValidationFailed({"accounts": "振込先口座の一覧が正しく渡されていません。"})
+    if len(accounts) > MAX_TRANSFER_ACCOUNTS:
+        raise ValidationFailed({"accounts": f"振込先口座は{MAX_TRANSFER_ACCOUNTS}件までです。"})
+    wrong = {f"{i}.bank_code": "口座の内容が正しく渡されていません。" for i, account in enumerate(accounts)
+             if not isinstance(account, BankAccountDetails)}
+    if wrong:
+        raise ValidationFailed(wrong)
+    cleaned = [clean_bank_account(a) for a in accounts]
+    errors = {f"{i}.{field}": message for i, account in enumerate(cleaned)
+              for field, message in bank_account_type_problems(account).items()}
+    if errors:
+        raise ValidationFailed(errors)
+    cleaned = [with_bank_names(a) for a in cleaned]
     errors = {f"{i}.{field}": message for i, account in enumerate(cleaned)
               for field, message in bank_account_problems(account).items()}
     if errors:
         raise ValidationFailed(errors)
     with db.transaction() as session:
+        _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         before = [dataclasses.asdict(_account_of(r)) for r in _account_rows(session)]
         session.execute(delete(BankAccount))
         for order, account in enumerate(cleaned):
@@ -128,16 +150,35 @@ def list_closures(db: Database) -> list[Closure]:
         return [Closure(c.day, c.note) for c in session.scalars(select(CompanyClosure).order_by(CompanyClosure.day))]
 
 
-def add_closures(db: Database, actor: Actor, days: Iterable[dt.date], note: str = "") -> list[Closure]:
-    """Add closure days (a day already listed keeps its note). A note longer than the column
-    is refused beside its field, never cut."""
+def _closure_days(days: object, problem_of: Callable[[object], str | None]) -> list[dt.date]:
+    """The distinct days of ``days``, each checked by ``problem_of``; ValidationFailed (keyed
+    "day") names the first at fault."""
+    if not isinstance(days, (list, tuple, set, frozenset)):
+        raise ValidationFailed({"day": "休業日の一覧が正しく渡されていません。"})
+    for day in days:
+        problem = problem_of(day)
+        if problem:
+            raise ValidationFailed({"day": problem})
+    return sorted({day for day in days if isinstance(day, dt.date)})
+
+
+def add_closures(db: Database, actor: Actor, days: Iterable[dt.date], note: str = "", *,
+                 today: dt.date | None = None) -> list[Closure]:
+    """Add closure days (a day already listed keeps its note), each in the closure window
+    (domain.bounds.closure_window: from 2000-01-01 to two years ahead). A note longer than
+    the column is refused beside its field, never cut; the audit record keeps the note as
+    stored."""
     require_role(actor, Role.MANAGER, action="休業日の登録")
+    today = today or clock.today()
     problem = closure_note_problem(note)
     if problem:
         raise ValidationFailed({"note": problem})
-    note = note.strip()
-    days = sorted(set(days))
+    cleaned_note = clean_closure_note(note)
+    assert isinstance(cleaned_note, str)  # closure_note_problem refused anything else
+    note = cleaned_note
+    days = _closure_days(days, lambda day: closure_date_problem(day, today))
     with db.transaction() as session:
+        _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         existing = set(session.scalars(select(CompanyClosure.day).where(CompanyClosure.day.in_(days))))
         added = [d for d in days if d not in existing]
         for day in added:
@@ -151,11 +192,14 @@ def add_closures(db: Database, actor: Actor, days: Iterable[dt.date], note: str 
 
 def remove_closures(db: Database, actor: Actor, days: Iterable[dt.date]) -> list[Closure]:
     require_role(actor, Role.MANAGER, action="休業日の削除")
-    days = sorted(set(days))
+    days = _closure_days(days, lambda day: date_type_problem(day, "休業日"))
     with db.transaction() as session:
-        session.execute(delete(CompanyClosure).where(CompanyClosure.day.in_(days)))
-        audit.record(session, actor, "closure.remove", "company_closures", None,
-                     before={"days": [d.isoformat() for d in days]}, summary=f"休業日削除 {len(days)}日")
+        _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
+        listed = sorted(session.scalars(select(CompanyClosure.day).where(CompanyClosure.day.in_(days))))
+        if listed:
+            session.execute(delete(CompanyClosure).where(CompanyClosure.day.in_(listed)))
+            audit.record(session, actor, "closure.remove", "company_closures", None,
+                         before={"days": [d.isoformat() for d in listed]}, summary=f"休業日削除 {len(listed)}日")
     return list_closures(db)
 
 
@@ -237,12 +281,16 @@ def _save(db: Database, actor: Actor, model: type[Plan] | type[PlanOption], reco
     is_option = model is PlanOption
     noun = "オプション" if is_option else "プラン"
     require_role(actor, Role.MANAGER, action=f"{noun}の変更")
-    details = dataclasses.replace(details, code=details.code.strip(), name=details.name.strip(),
-                                  notes=details.notes.strip())
+    if not isinstance(details, PlanDetails):
+        raise ValidationFailed({"name": f"{noun}の内容が正しく渡されていません。"})
+    if record_id is not None and not is_record_id(record_id):
+        raise NotFound(f"指定された{noun}は見つかりません。")
+    details = clean_plan(details)
     errors = validate_plan(details, set(available_profiles()))
     if errors:
         raise ValidationFailed(errors)
     with db.transaction() as session:
+        _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         profile = profile_record(session, details.profile_key)
         clash = session.scalars(select(model.id).where(model.terms_profile_id == profile.id,
                                                        model.code == details.code)).first()

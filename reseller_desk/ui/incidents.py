@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reseller_desk.domain import bounds
 from reseller_desk.domain.application import IncidentKind
 from reseller_desk.services import incidents as incident_service
 from reseller_desk.services.errors import ServiceError, ValidationFailed
@@ -78,7 +79,7 @@ class IncidentsDialog(QDialog):
             self.kind.addItem(kind.label, kind.value)
         self.occurred_on = date_edit()
         self.occurred_on.setObjectName("occurredOn")
-        self.amount = yen_spin_box()
+        self.amount = yen_spin_box(bounds.MAX_INCIDENT_AMOUNT)
         self.amount.setObjectName("amount")
         self.note = QLineEdit()
         self.note.setObjectName("incidentNote")

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from reseller_desk import clock
+from reseller_desk.domain import bounds
 from reseller_desk.reports.fonts import missing_glyphs
 from reseller_desk.reports.format import jp_date, yen
 
@@ -102,8 +103,9 @@ def format_local_datetime(moment: dt.datetime | None, *, seconds: bool = False) 
     return clock.to_japan_time(moment).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
-def yen_spin_box(maximum: int = 99_999_999) -> QSpinBox:
-    """Integer yen, 0 or more, shown "¥1,980" and right-aligned."""
+def yen_spin_box(maximum: int = bounds.MAX_FEE) -> QSpinBox:
+    """Integer yen from 0 to ``maximum`` (a fee's bound, domain.bounds.MAX_FEE, unless said),
+    shown "¥1,980" and right-aligned."""
     box = QSpinBox()
     box.setRange(0, maximum)
     box.setPrefix("¥")
@@ -314,12 +316,23 @@ def to_date(edit: QDateEdit) -> dt.date:
     return day
 
 
-def date_edit(day: dt.date | None = None) -> QDateEdit:
-    """A date field (yyyy-MM-dd with a calendar), on ``day`` or today (Japan time)."""
+def bound_dates(edit: QDateEdit, window: tuple[dt.date, dt.date]) -> None:
+    """Let ``edit`` offer only the days of ``window`` (domain.bounds: the same window the
+    services check), so that 9999-12-31 cannot be chosen."""
+    earliest, latest = window
+    edit.setDateRange(to_qdate(earliest), to_qdate(latest))
+
+
+def date_edit(day: dt.date | None = None, *, window: tuple[dt.date, dt.date] | None = None) -> QDateEdit:
+    """A date field (yyyy-MM-dd with a calendar), on ``day`` or today (Japan time), offering
+    the days of ``window``: by default those an event that happened may carry, from
+    2000-01-01 to today (domain.bounds.recorded_window)."""
+    today = clock.today()
     edit = QDateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(to_qdate(day or clock.today()))
+    bound_dates(edit, window or bounds.recorded_window(today))
+    edit.setDate(to_qdate(day or today))
     edit.setMinimumWidth(130)
     edit.setMaximumWidth(170)
     return edit

@@ -85,7 +85,51 @@ def test_a_plan_has_a_service_a_code_a_name_and_whole_yen_fees():
                       early_termination_fee=1.5)  # type: ignore[arg-type]
     assert validate_plan(bad, PROFILES) == {
         "profile_key": "サービス（約款）を選んでください。", "code": "コードは半角英数字・「-」「_」の30文字以内です。",
-        "name": "名称を入力してください。", "monthly_fee": "月額料金は0円以上の整数（円）で入力してください。",
-        "initial_fee": "初期費用は0円以上の整数（円）で入力してください。",
-        "early_termination_fee": "契約解除料は0円以上の整数（円）で入力してください。",
-        "minimum_term_months": "最低利用期間は0か月以上で入力してください。"}
+        "name": "名称を入力してください。", "monthly_fee": "月額料金は0〜9,999,999円の整数で入力してください。",
+        "initial_fee": "初期費用は0〜9,999,999円の整数で入力してください。",
+        "early_termination_fee": "契約解除料は0〜9,999,999円の整数で入力してください。",
+        "minimum_term_months": "最低利用期間は0〜120か月の整数で入力してください。"}
+
+
+def test_company_details_are_cleaned_of_control_and_invisible_characters():
+    cleaned = clean_company(dataclasses.replace(COMPANY, name="株式会社\u202eみらい\x00テレコム\u200b"))
+    assert cleaned.name == "株式会社みらいテレコム"
+
+
+@pytest.mark.parametrize("field, limit, label", [("name", 50, "会社名"), ("address", 80, "住所"),
+                                                 ("representative", 30, "代表者")])
+def test_a_company_field_printed_on_every_notice_is_refused_beyond_its_limit(field, limit, label):
+    assert validate_company(clean_company(dataclasses.replace(COMPANY, **{field: "會" * limit}))) == {}
+    errors = validate_company(clean_company(dataclasses.replace(COMPANY, **{field: "會" * 800})))
+    assert errors == {field: f"{label}は{limit}文字以内で入力してください（800文字）。"}
+
+
+def test_the_company_phone_fax_and_email_are_checked_as_a_customers_are():
+    errors = validate_company(clean_company(dataclasses.replace(COMPANY, phone="03-1234-567", fax="12-3456-7890",
+                                                                email="info@")))
+    assert set(errors) == {"phone", "fax", "email"}
+    assert errors["fax"].startswith("FAX番号が正しくありません")
+
+
+def test_a_holder_name_longer_than_a_zengin_record_is_refused():
+    account = clean_bank_account(dataclasses.replace(ACCOUNT, holder_kana="ｱ" * 31))
+    assert validate_bank_account(account)["holder_kana"] == "口座名義は30文字以内で入力してください（31文字）。"
+
+
+def test_a_plan_has_upper_bounds_and_a_whole_decimal_fee_is_stored_as_an_int():
+    from decimal import Decimal
+
+    from reseller_desk.domain.company import clean_plan
+
+    plan = clean_plan(PlanDetails("sokujitsu", " SH-LIGHT ", " ライト\u200b ", Decimal("1980"), 3000, 12, 10000))
+    assert (plan.code, plan.name, plan.monthly_fee, type(plan.monthly_fee)) == ("SH-LIGHT", "ライト", 1980, int)
+    assert validate_plan(plan, PROFILES) == {}
+    too_much = dataclasses.replace(plan, monthly_fee=10**15, minimum_term_months=10**6, early_termination_fee=10_000_000,
+                                   name="網" * 51, active="yes")
+    assert validate_plan(too_much, PROFILES) == {
+        "monthly_fee": "月額料金は0〜9,999,999円の整数で入力してください。",
+        "minimum_term_months": "最低利用期間は0〜120か月の整数で入力してください。",
+        "early_termination_fee": "契約解除料は0〜9,999,999円の整数で入力してください。",
+        "name": "名称は50文字以内で入力してください（51文字）。", "active": "状態は「はい」か「いいえ」を選んでください。"}
+    assert validate_plan(dataclasses.replace(plan, minimum_term_months=True), PROFILES) == {
+        "minimum_term_months": "最低利用期間は0〜120か月の整数で入力してください。"}

@@ -143,3 +143,34 @@ def test_an_empty_kind_is_a_corporation_as_the_form_defaults_to():
 ])
 def test_a_stored_postal_code_is_empty_or_three_digits_hyphen_four(code, problem):
     assert postal_code_problem(code) == problem
+
+
+def test_control_bidi_and_zero_width_characters_are_cleaned_out_of_every_field():
+    cleaned = clean(corporate(name="株式会社\u202eテスト\x00商事\u200b", address="東京都\r\n千代田区\x1b[31m丸の内",
+                              notes="一行目\r\n二行目\x07"))
+    assert (cleaned.name, cleaned.address, cleaned.notes) == ("株式会社テスト商事", "東京都 千代田区[31m丸の内", "一行目\n二行目")
+    assert validate(cleaned) == {}
+
+
+def test_a_name_of_invisible_characters_only_is_refused_as_empty():
+    errors = validate(clean(corporate(name="\u200b\u200d\u2060\u202e", name_kana="\u3000\u200b")))
+    assert errors == {"name": "法人名を入力してください。", "name_kana": "フリガナを入力してください。"}
+
+
+def test_a_field_given_as_something_other_than_text_is_refused_not_stored_as_its_repr():
+    errors = validate(clean(corporate(name=b"\xe5\xb1\xb1", notes=123)))
+    assert errors == {"name": "名称・氏名は文字で入力してください。", "notes": "備考は文字で入力してください。"}
+
+
+@pytest.mark.parametrize("field, limit", [("name", 60), ("address", 100), ("contact_title", 30), ("contact_name", 30),
+                                          ("notes", 2000)])
+def test_a_printed_or_noted_field_is_refused_beyond_its_limit(field, limit):
+    assert validate(clean(corporate(**{field: "國" * limit}))).get(field) is None
+    label = {"name": "名称・氏名", "address": "住所", "contact_title": "担当者役職", "contact_name": "担当者名",
+             "notes": "備考"}[field]
+    assert validate(clean(corporate(**{field: "國" * (limit + 1)})))[field] == (
+        f"{label}は{limit}文字以内で入力してください（{limit + 1}文字）。")
+
+
+def test_a_search_query_with_a_lone_surrogate_or_a_control_character_is_cleaned():
+    assert search_terms("山田\udcff\x00 太郎") == ["山田", "太郎"]

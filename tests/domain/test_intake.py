@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -45,9 +46,15 @@ def test_a_complete_form_has_no_faults():
     assert problems(payment_method=PaymentMethod.DEBIT, debit_account=ACCOUNT) == {}
 
 
-@pytest.mark.parametrize("lines, fault", [(0, True), (1, False), (999, False), (1000, True), ("2", True), (1.5, True), (True, True)])
+@pytest.mark.parametrize("lines, fault", [(0, True), (1, False), (999, False), (1000, True), ("2", True), (1.5, True),
+                                         (True, True), (Decimal("2"), False), (Decimal("1.5"), True), (10**20, True)])
 def test_lines_are_a_whole_number_from_1_to_999(lines, fault):
-    assert problems(lines=lines) == ({"lines": "回線数は1〜999で入力してください。"} if fault else {})
+    assert problems(lines=lines) == ({"lines": "回線数は1〜999の整数で入力してください。"} if fault else {})
+
+
+def test_lines_given_as_a_whole_decimal_are_stored_as_an_int():
+    cleaned = clean_draft(draft(lines=Decimal("3")))
+    assert cleaned.lines == 3 and type(cleaned.lines) is int
 
 
 def test_a_payment_method_must_be_one_the_office_takes():
@@ -67,7 +74,7 @@ def test_an_unknown_channel_profile_or_missing_plan_is_a_fault_of_its_field():
 
 
 def test_a_form_received_after_today_is_a_fault():
-    assert problems(received_on=TODAY + dt.timedelta(days=1)) == {"received_on": "受付日が未来の日付です。"}
+    assert problems(received_on=TODAY + dt.timedelta(days=1)) == {"received_on": "受付日が未来の日付です（本日は11月20日）。"}
 
 
 def test_the_faults_of_a_paper_are_keyed_by_its_place():
@@ -78,7 +85,7 @@ def test_the_faults_of_a_paper_are_keyed_by_its_place():
 
 def test_a_paper_received_after_today_is_a_fault():
     entry = DocumentEntry(DocumentKind.APPLICATION_FORM, TODAY + dt.timedelta(days=1))
-    assert validate_document(entry, TODAY) == {"received_on": "受領日が未来の日付です。"}
+    assert validate_document(entry, TODAY) == {"received_on": "受領日が未来の日付です（本日は11月20日）。"}
 
 
 def test_a_number_on_a_paper_other_than_an_identity_document_is_refused():

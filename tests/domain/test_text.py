@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reseller_desk.domain.text import clean_line, clean_note, is_visible, length_problem
+from reseller_desk.domain.text import clean_line, clean_note, is_visible, length_problem, text_type_problem
 
 
 def test_control_bidi_and_zero_width_characters_are_removed_from_a_line():
@@ -38,3 +38,14 @@ def test_what_cleaning_leaves_can_be_encoded_and_has_no_control_character(value)
         cleaned.encode("utf-8")
         assert not any(ord(ch) < 0x20 and ch not in "\t\n" or 0x7f <= ord(ch) <= 0x9f for ch in cleaned)
     assert "\n" not in clean_line(value)
+
+
+def test_the_other_invisible_format_characters_and_noncharacters_are_removed():
+    assert clean_line("株式\u00ad会社\u180eみらい\u206a\ufff9\ufffe\uffff") == "株式会社みらい"
+
+
+def test_a_value_that_is_not_text_is_named_and_none_is_empty_text():
+    assert text_type_problem(b"\xe5\xb1\xb1", "会社名") == "会社名は文字で入力してください。"
+    assert text_type_problem(123, "会社名") == "会社名は文字で入力してください。"
+    assert text_type_problem(None, "会社名") is None
+    assert text_type_problem("", "会社名") is None

@@ -33,8 +33,8 @@ def test_a_record_is_kept_on_the_customer_and_audited(db, clerk, manager, custom
 
 @pytest.mark.parametrize("kind, occurred_on, amount, resolved_on, field, message", [
     ("fraud", dt.date(2025, 1, 1), 0, None, "kind", "記録の種類を選んでください。"),
-    ("unpaid", dt.date(2025, 1, 1), -1, None, "amount", "金額は0円以上の整数で入力してください。"),
-    ("unpaid", dt.date(2025, 1, 1), 1.5, None, "amount", "金額は0円以上の整数で入力してください。"),
+    ("unpaid", dt.date(2025, 1, 1), -1, None, "amount", "金額は0〜999,999,999円の整数で入力してください。"),
+    ("unpaid", dt.date(2025, 1, 1), 1.5, None, "amount", "金額は0〜999,999,999円の整数で入力してください。"),
     ("unpaid", dt.date(2026, 11, 21), 0, None, "occurred_on", "発生日が未来の日付です（本日は11月20日）。"),
     ("unpaid", dt.date(2025, 6, 1), 0, dt.date(2025, 5, 31), "resolved_on", "解消日が発生日より前です。"),
     ("unpaid", dt.date(2025, 6, 1), 0, dt.date(2026, 11, 21), "resolved_on", "解消日が未来の日付です（本日は11月20日）。"),

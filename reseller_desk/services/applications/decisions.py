@@ -17,6 +17,7 @@ from reseller_desk.db.models import Contract, ContractOption
 from reseller_desk.domain import application
 from reseller_desk.domain.application import ApplicationStatus, ScreeningAnswer
 from reseller_desk.domain.contract import ContractStatus
+from reseller_desk.domain.text import clean_note
 from reseller_desk.services import audit, customers, notices, numbering, records
 from reseller_desk.services.applications import queries, writing
 from reseller_desk.services.applications.queries import ApplicationDetail, ContractPreview, WithdrawalResult
@@ -46,8 +47,8 @@ def approve_application(db: Database, actor: Actor, application_id: int, *, deci
     reused) and the acceptance notice."""
     require_role(actor, Role.MANAGER, action="申込の承諾")
     today = today or clock.today()
-    decided_on = decided_on or today
-    with writing.changing(db) as session:
+    decided_on = today if decided_on is None else decided_on
+    with writing.changing(db, actor) as session:
         app = writing.load_for_change(session, application_id)
         writing.require_open(app, "承諾")
         profile = records.profile_of(session, app)
@@ -100,8 +101,11 @@ def refuse_application(db: Database, actor: Actor, application_id: int, internal
     and today. The reason stays in the database; the refusal notice carries none (SH §14.2)."""
     require_role(actor, Role.MANAGER, action="申込の不承諾")
     today = today or clock.today()
-    decided_on = decided_on or today
-    with writing.changing(db) as session:
+    decided_on = today if decided_on is None else decided_on
+    problem = application.note_problem(internal_note, "社内メモ")
+    if problem:
+        raise ValidationFailed({"internal_note": problem})
+    with writing.changing(db, actor) as session:
         app = writing.load_for_change(session, application_id)
         writing.require_open(app, "不承諾に")
         lines = records.checklist_rows(session, app)
@@ -114,7 +118,7 @@ def refuse_application(db: Database, actor: Actor, application_id: int, internal
         issuer = notices.current_issuer(session)
         app.status = ApplicationStatus.REFUSED
         app.decided_on, app.decided_by_id = decided_on, actor.user_id
-        app.decision_note = internal_note.strip()
+        app.decision_note = clean_note(internal_note)
         writing.touch(app, actor)
         session.flush()
         hits = [i.ground_code for i in lines if i.answer is ScreeningAnswer.HIT]
@@ -133,8 +137,8 @@ def withdraw_application(db: Database, actor: Actor, application_id: int, *, on:
     request is recorded and the application stays as it is."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="申込の取下げ")
     today = today or clock.today()
-    on = on or today
-    with writing.changing(db) as session:
+    on = today if on is None else on
+    with writing.changing(db, actor) as session:
         app = writing.load_for_change(session, application_id)
         writing.require_open(app, "取り下げ")
         errors = application.withdrawal_problems(received_on=app.received_on, on=on, today=today)

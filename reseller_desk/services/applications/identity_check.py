@@ -33,12 +33,12 @@ def record_identity_letter(db: Database, actor: Actor, application_id: int, stat
     the acceptance (承諾取消), the contract (取消) and issues the 契約取消通知書."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="郵送本人確認の記録")
     today = today or clock.today()
-    on = on or today
+    on = today if on is None else on
     try:
         result = IdentityLetterResult(status)
     except ValueError:
         raise ValidationFailed({"identity_letter_status": "本人確認郵便の状態を選んでください。"}) from None
-    with writing.changing(db) as session:
+    with writing.changing(db, actor) as session:
         app = writing.load_for_change(session, application_id)
         profile = records.profile_of(session, app)
         if not profile.intake.postal_identity_check:

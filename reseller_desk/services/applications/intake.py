@@ -23,11 +23,14 @@ from reseller_desk.db.models import (
     Customer,
     Plan,
     PlanOption,
+    StaffUser,
     TermsProfileRecord,
 )
 from reseller_desk.domain import application
-from reseller_desk.domain.customer import CustomerKind, identity_keys
+from reseller_desk.domain.bounds import is_record_id
+from reseller_desk.domain.customer import CustomerDraft, CustomerKind, identity_keys
 from reseller_desk.domain.intake import (
+    ApplicationDraft,
     Offer,
     applicant_choice_problem,
     clean_draft,
@@ -40,7 +43,7 @@ from reseller_desk.services import audit, customers, numbering, records
 from reseller_desk.services.applications import queries, screening, writing
 from reseller_desk.services.applications.queries import ApplicationDetail, ApplicationInput
 from reseller_desk.services.errors import ValidationFailed
-from reseller_desk.services.permissions import Actor, Role, require_role
+from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
 from reseller_desk.services.settings import profile_record
 
 
@@ -55,22 +58,32 @@ def _offers(session: Session, model: type[Plan] | type[PlanOption], ids: Sequenc
 
 
 def _clean_input(session: Session, inp: ApplicationInput, today: dt.date) -> tuple[ApplicationInput, dict[str, str]]:
-    """The input as it will be stored, and field -> message for what is wrong with it."""
+    """The input as it will be stored, and field -> message for what is wrong with it. An id
+    that names no row (customer, staff member, plan, option) is a fault of its field."""
+    if not isinstance(inp, ApplicationInput) or not isinstance(inp.draft, ApplicationDraft):
+        raise ValidationFailed({"channel": "申込の内容が正しく渡されていません。"})
     errors: dict[str, str] = {}
     applicant = inp.applicant
     problem = applicant_choice_problem(customer_chosen=inp.customer_id is not None,
                                        applicant_given=applicant is not None)
     if problem:
         errors["customer_id"] = problem
-    if inp.customer_id is not None and session.get(Customer, inp.customer_id) is None:
+    if inp.customer_id is not None and (not is_record_id(inp.customer_id)
+                                        or session.get(Customer, inp.customer_id) is None):
         errors["customer_id"] = "選んだ顧客が見つかりません。"
-    if applicant is not None:
+    if inp.handled_by_id is not None and (not is_record_id(inp.handled_by_id)
+                                          or session.get(StaffUser, inp.handled_by_id) is None):
+        errors["handled_by_id"] = "担当者が見つかりません。"
+    if isinstance(applicant, CustomerDraft):
         applicant, applicant_errors = customers.check_customer(applicant)
         errors.update({f"applicant.{k}": v for k, v in applicant_errors.items()})
+    elif applicant is not None:
+        errors["applicant.name"] = "申込者の内容が正しく渡されていません。"
     draft = clean_draft(inp.draft)
     for key, message in validate_application(draft, today=today, known_profiles=available_profiles()).items():
         errors.setdefault(key, message)
-    if draft.plan_id is not None and "profile_key" not in errors:
+    if not {"plan_id", "option_ids", "profile_key"} & errors.keys():
+        assert draft.plan_id is not None  # validate_application refused a missing plan
         [plan] = _offers(session, Plan, [draft.plan_id])
         errors.update(offer_problems(draft.profile_key, plan, _offers(session, PlanOption, draft.option_ids)))
     return dataclasses.replace(inp, draft=draft, applicant=applicant), errors
@@ -135,6 +148,7 @@ def create_application(db: Database, actor: Actor, inp: ApplicationInput, *,
     require_role(actor, Role.CLERK, Role.MANAGER, action="申込の受付")
     today = today or clock.today()
     with db.transaction() as session:
+        _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         inp, errors = _clean_input(session, inp, today)
         if errors:
             raise ValidationFailed(errors)
@@ -156,7 +170,7 @@ def update_application(db: Database, actor: Actor, application_id: int, inp: App
     While screening, the pre-filled checklist lines are looked up again."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="申込の変更")
     today = today or clock.today()
-    with writing.changing(db) as session:
+    with writing.changing(db, actor) as session:
         app = writing.load_for_change(session, application_id, expected_version)
         writing.require_open(app, "変更")
         inp, errors = _clean_input(session, inp, today)

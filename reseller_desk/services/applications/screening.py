@@ -24,6 +24,7 @@ from reseller_desk.domain.application import ApplicationStatus, ScreeningAnswer
 from reseller_desk.domain.customer import CustomerDraft, CustomerKind, IdentityKeys, identity_keys
 from reseller_desk.domain.intake import form_problems
 from reseller_desk.domain.terms import ScreeningCheck, TermsProfile
+from reseller_desk.domain.text import clean_line, clean_note
 from reseller_desk.services import audit, customers, records
 from reseller_desk.services.applications import queries, writing
 from reseller_desk.services.applications.queries import ApplicationDetail
@@ -129,7 +130,7 @@ def start_screening(db: Database, actor: Actor, application_id: int) -> Applicat
     in the terms) and pre-fill what the records answer; the application becomes 審査中.
     Calling it again refreshes the pre-filled lines."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="審査")
-    with writing.changing(db) as session:
+    with writing.changing(db, actor) as session:
         app = writing.load_for_change(session, application_id)
         writing.require_open(app, "審査")
         profile = records.profile_of(session, app)
@@ -161,7 +162,13 @@ def answer_screening_item(db: Database, actor: Actor, application_id: int, groun
         chosen = ScreeningAnswer(answer)
     except ValueError:
         raise ValidationFailed({"answer": "「問題なし」「該当」「未確認」から選んでください。"}) from None
-    with writing.changing(db) as session:
+    problem = application.note_problem(note, "メモ")
+    if problem:
+        raise ValidationFailed({"note": problem})
+    if not isinstance(ground_code, str):
+        raise NotFound("指定された審査項目はありません。")
+    ground_code = clean_line(ground_code)
+    with writing.changing(db, actor) as session:
         app = writing.load_for_change(session, application_id, expected_version)
         writing.require_open(app, "審査項目を記入")
         item = session.scalars(select(ScreeningItem).where(ScreeningItem.application_id == app.id,
@@ -169,7 +176,7 @@ def answer_screening_item(db: Database, actor: Actor, application_id: int, groun
         if item is None:
             raise NotFound(f"審査項目 {ground_code} がありません。先に「審査開始」をしてください。")
         before = {"answer": item.answer, "note": item.note, "prefilled": item.prefilled}
-        item.answer, item.note = chosen, note.strip()
+        item.answer, item.note = chosen, clean_note(note)
         item.prefilled, item.checked_by_id, item.checked_at = False, actor.user_id, utcnow()
         writing.touch(app, actor)
         session.flush()

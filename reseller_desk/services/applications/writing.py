@@ -18,16 +18,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Application, utcnow
 from reseller_desk.domain import application
+from reseller_desk.domain.bounds import is_record_id, whole_number
 from reseller_desk.services import records
-from reseller_desk.services.errors import ConcurrentEdit, ServiceError
-from reseller_desk.services.permissions import Actor
+from reseller_desk.services.errors import ConcurrentEdit, NotFound, ServiceError
+from reseller_desk.services.permissions import Actor, confirm_actor
 
 
 @contextmanager
-def changing(db: Database) -> Iterator[Session]:
-    """``db.transaction()``, with a lost race turned into :class:`ConcurrentEdit`."""
+def changing(db: Database, actor: Actor) -> Iterator[Session]:
+    """``db.transaction()`` with ``actor`` confirmed against the staff row before anything is
+    read or written (an unknown or deactivated actor is refused before a row names them), and
+    a lost race turned into :class:`ConcurrentEdit`."""
     try:
         with db.transaction() as session:
+            _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
             yield session
     except StaleDataError as error:
         raise ConcurrentEdit() from error
@@ -35,10 +39,12 @@ def changing(db: Database) -> Iterator[Session]:
 
 def load_for_change(session: Session, application_id: int, expected_version: int | None = None) -> Application:
     """The application, refused as :class:`ConcurrentEdit` when the screen that asks for the
-    change was showing another version of it."""
+    change was showing another version of it. An id that cannot name a row is NotFound."""
+    if not is_record_id(application_id):
+        raise NotFound("指定された申込は見つかりません。")
     app = records.load(session, application_id)
-    if expected_version is not None and app.row_version != expected_version:
-        raise ConcurrentEdit()
+    if expected_version is not None and app.row_version != whole_number(expected_version):
+        raise ConcurrentEdit()  # a version that is no whole number matches none
     return app
 
 

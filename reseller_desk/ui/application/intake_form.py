@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reseller_desk.domain import bounds
 from reseller_desk.domain.intake import ApplicationDraft, Channel, PaymentMethod
 from reseller_desk.services import settings as settings_service
 from reseller_desk.services import staff as staff_service
@@ -150,7 +151,7 @@ class IntakeForm(QWidget):
         self.options_list.setMaximumHeight(72)
         self.lines_spin = QSpinBox()
         self.lines_spin.setObjectName("lines")
-        self.lines_spin.setRange(1, 999)
+        self.lines_spin.setRange(bounds.MIN_LINES, bounds.MAX_LINES)
         self.lines_spin.setAlignment(MONEY_ALIGNMENT)
         self.lines_spin.setSuffix(" 回線")
         self.lines_spin.setMaximumWidth(120)

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from reseller_desk import clock
+from reseller_desk.domain import bounds
 from reseller_desk.domain.calendar import year_end_closure_days
 from reseller_desk.services import settings as settings_service
 from reseller_desk.services.settings import Closure
@@ -31,11 +31,11 @@ from reseller_desk.ui.widgets import (
     ALIGN_CENTER,
     WEEKDAYS,
     Column,
+    date_edit,
     format_date,
     format_date_long,
     muted_label,
     to_date,
-    to_qdate,
 )
 
 CLOSURE_COLUMNS = (
@@ -53,9 +53,9 @@ class ClosuresTab(SettingsTab):
         self.table = list_table(self.model, CLOSURE_COLUMNS, "closureTable", self)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
 
-        self.date_edit = QDateEdit(to_qdate(today))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        # the window add_closures checks: from 2000-01-01 to two years ahead (domain.bounds)
+        window = bounds.closure_window(today)
+        self.date_edit = date_edit(today, window=window)
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("メモ（例: 夏季休業）")
         self.add_button = QPushButton("休業日を追加")
@@ -67,7 +67,8 @@ class ClosuresTab(SettingsTab):
         one.addWidget(self.add_button)
 
         self.year_spin = QSpinBox()
-        self.year_spin.setRange(2000, 2100)
+        # a year whose 年末年始 (12/29 to 1/3 of the next year) lies inside that window
+        self.year_spin.setRange(window[0].year, window[1].year - 1)
         self.year_spin.setValue(today.year)
         self.year_spin.setSuffix("年")
         self.year_end_button = QPushButton("年末年始（12/29〜1/3）を追加")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reseller_desk.domain import bounds
 from reseller_desk.domain.company import PlanDetails
 from reseller_desk.services import settings as settings_service
 from reseller_desk.services.errors import ServiceError, ValidationFailed
@@ -66,7 +67,7 @@ class PlanDialog(QDialog):
         self.monthly_fee = yen_spin_box()
         self.initial_fee = yen_spin_box()
         self.minimum_term = QSpinBox()
-        self.minimum_term.setRange(0, 120)
+        self.minimum_term.setRange(0, bounds.MAX_MINIMUM_TERM_MONTHS)
         self.minimum_term.setSuffix("か月")
         self.minimum_term.setAlignment(MONEY_ALIGNMENT)
         self.early_termination_fee = yen_spin_box()
