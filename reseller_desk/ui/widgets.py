@@ -276,7 +276,8 @@ def glyph_warning(text: str) -> str:
     if not missing:
         return ""
     chars = "、".join(f"「{ch}」(U+{ord(ch):04X})" for ch in missing)
-    return f"{chars}は印刷用のフォントにない文字です。通知書では□になるため、通常の字に置き換えてください。"
+    return (f"{chars}は印刷用のフォントにない文字です。通知書・請求書では□になります。"
+            "置き換えることをおすすめしますが、このままでも保存できます。")
 
 
 def warning_label() -> QLabel:

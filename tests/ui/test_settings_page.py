@@ -233,3 +233,17 @@ def test_a_character_no_font_prints_is_pointed_out_in_the_company_name(page, qtb
     tab = page.company_tab
     type_text(qtbot, tab.edits["name"], "株式会社😀")
     assert not tab.glyph_warnings["name"].isHidden() and "U+1F600" in tab.glyph_warnings["name"].text()
+
+
+def test_a_character_no_font_prints_is_pointed_out_in_a_plan_name_and_may_be_kept(db, page, qtbot):
+    tab = page.plans_tab
+    page.tabs.setCurrentWidget(tab)
+    dialog = tab.add(is_option=False)
+    qtbot.waitExposed(dialog)
+    type_text(qtbot, dialog.code, "EMOJI")
+    type_text(qtbot, dialog.name, "ひかり😀プラン")
+    warning = dialog.name_glyphs
+    assert not warning.isHidden() and "U+1F600" in warning.text() and "このままでも保存できます" in warning.text()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # a warning, not an error
+    qtbot.waitUntil(lambda: bool(settings_service.list_plans(db)), timeout=3000)
+    assert settings_service.list_plans(db)[0].details.name == "ひかり😀プラン"

@@ -34,6 +34,7 @@ from reseller_desk.ui.widgets import (
     field_cell,
     form_layout,
     muted_label,
+    watch_glyphs,
     yen_spin_box,
 )
 
@@ -88,7 +89,11 @@ class PlanDialog(QDialog):
         form.addRow("サービス", QLabel(profile.name))
         for field, widget in self.widgets.items():
             widget.setObjectName(field)
-            form.addRow(FIELD_TITLES[field], field_cell(widget, labels=[self.errors.add(field, widget)]))
+            labels = [self.errors.add(field, widget)]
+            if widget is self.name:  # the name is printed (notices, invoices): say what cannot be
+                self.name_glyphs = watch_glyphs(self.name)
+                labels.append(self.name_glyphs)
+            form.addRow(FIELD_TITLES[field], field_cell(widget, labels=labels))
         self.summary = error_label()
         self.save_button = QPushButton("保存")
         self.save_button.setDefault(True)
