@@ -61,33 +61,29 @@ def date_type_problem(value: object, label: str) -> str | None:
     return None
 
 
-def recorded_date_problem(value: object, today: dt.date, label: str) -> str | None:
-    """The one rule for the date of something that happened: a date, not before
-    :data:`EARLIEST_DATE` and not after today (a notice dated next year must never be issued)."""
+def _window_problem(value: object, label: str, window: tuple[dt.date, dt.date], too_late: str) -> str | None:
     problem = date_type_problem(value, label)
     if problem:
         return problem
     assert isinstance(value, dt.date)
-    earliest, latest = recorded_window(today)
+    earliest, latest = window
     if value < earliest:
         return f"{label}は{_jp(earliest)}以降の日付にしてください。"
-    if value > latest:
-        return f"{label}が未来の日付です（本日は{today.month}月{today.day}日）。"
-    return None
+    return too_late if value > latest else None
+
+
+def recorded_date_problem(value: object, today: dt.date, label: str) -> str | None:
+    """The one rule for the date of something that happened: a date, not before
+    :data:`EARLIEST_DATE` and not after today (a notice dated next year must never be issued)."""
+    return _window_problem(value, label, recorded_window(today),
+                           f"{label}が未来の日付です（本日は{today.month}月{today.day}日）。")
 
 
 def closure_date_problem(value: object, today: dt.date, label: str = "休業日") -> str | None:
     """The rule for a closure day: a date in :func:`closure_window`."""
-    problem = date_type_problem(value, label)
-    if problem:
-        return problem
-    assert isinstance(value, dt.date)
-    earliest, latest = closure_window(today)
-    if value < earliest:
-        return f"{label}は{_jp(earliest)}以降の日付にしてください。"
-    if value > latest:
-        return f"{label}は{CLOSURE_HORIZON_YEARS}年先（{_jp(latest)}）までの日付にしてください。"
-    return None
+    window = closure_window(today)
+    return _window_problem(value, label, window,
+                           f"{label}は{CLOSURE_HORIZON_YEARS}年先（{_jp(window[1])}）までの日付にしてください。")
 
 
 # -- numbers ----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The probe's bad-input findings, each replayed through the services as the probe typed it
-(the reliability probe of 312b656, P3.1, P3.3, P5.2, P6.4): dates outside their window
+(the reliability probe of issue 7, P3.1, P3.3, P5.2, P6.4): dates outside their window
 (M4), over-long text and unbounded numbers (M2, L3), control characters (L4) and lone
 surrogates (L5). Each is refused with a Japanese message beside its field, or cleaned away,
 and a refused call writes nothing."""
