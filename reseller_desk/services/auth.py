@@ -153,7 +153,9 @@ def _dummy_hash() -> str:
     return _dummy
 
 
-def password_problem(password: str) -> str | None:
+def password_problem(password: object) -> str | None:
+    if not isinstance(password, str):
+        return "パスワードは文字で入力してください。"
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください。"
     if len(password) > MAX_PASSWORD_LENGTH:
@@ -163,8 +165,8 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def login_problem(login: str) -> str | None:
-    if not re.fullmatch(r"[A-Za-z0-9_.\-]{2,50}", login or ""):
+def login_problem(login: object) -> str | None:
+    if not isinstance(login, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]{2,50}", login):
         return "ログインIDは半角英数字（2〜50文字、「_」「.」「-」可）です。"
     return None
 
@@ -332,7 +334,7 @@ def change_own_password(db: Database, actor: Actor, current_password: str, new_p
         raise ValidationFailed({"password": problem})
     with db.transaction() as session:
         stored = confirm_actor(session, checked, password_change=True).password_hash
-    if not verify_password(current_password, stored):
+    if not isinstance(current_password, str) or not verify_password(current_password, stored):
         raise ValidationFailed({"current_password": "今のパスワードが違います。"})
     new_hash = hash_password(new_password)
     with db.transaction(write=True) as session:

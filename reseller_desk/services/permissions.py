@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from reseller_desk.db.models import StaffUser
+from reseller_desk.domain.bounds import is_record_id
 from reseller_desk.domain.staff import Role
 from reseller_desk.services.errors import PermissionDenied
 
@@ -43,7 +44,8 @@ class Actor:
 
 def require_actor(actor: object) -> Actor:
     """``actor`` as an Actor; anything else (None, a forged dict …) is PermissionDenied."""
-    if not isinstance(actor, Actor) or not isinstance(actor.role, Role):
+    if not isinstance(actor, Actor) or not isinstance(actor.role, Role) or not is_record_id(actor.user_id) \
+            or not isinstance(actor.login, str) or not isinstance(actor.name, str):
         raise PermissionDenied(NO_ACTOR)
     return actor
 

@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import StaffUser
+from reseller_desk.domain.bounds import is_record_id
 from reseller_desk.domain.codes import as_member
-from reseller_desk.domain.text import clean_line, length_problem
+from reseller_desk.domain.text import clean_line, length_problem, text_type_problem
 from reseller_desk.services import audit, database_info
 from reseller_desk.services.auth import actor_of, hash_password, login_problem, password_problem, waiting_until
 from reseller_desk.services.errors import NotFound, PermissionDenied, ValidationFailed
@@ -100,7 +101,8 @@ def _check_new_user(login_id: str, display_name: str, role: Role | str, password
     if problem:
         errors["login"] = problem
     name = clean_line(display_name)
-    problem = "氏名を入力してください。" if not name else length_problem(name, NAME_LIMIT, "氏名")
+    problem = text_type_problem(display_name, "氏名") or (
+        "氏名を入力してください。" if not name else length_problem(name, NAME_LIMIT, "氏名"))
     if problem:
         errors["name"] = problem
     if not isinstance(as_member(Role, role), Role):
@@ -181,7 +183,7 @@ def add_staff_with_temporary_password(db: Database, actor: Actor, login_id: str,
 # -- changing --------------------------------------------------------------------------------
 def _target(session: Session, actor: Actor, user_id: int) -> StaffUser:
     confirm_actor(session, actor)
-    user = session.get(StaffUser, user_id)
+    user = session.get(StaffUser, user_id) if is_record_id(user_id) else None
     if user is None:
         raise NotFound(f"担当者 {user_id} は見つかりません。")
     return user
@@ -226,6 +228,8 @@ def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> StaffI
     """Deactivate (the account cannot log in and its open window can do nothing more) or
     reactivate an account; never delete it. A manager's own account is not deactivated here."""
     require_role(actor, Role.MANAGER, action="担当者の無効化・再開")
+    if not isinstance(active, bool):
+        raise ValidationFailed({"active": "有効か無効かを選んでください。"})
     with db.transaction(write=True) as session:
         user = _target(session, actor, user_id)
         if bool(user.active) == bool(active):

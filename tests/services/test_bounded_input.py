@@ -164,3 +164,13 @@ def test_a_ghost_actor_is_refused_as_permission_denied_not_a_foreign_key_error(d
     with pytest.raises(PermissionDenied):
         customers.add_customer(db, ghost, YAMADA)
     assert customers.count_customers(db) == 0
+
+
+def test_a_forged_actor_with_an_id_no_database_can_hold_is_refused_as_permission_denied(db, clerk):
+    from reseller_desk.services.errors import PermissionDenied
+    from reseller_desk.services.permissions import Actor, Role
+
+    for forged in (Actor(10**20, "jimu", "事務", Role.CLERK), Actor(True, "jimu", "事務", Role.CLERK),
+                   Actor(clerk.user_id, None, "事務", Role.CLERK)):
+        with pytest.raises(PermissionDenied):
+            customers.add_customer(db, forged, YAMADA)

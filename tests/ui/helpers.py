@@ -87,3 +87,15 @@ def open_application_dialog(ctx, qtbot, detail=None):
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog
+
+
+def shown_settings_page(ctx, qtbot, height: int = 700):
+    """The 設定 page of ``ctx``, shown at 1000 × ``height`` and exposed."""
+    from reseller_desk.ui.settings.page import SettingsPage
+
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1000, height)
+    page.show()
+    qtbot.waitExposed(page)
+    return page

@@ -18,17 +18,12 @@ from reseller_desk.ui.settings.page import SettingsPage
 from reseller_desk.ui.settings.plan_dialog import PlanDialog
 from reseller_desk.ui.settings.tab import MANAGER_ONLY
 
-from .helpers import corporate_number, type_text
+from .helpers import corporate_number, shown_settings_page, type_text
 
 
 @pytest.fixture
 def page(ctx, qtbot):
-    page = SettingsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1000, 700)
-    page.show()
-    qtbot.waitExposed(page)
-    return page
+    return shown_settings_page(ctx, qtbot)
 
 
 def fill_company(qtbot, tab, **values: str) -> None:

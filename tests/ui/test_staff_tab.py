@@ -14,16 +14,11 @@ from reseller_desk.services.permissions import Role
 from reseller_desk.ui.settings.page import SettingsPage
 from reseller_desk.ui.settings.staff_tab import AddStaffDialog, TemporaryPasswordDialog
 
-from .helpers import set_password, type_text
+from .helpers import set_password, shown_settings_page, type_text
 
 
 def settings_page(ctx, qtbot) -> SettingsPage:
-    page = SettingsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1000, 640)
-    page.show()
-    qtbot.waitExposed(page)
-    return page
+    return shown_settings_page(ctx, qtbot, 640)
 
 
 @pytest.fixture
