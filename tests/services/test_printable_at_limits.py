@@ -145,6 +145,8 @@ def test_an_acceptance_with_every_field_at_its_limit_prints_in_full_on_at_most_t
         assert flat(value) in whole, f"{what} is not printed in full"
     assert whole.count(flat(run("錄", bounds.PLAN_NAME_MAX_LENGTH))) == bounds.MAX_OPTIONS
     assert "¥9,989,999,001" in whole   # 999 lines × ¥9,999,999: the widest amount fits its column
+    lines = [line.replace(" ", "") for page in text for line in page.splitlines()]
+    assert "月額¥10,089,998,991" in lines  # the largest monthly total, on one line of its own cell
     assert_the_footer_is_clear(pdf)
 
 
