@@ -118,7 +118,7 @@ class NoticeRenderer:
     issuer_column_width: ClassVar[float] = 72 * mm   # top right block
     issuer_drop: ClassVar[float] = 6 * mm           # the sender starts lower than the addressee
     label_column_width: ClassVar[float] = 38 * mm    # 記 table: labels
-    amount_column_width: ClassVar[float] = 40 * mm   # 記 table: money, right-aligned; 「月額 ¥10,089,998,991」 on one line
+    amount_column_width: ClassVar[float] = 40 * mm   # 記 table: money, right-aligned (月額 ¥10,089,998,991)
     table_padding: ClassVar[float] = 2
     rule_color: ClassVar[colors.Color] = colors.HexColor("#808080")
     label_background: ClassVar[colors.Color] = colors.HexColor("#EFEFEF")
