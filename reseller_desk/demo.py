@@ -209,7 +209,7 @@ def ensure_demo_staff(db: Database) -> list[Actor]:
     transaction marks the database demo, and refuses (PermissionDenied) one that is neither new
     nor demo already: an office database never gets these accounts."""
     actors = []
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         mark_demo(session)
         added = []
         for login, name, role, password in DEMO_STAFF:
@@ -228,7 +228,7 @@ def ensure_demo_staff(db: Database) -> list[Actor]:
 def insert_customers(db: Database, actor: Actor, drafts: list[CustomerDraft], chunk: int = 5000) -> None:
     """Bulk insert (one executemany per chunk, not one ORM object per row), in one transaction."""
     now = utcnow()
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         for start in range(0, len(drafts), chunk):
             rows = []
             for draft in drafts[start:start + chunk]:

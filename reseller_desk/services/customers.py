@@ -239,7 +239,7 @@ def add_customer(db: Database, actor: Actor, draft: CustomerDraft) -> CustomerRe
     cleaned, errors = check_customer(draft)
     if errors:
         raise ValidationFailed(errors)
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         return _record_of(insert_customer(session, actor, cleaned))
 
@@ -268,7 +268,7 @@ def update_customer(db: Database, actor: Actor, customer_id: int, draft: Custome
     if not is_record_id(customer_id):
         raise NotFound("指定された顧客は見つかりません。")
     try:
-        with db.transaction() as session:
+        with db.transaction(write=True) as session:
             _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
             customer = session.get(Customer, customer_id)
             if customer is None:

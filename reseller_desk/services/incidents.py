@@ -52,7 +52,7 @@ def add_incident(db: Database, actor: Actor, customer_id: int, kind: IncidentKin
     incident_kind = IncidentKind(kind)
     yen = whole_number(amount)
     assert yen is not None  # validate_incident refused anything else
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         if session.get(Customer, customer_id) is None:
             raise NotFound(f"顧客 {customer_id} は見つかりません。")

@@ -63,7 +63,7 @@ def save_company(db: Database, actor: Actor, details: CompanyDetails) -> Company
     errors = validate_company(cleaned)
     if errors:
         raise ValidationFailed(errors)
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         row = session.get(CompanySettings, COMPANY_ROW_ID)
         before = None
@@ -127,7 +127,7 @@ def save_bank_accounts(db: Database, actor: Actor, accounts: Sequence[BankAccoun
               for field, message in bank_account_problems(account).items()}
     if errors:
         raise ValidationFailed(errors)
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         before = [dataclasses.asdict(_account_of(r)) for r in _account_rows(session)]
         session.execute(delete(BankAccount))
@@ -177,7 +177,7 @@ def add_closures(db: Database, actor: Actor, days: Iterable[dt.date], note: str 
     assert isinstance(cleaned_note, str)  # closure_note_problem refused anything else
     note = cleaned_note
     days = _closure_days(days, lambda day: closure_date_problem(day, today))
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         existing = set(session.scalars(select(CompanyClosure.day).where(CompanyClosure.day.in_(days))))
         added = [d for d in days if d not in existing]
@@ -193,7 +193,7 @@ def add_closures(db: Database, actor: Actor, days: Iterable[dt.date], note: str 
 def remove_closures(db: Database, actor: Actor, days: Iterable[dt.date]) -> list[Closure]:
     require_role(actor, Role.MANAGER, action="休業日の削除")
     days = _closure_days(days, lambda day: date_type_problem(day, "休業日"))
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         listed = sorted(session.scalars(select(CompanyClosure.day).where(CompanyClosure.day.in_(days))))
         if listed:
@@ -289,7 +289,7 @@ def _save(db: Database, actor: Actor, model: type[Plan] | type[PlanOption], reco
     errors = validate_plan(details, set(available_profiles()))
     if errors:
         raise ValidationFailed(errors)
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         profile = profile_record(session, details.profile_key)
         clash = session.scalars(select(model.id).where(model.terms_profile_id == profile.id,

@@ -147,7 +147,7 @@ def create_application(db: Database, actor: Actor, inp: ApplicationInput, *,
     """Record a received application: 受付, or 書類待ち while a required paper is missing."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="申込の受付")
     today = today or clock.today()
-    with db.transaction() as session:
+    with db.transaction(write=True) as session:
         _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         inp, errors = _clean_input(session, inp, today)
         if errors:

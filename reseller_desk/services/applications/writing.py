@@ -30,7 +30,7 @@ def changing(db: Database, actor: Actor) -> Iterator[Session]:
     read or written (an unknown or deactivated actor is refused before a row names them), and
     a lost race turned into :class:`ConcurrentEdit`."""
     try:
-        with db.transaction() as session:
+        with db.transaction(write=True) as session:
             _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
             yield session
     except StaleDataError as error:
