@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import unicodedata
 from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
@@ -240,8 +241,6 @@ def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:
 
 
 def _unshown(ch: str) -> bool:
-    import unicodedata
-
     return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") and ch != "\t"
 
 

@@ -43,10 +43,9 @@ class DatabaseState:
 
 
 def state_of(session: Session) -> DatabaseState:
-    info = session.get(DatabaseInfo, INFO_ROW_ID)
     staff = session.scalar(select(func.count()).select_from(StaffUser)) or 0
     customers = session.scalar(select(func.count()).select_from(Customer)) or 0
-    return DatabaseState(bool(info and info.demo), staff, customers)
+    return DatabaseState(is_demo(session), staff, customers)
 
 
 def is_demo(session: Session) -> bool:

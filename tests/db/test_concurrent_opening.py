@@ -4,10 +4,10 @@ processes (multiprocessing, spawn), started together by a barrier."""
 
 from __future__ import annotations
 
-import multiprocessing
-
 from reseller_desk.db.database import Database
 from reseller_desk.db.revisions import head_revision
+
+from ..processes import race
 
 PROCESSES = 3
 ROUNDS = 3
@@ -45,17 +45,7 @@ def _register_first(path: str, login: str, barrier, results) -> None:
 
 
 def _race(target, args_of) -> list[tuple[str, str]]:
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(PROCESSES)
-    results = context.Queue()
-    processes = [context.Process(target=target, args=(*args_of(n), barrier, results)) for n in range(PROCESSES)]
-    for process in processes:
-        process.start()
-    outcomes = [results.get(timeout=120) for _ in processes]
-    for process in processes:
-        process.join(timeout=60)
-        assert process.exitcode == 0
-    return outcomes
+    return race(target, args_of, PROCESSES, timeout_s=120)
 
 
 def test_processes_opening_one_brand_new_file_at_once_all_find_one_schema_at_the_head(tmp_path):

@@ -5,10 +5,10 @@ writes, waits behind the busy timeout for the other writers instead of failing w
 
 from __future__ import annotations
 
-import multiprocessing
-
 from reseller_desk.db.database import Database
 from reseller_desk.demo import demo_customer
+
+from ..processes import race
 
 PROCESSES = 3
 EDITS = 30
@@ -66,16 +66,7 @@ def test_clerks_saving_at_once_wait_for_each_other_instead_of_failing(tmp_path):
         customers.add_customer(db, clerk, demo_customer(rng))
     db.dispose()
 
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(PROCESSES)
-    results = context.Queue()
-    processes = [context.Process(target=_edit, args=(path, n, barrier, results)) for n in range(PROCESSES)]
-    for process in processes:
-        process.start()
-    outcomes = [results.get(timeout=240) for _ in processes]
-    for process in processes:
-        process.join(timeout=60)
-        assert process.exitcode == 0
+    outcomes = race(_edit, lambda n: (path, n), PROCESSES)
     assert [o["failed"] for o in outcomes] == [[]] * PROCESSES
     saved = sum(o["saved"] for o in outcomes)
     assert saved + sum(o["concurrent"] for o in outcomes) == PROCESSES * EDITS
