@@ -4,12 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench demo sysdeps-gui clean
+.PHONY: run test lint bench demo sysdeps-gui sysdeps-pg clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,postgres]'
 	@touch $(STAMP)
 
 # $(call apt_install,GOAL,PACKAGES,WHY,HINT): PACKAGES are the system packages found missing.
@@ -31,8 +31,15 @@ sysdeps-gui:
 	@missing=$$(for p in $(XCB_LIBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	$(call apt_install,make run,$$missing,$(XCB_WHY),Qt needs: $$missing (install with apt-get as root))
 
-# The tests need no system package: Qt runs offscreen with the shipped fonts, and the notices
-# are rendered to pixels with pypdfium2 from PyPI.
+# The tests need one system package, PostgreSQL's server programs (initdb, pg_ctl), for the
+# PostgreSQL leg; Qt runs offscreen with the shipped fonts and the notices are rendered to
+# pixels with pypdfium2 from PyPI. Without the programs and without root, the leg is skipped
+# with one line (tests/with_postgres.py); under CI=true that is an error.
+PG_WHY := the tests' PostgreSQL leg runs on a throw-away server
+sysdeps-pg:
+	@if { command -v initdb && command -v pg_ctl; } >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; \
+	then missing=; else missing=postgresql; fi; \
+	$(call apt_install,make test,$$missing,$(PG_WHY),PostgreSQL's initdb/pg_ctl not found: the PostgreSQL leg will be skipped)
 
 # ruff (style and the mistakes it can see) and mypy (strict on domain/ and the clock, checked
 # on services/ and db/), as configured in pyproject.toml, before the tests.
@@ -44,8 +51,9 @@ lint: $(STAMP)
 run: $(STAMP) sysdeps-gui
 	$(PY) -m reseller_desk window --demo
 
-test: lint
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+# pytest runs beside a throw-away PostgreSQL server that tests/with_postgres.py starts and stops.
+test: lint sysdeps-pg
+	QT_QPA_PLATFORM=offscreen $(PY) tests/with_postgres.py $(PY) -m pytest
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/run.py

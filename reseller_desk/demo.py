@@ -39,6 +39,7 @@ from reseller_desk.services.customers import stored_values
 from reseller_desk.services.database_info import database_state, demo_refusal, mark_demo
 from reseller_desk.services.errors import PermissionDenied
 from reseller_desk.services.permissions import Actor
+from reseller_desk.services.retry import retried
 from reseller_desk.services.staff import insert_staff
 
 # (kanji, katakana, romaji) words that make up company names.
@@ -203,6 +204,7 @@ DEMO_BANK_ACCOUNTS = [
 ]
 
 
+@retried
 def ensure_demo_staff(db: Database) -> list[Actor]:
     """The demo office's 管理者 and 事務, with the public demo passwords, marked as demo accounts
     (staff.insert_staff) and recorded in the audit log as added by the demo manager. The same
@@ -225,6 +227,7 @@ def ensure_demo_staff(db: Database) -> list[Actor]:
     return actors
 
 
+@retried
 def insert_customers(db: Database, actor: Actor, drafts: list[CustomerDraft], chunk: int = 5000) -> None:
     """Bulk insert (one executemany per chunk, not one ORM object per row), in one transaction."""
     now = utcnow()

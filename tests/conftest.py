@@ -1,5 +1,14 @@
-"""Fixtures shared by every test: a fresh migrated database per test, the actors that
-services run as, and password hashes cheap enough for a suite that makes hundreds."""
+"""Fixtures shared by every test: a fresh migrated database per test, on SQLite and on
+PostgreSQL, the actors that services run as, and password hashes cheap enough for a suite that
+makes hundreds.
+
+Two engines. The tests of the database layer, the services, the CLI and the demo
+(``BOTH_ENGINES``) that use ``db``, ``new_database`` or ``backend`` run twice, ``[sqlite]``
+and ``[postgresql]``, when ``RESELLER_DESK_TEST_POSTGRES`` names a server
+(``tests/with_postgres.py`` starts one for ``make test``); a test of SQLite itself is marked
+``sqlite_only``. Without a server they run on SQLite alone, which the header of the run says in
+one line; under CI (``CI=true``) a missing server stops the run.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +24,7 @@ from reseller_desk.db.models import StaffUser
 from reseller_desk.services import auth
 from reseller_desk.services.auth import actor_of
 from reseller_desk.services.permissions import Actor
+from tests.engines import BOTH_ENGINES, POSTGRES_ENV, PostgresServer, postgres_url
 
 #: The scrypt N of the tests' hashes: ~4 ms instead of ~0.4 s (the real cost, 2**17, is kept by
 #: the tests marked ``real_password_cost``).
@@ -23,6 +33,53 @@ TEST_SCRYPT_N = 2**10
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "real_password_cost: hash passwords at the app's real scrypt cost")
+    config.addinivalue_line("markers", "sqlite_only: a test of SQLite itself (its file, its pragmas), "
+                                       "not run on PostgreSQL")
+    if os.environ.get("CI") == "true" and not postgres_url():
+        raise pytest.UsageError(f"CI=true but {POSTGRES_ENV} is not set: CI never skips the PostgreSQL leg "
+                                "(run the tests through make test)")
+
+
+def pytest_report_header(config):
+    server = postgres_url()
+    if server:
+        return f"engines: sqlite and postgresql (tests of {', '.join(BOTH_ENGINES)} run on both)"
+    return f"engines: sqlite only; PostgreSQL leg skipped ({POSTGRES_ENV} is not set; make test sets it)"
+
+
+def pytest_generate_tests(metafunc):
+    """``backend`` is "sqlite", and also "postgresql" for the tests of BOTH_ENGINES."""
+    if "backend" not in metafunc.fixturenames or not postgres_url():
+        return
+    where = metafunc.definition.path.relative_to(metafunc.config.rootpath).as_posix()
+    if not where.startswith(BOTH_ENGINES) or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture
+def backend(request) -> str:
+    """The engine this test runs on: "sqlite" or "postgresql"."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    server = PostgresServer(postgres_url())
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def new_database(backend, tmp_path, request) -> str:
+    """Where this test may make a new database: a file path on SQLite (no file yet), the URL
+    of a new, empty database on PostgreSQL (dropped after the test)."""
+    if backend == "sqlite":
+        return str(tmp_path / "new.sqlite3")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = server.create_database()
+    yield server.url_of(name)
+    server.drop_database(name)
 
 
 @pytest.fixture(autouse=True)
@@ -32,10 +89,19 @@ def _cheap_password_hashes(request, monkeypatch):
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = Database.open(tmp_path / "test.sqlite3", create=True)
+def db(backend, tmp_path, request):
+    """A new database at this version's schema, on the test's engine."""
+    if backend == "sqlite":
+        database = Database.open(tmp_path / "test.sqlite3", create=True)
+        yield database
+        database.dispose()
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = server.create_database(migrated=True)
+    database = Database.open(server.url_of(name))
     yield database
     database.dispose()
+    server.drop_database(name)
 
 
 def _staff(db: Database, login: str, name: str, role: str) -> Actor:

@@ -47,8 +47,14 @@ __all__ = ["APPLICATION_ID", "Database", "DatabaseError", "DatabaseNeedsMigratio
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-#: Execution option: the transactions of a connection that has it begin with BEGIN IMMEDIATE.
+#: How long a PostgreSQL statement waits for a lock (the write lock included) before it fails
+#: with lock_not_available, which the services retry (``services.retry``): SQLite's busy timeout.
+POSTGRES_LOCK_TIMEOUT_MS = SQLITE_BUSY_TIMEOUT_MS
+#: Execution option: the transactions of a connection that has it take the database's write
+#: lock when they begin (SQLite: BEGIN IMMEDIATE; PostgreSQL: the advisory lock below).
 WRITE_LOCK = "reseller_desk_write_lock"
+#: The key of the transaction-level advisory lock that is PostgreSQL's write lock: "RDsk".
+POSTGRES_WRITE_LOCK_KEY = 0x5244736B
 
 
 def default_db_path() -> Path:
@@ -137,6 +143,10 @@ def _engine(url: str | URL, *, sqlite: bool, query_only: bool = False) -> Engine
     if sqlite:
         # Services run off the UI thread; each one opens its own session and connection.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    elif _backend(url) == "postgresql":
+        # A server connection may have dropped while the window sat idle: test it before use.
+        kwargs["connect_args"] = _postgres_connect_args()
+        kwargs["pool_pre_ping"] = True
     try:
         engine = create_engine(url, **kwargs)
     except exc.NoSuchModuleError as error:
@@ -149,7 +159,37 @@ def _engine(url: str | URL, *, sqlite: bool, query_only: bool = False) -> Engine
         raise DatabaseError("データベースの指定（パスまたはURL）が正しくありません。") from error
     if sqlite:
         _enable_sqlite_pragmas(engine, query_only=query_only)
+    elif engine.dialect.name == "postgresql":
+        _enable_postgres_write_lock(engine)
     return engine
+
+
+def _backend(url: str | URL) -> str | None:
+    try:
+        return make_url(url).get_backend_name()
+    except exc.ArgumentError:
+        return None  # create_engine words the refusal
+
+
+def _postgres_connect_args() -> dict[str, Any]:
+    """Every PostgreSQL session waits at most POSTGRES_LOCK_TIMEOUT_MS for a lock, and the
+    server ends a session left idle inside a transaction (a desk that lost its network)."""
+    return {"options": f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS} "
+                       "-c idle_in_transaction_session_timeout=600000"}
+
+
+def _enable_postgres_write_lock(engine: Engine) -> None:
+    """PostgreSQL's counterpart of BEGIN IMMEDIATE: a transaction begun with the WRITE_LOCK
+    option first takes one transaction-level advisory lock, held until it commits or rolls
+    back. Writers therefore follow each other as they do on SQLite, and every service reads,
+    after the lock, what the previous writer committed (READ COMMITTED); readers never wait.
+    One lock for the whole database is enough for an office of a few desks and keeps the
+    services engine-free (docs/decisions.md, "Several clerks at once")."""
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:  # pragma: no cover - driver callback
+        if conn.get_execution_options().get(WRITE_LOCK):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK_KEY})")
 
 
 def _enable_sqlite_pragmas(engine: Engine, *, query_only: bool) -> None:

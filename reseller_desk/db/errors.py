@@ -64,6 +64,38 @@ _SQLITE_MESSAGES = (
 )
 
 
+#: SQLSTATEs of PostgreSQL errors and what the user is told about them.
+_POSTGRES_MESSAGES = {
+    "55P03": LOCKED_MESSAGE,  # lock_not_available: lock_timeout ran out
+    "40001": LOCKED_MESSAGE,  # serialization_failure
+    "40P01": LOCKED_MESSAGE,  # deadlock_detected
+    "25006": READ_ONLY_MESSAGE,  # read_only_sql_transaction
+    "53100": FULL_MESSAGE,  # disk_full
+}
+
+#: PostgreSQL errors of a transaction that lost a race with another and may simply run again:
+#: its work was rolled back and nothing of it was committed.
+RETRYABLE_SQLSTATES = frozenset({"55P03", "40001", "40P01"})
+
+
+def _sqlstate(driver_error: BaseException | None) -> str | None:
+    code = getattr(driver_error, "sqlstate", None) or getattr(driver_error, "pgcode", None)
+    return code if isinstance(code, str) else None
+
+
+def lost_a_race(error: BaseException) -> bool:
+    """Whether ``error`` says only that another writer held the database (SQLite's "database
+    is locked" after the busy timeout; PostgreSQL's lock timeout, serialization failure or
+    deadlock). Its transaction was rolled back whole, so the use case may run again."""
+    if not isinstance(error, sa_exc.DBAPIError) or error.connection_invalidated:
+        return False  # a dropped connection may have committed: never run twice
+    if _sqlstate(error.orig) in RETRYABLE_SQLSTATES:
+        return True
+    text = str(error.orig).lower()
+    return isinstance(error, sa_exc.OperationalError) and (
+        "database is locked" in text or "database table is locked" in text)
+
+
 def user_message(error: BaseException) -> str | None:
     """The Japanese words for a database error nobody can fix by retyping a field, or None
     when ``error`` is not such an error (a bug, which stays 「予期しないエラー」)."""
@@ -77,6 +109,9 @@ def user_message(error: BaseException) -> str | None:
         driver_error, operational = error, isinstance(error, sqlite3.OperationalError)
     else:
         return None
+    sqlstate = _sqlstate(driver_error)
+    if sqlstate in _POSTGRES_MESSAGES:
+        return _POSTGRES_MESSAGES[sqlstate]
     text = str(driver_error).lower()
     for words, message in _SQLITE_MESSAGES:
         if words in text:

@@ -39,6 +39,7 @@ from reseller_desk.db.models import StaffUser
 from reseller_desk.services import audit, database_info
 from reseller_desk.services.errors import ConcurrentEdit, ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_actor
+from reseller_desk.services.retry import retried
 
 log = logging.getLogger(__name__)
 
@@ -253,6 +254,7 @@ def _check(account: _Account | None, password: str, demo_database: bool, now: dt
     return None
 
 
+@retried
 def login(db: Database, login_id: str, password: str) -> Actor:
     """The staff member whose login and password these are. The message never says which of
     the two was wrong, nor whether the ID exists.
@@ -322,6 +324,7 @@ def must_change_password(db: Database, actor: Actor) -> bool:
         return user is not None and bool(user.must_change_password)
 
 
+@retried
 def change_own_password(db: Database, actor: Actor, current_password: str, new_password: str) -> None:
     """A staff member's own new password, given the current one (or the temporary one a
     manager's reset gave); it ends the wait for a new password. Refused, writing nothing, when

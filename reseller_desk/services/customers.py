@@ -34,6 +34,7 @@ from reseller_desk.services import audit
 from reseller_desk.services.errors import ConcurrentEdit, NotFound, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
 from reseller_desk.services.records import customer_draft_of
+from reseller_desk.services.retry import retried
 
 #: Columns the list can be sorted by -> the model column. Ties are broken by id.
 SORT_COLUMNS = {
@@ -232,6 +233,7 @@ def _apply(customer: Customer, draft: CustomerDraft) -> None:
         setattr(customer, name, value)
 
 
+@retried
 def add_customer(db: Database, actor: Actor, draft: CustomerDraft) -> CustomerRecord:
     """Register a customer. Raises ValidationFailed (field -> message) and saves nothing when a
     field is at fault. Possible duplicates are the form's business (find_possible_duplicates)."""
@@ -257,6 +259,7 @@ def insert_customer(session: Session, actor: Actor, cleaned: CustomerDraft, *,
     return customer
 
 
+@retried
 def update_customer(db: Database, actor: Actor, customer_id: int, draft: CustomerDraft,
                     expected_version: int | None = None) -> CustomerRecord:
     """Save changes to a customer. ``expected_version`` is the row_version the form was opened

@@ -29,6 +29,17 @@ class ConcurrentEdit(ServiceError):
         super().__init__(message)
 
 
+class Busy(ServiceError):
+    """Other desks kept the database busy through every attempt (services.retry): nothing of
+    this use case was saved, and doing it again later is safe."""
+
+    MESSAGE = ("ほかの担当者の保存が続いているため、保存できませんでした（何も保存されていません）。"
+               "少し待ってから、もう一度操作してください。")
+
+    def __init__(self, message: str = MESSAGE):
+        super().__init__(message)
+
+
 class Blocked(ServiceError):
     """A use case that the rules do not allow yet, with every reason as data (``reasons``), so
     that the window can list them beside the action instead of parsing one joined string."""

@@ -19,6 +19,7 @@ from reseller_desk.domain.text import clean_note
 from reseller_desk.services import audit
 from reseller_desk.services.errors import NotFound, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
+from reseller_desk.services.retry import retried
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ def _record_of(row: CustomerIncident) -> IncidentRecord:
                           row.resolved_on)
 
 
+@retried
 def add_incident(db: Database, actor: Actor, customer_id: int, kind: IncidentKind | str, occurred_on: dt.date, *,
                  amount: int = 0, note: str = "", resolved_on: dt.date | None = None,
                  today: dt.date | None = None) -> IncidentRecord:

@@ -40,6 +40,7 @@ from reseller_desk.domain.terms import available_profiles, load_profile
 from reseller_desk.services import audit
 from reseller_desk.services.errors import NotFound, ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
+from reseller_desk.services.retry import retried
 
 COMPANY_ROW_ID = 1
 
@@ -55,6 +56,7 @@ def get_company(db: Database) -> CompanyDetails:
         return CompanyDetails() if row is None else _company_of(row)
 
 
+@retried
 def save_company(db: Database, actor: Actor, details: CompanyDetails) -> CompanyDetails:
     require_role(actor, Role.MANAGER, action="会社情報の変更")
     if not isinstance(details, CompanyDetails):
@@ -103,6 +105,7 @@ def list_bank_accounts(db: Database) -> list[BankAccountRecord]:
         return [BankAccountRecord(r.id, _account_of(r)) for r in _account_rows(session)]
 
 
+@retried
 def save_bank_accounts(db: Database, actor: Actor, accounts: Sequence[BankAccountDetails]) -> list[BankAccountRecord]:
     """Replace the list of transfer accounts (振込先), in the order given, cleaned and with the
     names of their codes (domain.banks.with_bank_names); returns them as saved. Errors are
@@ -162,6 +165,7 @@ def _closure_days(days: object, problem_of: Callable[[object], str | None]) -> l
     return sorted({day for day in days if isinstance(day, dt.date)})
 
 
+@retried
 def add_closures(db: Database, actor: Actor, days: Iterable[dt.date], note: str = "", *,
                  today: dt.date | None = None) -> list[Closure]:
     """Add closure days (a day already listed keeps its note), each in the closure window
@@ -190,6 +194,7 @@ def add_closures(db: Database, actor: Actor, days: Iterable[dt.date], note: str 
     return list_closures(db)
 
 
+@retried
 def remove_closures(db: Database, actor: Actor, days: Iterable[dt.date]) -> list[Closure]:
     require_role(actor, Role.MANAGER, action="休業日の削除")
     days = _closure_days(days, lambda day: date_type_problem(day, "休業日"))
@@ -321,11 +326,13 @@ def _save(db: Database, actor: Actor, model: type[Plan] | type[PlanOption], reco
         return PlanRecord(row.id, _plan_details(row), profile.name)
 
 
+@retried
 def save_plan(db: Database, actor: Actor, plan_id: int | None, details: PlanDetails) -> PlanRecord:
     """Add (plan_id None) or change a plan. Plans are never deleted once used; set active=False."""
     return _save(db, actor, Plan, plan_id, details)
 
 
+@retried
 def save_option(db: Database, actor: Actor, option_id: int | None, details: PlanDetails) -> PlanRecord:
     return _save(db, actor, PlanOption, option_id, details)
 

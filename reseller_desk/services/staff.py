@@ -30,6 +30,7 @@ from reseller_desk.services import audit, database_info
 from reseller_desk.services.auth import actor_of, hash_password, login_problem, password_problem, waiting_until
 from reseller_desk.services.errors import NotFound, PermissionDenied, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
+from reseller_desk.services.retry import retried
 
 #: The display_name column (String(50)).
 NAME_LIMIT = 50
@@ -132,6 +133,7 @@ def insert_staff(session: Session, login_id: str, display_name: str, role: Role 
     return _add_row(session, login_id, display_name, role, hash_password(password), demo)
 
 
+@retried
 def create_first_manager(db: Database, login_id: str, display_name: str, password: str) -> Actor:
     """The first 管理者 of a new database (asked for at the first start, or `reseller-desk user
     add`). Refused once any staff member exists: later ones are added by a manager."""
@@ -164,6 +166,7 @@ def _add(db: Database, actor: Actor, login_id: str, display_name: str, role: Rol
         return _info(user)
 
 
+@retried
 def add_staff(db: Database, actor: Actor, login_id: str, display_name: str, role: Role | str, password: str,
               *, demo_account: bool = False) -> StaffInfo:
     """A new staff member with the password the manager typed (``reseller-desk user add``)."""
@@ -171,6 +174,7 @@ def add_staff(db: Database, actor: Actor, login_id: str, display_name: str, role
                 must_change_password=False)
 
 
+@retried
 def add_staff_with_temporary_password(db: Database, actor: Actor, login_id: str, display_name: str,
                                       role: Role | str) -> TemporaryPassword:
     """A new staff member with a temporary password the app makes up (設定 → 担当者): shown
@@ -204,6 +208,7 @@ def _refuse_last_manager(session: Session, user: StaffUser, what: str) -> None:
         raise PermissionDenied(LAST_MANAGER.format(name=user.display_name, what=what))
 
 
+@retried
 def change_role(db: Database, actor: Actor, user_id: int, role: Role | str) -> StaffInfo:
     """事務 ↔ 管理者. The staff member's open window can do nothing more; they log in again."""
     require_role(actor, Role.MANAGER, action="担当者の役割の変更")
@@ -224,6 +229,7 @@ def change_role(db: Database, actor: Actor, user_id: int, role: Role | str) -> S
         return _info(user)
 
 
+@retried
 def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> StaffInfo:
     """Deactivate (the account cannot log in and its open window can do nothing more) or
     reactivate an account; never delete it. A manager's own account is not deactivated here."""
@@ -248,6 +254,7 @@ def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> StaffI
         return _info(user)
 
 
+@retried
 def reset_password(db: Database, actor: Actor, user_id: int) -> TemporaryPassword:
     """A new temporary password for someone who forgot theirs (a manager; one's own password
     is changed with ``auth.change_own_password``). It also ends a wait after failed log-ins.

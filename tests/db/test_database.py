@@ -32,6 +32,7 @@ def test_the_migrations_build_exactly_the_models(db):
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_is_opened_with_foreign_keys_wal_and_a_busy_timeout(db):
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

@@ -7,6 +7,8 @@ import hashlib
 import os
 import sqlite3
 import stat
+import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -319,6 +321,7 @@ def test_no_engine_puts_bound_parameters_into_its_errors(tmp_path):
         assert "parameters hidden" in str(error.value)
 
 
+@pytest.mark.sqlite_only
 def test_a_write_transaction_holds_the_write_lock_from_its_first_line(db):
     path = unquote(db.engine.url.database.removeprefix("file:"))
     other = sqlite3.connect(path, timeout=0, isolation_level=None)
@@ -330,6 +333,31 @@ def test_a_write_transaction_holds_the_write_lock_from_its_first_line(db):
             other.execute("ROLLBACK")
     finally:
         other.close()
+
+
+def test_a_second_writer_waits_for_the_first_and_a_reader_does_not(db):
+    """On both engines: a transaction begun with write=True holds the write lock from its
+    first line (SQLite: BEGIN IMMEDIATE; PostgreSQL: the advisory lock), so another desk's
+    write transaction begins only after it ends, and a read transaction never waits."""
+    other = Database.open(db.url)
+    entered: list[float] = []
+    try:
+        def second_writer() -> None:
+            with other.transaction(write=True):
+                entered.append(time.monotonic())
+
+        with db.transaction(write=True):
+            thread = threading.Thread(target=second_writer)
+            thread.start()
+            with other.transaction() as session:  # a reader goes straight in
+                assert session.execute(text("SELECT 1")).scalar() == 1
+            time.sleep(0.3)
+            assert entered == []
+            released = time.monotonic()
+        thread.join(10)
+        assert entered and entered[0] >= released
+    finally:
+        other.dispose()
 
 
 def test_an_in_memory_database_opens_without_a_file(tmp_path):

@@ -306,6 +306,7 @@ def test_after_a_reset_only_the_own_password_can_be_changed_and_that_ends_the_wa
         assert session.scalars(select(StaffUser.must_change_password).where(StaffUser.id == suzuki.id)).one() is False
 
 
+@pytest.mark.sqlite_only
 def test_a_read_only_database_checks_a_log_in_and_writes_nothing(db, boss, suzuki, tmp_path):
     from reseller_desk.db.database import Database
 

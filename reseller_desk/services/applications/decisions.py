@@ -23,6 +23,7 @@ from reseller_desk.services.applications import queries, writing
 from reseller_desk.services.applications.queries import ApplicationDetail, ContractPreview, WithdrawalResult
 from reseller_desk.services.errors import Blocked, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, require_role
+from reseller_desk.services.retry import retried
 
 
 def preview_contract(db: Database, application_id: int, *, decided_on: dt.date, registered_on: dt.date | None = None,
@@ -37,6 +38,7 @@ def preview_contract(db: Database, application_id: int, *, decided_on: dt.date, 
                            dates.uses_opening_date)
 
 
+@retried
 def approve_application(db: Database, actor: Actor, application_id: int, *, decided_on: dt.date | None = None,
                         registered_on: dt.date | None = None, opened_on: dt.date | None = None,
                         today: dt.date | None = None) -> ApplicationDetail:
@@ -95,6 +97,7 @@ def approve_application(db: Database, actor: Actor, application_id: int, *, deci
         return queries.detail(session, app)
 
 
+@retried
 def refuse_application(db: Database, actor: Actor, application_id: int, internal_note: str, *,
                        decided_on: dt.date | None = None, today: dt.date | None = None) -> ApplicationDetail:
     """不承諾 (manager only): at least one line 該当 and an internal note, dated between receipt
@@ -130,6 +133,7 @@ def refuse_application(db: Database, actor: Actor, application_id: int, internal
         return queries.detail(session, app)
 
 
+@retried
 def withdraw_application(db: Database, actor: Actor, application_id: int, *, on: dt.date | None = None,
                          today: dt.date | None = None) -> WithdrawalResult:
     """The applicant withdraws before the decision. Where the terms allow it (SC: nothing

@@ -23,8 +23,10 @@ from reseller_desk.services.applications import queries, screening, writing
 from reseller_desk.services.applications.queries import ApplicationDetail
 from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, require_role
+from reseller_desk.services.retry import retried
 
 
+@retried
 def record_identity_letter(db: Database, actor: Actor, application_id: int, status: IdentityLetterResult | str, *,
                            on: dt.date | None = None, today: dt.date | None = None) -> ApplicationDetail:
     """SH §14.2(7): the identity letter sent by post — sent, arrived (本人確認済) or not (本人確認

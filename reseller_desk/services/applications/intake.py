@@ -44,6 +44,7 @@ from reseller_desk.services.applications import queries, screening, writing
 from reseller_desk.services.applications.queries import ApplicationDetail, ApplicationInput
 from reseller_desk.services.errors import ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
+from reseller_desk.services.retry import retried
 from reseller_desk.services.settings import profile_record
 
 
@@ -142,6 +143,7 @@ def _audit_view(inp: ApplicationInput) -> dict[str, Any]:
     return view
 
 
+@retried
 def create_application(db: Database, actor: Actor, inp: ApplicationInput, *,
                        today: dt.date | None = None) -> ApplicationDetail:
     """Record a received application: 受付, or 書類待ち while a required paper is missing."""
@@ -163,6 +165,7 @@ def create_application(db: Database, actor: Actor, inp: ApplicationInput, *,
         return queries.detail(session, app)
 
 
+@retried
 def update_application(db: Database, actor: Actor, application_id: int, inp: ApplicationInput, *,
                        expected_version: int | None = None, today: dt.date | None = None) -> ApplicationDetail:
     """Save changes to an open application. ``expected_version`` is the row_version the form

@@ -30,6 +30,7 @@ from reseller_desk.services.applications import queries, writing
 from reseller_desk.services.applications.queries import ApplicationDetail
 from reseller_desk.services.errors import NotFound, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, require_role
+from reseller_desk.services.retry import retried
 
 Evidence = dict[ScreeningCheck, list[str] | None]
 
@@ -125,6 +126,7 @@ def prefill(session: Session, app: Application, profile: TermsProfile) -> list[S
     return rows
 
 
+@retried
 def start_screening(db: Database, actor: Actor, application_id: int) -> ApplicationDetail:
     """Create the checklist (one line per refusal ground of the application's terms, worded as
     in the terms) and pre-fill what the records answer; the application becomes 審査中.
@@ -151,6 +153,7 @@ def start_screening(db: Database, actor: Actor, application_id: int) -> Applicat
         return queries.detail(session, app)
 
 
+@retried
 def answer_screening_item(db: Database, actor: Actor, application_id: int, ground_code: str,
                           answer: ScreeningAnswer | str, note: str = "", *,
                           expected_version: int | None = None) -> ApplicationDetail:
