@@ -1,8 +1,11 @@
 """The tables of Reseller Desk (SQLAlchemy 2.x typed ORM).
 
 Money is always an ``int`` column of yen. Every table that a clerk changes carries who changed
-it and when; the full before/after is in ``audit_log``. Later issues add their tables by a new
-Alembic revision under ``db/migrations/versions``; never edit an applied revision.
+it and when; the full before/after is in ``audit_log``. Every table the office edits in place
+carries a ``row_version`` (:func:`version_counter`): a save whose form showed an older version
+is refused (services.versions), so nothing is overwritten silently. Later issues add their
+tables by a new Alembic revision under ``db/migrations/versions``; never edit an applied
+revision.
 """
 
 from __future__ import annotations
@@ -53,6 +56,12 @@ def utcnow() -> dt.datetime:
     return clock.utcnow()
 
 
+def version_counter() -> Mapped[int]:
+    """The version counter of a row the office edits in place (``version_id_col``): 1 when
+    inserted, one more with every UPDATE the ORM flushes, which also checks the version read."""
+    return mapped_column(Integer, default=1, nullable=False)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -77,7 +86,12 @@ class StaffUser(Base):
     # Failed log-ins in a row and when the last one was (UTC): the log-in waits, growing.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     last_failed_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    # Counts what a manager or the owner changes (role, active, password); the log-in's own
+    # bookkeeping (failed_logins, last_failed_login_at, a rehash) is written without it
+    # (services.auth), so that a failed log-in does not make the 担当者 tab stale.
+    row_version: Mapped[int] = version_counter()
 
+    __mapper_args__ = {"version_id_col": row_version}
     __table_args__ = (CheckConstraint("role IN ('clerk', 'manager')", name="role"),)
 
 
@@ -110,6 +124,9 @@ class CompanySettings(Base):
     registration_number: Mapped[str] = mapped_column(String(14), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
+    row_version: Mapped[int] = version_counter()
+
+    __mapper_args__ = {"version_id_col": row_version}
 
 
 class BankAccount(Base):
@@ -126,6 +143,12 @@ class BankAccount(Base):
     account_number: Mapped[str] = mapped_column(String(7))
     holder_kana: Mapped[str] = mapped_column(String(100))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    row_version: Mapped[int] = version_counter()
+
+    __mapper_args__ = {"version_id_col": row_version}
+    # Saved as a whole against the (id, version) of every account shown: an id never comes back
+    # (AUTOINCREMENT on SQLite; PostgreSQL's sequences never reuse one).
+    __table_args__ = {"sqlite_autoincrement": True}
 
 
 class CompanyClosure(Base):
@@ -175,8 +198,11 @@ class Plan(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
 
+    row_version: Mapped[int] = version_counter()
+
     terms_profile: Mapped[TermsProfileRecord] = relationship()
 
+    __mapper_args__ = {"version_id_col": row_version}
     __table_args__ = (
         UniqueConstraint("terms_profile_id", "code"),
         CheckConstraint(
@@ -201,8 +227,11 @@ class PlanOption(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
 
+    row_version: Mapped[int] = version_counter()
+
     terms_profile: Mapped[TermsProfileRecord] = relationship()
 
+    __mapper_args__ = {"version_id_col": row_version}
     __table_args__ = (
         UniqueConstraint("terms_profile_id", "code"),
         CheckConstraint("monthly_fee >= 0 AND initial_fee >= 0", name="non_negative"),
@@ -237,7 +266,7 @@ class Customer(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
     # Optimistic locking: two clerks saving the same customer cannot overwrite each other.
-    row_version: Mapped[int] = mapped_column(Integer, default=1)
+    row_version: Mapped[int] = version_counter()
 
     __mapper_args__ = {"version_id_col": row_version}
     __table_args__ = (
@@ -376,7 +405,7 @@ class Application(DebitAccountColumns, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
-    row_version: Mapped[int] = mapped_column(Integer, default=1)
+    row_version: Mapped[int] = version_counter()
 
     __mapper_args__ = {"version_id_col": row_version}
     __table_args__ = (CheckConstraint("lines >= 1", name="lines"),)
@@ -422,7 +451,9 @@ class ScreeningItem(Base):
     prefilled: Mapped[bool] = mapped_column(Boolean, default=False)
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
     checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    row_version: Mapped[int] = version_counter()
 
+    __mapper_args__ = {"version_id_col": row_version}
     __table_args__ = (UniqueConstraint("application_id", "ground_code"),)
 
 
@@ -448,6 +479,9 @@ class Contract(DebitAccountColumns, Base):
     revoked_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
+    row_version: Mapped[int] = version_counter()
+
+    __mapper_args__ = {"version_id_col": row_version}
 
 
 class ContractOption(Base):
