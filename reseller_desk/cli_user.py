@@ -156,16 +156,19 @@ def _manage(db: Database, args: argparse.Namespace, passwords: _Passwords) -> in
     from reseller_desk.services.permissions import Role
 
     actor = _as_manager(db, args.as_login, passwords)
+    # A one-shot command has no screen that could be stale: it changes the account as it reads
+    # it now, so it passes the version it just read (the services want the version shown).
     target = staff.find_staff(db, args.login)
+    version = target.row_version
     if args.user_command == "set-role":
-        changed = staff.change_role(db, actor, target.id, args.role)
+        changed = staff.change_role(db, actor, target.id, args.role, expected_version=version)
         print(f"{changed.name}（{changed.login}）の役割を「{Role(args.role).label}」にしました。")
     elif args.user_command in ("deactivate", "activate"):
-        changed = staff.set_active(db, actor, target.id, args.user_command == "activate")
+        changed = staff.set_active(db, actor, target.id, args.user_command == "activate", expected_version=version)
         state = "有効に戻しました" if changed.active else "無効にしました（ログインできません）"
         print(f"{changed.name}（{changed.login}）を{state}。")
     else:  # reset-password
-        reset = staff.reset_password(db, actor, target.id)
+        reset = staff.reset_password(db, actor, target.id, expected_version=version)
         print(f"{reset.staff.name}（{reset.staff.login}）の仮パスワード: {reset.password}")
         print("この仮パスワードは今だけ表示します。本人に伝えてください。次のログインで本人が新しいパスワードに変更します。")
     return 0

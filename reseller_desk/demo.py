@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select
 from stdnum.jp import cn as corporate_number_std
@@ -41,6 +42,9 @@ from reseller_desk.services.errors import PermissionDenied
 from reseller_desk.services.permissions import Actor
 from reseller_desk.services.retry import retried
 from reseller_desk.services.staff import insert_staff
+
+if TYPE_CHECKING:
+    from reseller_desk.services.applications import ApplicationDetail
 
 # (kanji, katakana, romaji) words that make up company names.
 COMPANY_WORDS = [
@@ -255,8 +259,11 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
         raise PermissionDenied(problem)
     manager, _clerk = ensure_demo_staff(db)
     rng = random.Random(seed)
-    settings.save_company(db, manager, DEMO_COMPANY)
-    settings.save_bank_accounts(db, manager, DEMO_BANK_ACCOUNTS)
+    # Like the command line, the demo changes what it reads just now: the versions it passes
+    # are the current ones (a fill stopped part-way may have saved these already).
+    settings.save_company(db, manager, DEMO_COMPANY, expected_version=settings.get_company_record(db).row_version)
+    settings.save_bank_accounts(db, manager, DEMO_BANK_ACCOUNTS,
+                                expected_versions=settings.account_versions(settings.list_bank_accounts(db)))
     today = clock.today()
     for year in (today.year - 1, today.year, today.year + 1):
         settings.add_closures(db, manager, year_end_closure_days(year), "年末年始休業")
@@ -264,11 +271,11 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
     saved = {(p.details.profile_key, p.details.code) for p in settings.list_plans(db)}
     for plan in DEMO_PLANS:
         if (plan.profile_key, plan.code) not in saved:
-            settings.save_plan(db, manager, None, plan)
+            settings.save_plan(db, manager, None, plan, expected_version=None)
     saved = {(o.details.profile_key, o.details.code) for o in settings.list_options(db)}
     for option in DEMO_OPTIONS:
         if (option.profile_key, option.code) not in saved:
-            settings.save_option(db, manager, None, option)
+            settings.save_option(db, manager, None, option, expected_version=None)
     insert_customers(db, manager, [demo_customer(rng) for _ in range(customers)])
     count = demo_applications(db, manager, _clerk, rng, today)
     return DemoSummary(customers, len(DEMO_PLANS), len(DEMO_OPTIONS), count)
@@ -298,7 +305,7 @@ def demo_applications(db: Database, manager: Actor, clerk: Actor, rng: random.Ra
 
     def take_in(profile: str, plan: str, channel: Channel, days_ago: int, *, papers: bool = True,
                 option_codes: tuple[str, ...] = (), payment: PaymentMethod = PaymentMethod.TRANSFER,
-                lines: int = 1) -> int:
+                lines: int = 1) -> ApplicationDetail:
         applicant = demo_customer(rng)
         received = today - dt.timedelta(days=days_ago)
         account = None
@@ -309,47 +316,50 @@ def demo_applications(db: Database, manager: Actor, clerk: Actor, rng: random.Ra
                                  option_ids=tuple(options[c] for c in option_codes), lines=lines,
                                  payment_method=payment, debit_account=account,
                                  documents=_papers(applicant, received, channel, rng) if papers else ())
-        return apps.create_application(db, clerk, apps.ApplicationInput(draft, applicant=applicant), today=today).id
+        return apps.create_application(db, clerk, apps.ApplicationInput(draft, applicant=applicant), today=today)
 
-    def clear_all(application_id: int) -> None:
-        for item in apps.start_screening(db, clerk, application_id).checklist:
+    # Each step passes the version the step before it returned, as a screen would.
+    def screen(detail: ApplicationDetail) -> ApplicationDetail:
+        return apps.start_screening(db, clerk, detail.id, expected_version=detail.row_version)
+
+    def answer(detail: ApplicationDetail, code: str, value: ScreeningAnswer, note: str) -> ApplicationDetail:
+        return apps.answer_screening_item(db, clerk, detail.id, code, value, note, expected_version=detail.row_version)
+
+    def clear_all(detail: ApplicationDetail) -> ApplicationDetail:
+        detail = screen(detail)
+        for item in detail.checklist:
             if item.answer is not ScreeningAnswer.CLEAR:
-                apps.answer_screening_item(db, clerk, application_id, item.code, ScreeningAnswer.CLEAR,
-                                           "書類・ヒアリングで確認")
+                detail = answer(detail, item.code, ScreeningAnswer.CLEAR, "書類・ヒアリングで確認")
+        return detail
 
-    def identity_ok(application_id: int, days_ago: int) -> None:
-        apps.record_identity_letter(db, clerk, application_id, IdentityLetterResult.SENT,
-                                    on=today - dt.timedelta(days=days_ago), today=today)
-        apps.record_identity_letter(db, clerk, application_id, IdentityLetterResult.CONFIRMED,
-                                    on=today - dt.timedelta(days=days_ago - 3), today=today)
+    def letter(detail: ApplicationDetail, step: IdentityLetterResult, days_ago: int) -> ApplicationDetail:
+        return apps.record_identity_letter(db, clerk, detail.id, step, expected_version=detail.row_version,
+                                           on=today - dt.timedelta(days=days_ago), today=today)
 
     count = 0
     # 承諾: SC by post with 口座振替, and SH with the identity letter confirmed and a 開通日.
-    approved = take_in("simpleconnect", "SC-STANDARD", Channel.POST, 20, option_codes=("SC-REC", "SC-IVR"),
-                       payment=PaymentMethod.DEBIT, lines=3)
-    clear_all(approved)
-    apps.approve_application(db, manager, approved, decided_on=today - dt.timedelta(days=15), today=today)
+    approved = clear_all(take_in("simpleconnect", "SC-STANDARD", Channel.POST, 20, option_codes=("SC-REC", "SC-IVR"),
+                                 payment=PaymentMethod.DEBIT, lines=3))
+    apps.approve_application(db, manager, approved.id, expected_version=approved.row_version,
+                             decided_on=today - dt.timedelta(days=15), today=today)
     sh_approved = take_in("sokujitsu", "SH-BUSINESS", Channel.FAX, 18, option_codes=("SH-NUM",), lines=2)
-    identity_ok(sh_approved, 16)
-    clear_all(sh_approved)
-    apps.approve_application(db, manager, sh_approved, decided_on=today - dt.timedelta(days=10),
-                             opened_on=today - dt.timedelta(days=7), today=today)
+    sh_approved = clear_all(letter(letter(sh_approved, IdentityLetterResult.SENT, 16), IdentityLetterResult.CONFIRMED,
+                                   13))
+    apps.approve_application(db, manager, sh_approved.id, expected_version=sh_approved.row_version,
+                             decided_on=today - dt.timedelta(days=10), opened_on=today - dt.timedelta(days=7),
+                             today=today)
     # 不承諾: a line 該当 with the internal note that never reaches the applicant.
-    refused = take_in("sokujitsu", "SH-LIGHT", Channel.POST, 14)
-    apps.start_screening(db, clerk, refused)
-    apps.answer_screening_item(db, clerk, refused, "1", ScreeningAnswer.HIT, "他社での料金滞納を本人が申告")
-    apps.refuse_application(db, manager, refused, "料金滞納の申告あり（SH §14.2(1)）。", today=today,
-                            decided_on=today - dt.timedelta(days=9))
+    refused = answer(screen(take_in("sokujitsu", "SH-LIGHT", Channel.POST, 14)), "1", ScreeningAnswer.HIT,
+                     "他社での料金滞納を本人が申告")
+    apps.refuse_application(db, manager, refused.id, "料金滞納の申告あり（SH §14.2(1)）。",
+                            expected_version=refused.row_version, today=today, decided_on=today - dt.timedelta(days=9))
     # 取下げ: withdrawn by the applicant before the decision (SC).
     withdrawn = take_in("simpleconnect", "SC-BASIC", Channel.ONLINE, 12)
-    apps.withdraw_application(db, clerk, withdrawn, on=today - dt.timedelta(days=11), today=today)
+    apps.withdraw_application(db, clerk, withdrawn.id, expected_version=withdrawn.row_version,
+                              on=today - dt.timedelta(days=11), today=today)
     # 審査中: screening started, some lines still to answer; an SH one waiting for its letter.
-    screening = take_in("simpleconnect", "SC-BASIC", Channel.ONLINE, 6, option_codes=("SC-NUM",))
-    apps.start_screening(db, clerk, screening)
-    sh_screening = take_in("sokujitsu", "SH-LIGHT", Channel.POST, 5)
-    apps.record_identity_letter(db, clerk, sh_screening, IdentityLetterResult.SENT, on=today - dt.timedelta(days=4),
-                                today=today)
-    apps.start_screening(db, clerk, sh_screening)
+    screen(take_in("simpleconnect", "SC-BASIC", Channel.ONLINE, 6, option_codes=("SC-NUM",)))
+    screen(letter(take_in("sokujitsu", "SH-LIGHT", Channel.POST, 5), IdentityLetterResult.SENT, 4))
     # 書類待ち and 受付.
     take_in("sokujitsu", "SH-LIGHT", Channel.FAX, 3, papers=False)
     take_in("simpleconnect", "SC-STANDARD", Channel.POST, 1, payment=PaymentMethod.DEBIT)

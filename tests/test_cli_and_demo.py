@@ -85,7 +85,7 @@ def test_a_demo_stopped_after_its_settings_can_be_run_again(db):
     from reseller_desk.demo import DEMO_PLANS, ensure_demo_staff
 
     manager, _clerk = ensure_demo_staff(db)
-    settings.save_plan(db, manager, None, DEMO_PLANS[0])  # what a killed run had saved
+    settings.save_plan(db, manager, None, DEMO_PLANS[0], expected_version=None)  # what a killed run had saved
     summary = fill_demo(db, customers=4)
     assert summary.customers == 4
     assert len(settings.list_plans(db)) == len(DEMO_PLANS)

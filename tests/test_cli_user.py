@@ -67,7 +67,8 @@ def test_user_add_creates_the_first_manager_then_needs_a_manager(tmp_path, monke
 def test_user_list_shows_roles_and_what_is_special(office, monkeypatch, capsys):
     db = opened(office)
     manager = auth.login(db, "tanaka", BOSS_PASSWORD)
-    staff.reset_password(db, manager, staff.find_staff(db, "suzuki").id)
+    suzuki = staff.find_staff(db, "suzuki")
+    staff.reset_password(db, manager, suzuki.id, expected_version=suzuki.row_version)
     db.dispose()
     code, out, _err = run(monkeypatch, capsys, "user", "list", "--db", office)
     assert code == 0

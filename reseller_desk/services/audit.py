@@ -66,6 +66,35 @@ def record_log_in(session: Session, user_id: int | None, action: str, *, summary
 
 
 @dataclass(frozen=True)
+class LastChange:
+    """Who made the latest audited change of a record, and when (naive UTC, as stored)."""
+
+    by: str
+    at: dt.datetime
+
+
+#: Audit records of a staff account that are no change of it (the log-in's own bookkeeping).
+LOG_IN_ACTIONS = ("staff.login", "staff.login_failed")
+
+
+def last_change(session: Session, *, entity: str | None = None, entity_id: int | None = None,
+                application_id: int | None = None) -> LastChange | None:
+    """The latest audit record of one record inside the caller's transaction: of ``entity``
+    (``entity_id`` None for a record that is a whole list, like the transfer accounts), or of
+    everything concerning ``application_id`` (its checklist lines and notices included). A
+    log-in is no change of the account. None when the log has none."""
+    query = (select(AuditEntry.at, StaffUser.display_name).outerjoin(StaffUser, StaffUser.id == AuditEntry.user_id)
+             .order_by(AuditEntry.id.desc()).limit(1))
+    if application_id is not None:
+        query = query.where(AuditEntry.application_id == application_id)
+    else:
+        query = query.where(AuditEntry.entity == entity, AuditEntry.action.not_in(LOG_IN_ACTIONS))
+        query = query.where(AuditEntry.entity_id.is_(None) if entity_id is None else AuditEntry.entity_id == entity_id)
+    found = session.execute(query).first()
+    return LastChange(found.display_name or "", found.at) if found is not None else None
+
+
+@dataclass(frozen=True)
 class AuditRecord:
     at: dt.datetime
     user_name: str

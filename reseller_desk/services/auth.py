@@ -30,8 +30,9 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from reseller_desk import clock
 from reseller_desk.db.database import Database
@@ -278,9 +279,8 @@ def login(db: Database, login_id: str, password: str) -> Actor:
                                     or bool(user.active) != account.active):
             failure = failure or LoginFailure.CHANGED
         if failure is None and user is not None:
-            user.failed_logins, user.last_failed_login_at = 0, None
-            if new_hash is not None:
-                user.password_hash = new_hash
+            _bookkeeping(session, user, failed_logins=0, last_failed_login_at=None,
+                         **({"password_hash": new_hash} if new_hash is not None else {}))
             audit.record_log_in(session, user.id, "staff.login", summary=user.display_name)
             actor = actor_of(user)
         else:
@@ -303,12 +303,23 @@ def _outcome(account: _Account | None, failure: LoginFailure | None, actor: Acto
     return actor
 
 
+def _bookkeeping(session: Session, user: StaffUser, **values: object) -> None:
+    """The log-in's own columns of ``user`` (failures in a row, a rehash), written past the
+    row version: a log-in is no change a manager's 担当者 tab must reload for (models.StaffUser).
+    The loaded ``user`` shows the values too."""
+    if any(getattr(user, name) != value for name, value in values.items()):
+        # A Core UPDATE: the ORM's flush of the same change would count it as a version.
+        session.execute(update(StaffUser).where(StaffUser.id == user.id).values(**values)
+                        .execution_options(synchronize_session=False))
+        for name, value in values.items():
+            set_committed_value(user, name, value)
+
+
 def _record_failure(session: Session, user: StaffUser | None, failure: LoginFailure, now: dt.datetime) -> None:
     """The audit record of a refused log-in; a wrong password also counts towards the wait."""
     after: dict[str, object] = {"reason": str(failure)}
     if user is not None and failure is LoginFailure.PASSWORD:
-        user.failed_logins = (user.failed_logins or 0) + 1
-        user.last_failed_login_at = now
+        _bookkeeping(session, user, failed_logins=(user.failed_logins or 0) + 1, last_failed_login_at=now)
         after["failed_logins"] = user.failed_logins
     summary = f"{user.display_name}（{failure.label}）" if user is not None else failure.label
     audit.record_log_in(session, user.id if user is not None else None, "staff.login_failed", summary=summary,

@@ -15,11 +15,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from reseller_desk.db.database import Database, first_column
 from reseller_desk.db.models import Customer, utcnow
-from reseller_desk.domain.bounds import is_record_id, whole_number
+from reseller_desk.domain.bounds import is_record_id
 from reseller_desk.domain.customer import (
     CUSTOMER_FIELDS,
     CustomerDraft,
@@ -30,8 +29,8 @@ from reseller_desk.domain.customer import (
     validate,
 )
 from reseller_desk.domain.search import search_terms
-from reseller_desk.services import audit
-from reseller_desk.services.errors import ConcurrentEdit, NotFound, ValidationFailed
+from reseller_desk.services import audit, versions
+from reseller_desk.services.errors import NotFound, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
 from reseller_desk.services.records import customer_draft_of
 from reseller_desk.services.retry import retried
@@ -260,39 +259,35 @@ def insert_customer(session: Session, actor: Actor, cleaned: CustomerDraft, *,
 
 
 @retried
-def update_customer(db: Database, actor: Actor, customer_id: int, draft: CustomerDraft,
-                    expected_version: int | None = None) -> CustomerRecord:
+def update_customer(db: Database, actor: Actor, customer_id: int, draft: CustomerDraft, *,
+                    expected_version: int) -> CustomerRecord:
     """Save changes to a customer. ``expected_version`` is the row_version the form was opened
-    with; if another clerk saved in between, ConcurrentEdit is raised and nothing is saved."""
+    with; if another clerk saved in between, ConcurrentEdit (naming who, and when) is raised
+    and nothing is saved."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="顧客情報の変更")
     cleaned, errors = check_customer(draft)
     if errors:
         raise ValidationFailed(errors)
     if not is_record_id(customer_id):
         raise NotFound("指定された顧客は見つかりません。")
-    try:
-        with db.transaction(write=True) as session:
-            _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
-            customer = session.get(Customer, customer_id)
-            if customer is None:
-                raise NotFound(f"顧客 {customer_id} は見つかりません。")
-            if expected_version is not None and customer.row_version != whole_number(expected_version):
-                raise ConcurrentEdit()
-            before = customer_draft_of(customer)
-            if before == cleaned:
-                return _record_of(customer)
-            _apply(customer, cleaned)
-            customer.updated_at = utcnow()
-            customer.updated_by_id = actor.user_id
-            session.flush()
-            changed = {k: v for k, v in dataclasses.asdict(cleaned).items() if getattr(before, k) != v}
-            audit.record(session, actor, "customer.update", "customer", customer.id,
-                         before={k: getattr(before, k) for k in changed}, after=changed,
-                         summary=f"顧客変更: {cleaned.name}")
+    with versions.refusing_lost_updates(versions.CUSTOMER), db.transaction(write=True) as session:
+        _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
+        customer = session.get(Customer, customer_id)
+        if customer is None:
+            raise NotFound(f"顧客 {customer_id} は見つかりません。")
+        versions.check(session, versions.CUSTOMER, customer.id, customer.row_version, expected_version)
+        before = customer_draft_of(customer)
+        if before == cleaned:
             return _record_of(customer)
-    except StaleDataError as error:
-        raise ConcurrentEdit() from error
-
+        _apply(customer, cleaned)
+        customer.updated_at = utcnow()
+        customer.updated_by_id = actor.user_id
+        session.flush()
+        changed = {k: v for k, v in dataclasses.asdict(cleaned).items() if getattr(before, k) != v}
+        audit.record(session, actor, "customer.update", "customer", customer.id,
+                     before={k: getattr(before, k) for k in changed}, after=changed,
+                     summary=f"顧客変更: {cleaned.name}")
+        return _record_of(customer)
 
 __all__ = [
     "CustomerDraft", "CustomerKind", "CustomerRow", "CustomerRecord", "DuplicateHit", "SORT_COLUMNS",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -37,7 +37,7 @@ from reseller_desk.domain.company import (
     validate_plan,
 )
 from reseller_desk.domain.terms import available_profiles, load_profile
-from reseller_desk.services import audit
+from reseller_desk.services import audit, versions
 from reseller_desk.services.errors import NotFound, ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
 from reseller_desk.services.retry import retried
@@ -46,6 +46,19 @@ COMPANY_ROW_ID = 1
 
 
 # -- company details ------------------------------------------------------------------------
+#: The version of the company details before they were first saved (there is no row yet).
+NO_COMPANY_ROW = 0
+
+
+@dataclass(frozen=True)
+class CompanyRecord:
+    """The company details as the 会社情報 tab shows them, with their row version
+    (:data:`NO_COMPANY_ROW` before the first save)."""
+
+    details: CompanyDetails
+    row_version: int
+
+
 def _company_of(row: CompanySettings) -> CompanyDetails:
     return CompanyDetails(**{f.name: getattr(row, f.name) for f in dataclasses.fields(CompanyDetails)})
 
@@ -56,8 +69,19 @@ def get_company(db: Database) -> CompanyDetails:
         return CompanyDetails() if row is None else _company_of(row)
 
 
+def get_company_record(db: Database) -> CompanyRecord:
+    """The company details with the version :func:`save_company` wants back."""
+    with db.transaction() as session:
+        row = session.get(CompanySettings, COMPANY_ROW_ID)
+        return CompanyRecord(CompanyDetails(), NO_COMPANY_ROW) if row is None else \
+            CompanyRecord(_company_of(row), row.row_version)
+
+
 @retried
-def save_company(db: Database, actor: Actor, details: CompanyDetails) -> CompanyDetails:
+def save_company(db: Database, actor: Actor, details: CompanyDetails, *, expected_version: int) -> CompanyRecord:
+    """Save the company details. ``expected_version``: the row_version the tab showed
+    (:data:`NO_COMPANY_ROW` when nothing was saved yet); changed since, ConcurrentEdit naming
+    who changed them, and nothing is saved. Returns them as stored, with their new version."""
     require_role(actor, Role.MANAGER, action="会社情報の変更")
     if not isinstance(details, CompanyDetails):
         raise ValidationFailed({"name": "会社情報が正しく渡されていません。"})
@@ -65,9 +89,11 @@ def save_company(db: Database, actor: Actor, details: CompanyDetails) -> Company
     errors = validate_company(cleaned)
     if errors:
         raise ValidationFailed(errors)
-    with db.transaction(write=True) as session:
+    with versions.refusing_lost_updates(versions.COMPANY), db.transaction(write=True) as session:
         _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         row = session.get(CompanySettings, COMPANY_ROW_ID)
+        versions.check(session, versions.COMPANY, COMPANY_ROW_ID, NO_COMPANY_ROW if row is None else row.row_version,
+                       expected_version)
         before = None
         if row is None:
             row = CompanySettings(id=COMPANY_ROW_ID)
@@ -77,9 +103,10 @@ def save_company(db: Database, actor: Actor, details: CompanyDetails) -> Company
         for field in dataclasses.fields(CompanyDetails):
             setattr(row, field.name, getattr(cleaned, field.name))
         row.updated_by_id = actor.user_id
+        session.flush()
         audit.record(session, actor, "company.update", "company", COMPANY_ROW_ID, before=before, after=cleaned,
                      summary="会社情報の変更")
-    return cleaned
+        return CompanyRecord(cleaned, row.row_version)
 
 
 # -- bank accounts for transfers ---------------------------------------------------------------
@@ -87,6 +114,7 @@ def save_company(db: Database, actor: Actor, details: CompanyDetails) -> Company
 class BankAccountRecord:
     id: int
     details: BankAccountDetails
+    row_version: int
 
 
 BANK_FIELDS = tuple(f.name for f in dataclasses.fields(BankAccountDetails))
@@ -102,15 +130,36 @@ def _account_rows(session: Session) -> list[BankAccount]:
 
 def list_bank_accounts(db: Database) -> list[BankAccountRecord]:
     with db.transaction() as session:
-        return [BankAccountRecord(r.id, _account_of(r)) for r in _account_rows(session)]
+        return [BankAccountRecord(r.id, _account_of(r), r.row_version) for r in _account_rows(session)]
+
+
+def account_versions(records: Iterable[BankAccountRecord]) -> dict[int, int]:
+    """id -> row_version of the accounts a screen shows: what :func:`save_bank_accounts`
+    wants back as ``expected_versions``."""
+    return {r.id: r.row_version for r in records}
+
+
+def _same_accounts(rows: Sequence[BankAccount], expected: object) -> bool:
+    """Whether the accounts on file are exactly those the screen showed, each at its version."""
+    if not isinstance(expected, Mapping) or len(expected) != len(rows):
+        return False
+    return all(r.id in expected and versions.matches(r.row_version, expected[r.id]) for r in rows)
 
 
 @retried
-def save_bank_accounts(db: Database, actor: Actor, accounts: Sequence[BankAccountDetails]) -> list[BankAccountRecord]:
+def save_bank_accounts(db: Database, actor: Actor, accounts: Sequence[BankAccountDetails], *,
+                       expected_versions: Mapping[int, int]) -> list[BankAccountRecord]:
     """Replace the list of transfer accounts (振込先), in the order given, cleaned and with the
     names of their codes (domain.banks.with_bank_names); returns them as saved. Errors are
     keyed "row.field" (row counted from 0), e.g. "0.branch_code" for a branch code that the
-    bank of row 0 does not have, so the screen can mark the cell at fault."""
+    bank of row 0 does not have, so the screen can mark the cell at fault.
+
+    The list is one record, saved as a whole: ``expected_versions`` is id -> row_version of
+    every account the screen showed (:func:`account_versions`; empty when it showed none). An
+    account changed, added or removed since is a ConcurrentEdit naming who saved the list, and
+    nothing is saved. The accounts on file are rewritten in place, row by row in order (an
+    unchanged row keeps its version), the rows left over deleted, new ones added; an id is
+    never used again (AUTOINCREMENT), so a removed and re-added account is a change too."""
     require_role(actor, Role.MANAGER, action="振込先口座の変更")
     if not isinstance(accounts, (list, tuple)):
         raise ValidationFailed({"accounts": "振込先口座の一覧が正しく渡されていません。"})
@@ -130,15 +179,26 @@ def save_bank_accounts(db: Database, actor: Actor, accounts: Sequence[BankAccoun
               for field, message in bank_account_problems(account).items()}
     if errors:
         raise ValidationFailed(errors)
-    with db.transaction(write=True) as session:
+    with versions.refusing_lost_updates(versions.BANK_ACCOUNTS), db.transaction(write=True) as session:
         _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
-        before = [dataclasses.asdict(_account_of(r)) for r in _account_rows(session)]
-        session.execute(delete(BankAccount))
-        for order, account in enumerate(cleaned):
-            session.add(BankAccount(sort_order=order, **dataclasses.asdict(account)))
-        audit.record(session, actor, "bank_accounts.replace", "bank_accounts", None, before=before,
-                     after=[dataclasses.asdict(a) for a in cleaned], summary=f"振込先口座 {len(cleaned)}件")
-    return list_bank_accounts(db)
+        rows = _account_rows(session)
+        if not _same_accounts(rows, expected_versions):
+            raise versions.stale(session, versions.BANK_ACCOUNTS, None)
+        before = [dataclasses.asdict(_account_of(r)) for r in rows]
+        after = [dataclasses.asdict(a) for a in cleaned]
+        if before != after:
+            for order, account in enumerate(cleaned):
+                row = rows[order] if order < len(rows) else BankAccount()
+                for field, value in dataclasses.asdict(account).items():
+                    setattr(row, field, value)
+                row.sort_order = order
+                session.add(row)
+            for row in rows[len(cleaned):]:
+                session.delete(row)
+            session.flush()
+            audit.record(session, actor, "bank_accounts.replace", "bank_accounts", None, before=before,
+                         after=after, summary=f"振込先口座 {len(cleaned)}件")
+        return [BankAccountRecord(r.id, _account_of(r), r.row_version) for r in _account_rows(session)]
 
 
 # -- closure days and the company calendar -------------------------------------------------------
@@ -251,6 +311,7 @@ class PlanRecord:
     id: int
     details: PlanDetails
     profile_name: str
+    row_version: int
 
 
 def _plan_details(row: Plan | PlanOption) -> PlanDetails:
@@ -270,7 +331,25 @@ def _list(db: Database, model: type[Plan] | type[PlanOption], profile_key: str |
         if profile_key:
             statement = statement.where(TermsProfileRecord.key == profile_key)
         rows = [r for r in session.scalars(statement) if isinstance(r, (Plan, PlanOption))]
-        return [PlanRecord(r.id, _plan_details(r), r.terms_profile.name) for r in rows]
+        return [PlanRecord(r.id, _plan_details(r), r.terms_profile.name, r.row_version) for r in rows]
+
+
+def _get(db: Database, model: type[Plan] | type[PlanOption], record_id: int) -> PlanRecord:
+    noun = "オプション" if model is PlanOption else "プラン"
+    with db.transaction() as session:
+        row = session.get(model, record_id) if is_record_id(record_id) else None
+        if not isinstance(row, (Plan, PlanOption)):
+            raise NotFound(f"{noun} {record_id} は見つかりません。")
+        return PlanRecord(row.id, _plan_details(row), row.terms_profile.name, row.row_version)
+
+
+def get_plan(db: Database, plan_id: int) -> PlanRecord:
+    """One plan as stored, with its version (the plan dialog's 「最新の内容を読み込む」)."""
+    return _get(db, Plan, plan_id)
+
+
+def get_option(db: Database, option_id: int) -> PlanRecord:
+    return _get(db, PlanOption, option_id)
 
 
 def list_plans(db: Database, profile_key: str | None = None) -> list[PlanRecord]:
@@ -282,8 +361,9 @@ def list_options(db: Database, profile_key: str | None = None) -> list[PlanRecor
 
 
 def _save(db: Database, actor: Actor, model: type[Plan] | type[PlanOption], record_id: int | None,
-          details: PlanDetails) -> PlanRecord:
+          details: PlanDetails, expected_version: int | None) -> PlanRecord:
     is_option = model is PlanOption
+    kind = versions.OPTION if is_option else versions.PLAN
     noun = "オプション" if is_option else "プラン"
     require_role(actor, Role.MANAGER, action=f"{noun}の変更")
     if not isinstance(details, PlanDetails):
@@ -294,8 +374,15 @@ def _save(db: Database, actor: Actor, model: type[Plan] | type[PlanOption], reco
     errors = validate_plan(details, set(available_profiles()))
     if errors:
         raise ValidationFailed(errors)
-    with db.transaction(write=True) as session:
+    with versions.refusing_lost_updates(kind), db.transaction(write=True) as session:
         _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
+        found: Plan | PlanOption | None = None
+        if record_id is not None:
+            loaded = session.get(model, record_id)
+            if not isinstance(loaded, (Plan, PlanOption)):
+                raise NotFound(f"{noun} {record_id} は見つかりません。")
+            versions.check(session, kind, loaded.id, loaded.row_version, expected_version)
+            found = loaded
         profile = profile_record(session, details.profile_key)
         clash = session.scalars(select(model.id).where(model.terms_profile_id == profile.id,
                                                        model.code == details.code)).first()
@@ -303,13 +390,10 @@ def _save(db: Database, actor: Actor, model: type[Plan] | type[PlanOption], reco
             raise ValidationFailed({"code": f"コード「{details.code}」は同じサービスの{noun}で使われています。"})
         before = None
         row: Plan | PlanOption
-        if record_id is None:
+        if found is None:
             row = model(terms_profile_id=profile.id)
             session.add(row)
         else:
-            found = session.get(model, record_id)
-            if not isinstance(found, (Plan, PlanOption)):
-                raise NotFound(f"{noun} {record_id} は見つかりません。")
             row = found
             before = _plan_details(row)
         row.terms_profile = profile
@@ -323,23 +407,29 @@ def _save(db: Database, actor: Actor, model: type[Plan] | type[PlanOption], reco
         entity = "option" if is_option else "plan"
         audit.record(session, actor, f"{entity}.{'add' if before is None else 'update'}", entity, row.id,
                      before=before, after=_plan_details(row), summary=f"{noun}: {details.name}")
-        return PlanRecord(row.id, _plan_details(row), profile.name)
+        return PlanRecord(row.id, _plan_details(row), profile.name, row.row_version)
 
 
 @retried
-def save_plan(db: Database, actor: Actor, plan_id: int | None, details: PlanDetails) -> PlanRecord:
-    """Add (plan_id None) or change a plan. Plans are never deleted once used; set active=False."""
-    return _save(db, actor, Plan, plan_id, details)
+def save_plan(db: Database, actor: Actor, plan_id: int | None, details: PlanDetails, *,
+              expected_version: int | None) -> PlanRecord:
+    """Add (plan_id None) or change a plan. Plans are never deleted once used; set active=False.
+    ``expected_version``: the row_version of the plan the dialog showed; None only when adding
+    (there is no version yet: ignored then). A changed plan is a ConcurrentEdit."""
+    return _save(db, actor, Plan, plan_id, details, expected_version)
 
 
 @retried
-def save_option(db: Database, actor: Actor, option_id: int | None, details: PlanDetails) -> PlanRecord:
-    return _save(db, actor, PlanOption, option_id, details)
+def save_option(db: Database, actor: Actor, option_id: int | None, details: PlanDetails, *,
+                expected_version: int | None) -> PlanRecord:
+    """Add or change an option, as :func:`save_plan` a plan."""
+    return _save(db, actor, PlanOption, option_id, details, expected_version)
 
 
 __all__ = [
-    "BankAccountDetails", "BankAccountRecord", "Closure", "CompanyDetails", "PlanDetails", "PlanRecord",
-    "ProfileInfo", "ServiceError", "add_closures", "company_calendar", "get_company", "list_bank_accounts",
+    "BankAccountDetails", "BankAccountRecord", "Closure", "CompanyDetails", "CompanyRecord", "NO_COMPANY_ROW",
+    "PlanDetails", "PlanRecord", "ProfileInfo", "ServiceError", "account_versions", "add_closures",
+    "company_calendar", "get_company", "get_company_record", "get_option", "get_plan", "list_bank_accounts",
     "list_closures", "list_options", "list_plans", "list_profiles", "remove_closures", "save_bank_accounts",
     "save_company", "save_option", "save_plan",
 ]

@@ -26,7 +26,7 @@ from reseller_desk.db.models import StaffUser
 from reseller_desk.domain.bounds import is_record_id
 from reseller_desk.domain.codes import as_member
 from reseller_desk.domain.text import clean_line, length_problem, text_type_problem
-from reseller_desk.services import audit, database_info
+from reseller_desk.services import audit, database_info, versions
 from reseller_desk.services.auth import actor_of, hash_password, login_problem, password_problem, waiting_until
 from reseller_desk.services.errors import NotFound, PermissionDenied, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
@@ -48,6 +48,8 @@ class StaffInfo:
     role: Role
     active: bool
     demo_account: bool
+    #: The version of the account the 担当者 tab shows; every change of it wants it back.
+    row_version: int
     #: A manager reset the password: the next log-in must choose a new one.
     must_change_password: bool = False
     #: Until when (Japan time) log-ins wait after repeated failures; None when they need not.
@@ -66,7 +68,7 @@ def _info(user: StaffUser) -> StaffInfo:
     until = waiting_until(user.failed_logins or 0, user.last_failed_login_at)
     waiting = clock.to_japan_time(until) if until is not None and until > clock.utcnow() else None
     return StaffInfo(user.id, user.login, user.display_name, Role(user.role), bool(user.active),
-                     bool(user.demo_account), bool(user.must_change_password), waiting)
+                     bool(user.demo_account), user.row_version, bool(user.must_change_password), waiting)
 
 
 def temporary_password() -> str:
@@ -185,11 +187,14 @@ def add_staff_with_temporary_password(db: Database, actor: Actor, login_id: str,
 
 
 # -- changing --------------------------------------------------------------------------------
-def _target(session: Session, actor: Actor, user_id: int) -> StaffUser:
+def _target(session: Session, actor: Actor, user_id: int, expected_version: int) -> StaffUser:
+    """The account to change, refused as a ConcurrentEdit naming who changed it last when the
+    tab was showing another version of it (a log-in does not change the version)."""
     confirm_actor(session, actor)
     user = session.get(StaffUser, user_id) if is_record_id(user_id) else None
     if user is None:
         raise NotFound(f"担当者 {user_id} は見つかりません。")
+    versions.check(session, versions.STAFF, user.id, user.row_version, expected_version)
     return user
 
 
@@ -209,14 +214,15 @@ def _refuse_last_manager(session: Session, user: StaffUser, what: str) -> None:
 
 
 @retried
-def change_role(db: Database, actor: Actor, user_id: int, role: Role | str) -> StaffInfo:
-    """事務 ↔ 管理者. The staff member's open window can do nothing more; they log in again."""
+def change_role(db: Database, actor: Actor, user_id: int, role: Role | str, *, expected_version: int) -> StaffInfo:
+    """事務 ↔ 管理者. The staff member's open window can do nothing more; they log in again.
+    ``expected_version``: the row_version of the account the tab showed."""
     require_role(actor, Role.MANAGER, action="担当者の役割の変更")
     new_role = as_member(Role, role)
     if not isinstance(new_role, Role):
         raise ValidationFailed({"role": "役割は「事務」か「管理者」を選んでください。"})
-    with db.transaction(write=True) as session:
-        user = _target(session, actor, user_id)
+    with versions.refusing_lost_updates(versions.STAFF), db.transaction(write=True) as session:
+        user = _target(session, actor, user_id, expected_version)
         old_role = Role(user.role)
         if old_role == new_role:
             return _info(user)
@@ -226,18 +232,20 @@ def change_role(db: Database, actor: Actor, user_id: int, role: Role | str) -> S
         audit.record(session, actor, "staff.role", "staff", user.id, before={"role": str(old_role)},
                      after={"role": str(new_role)},
                      summary=f"{user.display_name}（{old_role.label}→{new_role.label}）")
+        session.flush()  # the new row_version, for the StaffInfo returned
         return _info(user)
 
 
 @retried
-def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> StaffInfo:
+def set_active(db: Database, actor: Actor, user_id: int, active: bool, *, expected_version: int) -> StaffInfo:
     """Deactivate (the account cannot log in and its open window can do nothing more) or
-    reactivate an account; never delete it. A manager's own account is not deactivated here."""
+    reactivate an account; never delete it. A manager's own account is not deactivated here.
+    ``expected_version``: the row_version of the account the tab showed."""
     require_role(actor, Role.MANAGER, action="担当者の無効化・再開")
     if not isinstance(active, bool):
         raise ValidationFailed({"active": "有効か無効かを選んでください。"})
-    with db.transaction(write=True) as session:
-        user = _target(session, actor, user_id)
+    with versions.refusing_lost_updates(versions.STAFF), db.transaction(write=True) as session:
+        user = _target(session, actor, user_id, expected_version)
         if bool(user.active) == bool(active):
             return _info(user)
         if not active:
@@ -251,24 +259,27 @@ def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> StaffI
         audit.record(session, actor, "staff.activate" if active else "staff.deactivate", "staff", user.id,
                      before={"active": not active}, after={"active": bool(active)},
                      summary=user.display_name)
+        session.flush()  # the new row_version, for the StaffInfo returned
         return _info(user)
 
 
 @retried
-def reset_password(db: Database, actor: Actor, user_id: int) -> TemporaryPassword:
+def reset_password(db: Database, actor: Actor, user_id: int, *, expected_version: int) -> TemporaryPassword:
     """A new temporary password for someone who forgot theirs (a manager; one's own password
     is changed with ``auth.change_own_password``). It also ends a wait after failed log-ins.
-    The staff member's open window can do nothing more until they chose a new password."""
+    The staff member's open window can do nothing more until they chose a new password.
+    ``expected_version``: the row_version of the account the tab showed."""
     require_role(actor, Role.MANAGER, action="パスワードのリセット")
     if user_id == actor.user_id:
         raise PermissionDenied("自分のパスワードは「パスワードの変更」で変えてください。")
     password = temporary_password()
     password_hash = hash_password(password)
-    with db.transaction(write=True) as session:
-        user = _target(session, actor, user_id)
+    with versions.refusing_lost_updates(versions.STAFF), db.transaction(write=True) as session:
+        user = _target(session, actor, user_id, expected_version)
         user.password_hash = password_hash
         user.must_change_password = True
         user.failed_logins, user.last_failed_login_at = 0, None
         audit.record(session, actor, "staff.password_reset", "staff", user.id,
                      summary=user.display_name)
+        session.flush()  # the new row_version, for the StaffInfo returned
         return TemporaryPassword(_info(user), password)

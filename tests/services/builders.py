@@ -23,6 +23,7 @@ from reseller_desk.domain.intake import (
 from reseller_desk.services import applications as apps
 from reseller_desk.services.applications import ApplicationDetail, ApplicationInput
 from reseller_desk.services.permissions import Actor
+from tests.versions import application_now
 
 TODAY = dt.date(2026, 11, 20)
 RECEIVED = dt.date(2026, 11, 16)
@@ -66,8 +67,9 @@ def for_customer(inp: ApplicationInput, customer_id: int) -> ApplicationInput:
 
 def screened_clear(db, actor: Actor, application_id: int) -> ApplicationDetail:
     """Screening started and every line answered 問題なし."""
-    detail = apps.start_screening(db, actor, application_id)
+    detail = apps.start_screening(db, actor, application_id, expected_version=application_now(db, application_id))
     for item in detail.checklist:
         if item.answer != "clear":
-            detail = apps.answer_screening_item(db, actor, application_id, item.code, "clear", "確認済")
+            detail = apps.answer_screening_item(db, actor, application_id, item.code, "clear", "確認済",
+                                                expected_version=detail.row_version)
     return detail

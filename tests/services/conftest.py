@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from reseller_desk.domain.company import CompanyDetails, PlanDetails
 from reseller_desk.services import auth, settings, staff
+from tests.versions import company_now
 
 STAFF_PASSWORD = "correct-horse"
 
@@ -20,13 +21,16 @@ STAFF_PASSWORD = "correct-horse"
 def office(db, manager) -> dict[str, int]:
     settings.save_company(db, manager, CompanyDetails(
         name="株式会社みらいテレコム", postal_code="101-0047", address="東京都千代田区内神田2丁目5番3号",
-        phone="03-5289-7410", registration_number="T8700110005901"))
+        phone="03-5289-7410", registration_number="T8700110005901"), expected_version=company_now(db))
     return {
-        "sc": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-BASIC", "ベーシック", 2980, 5000)).id,
+        "sc": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-BASIC", "ベーシック", 2980, 5000),
+                                 expected_version=None).id,
         "sc_f2f": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-F2F", "対面プラン", 3980, 5000,
-                                                                    requires_face_to_face=True)).id,
-        "sh": settings.save_plan(db, manager, None, PlanDetails("sokujitsu", "SH-LIGHT", "ライト", 1980, 3000, 12, 10000)).id,
-        "sc_rec": settings.save_option(db, manager, None, PlanDetails("simpleconnect", "SC-REC", "通話録音", 500, 1000)).id,
+                                                                    requires_face_to_face=True), expected_version=None).id,
+        "sh": settings.save_plan(db, manager, None, PlanDetails("sokujitsu", "SH-LIGHT", "ライト", 1980, 3000, 12, 10000),
+                                 expected_version=None).id,
+        "sc_rec": settings.save_option(db, manager, None, PlanDetails("simpleconnect", "SC-REC", "通話録音", 500, 1000),
+                                       expected_version=None).id,
     }
 
 

@@ -16,10 +16,16 @@ from reseller_desk.db.models import Application, AuditEntry, Contract, Customer
 from reseller_desk.domain.application import ApplicationStatus, ScreeningAnswer
 from reseller_desk.services import applications as apps
 from reseller_desk.services.errors import ConcurrentEdit, ServiceError
+from tests.versions import application_now
 
 from .builders import TODAY, sc_input, screened_clear, sh_input
 
-CONCURRENT_EDIT = "他の担当者がこのデータを先に更新しました。画面を開き直してから、もう一度保存してください。"
+#: A stale change is refused naming who changed the application and when (services.versions).
+STALE_SCREEN = ("この申込は [0-9]+月[0-9]+日 [0-9:]+ に 事務 太郎 さんが変更しています。"
+                "画面を読み込み直してから、もう一度保存してください（何も保存していません）。")
+#: A save that lands between the read and the write: SQLAlchemy's own check, without a name.
+CONCURRENT_EDIT = ("この申込は、画面を開いた後にほかの担当者が変更しています。"
+                   "画面を読み込み直してから、もう一度保存してください（何も保存していません）。")
 
 
 def audit_count(db) -> int:
@@ -56,17 +62,18 @@ def test_a_stale_form_cannot_overwrite_another_clerks_save_of_the_application(db
     opened = apps.create_application(db, clerk, sc_input(office), today=TODAY)
     apps.update_application(db, clerk, opened.id, sc_input(office, notes="先に保存"), today=TODAY,
                             expected_version=opened.row_version)
-    with pytest.raises(ConcurrentEdit, match=CONCURRENT_EDIT):
+    with pytest.raises(ConcurrentEdit, match=STALE_SCREEN):
         apps.update_application(db, clerk, opened.id, sc_input(office, notes="後から保存"), today=TODAY,
                                 expected_version=opened.row_version)
     assert apps.get_application(db, opened.id).input.draft.notes == "先に保存"
 
 
 def test_a_checklist_answered_from_a_stale_screen_is_refused(db, clerk, office):
-    shown = apps.start_screening(db, clerk, apps.create_application(db, clerk, sc_input(office), today=TODAY).id)
+    taken_in = apps.create_application(db, clerk, sc_input(office), today=TODAY)
+    shown = apps.start_screening(db, clerk, taken_in.id, expected_version=taken_in.row_version)
     apps.answer_screening_item(db, clerk, shown.id, "3", "clear", expected_version=shown.row_version)
     before = audit_count(db)
-    with pytest.raises(ConcurrentEdit, match=CONCURRENT_EDIT):
+    with pytest.raises(ConcurrentEdit, match=STALE_SCREEN):
         apps.answer_screening_item(db, clerk, shown.id, "3", "hit", "古い画面から", expected_version=shown.row_version)
     line = next(i for i in apps.get_application(db, shown.id).checklist if i.code == "3")
     assert (line.answer, line.note) == (ScreeningAnswer.CLEAR, "")
@@ -74,7 +81,8 @@ def test_a_checklist_answered_from_a_stale_screen_is_refused(db, clerk, office):
 
 
 def test_an_answer_with_the_current_version_is_saved(db, clerk, office):
-    shown = apps.start_screening(db, clerk, apps.create_application(db, clerk, sc_input(office), today=TODAY).id)
+    taken_in = apps.create_application(db, clerk, sc_input(office), today=TODAY)
+    shown = apps.start_screening(db, clerk, taken_in.id, expected_version=taken_in.row_version)
     answered = apps.answer_screening_item(db, clerk, shown.id, "3", "hit", "確認", expected_version=shown.row_version)
     assert next(i for i in answered.checklist if i.code == "3").answer is ScreeningAnswer.HIT
     assert answered.row_version == shown.row_version + 1
@@ -93,8 +101,9 @@ def _screened_sc(db, clerk, manager, office) -> int:
 
 def _with_a_hit(db, clerk, manager, office) -> int:
     application_id = _open_sc(db, clerk, manager, office)
-    apps.start_screening(db, clerk, application_id)
-    apps.answer_screening_item(db, clerk, application_id, "1", "hit", "資格取消の前歴")
+    apps.start_screening(db, clerk, application_id, expected_version=application_now(db, application_id))
+    apps.answer_screening_item(db, clerk, application_id, "1", "hit", "資格取消の前歴",
+                               expected_version=application_now(db, application_id))
     return application_id
 
 
@@ -105,15 +114,19 @@ def _sh(db, clerk, manager, office) -> int:
 #: Every use case that changes an application, called as a clerk (a manager decides).
 CALLS: dict[str, Callable[..., object]] = {
     "update": lambda db, clerk, manager, office, i: apps.update_application(
-        db, clerk, i, sc_input(office, lines=5), today=TODAY),
-    "start_screening": lambda db, clerk, manager, office, i: apps.start_screening(db, clerk, i),
-    "answer": lambda db, clerk, manager, office, i: apps.answer_screening_item(db, clerk, i, "3", "hit", "後から"),
-    "approve": lambda db, clerk, manager, office, i: apps.approve_application(db, manager, i, today=TODAY),
+        db, clerk, i, sc_input(office, lines=5), expected_version=application_now(db, i), today=TODAY),
+    "start_screening": lambda db, clerk, manager, office, i: apps.start_screening(db, clerk, i,
+                                                                                  expected_version=application_now(db, i)),
+    "answer": lambda db, clerk, manager, office, i: apps.answer_screening_item(db, clerk, i, "3", "hit", "後から",
+                                                                               expected_version=application_now(db, i)),
+    "approve": lambda db, clerk, manager, office, i: apps.approve_application(db, manager, i,
+                                                                              expected_version=application_now(db, i), today=TODAY),
     "refuse": lambda db, clerk, manager, office, i: apps.refuse_application(
-        db, manager, i, "資格取消の前歴", today=TODAY),
-    "withdraw": lambda db, clerk, manager, office, i: apps.withdraw_application(db, clerk, i, today=TODAY),
+        db, manager, i, "資格取消の前歴", expected_version=application_now(db, i), today=TODAY),
+    "withdraw": lambda db, clerk, manager, office, i: apps.withdraw_application(db, clerk, i,
+                                                                                expected_version=application_now(db, i), today=TODAY),
     "identity_letter": lambda db, clerk, manager, office, i: apps.record_identity_letter(
-        db, clerk, i, "sent", on=TODAY, today=TODAY),
+        db, clerk, i, "sent", expected_version=application_now(db, i), on=TODAY, today=TODAY),
 }
 
 #: What each use case needs before it can run.
@@ -147,29 +160,35 @@ def dataclass_without_version(detail: apps.ApplicationDetail) -> tuple:
 # -- decided applications --------------------------------------------------------------------------------
 def _approved(db, clerk, manager, office) -> int:
     application_id = _screened_sc(db, clerk, manager, office)
-    apps.approve_application(db, manager, application_id, today=TODAY)
+    apps.approve_application(db, manager, application_id, expected_version=application_now(db, application_id),
+                             today=TODAY)
     return application_id
 
 
 def _refused(db, clerk, manager, office) -> int:
     application_id = _with_a_hit(db, clerk, manager, office)
-    apps.refuse_application(db, manager, application_id, "資格取消の前歴", today=TODAY)
+    apps.refuse_application(db, manager, application_id, "資格取消の前歴", expected_version=application_now(db, application_id),
+                            today=TODAY)
     return application_id
 
 
 def _withdrawn(db, clerk, manager, office) -> int:
     application_id = _open_sc(db, clerk, manager, office)
-    apps.withdraw_application(db, clerk, application_id, today=TODAY)
+    apps.withdraw_application(db, clerk, application_id, expected_version=application_now(db, application_id),
+                              today=TODAY)
     return application_id
 
 
 def _revoked(db, clerk, manager, office) -> int:
     application_id = _sh(db, clerk, manager, office)
-    apps.record_identity_letter(db, clerk, application_id, "sent", on=dt.date(2026, 11, 17), today=TODAY)
-    for item in apps.start_screening(db, clerk, application_id).checklist:
-        apps.answer_screening_item(db, clerk, application_id, item.code, "clear")
-    apps.approve_application(db, manager, application_id, today=TODAY)
-    apps.record_identity_letter(db, clerk, application_id, "failed", on=TODAY, today=TODAY)
+    apps.record_identity_letter(db, clerk, application_id, "sent", expected_version=application_now(db, application_id),
+                                on=dt.date(2026, 11, 17), today=TODAY)
+    for item in apps.start_screening(db, clerk, application_id, expected_version=application_now(db, application_id)).checklist:
+        apps.answer_screening_item(db, clerk, application_id, item.code, "clear", expected_version=application_now(db, application_id))
+    apps.approve_application(db, manager, application_id, expected_version=application_now(db, application_id),
+                             today=TODAY)
+    apps.record_identity_letter(db, clerk, application_id, "failed", expected_version=application_now(db, application_id), on=TODAY,
+                                today=TODAY)
     return application_id
 
 

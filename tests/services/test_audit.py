@@ -12,6 +12,7 @@ from reseller_desk.domain.company import CompanyDetails
 from reseller_desk.services import audit, customers
 from reseller_desk.services.audit import list_audit
 from reseller_desk.services.errors import PermissionDenied
+from tests.versions import customer_now
 
 from .builders import MIRAI, YAMADA
 
@@ -38,7 +39,8 @@ def test_a_record_is_written_only_with_its_change(db, manager):
 def test_a_change_to_a_customer_concerns_that_customer(db, clerk, manager):
     first = customers.add_customer(db, clerk, MIRAI)
     second = customers.add_customer(db, clerk, YAMADA)
-    customers.update_customer(db, clerk, first.id, dataclasses.replace(first.draft, notes="メモ"))
+    customers.update_customer(db, clerk, first.id, dataclasses.replace(first.draft, notes="メモ"),
+                              expected_version=customer_now(db, first.id))
     by_first = list_audit(db, manager, customer_id=first.id)
     assert [e.action for e in by_first] == ["customer.update", "customer.add"]  # newest first
     assert [e.customer_id for e in list_audit(db, manager, customer_id=second.id)] == [second.id]

@@ -17,6 +17,7 @@ from reseller_desk.services import auth, customers, staff
 from reseller_desk.services.audit import list_audit
 from reseller_desk.services.auth import AuthenticationFailed
 from reseller_desk.services.errors import PermissionDenied, ValidationFailed
+from tests.versions import staff_now
 
 from .builders import YAMADA
 
@@ -294,7 +295,7 @@ def test_without_an_actor_password_services_refuse_as_permission_denied(db, boss
 
 
 def test_after_a_reset_only_the_own_password_can_be_changed_and_that_ends_the_wait(db, boss, suzuki):
-    temporary = staff.reset_password(db, boss, suzuki.id).password
+    temporary = staff.reset_password(db, boss, suzuki.id, expected_version=staff_now(db, suzuki.id)).password
     clerk = auth.login(db, "suzuki", temporary)
     assert auth.must_change_password(db, clerk)
     with pytest.raises(PermissionDenied, match="パスワードの変更を待っています"):

@@ -45,6 +45,7 @@ from reseller_desk.services import settings as settings_service
 from reseller_desk.services.applications import ApplicationInput
 from reseller_desk.services.errors import ServiceError
 from reseller_desk.services.permissions import Actor, Role
+from tests.versions import accounts_now, application_now, customer_now, option_now, plan_now, staff_now
 
 from .builders import MIRAI, PAPERS_CORPORATE, TODAY, YAMADA, sc_input, screened_clear, sh_input
 
@@ -125,6 +126,16 @@ def mostly(valid: object, bad: st.SearchStrategy[Any] = BAD_ID) -> st.SearchStra
     return st.integers(0, 3).flatmap(lambda i: bad if i == 3 else st.just(valid))
 
 
+#: The version a screen passes back: "current" (the row's version now, read just before the
+#: call) mostly, else a bad one — a stale number, 0, a negative, a bool, a float, a string …
+VERSION = mostly("current")
+
+
+def version(drawn: object, now: Callable[[], object]) -> Any:
+    """``drawn`` from :data:`VERSION`, with "current" read now."""
+    return now() if drawn == "current" else drawn
+
+
 #: What cleaning takes out of a line: slipped into a valid value, the call must still succeed.
 UNSEEN = st.lists(st.sampled_from(["\x00", "\x07", "\x1b", "\u202e", "\u200b", "\u2066", "\ufeff", "\u00ad", "\udcff"]),
                   min_size=1, max_size=3).map("".join)
@@ -171,14 +182,17 @@ class Office:
         self.clerk = self._staff("jimu", "事務 太郎", Role.CLERK)
         settings_service.save_company(db, self.manager, CompanyDetails(
             name="株式会社みらいテレコム", postal_code="101-0047", address="東京都千代田区内神田2丁目5番3号",
-            phone="03-5289-7410", registration_number="T8700110005901"))
+            phone="03-5289-7410", registration_number="T8700110005901"), expected_version=settings_service.NO_COMPANY_ROW)
         self.plans = {
             "sc": settings_service.save_plan(db, self.manager, None,
-                                             PlanDetails("simpleconnect", "SC-BASIC", "ベーシック", 2980, 5000)).id,
+                                             PlanDetails("simpleconnect", "SC-BASIC", "ベーシック", 2980, 5000),
+                                             expected_version=None).id,
             "sh": settings_service.save_plan(db, self.manager, None,
-                                             PlanDetails("sokujitsu", "SH-LIGHT", "ライト", 1980, 3000, 12, 10000)).id,
+                                             PlanDetails("sokujitsu", "SH-LIGHT", "ライト", 1980, 3000, 12, 10000),
+                                             expected_version=None).id,
             "sc_rec": settings_service.save_option(db, self.manager, None,
-                                                   PlanDetails("simpleconnect", "SC-REC", "通話録音", 500, 1000)).id,
+                                                   PlanDetails("simpleconnect", "SC-REC", "通話録音", 500, 1000),
+                                                   expected_version=None).id,
         }
         self.customer_id = customers.add_customer(db, self.clerk, YAMADA).id
         self.open_sc = apps.create_application(db, self.clerk, sc_input(self.plans)).id
@@ -195,14 +209,16 @@ class Office:
         application_id = apps.create_application(self.db, self.clerk, sc_input(self.plans)).id
         detail = screened_clear(self.db, self.clerk, application_id)
         if hit:
-            apps.answer_screening_item(self.db, self.clerk, application_id, detail.checklist[0].code, "hit", "前歴")
+            apps.answer_screening_item(self.db, self.clerk, application_id, detail.checklist[0].code, "hit", "前歴",
+                                       expected_version=detail.row_version)
         return application_id
 
     def sh_open(self, *, letter_sent: bool = False) -> int:
-        application_id = apps.create_application(self.db, self.clerk, sh_input(self.plans)).id
+        taken_in = apps.create_application(self.db, self.clerk, sh_input(self.plans))
         if letter_sent:
-            apps.record_identity_letter(self.db, self.clerk, application_id, "sent", on=TODAY - dt.timedelta(days=2))
-        return application_id
+            apps.record_identity_letter(self.db, self.clerk, taken_in.id, "sent", expected_version=taken_in.row_version,
+                                        on=TODAY - dt.timedelta(days=2))
+        return taken_in.id
 
 
 @pytest.fixture(scope="module")
@@ -287,10 +303,12 @@ def test_every_mutating_service_is_driven_or_excluded_with_its_reason():
 # -- customers and settings ---------------------------------------------------------------------------
 @drives("customers.update_customer")
 @PROPERTY
-@given(draft=spoiled(YAMADA), customer_id=mostly("mine"), version=mostly(None))
-def test_changing_a_customer_with_bad_values_saves_it_cleaned_or_refuses_it(office, draft, customer_id, version):
+@given(draft=spoiled(YAMADA), customer_id=mostly("mine"), shown=VERSION)
+def test_changing_a_customer_with_bad_values_saves_it_cleaned_or_refuses_it(office, draft, customer_id, shown):
     target = office.customer_id if customer_id == "mine" else customer_id
-    attempt(office, lambda: customers.update_customer(office.db, office.clerk, target, draft, expected_version=version))
+    shown_version = version(shown, lambda: customer_now(office.db, target))
+    attempt(office, lambda: customers.update_customer(office.db, office.clerk, target, draft,
+                                                      expected_version=shown_version))
 
 
 COMPANY = CompanyDetails(name="株式会社みらいテレコム", postal_code="101-0047", address="東京都千代田区内神田2丁目5番3号",
@@ -300,8 +318,8 @@ ACCOUNT = BankAccountDetails("0005", "三菱UFJ銀行", "331", "神田支店", "
 #: The services that take one record and an actor: the valid record each starts from.
 RECORD_SERVICES: dict[str, tuple[Any, Callable[[Office, object, Any], object]]] = {
     "customers.add_customer": (MIRAI, lambda office, actor, draft: customers.add_customer(office.db, actor, draft)),
-    "settings.save_company": (COMPANY, lambda office, actor, details: settings_service.save_company(office.db, actor,
-                                                                                                    details)),
+    "settings.save_company": (COMPANY, lambda office, actor, details: settings_service.save_company(
+        office.db, actor, details, expected_version=settings_service.get_company_record(office.db).row_version)),
 }
 
 
@@ -318,11 +336,13 @@ def test_a_record_with_bad_fields_from_any_actor_is_saved_cleaned_or_refused(off
 @drives("settings.save_bank_accounts")
 @PROPERTY
 @given(bad=spoiled(ACCOUNT), count=st.integers(0, 12),
-       shape=mostly("list", st.sampled_from(["tuple", "none", "one", "junk"])))
-def test_saving_transfer_accounts_with_bad_values_saves_them_cleaned_or_refuses_them(office, bad, count, shape):
+       shape=mostly("list", st.sampled_from(["tuple", "none", "one", "junk"])),
+       shown=mostly("current", st.one_of(BAD_ID, st.dictionaries(BAD_ID, BAD_ID, max_size=3))))
+def test_saving_transfer_accounts_with_bad_values_saves_them_cleaned_or_refuses_them(office, bad, count, shape, shown):
     accounts: object = {"list": [ACCOUNT] * count + [bad], "tuple": (bad,), "none": None, "one": bad,
                         "junk": [ACCOUNT, "0005-331"]}[shape]
-    attempt(office, lambda: settings_service.save_bank_accounts(office.db, office.manager, accounts))  # type: ignore[arg-type]
+    attempt(office, lambda: settings_service.save_bank_accounts(  # type: ignore[arg-type]
+        office.db, office.manager, accounts, expected_versions=version(shown, lambda: accounts_now(office.db))))
 
 
 CLOSURE_DAYS = mostly([], st.one_of(BAD_DATE, WRONG_TYPE)).flatmap(
@@ -350,14 +370,20 @@ PLAN = PlanDetails("simpleconnect", "SC-PROP", "検証プラン", 1980, 3000, 12
 
 @drives("settings.save_plan", "settings.save_option")
 @PROPERTY
-@given(details=spoiled(PLAN), record=st.one_of(st.none(), mostly("existing")), option=st.booleans())
-def test_saving_a_plan_or_option_with_bad_values_saves_it_cleaned_or_refuses_it(office, details, record, option):
+@given(details=spoiled(PLAN), record=st.one_of(st.none(), mostly("existing")), option=st.booleans(), shown=VERSION)
+def test_saving_a_plan_or_option_with_bad_values_saves_it_cleaned_or_refuses_it(office, details, record, option, shown):
     save = settings_service.save_option if option else settings_service.save_plan
     target = (office.plans["sc_rec"] if option else office.plans["sc"]) if record == "existing" else record
-    attempt(office, lambda: save(office.db, office.manager, target, details))
+    now = option_now if option else plan_now
+    shown_version = None if target is None else version(shown, lambda: now(office.db, target))
+    attempt(office, lambda: save(office.db, office.manager, target, details, expected_version=shown_version))
 
 
 # -- applications ------------------------------------------------------------------------------------
+def shown_now(office: Office, shown: object, application_id: object) -> Any:
+    """The version of the application a screen shows, from :data:`VERSION`."""
+    return version(shown, lambda: application_now(office.db, application_id))
+
 
 
 @st.composite
@@ -395,32 +421,34 @@ def test_taking_in_an_application_with_bad_values_saves_it_cleaned_or_refuses_it
 
 @drives("applications.intake.update_application")
 @PROPERTY
-@given(data=st.data(), target=mostly("open"), version=mostly(None))
-def test_changing_an_application_with_bad_values_saves_it_cleaned_or_refuses_it(office, data, target, version):
+@given(data=st.data(), target=mostly("open"), shown=VERSION)
+def test_changing_an_application_with_bad_values_saves_it_cleaned_or_refuses_it(office, data, target, shown):
     inp = data.draw(bad_input(office))
     application_id = office.open_sc if target == "open" else target
     attempt(office, lambda: apps.update_application(office.db, office.clerk, application_id, inp,
-                                                    expected_version=version))
+                                                    expected_version=shown_now(office, shown, application_id)))
 
 
 @drives("applications.screening.start_screening")
 @PROPERTY
-@given(target=mostly("open"), actor=ACTORS)
-def test_starting_screening_of_a_bad_id_refuses_it(office, target, actor):
+@given(target=mostly("open"), actor=ACTORS, shown=VERSION)
+def test_starting_screening_of_a_bad_id_refuses_it(office, target, actor, shown):
     application_id = office.open_sc if target == "open" else target
-    attempt(office, lambda: apps.start_screening(office.db, actor_of(office, actor), application_id))
+    attempt(office, lambda: apps.start_screening(office.db, actor_of(office, actor), application_id,
+                                                 expected_version=shown_now(office, shown, application_id)))
 
 
 @drives("applications.screening.answer_screening_item")
 @PROPERTY
 @given(code=mostly("1", st.one_of(st.sampled_from(["2", "(1)"]), BAD_TEXT, WRONG_TYPE)),
        answer=mostly("clear", st.one_of(st.sampled_from(["hit", "unchecked"]), BAD_TEXT, WRONG_TYPE)),
-       note=st.one_of(spoiled_text("確認済"), BAD_TEXT, WRONG_TYPE), version=mostly(None))
-def test_answering_a_checklist_line_with_bad_values_saves_it_cleaned_or_refuses_it(office, code, answer, note, version):
+       note=st.one_of(spoiled_text("確認済"), BAD_TEXT, WRONG_TYPE), shown=VERSION)
+def test_answering_a_checklist_line_with_bad_values_saves_it_cleaned_or_refuses_it(office, code, answer, note, shown):
     application_id = office.open_sc
-    apps.start_screening(office.db, office.clerk, application_id)
+    apps.start_screening(office.db, office.clerk, application_id,
+                         expected_version=application_now(office.db, application_id))
     attempt(office, lambda: apps.answer_screening_item(office.db, office.clerk, application_id, code, answer, note,
-                                                       expected_version=version))
+                                                       expected_version=shown_now(office, shown, application_id)))
 
 
 #: A date a decision may be given: none (today) most often, else any bad one.
@@ -430,11 +458,12 @@ DECISION_DATE = mostly(None, BAD_DATE)
 @drives("applications.decisions.approve_application")
 @PROPERTY
 @given(decided_on=DECISION_DATE, registered_on=DECISION_DATE, opened_on=DECISION_DATE,
-       target=mostly("screened"), actor=mostly("manager", st.sampled_from(["clerk", None])))
+       target=mostly("screened"), actor=mostly("manager", st.sampled_from(["clerk", None])), shown=VERSION)
 def test_approving_with_bad_dates_approves_or_refuses_writing_nothing(office, decided_on, registered_on, opened_on,
-                                                                     target, actor):
+                                                                     target, actor, shown):
     application_id = office.screened() if target == "screened" else target
     attempt(office, lambda: apps.approve_application(office.db, actor_of(office, actor), application_id,
+                                                     expected_version=shown_now(office, shown, application_id),
                                                      decided_on=decided_on, registered_on=registered_on,
                                                      opened_on=opened_on))
 
@@ -442,29 +471,32 @@ def test_approving_with_bad_dates_approves_or_refuses_writing_nothing(office, de
 @drives("applications.decisions.refuse_application")
 @PROPERTY
 @given(note=st.one_of(spoiled_text("前歴あり"), BAD_TEXT, WRONG_TYPE), decided_on=DECISION_DATE,
-       target=mostly("screened"))
-def test_refusing_with_bad_values_refuses_or_is_refused_writing_nothing(office, note, decided_on, target):
+       target=mostly("screened"), shown=VERSION)
+def test_refusing_with_bad_values_refuses_or_is_refused_writing_nothing(office, note, decided_on, target, shown):
     application_id = office.screened(hit=True) if target == "screened" else target
     attempt(office, lambda: apps.refuse_application(office.db, office.manager, application_id, note,
+                                                    expected_version=shown_now(office, shown, application_id),
                                                     decided_on=decided_on))
 
 
 @drives("applications.decisions.withdraw_application")
 @PROPERTY
-@given(on=DECISION_DATE, target=mostly("open"))
-def test_withdrawing_on_a_bad_date_withdraws_or_refuses_writing_nothing(office, on, target):
+@given(on=DECISION_DATE, target=mostly("open"), shown=VERSION)
+def test_withdrawing_on_a_bad_date_withdraws_or_refuses_writing_nothing(office, on, target, shown):
     application_id = apps.create_application(office.db, office.clerk, sc_input(office.plans)).id \
         if target == "open" else target
-    attempt(office, lambda: apps.withdraw_application(office.db, office.clerk, application_id, on=on))
+    attempt(office, lambda: apps.withdraw_application(office.db, office.clerk, application_id,
+                                                      expected_version=shown_now(office, shown, application_id), on=on))
 
 
 @drives("applications.identity_check.record_identity_letter")
 @PROPERTY
 @given(status=mostly("sent", st.one_of(st.sampled_from(["confirmed", "failed", "not_sent"]), BAD_TEXT, WRONG_TYPE)),
-       on=DECISION_DATE, sent=st.booleans(), target=mostly("open"))
-def test_recording_the_identity_letter_with_bad_values_records_it_or_refuses(office, status, on, sent, target):
+       on=DECISION_DATE, sent=st.booleans(), target=mostly("open"), shown=VERSION)
+def test_recording_the_identity_letter_with_bad_values_records_it_or_refuses(office, status, on, sent, target, shown):
     application_id = office.sh_open(letter_sent=sent) if target == "open" else target
-    attempt(office, lambda: apps.record_identity_letter(office.db, office.clerk, application_id, status, on=on))
+    attempt(office, lambda: apps.record_identity_letter(office.db, office.clerk, application_id, status,
+                                                        expected_version=shown_now(office, shown, application_id), on=on))
 
 
 @drives("incidents.add_incident")
@@ -511,26 +543,31 @@ def test_adding_staff_with_a_temporary_password_and_bad_values_adds_or_refuses(o
 
 @drives("staff.change_role")
 @PROPERTY
-@given(target=mostly("other", BAD_ID), role=mostly("manager", st.one_of(st.just("clerk"), STAFF_TEXT)), actor=ACTORS)
-def test_changing_a_role_with_bad_values_changes_it_or_refuses(office, target, role, actor):
+@given(target=mostly("other", BAD_ID), role=mostly("manager", st.one_of(st.just("clerk"), STAFF_TEXT)), actor=ACTORS,
+       shown=VERSION)
+def test_changing_a_role_with_bad_values_changes_it_or_refuses(office, target, role, actor, shown):
     user_id = other_staff(office) if target == "other" else target
-    attempt(office, lambda: staff.change_role(office.db, actor_of(office, actor), user_id, role))
+    attempt(office, lambda: staff.change_role(office.db, actor_of(office, actor), user_id, role,
+                                              expected_version=version(shown, lambda: staff_now(office.db, user_id))))
 
 
 @drives("staff.set_active")
 @PROPERTY
-@given(target=mostly("other", BAD_ID), active=mostly(False, st.one_of(st.just(True), ANY_BAD)), actor=ACTORS)
-def test_deactivating_with_bad_values_deactivates_or_refuses(office, target, active, actor):
+@given(target=mostly("other", BAD_ID), active=mostly(False, st.one_of(st.just(True), ANY_BAD)), actor=ACTORS,
+       shown=VERSION)
+def test_deactivating_with_bad_values_deactivates_or_refuses(office, target, active, actor, shown):
     user_id = other_staff(office) if target == "other" else target
-    attempt(office, lambda: staff.set_active(office.db, actor_of(office, actor), user_id, active))
+    attempt(office, lambda: staff.set_active(office.db, actor_of(office, actor), user_id, active,
+                                             expected_version=version(shown, lambda: staff_now(office.db, user_id))))
 
 
 @drives("staff.reset_password")
 @PROPERTY
-@given(target=mostly("other", BAD_ID), actor=ACTORS)
-def test_resetting_a_password_of_a_bad_id_resets_it_or_refuses(office, target, actor):
+@given(target=mostly("other", BAD_ID), actor=ACTORS, shown=VERSION)
+def test_resetting_a_password_of_a_bad_id_resets_it_or_refuses(office, target, actor, shown):
     user_id = other_staff(office) if target == "other" else target
-    attempt(office, lambda: staff.reset_password(office.db, actor_of(office, actor), user_id))
+    attempt(office, lambda: staff.reset_password(office.db, actor_of(office, actor), user_id,
+                                                 expected_version=version(shown, lambda: staff_now(office.db, user_id))))
 
 
 @drives("auth.change_own_password")

@@ -21,6 +21,7 @@ from reseller_desk.services import customers, incidents, settings
 from reseller_desk.services.audit import list_audit
 from reseller_desk.services.errors import PermissionDenied, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role
+from tests.versions import application_now
 
 from .builders import MIRAI, PAPERS_CORPORATE, TODAY, YAMADA, sc_input, screened_clear
 
@@ -50,7 +51,8 @@ def test_an_approval_dated_in_2100_9999_or_not_as_a_date_is_refused_and_forms_no
     application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
     screened_clear(db, clerk, application_id)
     audits = count(db, AuditEntry)
-    assert refused(lambda: apps.approve_application(db, manager, application_id, decided_on=decided_on, today=TODAY),
+    assert refused(lambda: apps.approve_application(db, manager, application_id, expected_version=application_now(db, application_id),
+                                                    decided_on=decided_on, today=TODAY),
                    "decided_on") == message
     assert apps.get_application(db, application_id).contract is None
     assert count(db, AuditEntry) == audits
@@ -97,7 +99,8 @@ def test_an_incident_dated_9999_is_refused(db, clerk):
 
 # -- M2, L3: lengths and numbers -----------------------------------------------------------------------
 def test_a_megabyte_of_plan_name_or_ten_megabytes_of_notes_are_refused_beside_their_fields(db, clerk, manager, office):
-    refused(lambda: settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "BIG", "網" * 1_000_000)), "name")
+    refused(lambda: settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "BIG", "網" * 1_000_000),
+                                       expected_version=None), "name")
     message = refused(lambda: apps.create_application(db, clerk, sc_input(office, notes="備" * 10_000_000),
                                                       today=TODAY), "notes")
     assert message == "備考は2000文字以内で入力してください（10000000文字）。"
@@ -110,7 +113,7 @@ def test_a_megabyte_of_plan_name_or_ten_megabytes_of_notes_are_refused_beside_th
 ])
 def test_a_fee_or_term_beyond_its_bound_or_not_a_whole_number_is_refused(db, manager, changes, field):
     plan = dataclasses.replace(PlanDetails("sokujitsu", "SH-BIG", "大口"), **changes)
-    refused(lambda: settings.save_plan(db, manager, None, plan), field)
+    refused(lambda: settings.save_plan(db, manager, None, plan, expected_version=None), field)
     assert settings.list_plans(db) == []
 
 

@@ -127,7 +127,7 @@ def test_a_clerk_cannot_read_the_audit_log(db, clerk):
 def test_search_keys_are_refreshed_when_a_name_changes(db, clerk):
     record = customers.add_customer(db, clerk, TESTSHOJI)
     customers.update_customer(db, clerk, record.id, dataclasses.replace(
-        record.draft, name="株式会社みらい商会", name_kana="カブシキガイシャミライショウカイ"))
+        record.draft, name="株式会社みらい商会", name_kana="カブシキガイシャミライショウカイ"), expected_version=record.row_version)
     assert customers.customer_ids(db, "ﾐﾗｲ") == [record.id]
     assert customers.customer_ids(db, "テスト") == []
     with db.transaction() as session:

@@ -17,6 +17,7 @@ from reseller_desk.services import applications as apps
 from reseller_desk.services import customers, settings
 from reseller_desk.services.errors import ValidationFailed
 from reseller_desk.services.notices import notice_document
+from tests.versions import application_now, customer_now, option_now, plan_now
 
 from .builders import MIRAI, TODAY, YAMADA, for_customer, sc_input, screened_clear, sh_input
 
@@ -33,7 +34,8 @@ def refused(db, clerk, inp) -> dict[str, str]:
 
 def test_a_plan_no_longer_sold_is_refused_by_name(db, clerk, manager, office):
     plan = next(p for p in settings.list_plans(db, "simpleconnect") if p.id == office["sc"])
-    settings.save_plan(db, manager, plan.id, dataclasses.replace(plan.details, active=False))
+    settings.save_plan(db, manager, plan.id, dataclasses.replace(plan.details, active=False),
+                       expected_version=plan_now(db, plan.id))
     assert refused(db, clerk, sc_input(office)) == {"plan_id": "プラン「ベーシック」は現在受け付けていません。"}
 
 
@@ -46,13 +48,15 @@ def test_a_plan_that_does_not_exist_is_refused(db, clerk, office):
 
 
 def test_an_option_of_the_other_service_is_refused(db, clerk, manager, office):
-    sh_option = settings.save_option(db, manager, None, PlanDetails("sokujitsu", "SH-REC", "通話録音", 800)).id
+    sh_option = settings.save_option(db, manager, None, PlanDetails("sokujitsu", "SH-REC", "通話録音", 800),
+                                     expected_version=None).id
     assert refused(db, clerk, sc_input(office, option_ids=(sh_option,))) == {"option_ids": OPTION}
 
 
 def test_an_option_no_longer_sold_is_refused(db, clerk, manager, office):
     option = next(o for o in settings.list_options(db) if o.id == office["sc_rec"])
-    settings.save_option(db, manager, option.id, dataclasses.replace(option.details, active=False))
+    settings.save_option(db, manager, option.id, dataclasses.replace(option.details, active=False),
+                         expected_version=option_now(db, option.id))
     assert refused(db, clerk, sc_input(office)) == {"option_ids": OPTION}
 
 
@@ -83,13 +87,16 @@ def test_an_existing_customers_application_is_approved_without_a_new_customer(db
     detail = apps.create_application(db, clerk, for_customer(sh_input(office), customer.id), today=TODAY)
     assert (detail.input.customer_id, detail.input.applicant, detail.customer_id) == (customer.id, None, customer.id)
     assert detail.applicant == customer.draft and detail.applicant.kind is CustomerKind.INDIVIDUAL
-    apps.record_identity_letter(db, clerk, detail.id, "sent", on=TODAY, today=TODAY)
-    apps.record_identity_letter(db, clerk, detail.id, "confirmed", on=TODAY, today=TODAY)
+    apps.record_identity_letter(db, clerk, detail.id, "sent", expected_version=application_now(db, detail.id),
+                                on=TODAY, today=TODAY)
+    apps.record_identity_letter(db, clerk, detail.id, "confirmed", expected_version=application_now(db, detail.id),
+                                on=TODAY, today=TODAY)
     screened_clear(db, clerk, detail.id)
     # The customer moved after applying: the notice is addressed as the customer book says now.
     moved = customers.update_customer(db, clerk, customer.id, dataclasses.replace(
-        customer.draft, postal_code="460-0008", address="愛知県名古屋市中区栄3-3-3"))
-    approved = apps.approve_application(db, manager, detail.id, today=TODAY)
+        customer.draft, postal_code="460-0008", address="愛知県名古屋市中区栄3-3-3"), expected_version=customer_now(db, customer.id))
+    approved = apps.approve_application(db, manager, detail.id, expected_version=application_now(db, detail.id),
+                                        today=TODAY)
     assert approved.customer_id == customer.id and approved.contract is not None
     assert customers.count_customers(db) == 1
     with db.transaction() as session:

@@ -23,6 +23,7 @@ from reseller_desk.services import applications as apps
 from reseller_desk.services import notices, settings
 from reseller_desk.services.applications import ApplicationInput
 from reseller_desk.services.errors import ServiceError
+from tests.versions import application_now, company_now
 
 DAY = dt.date(2026, 11, 25)
 RECEIVED = dt.date(2026, 11, 18)
@@ -40,12 +41,16 @@ HAYASHI = CustomerDraft(kind="individual", name="林 𠮷男", name_kana="ハヤ
 def office(db, manager):
     settings.save_company(db, manager, CompanyDetails(
         name="株式会社あおばテレコム", postal_code="980-0021", address="宮城県仙台市青葉区中央1丁目2番3号 仙台ビル4F",
-        phone="022-111-2222", registration_number="T8700110005901"))
+        phone="022-111-2222", registration_number="T8700110005901"), expected_version=company_now(db))
     return {
-        "sc": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-5CH", "ビジネス 5ch", 1980, 5000)).id,
-        "sh": settings.save_plan(db, manager, None, PlanDetails("sokujitsu", "SH-STD", "スタンダード", 2480, 3000, 12, 10000)).id,
-        "rec": settings.save_option(db, manager, None, PlanDetails("simpleconnect", "SC-REC", "通話録音", 1000, 500)).id,
-        "ivr": settings.save_option(db, manager, None, PlanDetails("simpleconnect", "SC-IVR", "IVR", 2500, 1000)).id,
+        "sc": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-5CH", "ビジネス 5ch", 1980, 5000),
+                                 expected_version=None).id,
+        "sh": settings.save_plan(db, manager, None, PlanDetails("sokujitsu", "SH-STD", "スタンダード", 2480, 3000, 12,
+                                                                10000), expected_version=None).id,
+        "rec": settings.save_option(db, manager, None, PlanDetails("simpleconnect", "SC-REC", "通話録音", 1000, 500),
+                                    expected_version=None).id,
+        "ivr": settings.save_option(db, manager, None, PlanDetails("simpleconnect", "SC-IVR", "IVR", 2500, 1000),
+                                    expected_version=None).id,
     }
 
 
@@ -58,9 +63,11 @@ def approved(db, clerk, manager, office) -> int:
         documents=(DocumentEntry("application_form", RECEIVED), DocumentEntry("registry", RECEIVED),
                    DocumentEntry("identity", RECEIVED, "drivers_license", "4321")))
     application_id = apps.create_application(db, clerk, ApplicationInput(draft, applicant=AOBA), today=DAY).id
-    for item in apps.start_screening(db, clerk, application_id).checklist:
-        apps.answer_screening_item(db, clerk, application_id, item.code, "clear", "確認済")
-    apps.approve_application(db, manager, application_id, today=DAY)
+    for item in apps.start_screening(db, clerk, application_id, expected_version=application_now(db, application_id)).checklist:
+        apps.answer_screening_item(db, clerk, application_id, item.code, "clear", "確認済",
+                                   expected_version=application_now(db, application_id))
+    apps.approve_application(db, manager, application_id, expected_version=application_now(db, application_id),
+                             today=DAY)
     return application_id
 
 
@@ -70,11 +77,13 @@ def revoked(db, clerk, manager, office) -> int:
                              documents=(DocumentEntry("application_form", RECEIVED),
                                         DocumentEntry("identity", RECEIVED, "drivers_license", "9876")))
     application_id = apps.create_application(db, clerk, ApplicationInput(draft, applicant=HAYASHI), today=DAY).id
-    apps.record_identity_letter(db, clerk, application_id, "sent", on=RECEIVED)
-    for item in apps.start_screening(db, clerk, application_id).checklist:
-        apps.answer_screening_item(db, clerk, application_id, item.code, "clear")
-    apps.approve_application(db, manager, application_id, decided_on=DAY, opened_on=DAY, today=DAY)
-    apps.record_identity_letter(db, clerk, application_id, "failed", on=DAY, today=DAY)
+    apps.record_identity_letter(db, clerk, application_id, "sent", expected_version=application_now(db, application_id), on=RECEIVED)
+    for item in apps.start_screening(db, clerk, application_id, expected_version=application_now(db, application_id)).checklist:
+        apps.answer_screening_item(db, clerk, application_id, item.code, "clear", expected_version=application_now(db, application_id))
+    apps.approve_application(db, manager, application_id, expected_version=application_now(db, application_id),
+                             decided_on=DAY, opened_on=DAY, today=DAY)
+    apps.record_identity_letter(db, clerk, application_id, "failed", expected_version=application_now(db, application_id), on=DAY,
+                                today=DAY)
     return application_id
 
 

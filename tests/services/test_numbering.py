@@ -12,6 +12,7 @@ import pytest
 from reseller_desk.services import applications as apps
 from reseller_desk.services import numbering
 from reseller_desk.services.errors import ValidationFailed
+from tests.versions import application_now
 
 from .builders import sc_input, sh_input
 
@@ -28,9 +29,10 @@ def take_in(db, clerk, office, received_on: dt.date, *, sh: bool = False) -> app
 
 def approved(db, clerk, manager, office, received_on: dt.date, decided_on: dt.date) -> apps.ApplicationDetail:
     application_id = take_in(db, clerk, office, received_on).id
-    for item in apps.start_screening(db, clerk, application_id).checklist:
-        apps.answer_screening_item(db, clerk, application_id, item.code, "clear")
-    return apps.approve_application(db, manager, application_id, decided_on=decided_on, today=JAN_4)
+    for item in apps.start_screening(db, clerk, application_id, expected_version=application_now(db, application_id)).checklist:
+        apps.answer_screening_item(db, clerk, application_id, item.code, "clear", expected_version=application_now(db, application_id))
+    return apps.approve_application(db, manager, application_id, expected_version=application_now(db, application_id),
+                                    decided_on=decided_on, today=JAN_4)
 
 
 def test_application_numbers_follow_the_year_received_and_restart_each_year(db, clerk, office):
@@ -42,9 +44,10 @@ def test_notice_numbers_follow_the_year_issued_for_each_kind(db, clerk, manager,
     december = approved(db, clerk, manager, office, DEC_30, DEC_31)
     january = approved(db, clerk, manager, office, DEC_30, JAN_1)  # received in 2026, decided in 2027
     refused_id = take_in(db, clerk, office, DEC_31, sh=True).id
-    apps.start_screening(db, clerk, refused_id)
-    apps.answer_screening_item(db, clerk, refused_id, "1", "hit")
-    refused = apps.refuse_application(db, manager, refused_id, "滞納", decided_on=JAN_4, today=JAN_4)
+    apps.start_screening(db, clerk, refused_id, expected_version=application_now(db, refused_id))
+    apps.answer_screening_item(db, clerk, refused_id, "1", "hit", expected_version=application_now(db, refused_id))
+    refused = apps.refuse_application(db, manager, refused_id, "滞納", expected_version=application_now(db, refused_id),
+                                      decided_on=JAN_4, today=JAN_4)
     assert [n.number for n in december.notices] == ["承-2026-000001"]
     assert [n.number for n in january.notices] == ["承-2027-000001"]
     assert [n.number for n in refused.notices] == ["否-2027-000001"]  # its own series, from 000001

@@ -22,6 +22,7 @@ from reseller_desk.reports.letter import NoticeRenderer
 from reseller_desk.services import applications as apps
 from reseller_desk.services import notices
 from reseller_desk.services import settings as settings_service
+from tests.versions import application_now, company_now
 
 from .builders import DEBIT, PAPERS_CORPORATE, TODAY, sc_input, screened_clear, sh_input
 
@@ -59,11 +60,14 @@ def longest_plan(profile: str, code: str, character: str) -> PlanDetails:
 def longest(db, manager) -> dict[str, object]:
     """The office with every printed field at its limit, its plans at the largest fees, and as
     many options as an application may take."""
-    settings_service.save_company(db, manager, OFFICE)
-    options = [settings_service.save_option(db, manager, None, longest_plan("simpleconnect", f"OPT-{i:02}", "錄")).id
+    settings_service.save_company(db, manager, OFFICE, expected_version=company_now(db))
+    options = [settings_service.save_option(db, manager, None, longest_plan("simpleconnect", f"OPT-{i:02}", "錄"),
+                                            expected_version=None).id
                for i in range(bounds.MAX_OPTIONS)]
-    return {"sc": settings_service.save_plan(db, manager, None, longest_plan("simpleconnect", "SC-MAX", "網")).id,
-            "sh": settings_service.save_plan(db, manager, None, longest_plan("sokujitsu", "SH-MAX", "網")).id,
+    return {"sc": settings_service.save_plan(db, manager, None, longest_plan("simpleconnect", "SC-MAX", "網"),
+                                             expected_version=None).id,
+            "sh": settings_service.save_plan(db, manager, None, longest_plan("sokujitsu", "SH-MAX", "網"),
+                                             expected_version=None).id,
             "options": options}
 
 
@@ -136,7 +140,8 @@ def test_an_acceptance_with_every_field_at_its_limit_prints_in_full_on_at_most_t
                               draft=dataclasses.replace(inp.draft, option_ids=tuple(longest["options"])))
     application_id = apps.create_application(db, clerk, inp, today=TODAY).id
     screened_clear(db, clerk, application_id)
-    apps.approve_application(db, manager, application_id, today=TODAY)
+    apps.approve_application(db, manager, application_id, expected_version=application_now(db, application_id),
+                             today=TODAY)
     pdf = issued(db, application_id, NoticeKind.APPROVAL)
     text = pages(pdf)
     assert len(text) <= 2
@@ -154,8 +159,10 @@ def test_a_refusal_with_every_field_at_its_limit_prints_in_full_on_one_page(db, 
     inp = dataclasses.replace(sc_input({"sc": longest["sc"], "sc_rec": longest["options"][0]}), applicant=APPLICANT)
     application_id = apps.create_application(db, clerk, inp, today=TODAY).id
     detail = screened_clear(db, clerk, application_id)
-    apps.answer_screening_item(db, clerk, application_id, detail.checklist[0].code, "hit", "前歴")
-    apps.refuse_application(db, manager, application_id, "前歴あり", today=TODAY)
+    apps.answer_screening_item(db, clerk, application_id, detail.checklist[0].code, "hit", "前歴",
+                               expected_version=application_now(db, application_id))
+    apps.refuse_application(db, manager, application_id, "前歴あり", expected_version=application_now(db, application_id),
+                            today=TODAY)
     pdf = issued(db, application_id, NoticeKind.REFUSAL)
     [page] = pages(pdf)
     for what, value in PRINTED.items():
@@ -169,9 +176,12 @@ def test_a_revocation_with_every_field_at_its_limit_prints_in_full_on_one_page(d
     application_id = apps.create_application(db, clerk, inp, today=TODAY).id
     screened = screened_clear(db, clerk, application_id)
     assert not screened.approval_blockers
-    apps.approve_application(db, manager, application_id, today=TODAY)
-    apps.record_identity_letter(db, clerk, application_id, "sent", on=TODAY, today=TODAY)
-    apps.record_identity_letter(db, clerk, application_id, "failed", on=TODAY, today=TODAY)
+    apps.approve_application(db, manager, application_id, expected_version=application_now(db, application_id),
+                             today=TODAY)
+    apps.record_identity_letter(db, clerk, application_id, "sent", expected_version=application_now(db, application_id), on=TODAY,
+                                today=TODAY)
+    apps.record_identity_letter(db, clerk, application_id, "failed", expected_version=application_now(db, application_id), on=TODAY,
+                                today=TODAY)
     pdf = issued(db, application_id, NoticeKind.REVOCATION)
     [page] = pages(pdf)
     for what, value in PRINTED.items():
@@ -183,6 +193,7 @@ def test_an_over_long_company_name_is_refused_before_any_notice_can_be_issued(db
     from reseller_desk.services.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed) as error:
-        settings_service.save_company(db, manager, dataclasses.replace(OFFICE, name="會" * 800))
+        settings_service.save_company(db, manager, dataclasses.replace(OFFICE, name="會" * 800),
+                                      expected_version=company_now(db))
     assert error.value.errors == {"name": f"会社名は{COMPANY_LONGEST['name']}文字以内で入力してください（800文字）。"}
     assert settings_service.get_company(db) == CompanyDetails()

@@ -13,6 +13,7 @@ from reseller_desk.domain.application import ScreeningAnswer
 from reseller_desk.domain.customer import identity_keys
 from reseller_desk.services import applications as apps
 from reseller_desk.services import customers
+from tests.versions import application_now
 
 from .builders import MIRAI, SUZUKI, TODAY, YAMADA, for_customer, sc_input, screened_clear, sh_input
 
@@ -25,14 +26,17 @@ def stored_keys(db, application_id: int) -> tuple[str, str, str]:
 
 def refuse(db, clerk, manager, inp) -> int:
     application_id = apps.create_application(db, clerk, inp, today=TODAY).id
-    apps.start_screening(db, clerk, application_id)
-    apps.answer_screening_item(db, clerk, application_id, "3", "hit", "規約違反の前歴")
-    apps.refuse_application(db, manager, application_id, "規約違反の前歴", today=TODAY)
+    apps.start_screening(db, clerk, application_id, expected_version=application_now(db, application_id))
+    apps.answer_screening_item(db, clerk, application_id, "3", "hit", "規約違反の前歴",
+                               expected_version=application_now(db, application_id))
+    apps.refuse_application(db, manager, application_id, "規約違反の前歴", expected_version=application_now(db, application_id),
+                            today=TODAY)
     return application_id
 
 
 def refused_before_line(db, clerk, application_id: int):
-    return next(i for i in apps.start_screening(db, clerk, application_id).checklist if i.code == "6")
+    return next(i for i in apps.start_screening(db, clerk, application_id,
+                                                expected_version=application_now(db, application_id)).checklist if i.code == "6")
 
 
 def test_a_new_applicants_identity_keys_are_written_on_the_application(db, clerk, office):
@@ -52,7 +56,8 @@ def test_an_existing_customers_keys_come_from_the_customer_row(db, clerk, office
 def test_changing_the_applicant_rewrites_the_keys(db, clerk, office):
     application_id = apps.create_application(db, clerk, sh_input(office), today=TODAY).id
     moved = dataclasses.replace(YAMADA, phone="06-6345-0000")
-    apps.update_application(db, clerk, application_id, sh_input(office, applicant=moved), today=TODAY)
+    apps.update_application(db, clerk, application_id, sh_input(office, applicant=moved),
+                            expected_version=application_now(db, application_id), today=TODAY)
     assert stored_keys(db, application_id)[1] == identity_keys(customers.check_customer(moved)[0]).name_phone
 
 
@@ -94,13 +99,13 @@ def test_another_individual_is_not_taken_for_an_earlier_refused_one(db, clerk, m
 def test_the_refusal_look_up_is_one_statement_however_many_refusals_are_on_file(db, clerk, manager, office,
                                                                              statements):
     application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
-    apps.start_screening(db, clerk, application_id)
+    apps.start_screening(db, clerk, application_id, expected_version=application_now(db, application_id))
     with statements() as before:
-        apps.start_screening(db, clerk, application_id)
+        apps.start_screening(db, clerk, application_id, expected_version=application_now(db, application_id))
     for n in range(5):
         refuse(db, clerk, manager, sh_input(office, applicant=dataclasses.replace(SUZUKI, phone=f"090-3333-000{n}")))
     with statements() as after:
-        apps.start_screening(db, clerk, application_id)
+        apps.start_screening(db, clerk, application_id, expected_version=application_now(db, application_id))
     assert len(after) == len(before)
     looked_up = [s for s in after if "applications.status = " in s and "UNION" in s]
     assert len(looked_up) == 1
@@ -109,7 +114,8 @@ def test_the_refusal_look_up_is_one_statement_however_many_refusals_are_on_file(
 def test_reading_an_application_reads_each_part_once(db, clerk, manager, office, statements):
     application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
     screened_clear(db, clerk, application_id)
-    apps.approve_application(db, manager, application_id, today=TODAY)
+    apps.approve_application(db, manager, application_id, expected_version=application_now(db, application_id),
+                             today=TODAY)
     with statements() as sent:
         detail = apps.get_application(db, application_id)
     assert detail.contract is not None and len(detail.notices) == 1 and len(detail.checklist) == 10
@@ -121,10 +127,13 @@ def test_reading_an_application_reads_each_part_once(db, clerk, manager, office,
 
 def test_saving_an_application_does_not_read_it_whole_for_the_audit(db, clerk, office, statements):
     application_id = apps.create_application(db, clerk, sc_input(office), today=TODAY).id
-    screened_clear(db, clerk, application_id)
+    shown = screened_clear(db, clerk, application_id)
     with statements() as sent:
-        apps.update_application(db, clerk, application_id, sc_input(office, lines=3), today=TODAY)
-    assert len(sent) <= 31  # 58 before the services were reshaped; one confirms the actor
+        apps.update_application(db, clerk, application_id, sc_input(office, lines=3),
+                                expected_version=shown.row_version, today=TODAY)
+    # 58 before the services were reshaped; one confirms the actor; since the checklist lines
+    # carry a row version (revision 0006) each pre-filled line is an UPDATE of its own (4 here).
+    assert len(sent) <= 34
     assert sum(s.startswith("UPDATE applications") for s in sent) == 1  # one version step per save
     assert sum("FROM contracts" in s for s in sent) == 1  # only the detail returned reads the contract
 

@@ -18,6 +18,7 @@ from reseller_desk.services import auth, customers, staff
 from reseller_desk.services.audit import list_audit
 from reseller_desk.services.auth import AuthenticationFailed
 from reseller_desk.services.errors import NotFound, PermissionDenied, ValidationFailed
+from tests.versions import application_now, staff_now
 
 from .builders import TODAY, YAMADA, sc_input, screened_clear
 
@@ -92,7 +93,7 @@ def test_temporary_passwords_differ_and_pass_the_password_rules():
 # -- roles -------------------------------------------------------------------------------------
 def test_a_manager_changes_a_role_and_the_old_log_in_can_do_nothing_more(db, boss, suzuki):
     old_clerk = log_in(db, "suzuki")
-    promoted = staff.change_role(db, boss, suzuki.id, "manager")
+    promoted = staff.change_role(db, boss, suzuki.id, "manager", expected_version=staff_now(db, suzuki.id))
     assert promoted.role == Role.MANAGER
     with pytest.raises(PermissionDenied, match="役割が「管理者」に変わりました"):
         customers.add_customer(db, old_clerk, YAMADA)
@@ -103,26 +104,28 @@ def test_a_manager_changes_a_role_and_the_old_log_in_can_do_nothing_more(db, bos
 
 
 def test_a_demoted_managers_open_window_cannot_approve(db, boss, suzuki, office):
-    staff.change_role(db, boss, suzuki.id, "manager")
+    staff.change_role(db, boss, suzuki.id, "manager", expected_version=staff_now(db, suzuki.id))
     second = log_in(db, "suzuki")
     application_id = apps.create_application(db, second, sc_input(office), today=TODAY).id
     screened_clear(db, second, application_id)
-    staff.change_role(db, boss, suzuki.id, "clerk")
+    staff.change_role(db, boss, suzuki.id, "clerk", expected_version=staff_now(db, suzuki.id))
     with pytest.raises(PermissionDenied, match="^鈴木 花子さんのアカウントは役割が「事務」に変わりました。ログインし直してください。$"):
-        apps.approve_application(db, second, application_id, today=TODAY)
+        apps.approve_application(db, second, application_id, expected_version=application_now(db, application_id),
+                                 today=TODAY)
     assert apps.get_application(db, application_id).status_label == "審査中"
-    assert apps.approve_application(db, boss, application_id, today=TODAY).status_label == "承諾"
+    assert apps.approve_application(db, boss, application_id, expected_version=application_now(db, application_id),
+                                    today=TODAY).status_label == "承諾"
 
 
 def test_only_a_manager_changes_roles_and_an_unknown_role_is_refused(db, boss, suzuki):
     clerk = log_in(db, "suzuki")
     with pytest.raises(PermissionDenied, match="「担当者の役割の変更」は管理者だけが行えます"):
-        staff.change_role(db, clerk, suzuki.id, "manager")
+        staff.change_role(db, clerk, suzuki.id, "manager", expected_version=staff_now(db, suzuki.id))
     with pytest.raises(ValidationFailed) as error:
-        staff.change_role(db, boss, suzuki.id, "root")
+        staff.change_role(db, boss, suzuki.id, "root", expected_version=staff_now(db, suzuki.id))
     assert error.value.errors == {"role": "役割は「事務」か「管理者」を選んでください。"}
     with pytest.raises(NotFound, match="^担当者 999 は見つかりません。$"):
-        staff.change_role(db, boss, 999, "clerk")
+        staff.change_role(db, boss, 999, "clerk", expected_version=staff_now(db, 999))
 
 
 # -- the last manager --------------------------------------------------------------------------
@@ -131,18 +134,18 @@ LAST = "社長 一郎さんは、ログインできる最後の管理者です�
 
 def test_the_last_manager_who_can_log_in_is_neither_demoted_nor_deactivated(db, boss, suzuki):
     with pytest.raises(PermissionDenied, match=f"^{LAST}事務にすると、誰も担当者や設定を管理できなくなります。"):
-        staff.change_role(db, boss, boss.user_id, "clerk")
+        staff.change_role(db, boss, boss.user_id, "clerk", expected_version=staff_now(db, boss.user_id))
     # A demo manager in an office database does not count: it cannot log in here.
     staff.add_staff(db, boss, "kanri", "管理 デモ", "manager", "kanri-demo", demo_account=True)
     with pytest.raises(PermissionDenied, match=LAST):
-        staff.change_role(db, boss, boss.user_id, "clerk")
-    staff.change_role(db, boss, suzuki.id, "manager")
+        staff.change_role(db, boss, boss.user_id, "clerk", expected_version=staff_now(db, boss.user_id))
+    staff.change_role(db, boss, suzuki.id, "manager", expected_version=staff_now(db, suzuki.id))
     second = log_in(db, "suzuki")
     with pytest.raises(PermissionDenied, match="^自分のアカウントは無効にできません。"):
-        staff.set_active(db, boss, boss.user_id, False)
-    staff.set_active(db, second, boss.user_id, False)  # two managers: one may go
+        staff.set_active(db, boss, boss.user_id, False, expected_version=staff_now(db, boss.user_id))
+    staff.set_active(db, second, boss.user_id, False, expected_version=staff_now(db, boss.user_id))  # two managers: one may go
     with pytest.raises(PermissionDenied, match="^鈴木 花子さんは、ログインできる最後の管理者です。事務にすると"):
-        staff.change_role(db, second, suzuki.id, "clerk")
+        staff.change_role(db, second, suzuki.id, "clerk", expected_version=staff_now(db, suzuki.id))
     assert [(s.login, s.role, s.active) for s in staff.list_staff(db)] == [
         ("boss", Role.MANAGER, False), ("suzuki", Role.MANAGER, True), ("kanri", Role.MANAGER, True)]
 
@@ -150,34 +153,34 @@ def test_the_last_manager_who_can_log_in_is_neither_demoted_nor_deactivated(db, 
 # -- deactivating, never deleting ------------------------------------------------------------
 def test_a_deactivated_member_cannot_log_in_and_their_open_window_can_do_nothing(db, boss, suzuki):
     clerk = log_in(db, "suzuki")
-    left = staff.set_active(db, boss, suzuki.id, False)
+    left = staff.set_active(db, boss, suzuki.id, False, expected_version=staff_now(db, suzuki.id))
     assert not left.active
     with pytest.raises(PermissionDenied, match="^鈴木 花子さんのアカウントは無効になっています。ログインし直してください。$"):
         customers.add_customer(db, clerk, YAMADA)
     with pytest.raises(AuthenticationFailed):
         log_in(db, "suzuki")
     assert [s.login for s in staff.list_staff(db)] == ["boss", "suzuki"]  # still on file
-    assert staff.set_active(db, boss, suzuki.id, True).active
+    assert staff.set_active(db, boss, suzuki.id, True, expected_version=staff_now(db, suzuki.id)).active
     assert customers.add_customer(db, log_in(db, "suzuki"), YAMADA).id
     assert audit_actions(db, boss, suzuki.id) == ["staff.activate", "staff.deactivate", "staff.add"]
     assert customers.count_customers(db) == 1
 
 
 def test_deactivating_twice_writes_one_record(db, boss, suzuki):
-    staff.set_active(db, boss, suzuki.id, False)
-    staff.set_active(db, boss, suzuki.id, False)
+    staff.set_active(db, boss, suzuki.id, False, expected_version=staff_now(db, suzuki.id))
+    staff.set_active(db, boss, suzuki.id, False, expected_version=staff_now(db, suzuki.id))
     assert audit_actions(db, boss, suzuki.id) == ["staff.deactivate", "staff.add"]
 
 
 def test_only_a_manager_deactivates(db, boss, suzuki):
     with pytest.raises(PermissionDenied, match="「担当者の無効化・再開」は管理者だけが行えます"):
-        staff.set_active(db, log_in(db, "suzuki"), boss.user_id, False)
+        staff.set_active(db, log_in(db, "suzuki"), boss.user_id, False, expected_version=staff_now(db, boss.user_id))
 
 
 # -- resets ----------------------------------------------------------------------------------
 def test_a_reset_gives_a_temporary_password_shown_once_and_kept_nowhere(db, boss, suzuki):
     clerk = log_in(db, "suzuki")
-    issued = staff.reset_password(db, boss, suzuki.id)
+    issued = staff.reset_password(db, boss, suzuki.id, expected_version=staff_now(db, suzuki.id))
     assert issued.staff.must_change_password
     with pytest.raises(AuthenticationFailed):
         log_in(db, "suzuki", PASSWORD)
@@ -198,26 +201,26 @@ def test_a_reset_ends_the_wait_after_failed_log_ins(db, boss, suzuki):
                 log_in(db, "suzuki", "guess-guess")
         waiting = next(s for s in staff.list_staff(db) if s.login == "suzuki").waiting_until
         assert waiting == dt.datetime(2026, 11, 20, 9, 0, 30, tzinfo=clock.JST)  # 30 s after the 5th
-        issued = staff.reset_password(db, boss, suzuki.id)
+        issued = staff.reset_password(db, boss, suzuki.id, expected_version=staff_now(db, suzuki.id))
         assert log_in(db, "suzuki", issued.password).user_id == suzuki.id
         assert next(s for s in staff.list_staff(db) if s.login == "suzuki").waiting_until is None
 
 
 def test_a_reset_is_for_a_manager_and_for_someone_else(db, boss, suzuki):
     with pytest.raises(PermissionDenied, match="「パスワードのリセット」は管理者だけが行えます"):
-        staff.reset_password(db, log_in(db, "suzuki"), boss.user_id)
+        staff.reset_password(db, log_in(db, "suzuki"), boss.user_id, expected_version=staff_now(db, boss.user_id))
     with pytest.raises(PermissionDenied, match="^自分のパスワードは「パスワードの変更」で変えてください。$"):
-        staff.reset_password(db, boss, boss.user_id)
+        staff.reset_password(db, boss, boss.user_id, expected_version=staff_now(db, boss.user_id))
     with pytest.raises(NotFound):
-        staff.reset_password(db, boss, 999)
+        staff.reset_password(db, boss, 999, expected_version=staff_now(db, 999))
 
 
 @pytest.mark.parametrize("call", [
     lambda db, uid: staff.add_staff(db, None, "x1", "x", "clerk", PASSWORD),
     lambda db, uid: staff.add_staff_with_temporary_password(db, None, "x1", "x", "clerk"),
-    lambda db, uid: staff.change_role(db, None, uid, "manager"),
-    lambda db, uid: staff.set_active(db, None, uid, False),
-    lambda db, uid: staff.reset_password(db, None, uid),
+    lambda db, uid: staff.change_role(db, None, uid, "manager", expected_version=staff_now(db, uid)),
+    lambda db, uid: staff.set_active(db, None, uid, False, expected_version=staff_now(db, uid)),
+    lambda db, uid: staff.reset_password(db, None, uid, expected_version=staff_now(db, uid)),
 ])
 def test_without_an_actor_every_staff_service_refuses_as_permission_denied(db, suzuki, call):
     with pytest.raises(PermissionDenied, match="ログインしている担当者がいません"):
@@ -228,7 +231,7 @@ def test_a_demo_database_counts_its_demo_managers(db, boss):
     with db.transaction() as session:
         session.get(DatabaseInfo, 1).demo = True
     staff.add_staff(db, boss, "kanri", "管理 デモ", "manager", "kanri-demo", demo_account=True)
-    assert staff.change_role(db, boss, boss.user_id, "clerk").role == Role.CLERK
+    assert staff.change_role(db, boss, boss.user_id, "clerk", expected_version=staff_now(db, boss.user_id)).role == Role.CLERK
 
 
 def test_find_staff_names_a_missing_login(db, suzuki):

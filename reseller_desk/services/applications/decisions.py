@@ -39,19 +39,20 @@ def preview_contract(db: Database, application_id: int, *, decided_on: dt.date, 
 
 
 @retried
-def approve_application(db: Database, actor: Actor, application_id: int, *, decided_on: dt.date | None = None,
-                        registered_on: dt.date | None = None, opened_on: dt.date | None = None,
-                        today: dt.date | None = None) -> ApplicationDetail:
+def approve_application(db: Database, actor: Actor, application_id: int, *, expected_version: int,
+                        decided_on: dt.date | None = None, registered_on: dt.date | None = None,
+                        opened_on: dt.date | None = None, today: dt.date | None = None) -> ApplicationDetail:
     """承諾 (manager only): every checklist line 問題なし, the papers in, a face-to-face plan
     sold face to face with photo ID (SC §6.4), dated between receipt and today. Creates the
     customer if new and the contract: formed on the 登録日 under SC §7 (the decision date unless
     given), on the day acceptance is notified under SH §15.1; issues the カスタマID (never
-    reused) and the acceptance notice."""
+    reused) and the acceptance notice. ``expected_version``: the row_version of the screen the
+    decision was made on; a decision on a stale screen is a ConcurrentEdit."""
     require_role(actor, Role.MANAGER, action="申込の承諾")
     today = today or clock.today()
     decided_on = today if decided_on is None else decided_on
     with writing.changing(db, actor) as session:
-        app = writing.load_for_change(session, application_id)
+        app = writing.load_for_change(session, application_id, expected_version)
         writing.require_open(app, "承諾")
         profile = records.profile_of(session, app)
         blockers = queries.approval_blockers_of(session, app)
@@ -99,9 +100,11 @@ def approve_application(db: Database, actor: Actor, application_id: int, *, deci
 
 @retried
 def refuse_application(db: Database, actor: Actor, application_id: int, internal_note: str, *,
-                       decided_on: dt.date | None = None, today: dt.date | None = None) -> ApplicationDetail:
+                       expected_version: int, decided_on: dt.date | None = None,
+                       today: dt.date | None = None) -> ApplicationDetail:
     """不承諾 (manager only): at least one line 該当 and an internal note, dated between receipt
-    and today. The reason stays in the database; the refusal notice carries none (SH §14.2)."""
+    and today. The reason stays in the database; the refusal notice carries none (SH §14.2).
+    ``expected_version`` as for :func:`approve_application`."""
     require_role(actor, Role.MANAGER, action="申込の不承諾")
     today = today or clock.today()
     decided_on = today if decided_on is None else decided_on
@@ -109,7 +112,7 @@ def refuse_application(db: Database, actor: Actor, application_id: int, internal
     if problem:
         raise ValidationFailed({"internal_note": problem})
     with writing.changing(db, actor) as session:
-        app = writing.load_for_change(session, application_id)
+        app = writing.load_for_change(session, application_id, expected_version)
         writing.require_open(app, "不承諾に")
         lines = records.checklist_rows(session, app)
         reasons = application.refusal_blockers([records.as_line(i) for i in lines], internal_note)
@@ -134,16 +137,17 @@ def refuse_application(db: Database, actor: Actor, application_id: int, internal
 
 
 @retried
-def withdraw_application(db: Database, actor: Actor, application_id: int, *, on: dt.date | None = None,
-                         today: dt.date | None = None) -> WithdrawalResult:
+def withdraw_application(db: Database, actor: Actor, application_id: int, *, expected_version: int,
+                         on: dt.date | None = None, today: dt.date | None = None) -> WithdrawalResult:
     """The applicant withdraws before the decision. Where the terms allow it (SC: nothing
     forbids it) the application is 取下げ; under SH §15.2 the applicant cannot withdraw, so the
-    request is recorded and the application stays as it is."""
+    request is recorded and the application stays as it is. ``expected_version``: the
+    row_version the screen was showing."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="申込の取下げ")
     today = today or clock.today()
     on = today if on is None else on
     with writing.changing(db, actor) as session:
-        app = writing.load_for_change(session, application_id)
+        app = writing.load_for_change(session, application_id, expected_version)
         writing.require_open(app, "取り下げ")
         errors = application.withdrawal_problems(received_on=app.received_on, on=on, today=today)
         if errors:

@@ -28,11 +28,13 @@ from reseller_desk.services.retry import retried
 
 @retried
 def record_identity_letter(db: Database, actor: Actor, application_id: int, status: IdentityLetterResult | str, *,
-                           on: dt.date | None = None, today: dt.date | None = None) -> ApplicationDetail:
+                           expected_version: int, on: dt.date | None = None,
+                           today: dt.date | None = None) -> ApplicationDetail:
     """SH §14.2(7): the identity letter sent by post — sent, arrived (本人確認済) or not (本人確認
     不可), in that order (domain.application.letter_step_problem); a confirmed result is final.
     A failure before the decision marks its checklist line 該当; after acceptance it revokes
-    the acceptance (承諾取消), the contract (取消) and issues the 契約取消通知書."""
+    the acceptance (承諾取消), the contract (取消) and issues the 契約取消通知書.
+    ``expected_version``: the row_version the screen was showing."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="郵送本人確認の記録")
     today = today or clock.today()
     on = today if on is None else on
@@ -41,7 +43,7 @@ def record_identity_letter(db: Database, actor: Actor, application_id: int, stat
     except ValueError:
         raise ValidationFailed({"identity_letter_status": "本人確認郵便の状態を選んでください。"}) from None
     with writing.changing(db, actor) as session:
-        app = writing.load_for_change(session, application_id)
+        app = writing.load_for_change(session, application_id, expected_version)
         profile = records.profile_of(session, app)
         if not profile.intake.postal_identity_check:
             raise ServiceError(f"{profile.name}の約款には郵送による本人確認の定めがありません。")

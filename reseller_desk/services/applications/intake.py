@@ -167,9 +167,10 @@ def create_application(db: Database, actor: Actor, inp: ApplicationInput, *,
 
 @retried
 def update_application(db: Database, actor: Actor, application_id: int, inp: ApplicationInput, *,
-                       expected_version: int | None = None, today: dt.date | None = None) -> ApplicationDetail:
+                       expected_version: int, today: dt.date | None = None) -> ApplicationDetail:
     """Save changes to an open application. ``expected_version`` is the row_version the form
-    was opened with: if another clerk saved in between, ConcurrentEdit and nothing is saved.
+    was opened with: if another clerk changed it in between, ConcurrentEdit (naming who, and
+    when) and nothing is saved.
     While screening, the pre-filled checklist lines are looked up again."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="申込の変更")
     today = today or clock.today()

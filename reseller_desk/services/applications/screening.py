@@ -127,13 +127,14 @@ def prefill(session: Session, app: Application, profile: TermsProfile) -> list[S
 
 
 @retried
-def start_screening(db: Database, actor: Actor, application_id: int) -> ApplicationDetail:
+def start_screening(db: Database, actor: Actor, application_id: int, *, expected_version: int) -> ApplicationDetail:
     """Create the checklist (one line per refusal ground of the application's terms, worded as
     in the terms) and pre-fill what the records answer; the application becomes 審査中.
-    Calling it again refreshes the pre-filled lines."""
+    Calling it again refreshes the pre-filled lines. ``expected_version``: the row_version the
+    screen was showing (a changed application is a ConcurrentEdit)."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="審査")
     with writing.changing(db, actor) as session:
-        app = writing.load_for_change(session, application_id)
+        app = writing.load_for_change(session, application_id, expected_version)
         writing.require_open(app, "審査")
         profile = records.profile_of(session, app)
         existing = {i.ground_code for i in records.checklist_rows(session, app)}
@@ -156,7 +157,7 @@ def start_screening(db: Database, actor: Actor, application_id: int) -> Applicat
 @retried
 def answer_screening_item(db: Database, actor: Actor, application_id: int, ground_code: str,
                           answer: ScreeningAnswer | str, note: str = "", *,
-                          expected_version: int | None = None) -> ApplicationDetail:
+                          expected_version: int) -> ApplicationDetail:
     """A person's answer to one checklist line (問題なし / 該当 / 未確認), with who and when.
     ``expected_version`` is the row_version the checklist was showing: if the application has
     changed since, ConcurrentEdit and nothing is saved."""

@@ -2,9 +2,11 @@
 in which a lost race is a ConcurrentEdit, the check of the version the screen was showing,
 the check that the application is still open, and who changed it last.
 
-Applications carry a ``row_version`` (optimistic locking): a save whose screen showed an older
-version, or whose UPDATE finds that another clerk's save of the same application committed
-after it was read (SQLAlchemy's StaleDataError), is refused and nothing is written.
+Applications carry a ``row_version`` (optimistic locking, services.versions): every change
+takes the version its screen showed, and one whose screen showed an older version — the
+application was edited, screened or decided since — is refused naming who changed it and
+when, and nothing is written; so is one whose UPDATE finds that another save of the same
+application committed after it was read (SQLAlchemy's StaleDataError).
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Application, utcnow
 from reseller_desk.domain import application
-from reseller_desk.domain.bounds import is_record_id, whole_number
-from reseller_desk.services import records
-from reseller_desk.services.errors import ConcurrentEdit, NotFound, ServiceError
+from reseller_desk.domain.bounds import is_record_id
+from reseller_desk.services import records, versions
+from reseller_desk.services.errors import NotFound, ServiceError
 from reseller_desk.services.permissions import Actor, confirm_actor
 
 
@@ -28,23 +29,20 @@ from reseller_desk.services.permissions import Actor, confirm_actor
 def changing(db: Database, actor: Actor) -> Iterator[Session]:
     """``db.transaction()`` with ``actor`` confirmed against the staff row before anything is
     read or written (an unknown or deactivated actor is refused before a row names them), and
-    a lost race turned into :class:`ConcurrentEdit`."""
-    try:
-        with db.transaction(write=True) as session:
-            _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
-            yield session
-    except StaleDataError as error:
-        raise ConcurrentEdit() from error
+    a lost race turned into :class:`~reseller_desk.services.errors.ConcurrentEdit`."""
+    with versions.refusing_lost_updates(versions.APPLICATION), db.transaction(write=True) as session:
+        _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
+        yield session
 
 
-def load_for_change(session: Session, application_id: int, expected_version: int | None = None) -> Application:
-    """The application, refused as :class:`ConcurrentEdit` when the screen that asks for the
-    change was showing another version of it. An id that cannot name a row is NotFound."""
+def load_for_change(session: Session, application_id: int, expected_version: int) -> Application:
+    """The application, refused as a ConcurrentEdit naming who changed it last when the screen
+    that asks for the change was showing another version of it. An id that cannot name a row
+    is NotFound."""
     if not is_record_id(application_id):
         raise NotFound("指定された申込は見つかりません。")
     app = records.load(session, application_id)
-    if expected_version is not None and app.row_version != whole_number(expected_version):
-        raise ConcurrentEdit()  # a version that is no whole number matches none
+    versions.check(session, versions.APPLICATION, app.id, app.row_version, expected_version)
     return app
 
 
