@@ -7,10 +7,12 @@ Every screen calls services through one :class:`Operations` object::
 
 * the function runs on a background thread (one QThreadPool thread, so operations keep their
   order); the result comes back on the UI thread through a queued signal;
-* ``ValidationFailed`` goes to ``invalid`` (field -> message) when given, any other
-  ``ServiceError`` (PermissionDenied, ConcurrentEdit, NotFound …) is shown as a message with
-  its Japanese text (or goes to ``failure``), and an unexpected exception goes to the error
-  handler (log file + short message);
+* ``ValidationFailed`` goes to ``invalid`` (field -> message) when given; a stale save
+  (``ConcurrentEdit``: the record changed since the form read it) of a form that says how to
+  ``reload`` its record is shown with 「最新の内容を読み込む」 and 「閉じる」 (ui.stale_edit), the
+  one way every form offers it; any other ``ServiceError`` (PermissionDenied, NotFound …) is
+  shown as a message with its Japanese text (or goes to ``failure``), and an unexpected
+  exception goes to the error handler (log file + short message);
 * on success, ``changes`` ("customers", "settings" …) is announced app-wide through
   :attr:`Operations.changes` so that every screen showing that data refreshes itself;
 * ``progress="…"`` shows a cancellable QProgressDialog and passes a :class:`Progress` to the
@@ -33,7 +35,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
-from reseller_desk.services.errors import ServiceError, ValidationFailed
+from reseller_desk.services.errors import ConcurrentEdit, ServiceError, ValidationFailed
+from reseller_desk.ui.stale_edit import StaleFunction, stale_edit_box
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +93,7 @@ class _Job:
     success: Callable[[Any], object] | None
     invalid: Callable[[ValidationFailed], None] | None
     failure: Callable[[ServiceError], None] | None
+    reload: Callable[[], None] | None
     done: Callable[[], None] | None
     changes: tuple[str, ...]
     status: str | None
@@ -157,12 +161,13 @@ class Operations(QObject):
 
     def __init__(self, *, changes: Changes | None = None,
                  error_handler: Callable[[BaseException], None] | None = None,
-                 show_message: MessageFunction | None = None, synchronous: bool = False,
-                 progress_delay_ms: int = 400, parent: QObject | None = None) -> None:
+                 show_message: MessageFunction | None = None, show_stale: StaleFunction | None = None,
+                 synchronous: bool = False, progress_delay_ms: int = 400, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.changes = changes or Changes(self)
         self.error_handler = error_handler or _log_only
         self.show_message: MessageFunction = show_message or message_box()
+        self.show_stale: StaleFunction = show_stale or stale_edit_box()
         self.synchronous = synchronous
         self.progress_delay_ms = progress_delay_ms
         self._ids = itertools.count(1)
@@ -177,15 +182,17 @@ class Operations(QObject):
     # -- running -------------------------------------------------------------------------
     def run(self, fn: Callable[..., Any], *, success: Callable[[Any], object] | None = None,
             invalid: Callable[[ValidationFailed], None] | None = None,
-            failure: Callable[[ServiceError], None] | None = None, done: Callable[[], None] | None = None,
-            changes: str | tuple[str, ...] | None = None, status: str | None = None, progress: str | None = None,
-            cancellable: bool = True, parent: QWidget | None = None) -> int:
+            failure: Callable[[ServiceError], None] | None = None, reload: Callable[[], None] | None = None,
+            done: Callable[[], None] | None = None, changes: str | tuple[str, ...] | None = None,
+            status: str | None = None, progress: str | None = None, cancellable: bool = True,
+            parent: QWidget | None = None) -> int:
         """Run ``fn()`` (or ``fn(progress)`` when ``progress`` names the work) and return the
         job number. Callbacks run on the UI thread; ``done`` always runs last. ``changes`` may
-        name several kinds of data (a tuple)."""
+        name several kinds of data (a tuple). ``reload``: how the form reads its record again,
+        offered when the save was stale (ConcurrentEdit) instead of ``failure``."""
         job_id = next(self._ids)
         announced = (changes,) if isinstance(changes, str) else tuple(changes or ())
-        job = _Job(job_id, fn, success, invalid, failure, done, announced, status, None)
+        job = _Job(job_id, fn, success, invalid, failure, reload, done, announced, status, None)
         if progress is not None:
             job.progress = Progress(lambda d, t, text, j=job_id: self._bridge.progressed.emit(j, d, t, text))
         self._jobs[job_id] = job
@@ -256,6 +263,9 @@ class Operations(QObject):
             elif isinstance(error, ValidationFailed) and job.invalid is not None:
                 self.message.emit(str(error))
                 job.invalid(error)
+            elif isinstance(error, ConcurrentEdit) and job.reload is not None:
+                self.message.emit(str(error))
+                self.show_stale(error, job.reload)
             elif isinstance(error, ServiceError):
                 self.message.emit(str(error))
                 if job.failure is not None:

@@ -3,11 +3,13 @@ calls inline and collects the messages it would show, and a few customers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from reseller_desk.services import customers as customer_service
+from reseller_desk.services.errors import ConcurrentEdit
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.fonts import install_fonts
 from reseller_desk.ui.operations import Operations
@@ -37,15 +39,26 @@ def artifacts(tmp_path) -> Path:
 
 
 class Shown:
-    """Collects what would have been shown in message boxes and error dialogs."""
+    """Collects what would have been shown in message boxes and error dialogs, and the stale
+    saves (the refusal with the form's reload, which a test may choose like the clerk)."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, str]] = []
         self.errors: list[tuple[str, str, str]] = []
         self.unexpected: list[BaseException] = []
+        self.stale_edits: list[tuple[ConcurrentEdit, Callable[[], None]]] = []
 
     def message(self, title: str, text: str) -> None:
         self.messages.append((title, text))
+
+    def stale(self, error: ConcurrentEdit, reload: Callable[[], None]) -> None:
+        self.stale_edits.append((error, reload))
+
+    def reload_latest(self) -> str:
+        """Choose 「最新の内容を読み込む」 on the last stale save shown; its message."""
+        error, reload = self.stale_edits[-1]
+        reload()
+        return str(error)
 
     def error(self, title: str, text: str, details: str) -> None:
         self.errors.append((title, text, details))
@@ -61,7 +74,8 @@ def shown() -> Shown:
 
 @pytest.fixture
 def ops(qapp, shown) -> Operations:
-    runner = Operations(synchronous=True, show_message=shown.message, error_handler=shown.unexpected.append)
+    runner = Operations(synchronous=True, show_message=shown.message, show_stale=shown.stale,
+                        error_handler=shown.unexpected.append)
     yield runner
     runner.wait_idle()
     runner.deleteLater()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from stdnum.jp import cn
 
 from reseller_desk.domain.customer import CustomerDraft
+from tests.versions import company_now
 
 
 def corporate_number(body: str) -> str:
@@ -60,12 +61,13 @@ def set_up_office(db, manager) -> dict[str, int]:
 
     settings.save_company(db, manager, CompanyDetails(
         name="株式会社みらいテレコム", postal_code="101-0047", address="東京都千代田区内神田2丁目5番3号",
-        phone="03-5289-7410", registration_number="T8700110005901"))
+        phone="03-5289-7410", registration_number="T8700110005901"), expected_version=company_now(db))
     sc = PlanDetails("simpleconnect", "SC-BASIC", "ベーシック", 2980, 5000)
     sh = PlanDetails("sokujitsu", "SH-LIGHT", "ライト", 1980, 3000, 12, 10000)
     recording = PlanDetails("simpleconnect", "SC-REC", "通話録音", 500, 1000)
-    return {"sc": settings.save_plan(db, manager, None, sc).id, "sh": settings.save_plan(db, manager, None, sh).id,
-            "sc_rec": settings.save_option(db, manager, None, recording).id}
+    return {"sc": settings.save_plan(db, manager, None, sc, expected_version=None).id, "sh": settings.save_plan(db, manager, None, sh,
+                                                                                                                expected_version=None).id,
+            "sc_rec": settings.save_option(db, manager, None, recording, expected_version=None).id}
 
 
 def set_password(db, user_id: int, password: str) -> None:

@@ -22,6 +22,7 @@ from reseller_desk.ui.application.decision_panel import CLERK_DECISION_HINT
 from reseller_desk.ui.application.window import REVOCATION_CONFIRM, ApplicationDialog
 from reseller_desk.ui.customer_form import CustomerForm
 from reseller_desk.ui.widgets import format_date_long
+from tests.versions import application_now
 
 from .helpers import SAMPLE_CUSTOMERS, set_up_office, type_text
 from .helpers import open_application_dialog as open_dialog
@@ -51,9 +52,10 @@ def sc_input(office) -> ApplicationInput:
 def screened_clear(db, actor, inp: ApplicationInput):
     """An application taken in and screened, every line 問題なし."""
     application_id = apps.create_application(db, actor, inp).id
-    detail = apps.start_screening(db, actor, application_id)
+    detail = apps.start_screening(db, actor, application_id, expected_version=application_now(db, application_id))
     for item in detail.checklist:
-        detail = apps.answer_screening_item(db, actor, application_id, item.code, "clear")
+        detail = apps.answer_screening_item(db, actor, application_id, item.code, "clear",
+                                            expected_version=application_now(db, application_id))
     return detail
 
 
@@ -210,11 +212,13 @@ def test_an_sc_withdrawal_withdraws_the_application(db, clerk_ctx, office, qtbot
 def test_a_confirmed_identity_can_no_longer_be_recorded_as_undeliverable(db, clerk_ctx, manager, office, qtbot):
     clerk = clerk_ctx.actor
     application_id = apps.create_application(db, clerk, sh_input(office)).id
-    apps.record_identity_letter(db, clerk, application_id, "sent", on=clock.today())
-    apps.record_identity_letter(db, clerk, application_id, "confirmed", on=clock.today())
-    for item in apps.start_screening(db, clerk, application_id).checklist:
-        apps.answer_screening_item(db, clerk, application_id, item.code, "clear")
-    dialog = open_dialog(clerk_ctx, qtbot, apps.approve_application(db, manager, application_id))
+    apps.record_identity_letter(db, clerk, application_id, "sent", expected_version=application_now(db, application_id), on=clock.today())
+    apps.record_identity_letter(db, clerk, application_id, "confirmed", expected_version=application_now(db, application_id),
+                                on=clock.today())
+    for item in apps.start_screening(db, clerk, application_id, expected_version=application_now(db, application_id)).checklist:
+        apps.answer_screening_item(db, clerk, application_id, item.code, "clear", expected_version=application_now(db, application_id))
+    dialog = open_dialog(clerk_ctx, qtbot, apps.approve_application(db, manager, application_id,
+                                                                    expected_version=application_now(db, application_id)))
     dialog.tabs.setCurrentWidget(dialog.decision_tab)
     assert "本人確認済" in dialog.letter.letter_status.text()
     for button in (dialog.letter.sent_button, dialog.letter.confirmed_button, dialog.letter.failed_button):
@@ -225,10 +229,10 @@ def test_a_confirmed_identity_can_no_longer_be_recorded_as_undeliverable(db, cle
 def test_a_failed_identity_letter_after_approval_revokes_after_confirmation(db, clerk_ctx, manager, office, qtbot):
     clerk = clerk_ctx.actor
     application_id = apps.create_application(db, clerk, sh_input(office)).id
-    apps.record_identity_letter(db, clerk, application_id, "sent", on=clock.today())
-    for item in apps.start_screening(db, clerk, application_id).checklist:
-        apps.answer_screening_item(db, clerk, application_id, item.code, "clear")
-    detail = apps.approve_application(db, manager, application_id)
+    apps.record_identity_letter(db, clerk, application_id, "sent", expected_version=application_now(db, application_id), on=clock.today())
+    for item in apps.start_screening(db, clerk, application_id, expected_version=application_now(db, application_id)).checklist:
+        apps.answer_screening_item(db, clerk, application_id, item.code, "clear", expected_version=application_now(db, application_id))
+    detail = apps.approve_application(db, manager, application_id, expected_version=application_now(db, application_id))
     dialog = open_dialog(clerk_ctx, qtbot, detail)
     dialog.tabs.setCurrentWidget(dialog.decision_tab)
     assert dialog.letter.isVisible() and "発送済" in dialog.letter.letter_status.text()
@@ -313,9 +317,9 @@ def test_customer_records_added_in_the_window_prefill_the_screening(db, clerk_ct
 
 def test_a_pdf_that_cannot_be_written_is_said_so(db, clerk_ctx, manager, office, qtbot, shown, tmp_path):
     application_id = apps.create_application(db, clerk_ctx.actor, sh_input(office)).id
-    apps.start_screening(db, clerk_ctx.actor, application_id)
-    apps.answer_screening_item(db, clerk_ctx.actor, application_id, "3", "hit")
-    detail = apps.refuse_application(db, manager, application_id, "規約違反の前歴")
+    apps.start_screening(db, clerk_ctx.actor, application_id, expected_version=application_now(db, application_id))
+    apps.answer_screening_item(db, clerk_ctx.actor, application_id, "3", "hit", expected_version=application_now(db, application_id))
+    detail = apps.refuse_application(db, manager, application_id, "規約違反の前歴", expected_version=application_now(db, application_id))
     dialog = open_dialog(clerk_ctx, qtbot, detail)
     dialog.notices.ask_save_path = lambda parent, caption, suggested: str(tmp_path / "no-such-folder" / "x.pdf")
     dialog.notices.save_notice_pdf()

@@ -27,6 +27,7 @@ from reseller_desk.ui.application_model import (
     STATUS_FILTERS,
     ApplicationTableModel,
 )
+from tests.versions import application_now
 
 from .helpers import SAMPLE_CUSTOMERS, set_up_office
 
@@ -50,9 +51,10 @@ def book(db, clerk, manager):
         draft = ApplicationDraft(channel, received, "sokujitsu" if name == "refused" else "simpleconnect",
                                  office["sh"] if name == "refused" else office["sc"], documents=papers)
         ids[name] = apps.create_application(db, clerk, ApplicationInput(draft, applicant=applicant), today=TODAY).id
-    apps.start_screening(db, clerk, ids["refused"])
-    apps.answer_screening_item(db, clerk, ids["refused"], "1", "hit", "滞納の申告")
-    apps.refuse_application(db, manager, ids["refused"], "滞納の申告あり", decided_on=TODAY, today=TODAY)
+    apps.start_screening(db, clerk, ids["refused"], expected_version=application_now(db, ids["refused"]))
+    apps.answer_screening_item(db, clerk, ids["refused"], "1", "hit", "滞納の申告", expected_version=application_now(db, ids["refused"]))
+    apps.refuse_application(db, manager, ids["refused"], "滞納の申告あり", expected_version=application_now(db, ids["refused"]),
+                            decided_on=TODAY, today=TODAY)
     return ids
 
 

@@ -21,6 +21,7 @@ from reseller_desk.ui.application import window as window_module
 from reseller_desk.ui.application.screening_panel import INCIDENTS_HINT
 from reseller_desk.ui.application.window import CHANGED_ELSEWHERE, DEFAULT_SIZE
 from reseller_desk.ui.operations import Changes, Operations
+from tests.versions import application_now
 
 from .helpers import SAMPLE_CUSTOMERS, set_up_office, type_text
 from .helpers import open_application_dialog as open_dialog
@@ -68,7 +69,8 @@ def test_a_plan_added_in_settings_is_offered_at_once_and_the_selection_stays(db,
     form = dialog.intake
     form.profile_combo.setCurrentIndex(form.profile_combo.findData("simpleconnect"))
     form.plan_combo.setCurrentIndex(form.plan_combo.findData(office["sc"]))
-    new = settings_service.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-PRO", "プロ", 4980, 5000))
+    new = settings_service.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-PRO", "プロ", 4980, 5000),
+                                     expected_version=None)
     ctx.changes.changed.emit(Changes.SETTINGS)
     assert form.plan_combo.findData(new.id) > 0
     assert form.plan_combo.currentData() == office["sc"]
@@ -80,7 +82,7 @@ def test_a_change_made_elsewhere_refreshes_an_untouched_window(db, ctx, clerk, o
     assert dialog.status_label.text() == "書類待ち"
     inp = corporate_input(office, "application_form", "identity", "registry")
     apps.update_application(db, clerk, detail.id, dataclasses.replace(inp, draft=dataclasses.replace(
-        inp.draft, notes="別の担当者が追記")))
+        inp.draft, notes="別の担当者が追記")), expected_version=application_now(db, detail.id))
     ctx.changes.changed.emit(Changes.APPLICATIONS)
     assert dialog.status_label.text() == "受付"
     assert dialog.intake.notes_edit.toPlainText() == "別の担当者が追記"
@@ -91,20 +93,29 @@ def test_a_change_made_elsewhere_keeps_what_the_clerk_is_typing_and_says_so(db, 
     detail = apps.create_application(db, clerk, corporate_input(office, "application_form", "identity"))
     dialog = open_dialog(ctx, qtbot, detail)
     type_text(qtbot, dialog.intake.notes_edit, "入力中のメモ")
-    apps.update_application(db, clerk, detail.id, corporate_input(office, "application_form", "identity", "registry"))
+    apps.update_application(db, clerk, detail.id, corporate_input(office, "application_form", "identity", "registry"),
+                            expected_version=application_now(db, detail.id))
     ctx.changes.changed.emit(Changes.APPLICATIONS)
     assert dialog.status_label.text() == "受付"  # the read-only parts follow
     assert dialog.intake.notes_edit.toPlainText() == "入力中のメモ"  # the typing is kept
     assert dialog.banner.isVisible() and dialog.banner_label.text() == CHANGED_ELSEWHERE
-    dialog.save()  # saving would overwrite the other change: the service refuses it
-    assert "他の担当者" in dialog.summary.text()
+    dialog.save()  # saving would overwrite the other change: the service refuses it, naming who
+    [(refusal, _reload)] = shown.stale_edits
+    assert str(refusal).startswith("この申込は ") and "に 事務 太郎 さんが変更しています。" in str(refusal)
     assert apps.get_application(db, detail.id).input.draft.notes == ""
+    assert dialog.intake.notes_edit.toPlainText() == "入力中のメモ"  # until the clerk chooses to reload
     assert shown.messages == []
+    shown.reload_latest()  # 「最新の内容を読み込む」
+    assert dialog.intake.notes_edit.toPlainText() == "" and not dialog.intake.is_dirty()
+    assert not dialog.banner.isVisible()
+    type_text(qtbot, dialog.intake.notes_edit, "読み込み直して入力")
+    dialog.save()  # on the version just read: saved
+    assert apps.get_application(db, detail.id).input.draft.notes == "読み込み直して入力"
 
 
 def test_a_customer_record_added_elsewhere_points_to_screening_again(db, ctx, clerk, office, qtbot):
     detail = apps.create_application(db, clerk, corporate_input(office, "application_form", "identity", "registry"))
-    dialog = open_dialog(ctx, qtbot, apps.start_screening(db, clerk, detail.id))
+    dialog = open_dialog(ctx, qtbot, apps.start_screening(db, clerk, detail.id, expected_version=application_now(db, detail.id)))
     assert dialog.screening.incidents_hint.isHidden()
     ctx.changes.changed.emit(Changes.INCIDENTS)
     assert not dialog.screening.incidents_hint.isHidden()

@@ -21,6 +21,7 @@ from reseller_desk.services.applications import ApplicationInput
 from reseller_desk.ui import audit_page as audit_page_module
 from reseller_desk.ui.audit_format import ACTION_LABELS, AuditText, action_label, format_values, write_csv
 from reseller_desk.ui.audit_page import AuditPage, local_time
+from tests.versions import application_now
 
 from .helpers import SAMPLE_CUSTOMERS, set_up_office
 
@@ -67,12 +68,12 @@ def history(db, clerk, manager):
         draft = ApplicationDraft("post", today, profile, plan, documents=papers)
         application_id = apps.create_application(db, clerk, ApplicationInput(draft, applicant=SAMPLE_CUSTOMERS[2])).id
         if profile == "sokujitsu":
-            apps.record_identity_letter(db, clerk, application_id, "sent", on=today)
-        for item in apps.start_screening(db, clerk, application_id).checklist:
-            apps.answer_screening_item(db, clerk, application_id, item.code, "clear")
-        apps.approve_application(db, manager, application_id)
+            apps.record_identity_letter(db, clerk, application_id, "sent", expected_version=application_now(db, application_id), on=today)
+        for item in apps.start_screening(db, clerk, application_id, expected_version=application_now(db, application_id)).checklist:
+            apps.answer_screening_item(db, clerk, application_id, item.code, "clear", expected_version=application_now(db, application_id))
+        apps.approve_application(db, manager, application_id, expected_version=application_now(db, application_id))
         if profile == "sokujitsu":
-            apps.record_identity_letter(db, clerk, application_id, "failed", on=today)
+            apps.record_identity_letter(db, clerk, application_id, "failed", expected_version=application_now(db, application_id), on=today)
     settings_service.add_closures(db, manager, [dt.date(2026, 8, 14)], "夏季休業")
     return office
 

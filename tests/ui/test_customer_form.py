@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from reseller_desk.services import customers as customer_service
+from reseller_desk.services.errors import moment_text
 from reseller_desk.ui.customer_form import CustomerForm
 
 from .helpers import SAMPLE_CUSTOMERS, corporate_number, type_text
@@ -159,7 +160,8 @@ def test_same_corporate_number_is_pointed_out_before_saving(db, manager, form, q
     assert form.result() == CustomerForm.DialogCode.Accepted
 
 
-def test_edit_keeps_version_and_reports_concurrent_edit(db, manager, ctx, qtbot, shown, sample_customers):
+def test_a_stale_edit_names_who_saved_first_and_reloading_shows_their_values(db, manager, ctx, qtbot, shown,
+                                                                              sample_customers):
     record = customer_service.get_customer(db, sample_customers[0])
     form = CustomerForm(ctx, record)
     qtbot.addWidget(form)
@@ -168,12 +170,22 @@ def test_edit_keeps_version_and_reports_concurrent_edit(db, manager, ctx, qtbot,
     # Someone else saves first.
     import dataclasses
     customer_service.update_customer(db, manager, record.id, dataclasses.replace(record.draft, notes="先に保存"),
-                                     record.row_version)
+                                     expected_version=record.row_version)
     type_into(qtbot, form, address="東京都千代田区丸の内9-9")
     form.save()
-    assert shown.texts() and "他の担当者" in shown.texts()[-1]
-    assert "他の担当者" in form.summary.text()
+    [(refusal, _reload)] = shown.stale_edits
+    assert refusal.changed_by == "管理 花子" and refusal.changed_at is not None
+    assert str(refusal) == (f"この顧客は {moment_text(refusal.changed_at)} に 管理 花子 さんが変更しています。"
+                            "画面を読み込み直してから、もう一度保存してください（何も保存していません）。")
     assert customer_service.get_customer(db, record.id).draft.address == "東京都千代田区千代田1-1"
+    assert form.fields.text("address") == "東京都千代田区丸の内9-9"  # kept until the clerk chooses to reload
+    shown.reload_latest()  # 「最新の内容を読み込む」
+    assert form.fields.text("address") == "東京都千代田区千代田1-1" and form.fields.text("notes") == "先に保存"
+    assert form.record.row_version == record.row_version + 1
+    type_into(qtbot, form, address="東京都千代田区丸の内9-9")
+    form.save()  # on the version just read: saved
+    assert customer_service.get_customer(db, record.id).draft.address == "東京都千代田区丸の内9-9"
+    assert customer_service.get_customer(db, record.id).draft.notes == "先に保存"
 
 
 def test_service_validation_errors_land_next_to_fields(ctx, qtbot, monkeypatch):

@@ -22,6 +22,7 @@ from reseller_desk.ui.login import (
     demo_accounts_line,
 )
 from reseller_desk.ui.password_dialog import ChangePasswordDialog
+from tests.versions import staff_now
 
 from .helpers import set_password, type_text
 
@@ -161,7 +162,7 @@ def test_who_is_working_asks_the_right_dialog(db, qtbot, monkeypatch):
 def reset_clerk(db, manager, clerk) -> str:
     """The clerk's password was reset by the manager; the temporary one."""
     set_password(db, manager.user_id, "kanri-pass-1")
-    return staff.reset_password(db, manager, clerk.user_id).password
+    return staff.reset_password(db, manager, clerk.user_id, expected_version=staff_now(db, clerk.user_id)).password
 
 
 def pending_change(qtbot, dialog: LoginDialog) -> ChangePasswordDialog:

@@ -204,7 +204,7 @@ def test_a_message_about_a_row_lands_on_that_row_and_the_names_the_service_retur
     typed = BankAccountDetails("0005", "三菱UFJ銀行", "021", "神田支店", "普通", "1234567", "ｶ)ﾘｾﾗｰ")
     tab.model.set_accounts([typed, dataclasses.replace(typed, branch_code="999")])
 
-    def refuse(db_, actor, accounts):
+    def refuse(db_, actor, accounts, *, expected_versions):
         raise ValidationFailed({"accounts.1.branch_code": "支店コード 999 は三菱ＵＦＪにありません。"})
 
     monkeypatch.setattr(settings_service, "save_bank_accounts", refuse)
@@ -217,7 +217,7 @@ def test_a_message_about_a_row_lands_on_that_row_and_the_names_the_service_retur
 
     stored = dataclasses.replace(typed, bank_name="三菱ＵＦＪ", branch_name="寺田町")
     monkeypatch.setattr(settings_service, "save_bank_accounts",
-                        lambda db_, actor, accounts: [BankAccountRecord(1, stored)])
+                        lambda db_, actor, accounts, *, expected_versions: [BankAccountRecord(1, stored, 1)])
     tab.model.remove_row(1)
     tab.save()
     name = tab.model.column_of("branch_name")

@@ -127,8 +127,8 @@ def test_a_reset_shows_the_new_temporary_password(db, tab, clerk, manager, artif
     assert rows(tab)[1][4] == "次のログインでパスワード変更"
     assert auth.login(db, "jimu", shown.password_label.text()) == clerk
     shown.accept()
-    staff.add_staff(db, manager, "demo-kanri", "デモ 管理", "manager", "demo-pass-1", demo_account=True)
-    staff.set_active(db, manager, staff.find_staff(db, "demo-kanri").id, False)
+    added = staff.add_staff(db, manager, "demo-kanri", "デモ 管理", "manager", "demo-pass-1", demo_account=True)
+    staff.set_active(db, manager, added.id, False, expected_version=added.row_version)
     tab.load()
     assert rows(tab)[2] == ("demo-kanri", "デモ 管理", "管理者", "無効", "デモ用（パスワード公開）")
     tab.page.grab().save(str(artifacts / "staff-tab-notes.png"))

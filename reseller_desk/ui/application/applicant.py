@@ -23,7 +23,7 @@ from reseller_desk.domain.customer import CustomerDraft
 from reseller_desk.services import customers as customer_service
 from reseller_desk.services.customers import CustomerRow
 from reseller_desk.ui.context import AppContext
-from reseller_desk.ui.customer_form import CustomerFields
+from reseller_desk.ui.customer_fields import CustomerFields
 from reseller_desk.ui.widgets import (
     ERROR_COLOR,
     FieldErrors,

@@ -4,7 +4,10 @@
 (SH §17, §28.2), and shows what they give (契約成立日, 課金開始月) as the service previews it.
 不承諾 asks the decision date and the internal note (社内メモ), which is never printed. A refusal
 from the service is shown once, inside the dialog (field messages next to their fields, the
-rest in the dialog's summary); the dialog stays open so the manager can correct it.
+rest in the dialog's summary); the dialog stays open so the manager can correct it. A decision
+on a stale screen (the application changed since the window showed it) is refused naming who
+changed it; 「最新の内容を読み込む」 closes the dialog and the window shows the application as
+stored, to be decided again on what it now says.
 """
 
 from __future__ import annotations
@@ -47,7 +50,10 @@ WAITING_FOR_OPENING = "開通日が決まり次第"
 
 class DecisionDialog(QDialog):
     """What both decision dialogs are built on: the context, the application decided, the
-    red messages next to the fields (``errors``) and the summary line above them."""
+    red messages next to the fields (``errors``) and the summary line above them.
+    :attr:`reload_requested`: the decision was stale and the manager chose to reload."""
+
+    reload_requested = Signal()
 
     def __init__(self, ctx: AppContext, detail: ApplicationDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +79,11 @@ class DecisionDialog(QDialog):
         self.adjustSize()
         if first is not None:
             first.setFocus()
+
+    def reload(self) -> None:
+        """「最新の内容を読み込む」 after a stale decision: the window reloads, this dialog goes."""
+        self.reload_requested.emit()
+        self.reject()
 
     def _failed(self, error: ServiceError) -> None:
         """A refusal (not the manager's role, a rule not met …): said once, in the dialog."""
@@ -190,11 +201,12 @@ class ApproveDialog(DecisionDialog):
 
     # -- approving -------------------------------------------------------------------------
     def approve(self) -> None:
-        values, application_id, ctx = self.values(), self.detail.id, self.ctx
+        values, application_id, version, ctx = self.values(), self.detail.id, self.detail.row_version, self.ctx
         self.approve_button.setEnabled(False)
         self.clear_messages()
-        ctx.ops.run(lambda: application_service.approve_application(ctx.db, ctx.actor, application_id, **values),
-                    success=self._approved, invalid=self._invalid, failure=self._failed,
+        ctx.ops.run(lambda: application_service.approve_application(ctx.db, ctx.actor, application_id,
+                                                                    expected_version=version, **values),
+                    success=self._approved, invalid=self._invalid, failure=self._failed, reload=self.reload,
                     done=lambda: self.approve_button.setEnabled(True),
                     changes=(Changes.APPLICATIONS, Changes.CUSTOMERS),
                     status=f"申込 {self.detail.number} を承諾しました。", parent=self)
@@ -246,11 +258,12 @@ class RefuseDialog(DecisionDialog):
     def refuse(self) -> None:
         note, decided_on, application_id, ctx = (self.note.toPlainText(), to_date(self.decided_on), self.detail.id,
                                                  self.ctx)
+        version = self.detail.row_version
         self.refuse_button.setEnabled(False)
         self.clear_messages()
         ctx.ops.run(lambda: application_service.refuse_application(ctx.db, ctx.actor, application_id, note,
-                                                                   decided_on=decided_on),
-                    success=self._refused_ok, invalid=self._invalid, failure=self._failed,
+                                                                   expected_version=version, decided_on=decided_on),
+                    success=self._refused_ok, invalid=self._invalid, failure=self._failed, reload=self.reload,
                     done=lambda: self.refuse_button.setEnabled(True), changes=Changes.APPLICATIONS,
                     status=f"申込 {self.detail.number} を不承諾にしました。", parent=self)
 

@@ -8,6 +8,12 @@ is shown, the form too unless the clerk has typed into it (then a banner says so
 is refused by the service as a concurrent edit rather than overwriting the other change); a
 change of customer records (Changes.INCIDENTS) tells the screening tab that 照合をやり直す
 would read them. A banner that no longer describes the application's status is taken down.
+
+Every change passes the version of what the window shows: a save or an action on a stale view
+(another desk changed the application since) is refused by the service, naming who changed it
+and when, with 「最新の内容を読み込む」 (ui.stale_edit): a refused save of 申込内容 reloads the form
+too; a refused screening answer, decision or step reloads what is shown and keeps what is
+typed on 申込内容 (with the banner that says it is not saved).
 """
 
 from __future__ import annotations
@@ -195,13 +201,27 @@ class ApplicationDialog(QDialog):
         db, application_id = self.ctx.db, self.detail.id
         self._op(lambda: application_service.get_application(db, application_id), success=self._refreshed)
 
-    def _refreshed(self, new: ApplicationDetail) -> None:
-        if self.detail is None or new.id != self.detail.id or new.row_version == self.detail.row_version:
+    def _refreshed(self, new: ApplicationDetail, *, form: bool = False) -> None:
+        if self.detail is None or new.id != self.detail.id or (new.row_version == self.detail.row_version
+                                                              and not form):
             return
-        keep_typing = self.intake.is_dirty() and ApplicationStatus(new.status).is_open
+        keep_typing = not form and self.intake.is_dirty() and ApplicationStatus(new.status).is_open
         self.set_detail(new, form=not keep_typing)
         if keep_typing:
             self.show_banner(CHANGED_ELSEWHERE, warning=True)
+        elif self.banner_label.text() == CHANGED_ELSEWHERE:
+            self.banner.take_down()  # the form shows what is stored: nothing typed is waiting
+
+    def reload(self, *, form: bool = False) -> None:
+        """「最新の内容を読み込む」 after a stale save or action: the application as stored is
+        shown; ``form`` True (a refused save of 申込内容) puts it in the form as well, else what
+        is typed there is kept (the banner says so)."""
+        if self.detail is None:
+            return
+        db, application_id = self.ctx.db, self.detail.id
+        self.summary.setVisible(False)
+        self._op(lambda: application_service.get_application(db, application_id),
+                 success=lambda new: self._refreshed(new, form=form))
 
     def _data_changed(self, what: str) -> None:
         if what == Changes.SETTINGS:
@@ -286,7 +306,8 @@ class ApplicationDialog(QDialog):
             status = f"申込 {detail.number} の変更を保存しました。"
         self.save_button.setEnabled(False)
         self._op(call, success=self._saved, invalid=self._invalid, failure=lambda e: self.show_failure(str(e)),
-                 done=lambda: self.save_button.setEnabled(True), changes=Changes.APPLICATIONS, status=status)
+                 reload=lambda: self.reload(form=True), done=lambda: self.save_button.setEnabled(True),
+                 changes=Changes.APPLICATIONS, status=status)
 
     def _saved(self, detail: ApplicationDetail) -> None:
         new = self.detail is None
@@ -333,14 +354,15 @@ class ApplicationDialog(QDialog):
                 success(detail)
 
         self._op(call, success=shown, failure=lambda e: self.show_failure(str(e)),
-                 invalid=lambda e: self.show_failure(str(e)), changes=changes, status=status)
+                 invalid=lambda e: self.show_failure(str(e)), reload=self.reload, changes=changes, status=status)
 
     def start_screening(self) -> None:
         if self.detail is None:
             return
-        ctx, application_id = self.ctx, self.detail.id
+        ctx, application_id, version = self.ctx, self.detail.id, self.detail.row_version
         self.screening.show_incidents_hint(False)
-        self._run(lambda: application_service.start_screening(ctx.db, ctx.actor, application_id),
+        self._run(lambda: application_service.start_screening(ctx.db, ctx.actor, application_id,
+                                                              expected_version=version),
                   status=f"申込 {self.detail.number} の審査項目を照合しました。",
                   success=lambda _d: self.tabs.setCurrentWidget(self.screening_tab))
 
@@ -351,10 +373,10 @@ class ApplicationDialog(QDialog):
         if note is None:
             item = self.screening.model.item(code)
             note = item.note if item is not None else ""
-        ctx, application_id, text = self.ctx, self.detail.id, note
+        ctx, application_id, text, version = self.ctx, self.detail.id, note, self.detail.row_version
         label = ScreeningAnswer(answer).label
         self._run(lambda: application_service.answer_screening_item(ctx.db, ctx.actor, application_id, code, answer,
-                                                                    text),
+                                                                    text, expected_version=version),
                   status=f"審査項目({code})を「{label}」にしました。")
 
     def approve(self) -> None:
@@ -370,6 +392,7 @@ class ApplicationDialog(QDialog):
             return None
         dialog = ApproveDialog(self.ctx, self.detail, preview, self)
         dialog.approved.connect(self._approved)
+        dialog.reload_requested.connect(self.reload)
         self._open_sub_dialog(dialog)
         return dialog
 
@@ -388,6 +411,7 @@ class ApplicationDialog(QDialog):
             return None
         dialog = RefuseDialog(self.ctx, self.detail, self)
         dialog.refused.connect(self._refused)
+        dialog.reload_requested.connect(self.reload)
         self._open_sub_dialog(dialog)
         return dialog
 
@@ -420,9 +444,11 @@ class ApplicationDialog(QDialog):
                     "この約款では申込は取り下げられないため、審査は続きます。")
         if not self.confirm("申込の取下げ", text):
             return
-        ctx, application_id = self.ctx, detail.id
-        self._op(lambda: application_service.withdraw_application(ctx.db, ctx.actor, application_id),
-                 success=self._withdrawn, failure=lambda e: self.show_failure(str(e)), changes=Changes.APPLICATIONS)
+        ctx, application_id, version = self.ctx, detail.id, detail.row_version
+        self._op(lambda: application_service.withdraw_application(ctx.db, ctx.actor, application_id,
+                                                                  expected_version=version),
+                 success=self._withdrawn, failure=lambda e: self.show_failure(str(e)), reload=self.reload,
+                 changes=Changes.APPLICATIONS)
 
     def _withdrawn(self, result: WithdrawalResult) -> None:
         self.set_detail(result.detail, form=False)
@@ -445,7 +471,7 @@ class ApplicationDialog(QDialog):
         revokes = revokes_acceptance(ApplicationStatus(detail.status), step)
         if revokes and not self.confirm("本人確認不可の記録", REVOCATION_CONFIRM):
             return
-        ctx, application_id = self.ctx, detail.id
+        ctx, application_id, version = self.ctx, detail.id, detail.row_version
 
         def recorded(new: ApplicationDetail) -> None:
             if revokes and new.status == ApplicationStatus.REVOKED:
@@ -453,7 +479,8 @@ class ApplicationDialog(QDialog):
                 self.show_banner(f"本人確認ができなかったため承諾を取り消しました（状態: {new.status_label}）。"
                                  f"契約取消通知書 {notice} を発行しました。", warning=True)
 
-        self._run(lambda: application_service.record_identity_letter(ctx.db, ctx.actor, application_id, status, on=day),
+        self._run(lambda: application_service.record_identity_letter(ctx.db, ctx.actor, application_id, status,
+                                                                     expected_version=version, on=day),
                   status=f"本人確認郵便: {step.label}を記録しました。",
                   changes=(Changes.APPLICATIONS, Changes.CUSTOMERS) if revokes else Changes.APPLICATIONS,
                   success=recorded)

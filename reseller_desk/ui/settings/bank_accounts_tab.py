@@ -161,6 +161,8 @@ class BankAccountsTab(SettingsTab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.dirty = False
+        #: id -> row_version of the accounts shown, which a save passes back.
+        self.versions: dict[int, int] = {}
         self.model = BankAccountModel(self)
         self.model.edited.connect(self._edited)
         self.table = list_table(self.model, BANK_COLUMNS, "bankTable", self)
@@ -217,6 +219,7 @@ class BankAccountsTab(SettingsTab):
 
     def _loaded(self, records: list[BankAccountRecord]) -> None:
         self.model.set_accounts([r.details for r in records])
+        self.versions = settings_service.account_versions(records)
         self.error_list.setVisible(False)
         self.dirty = False
 
@@ -231,10 +234,11 @@ class BankAccountsTab(SettingsTab):
             self.model.remove_row(row)
 
     def save(self) -> None:
-        accounts, ctx = list(self.model.records), self.ctx
+        accounts, ctx, versions = list(self.model.records), self.ctx, dict(self.versions)
         self.set_status("")
-        ctx.ops.run(lambda: settings_service.save_bank_accounts(ctx.db, ctx.actor, accounts),
-                    success=self._saved, invalid=self._invalid, failure=self.refused,
+        ctx.ops.run(lambda: settings_service.save_bank_accounts(ctx.db, ctx.actor, accounts,
+                                                                expected_versions=versions),
+                    success=self._saved, invalid=self._invalid, failure=self.refused, reload=self.load,
                     changes=Changes.SETTINGS, status="振込先口座を保存しました。", parent=self)
 
     def _saved(self, records: list[BankAccountRecord]) -> None:

@@ -1,7 +1,9 @@
 """会社情報: the company's name, address, phone, representative and 適格請求書発行事業者登録番号,
 printed on every invoice and notice. The phone and postal code are tidied as typed; the
 service checks the rest (the 登録番号 check digit …) and its messages land next to the fields.
-A character that no bundled font prints is pointed out as it is typed."""
+A character that no bundled font prints is pointed out as it is typed. A save over details
+another manager saved since the tab read them is refused naming who, with
+「最新の内容を読み込む」 (ui.stale_edit)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from reseller_desk.domain.company import CompanyDetails
 from reseller_desk.domain.customer import format_phone, format_postal_code
 from reseller_desk.services import settings as settings_service
 from reseller_desk.services.errors import ValidationFailed
+from reseller_desk.services.settings import NO_COMPANY_ROW, CompanyRecord
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.settings.tab import SettingsTab
@@ -47,6 +50,8 @@ class CompanyTab(SettingsTab):
         self.edits: dict[str, QLineEdit] = {}
         self.glyph_warnings: dict[str, QLabel] = {}
         self.dirty = False
+        #: The version of the details shown, which a save passes back.
+        self.version = NO_COMPANY_ROW
         form = form_layout()
         for name, label in COMPANY_LABELS.items():
             edit = QLineEdit()
@@ -98,23 +103,27 @@ class CompanyTab(SettingsTab):
         self.errors.clear()
         self.dirty = False
 
+    def set_record(self, record: CompanyRecord) -> None:
+        self.set_details(record.details)
+        self.version = record.row_version
+
     def load(self) -> None:
         db = self.ctx.db
-        self.ctx.ops.run(lambda: settings_service.get_company(db), success=self.set_details, parent=self)
+        self.ctx.ops.run(lambda: settings_service.get_company_record(db), success=self.set_record, parent=self)
 
     def reload_if_clean(self) -> None:
         if not self.dirty:
             self.load()
 
     def save(self) -> None:
-        details, ctx = self.details(), self.ctx
+        details, ctx, version = self.details(), self.ctx, self.version
         self.set_status("")
-        ctx.ops.run(lambda: settings_service.save_company(ctx.db, ctx.actor, details),
-                    success=self._saved, invalid=self._invalid, failure=self.refused,
+        ctx.ops.run(lambda: settings_service.save_company(ctx.db, ctx.actor, details, expected_version=version),
+                    success=self._saved, invalid=self._invalid, failure=self.refused, reload=self.load,
                     changes=Changes.SETTINGS, status="会社情報を保存しました。", parent=self)
 
-    def _saved(self, cleaned: CompanyDetails) -> None:
-        self.set_details(cleaned)
+    def _saved(self, record: CompanyRecord) -> None:
+        self.set_record(record)
         self.set_status("会社情報を保存しました。")
 
     def _invalid(self, error: ValidationFailed) -> None:

@@ -1,7 +1,9 @@
 """プラン・オプションの追加・変更: one plan (or option) of a service, its fees in integer yen
 (税抜), its minimum term and early-termination fee, whether it is sold only face to face, and
 whether new applications may choose it. The service checks it (a code used twice in a service
-is refused next to the field)."""
+is refused next to the field). A change of a plan another manager saved since the dialog opened
+is refused naming who, with 「最新の内容を読み込む」 (ui.stale_edit), which shows the plan as
+stored."""
 
 from __future__ import annotations
 
@@ -48,6 +50,8 @@ class PlanDialog(QDialog):
     """Add or change a plan (or an option: the plan-only fields are hidden)."""
 
     saved = Signal(object)
+    #: The plan was read again after a stale save (the list behind may show it too).
+    reloaded = Signal(object)
 
     def __init__(self, ctx: AppContext, profile: ProfileInfo, record: PlanRecord | None = None, *,
                  is_option: bool = False, parent: QWidget | None = None) -> None:
@@ -140,14 +144,30 @@ class PlanDialog(QDialog):
     def save(self) -> None:
         details = self.details()
         record_id = self.record.id if self.record is not None else None
+        version = self.record.row_version if self.record is not None else None
         service = settings_service.save_option if self.is_option else settings_service.save_plan
         self.save_button.setEnabled(False)
         ctx = self.ctx
-        ctx.ops.run(lambda: service(ctx.db, ctx.actor, record_id, details),
-                    success=self._saved, invalid=self._invalid, failure=self._refused,
+        ctx.ops.run(lambda: service(ctx.db, ctx.actor, record_id, details, expected_version=version),
+                    success=self._saved, invalid=self._invalid, failure=self._refused, reload=self.reload,
                     done=lambda: self.save_button.setEnabled(True), changes=Changes.SETTINGS,
                     status=f"{'オプション' if self.is_option else 'プラン'}「{details.name}」を保存しました。",
                     parent=self)
+
+    def reload(self) -> None:
+        """「最新の内容を読み込む」: the plan as stored replaces what is typed."""
+        if self.record is None:
+            return
+        db, record_id = self.ctx.db, self.record.id
+        get = settings_service.get_option if self.is_option else settings_service.get_plan
+        self.ctx.ops.run(lambda: get(db, record_id), success=self._reloaded, failure=self._refused, parent=self)
+
+    def _reloaded(self, record: PlanRecord) -> None:
+        self.record = record
+        self.errors.clear()
+        self.summary.setVisible(False)
+        self.set_details(record.details)
+        self.reloaded.emit(record)
 
     def _saved(self, record: PlanRecord) -> None:
         self.record = record

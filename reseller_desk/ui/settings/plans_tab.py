@@ -149,6 +149,7 @@ class PlansTab(SettingsTab):
         if profile is None:
             return None
         dialog = PlanDialog(self.ctx, profile, record, is_option=is_option, parent=self.window())
+        dialog.reloaded.connect(lambda _record: self.load())
         dialog.finished.connect(lambda _r, d=dialog: self._closed(d))
         self.dialogs.append(dialog)
         dialog.open()

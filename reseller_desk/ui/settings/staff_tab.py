@@ -5,7 +5,9 @@ audit log names them), reset a password.
 A new account and a reset get a temporary password that the app makes up; it is shown once,
 in :class:`TemporaryPasswordDialog` (with a copy button), and nowhere else. Every change is a
 service call through the operations runner; a refusal (the last manager, one's own account)
-is the service's own words in the tab's status line.
+is the service's own words in the tab's status line. A change of an account another manager
+changed since the list was read is refused naming who, with 「最新の内容を読み込む」, which reads
+the list again (ui.stale_edit).
 """
 
 from __future__ import annotations
@@ -161,25 +163,28 @@ class StaffTab(SettingsTab):
         role = Role.MANAGER if member is None or member.role == Role.CLERK else Role.CLERK
         self._change(member, "役割の変更", "{name}さんを「" + role.label + "」にしますか？\n"
                      "開いている画面は、ログインし直すまで操作できなくなります。",
-                     lambda db, actor, m: staff_service.change_role(db, actor, m.id, role),
+                     lambda db, actor, m: staff_service.change_role(db, actor, m.id, role,
+                                                                    expected_version=m.row_version),
                      "{name}さんを「" + role.label + "」にしました。")
 
     def toggle_active(self) -> None:
         member = self.selected()
         if member is not None and not member.active:  # 有効に戻す: nothing to confirm
-            self._change(member, "", "", lambda db, actor, m: staff_service.set_active(db, actor, m.id, True),
-                         "{name}さんを有効に戻しました。")
+            self._change(member, "", "", lambda db, actor, m: staff_service.set_active(
+                db, actor, m.id, True, expected_version=m.row_version), "{name}さんを有効に戻しました。")
             return
         self._change(member, "担当者を無効にする", "{name}さん（{login}）を無効にしますか？\n"
                      "ログインできなくなり、開いている画面でも操作できなくなります。"
                      "削除はしません（操作履歴に名前が残り、後で有効に戻せます）。",
-                     lambda db, actor, m: staff_service.set_active(db, actor, m.id, False),
+                     lambda db, actor, m: staff_service.set_active(db, actor, m.id, False,
+                                                                   expected_version=m.row_version),
                      "{name}さんを無効にしました。")
 
     def reset_password(self) -> None:
         self._change(self.selected(), "パスワードのリセット", "{name}さん（{login}）のパスワードをリセットしますか？\n"
                      "今のパスワードは使えなくなります。仮パスワードを一度だけ表示します。",
-                     lambda db, actor, m: staff_service.reset_password(db, actor, m.id),
+                     lambda db, actor, m: staff_service.reset_password(db, actor, m.id,
+                                                                       expected_version=m.row_version),
                      "{name}さんのパスワードをリセットしました。", success=self.show_temporary_password)
 
     def _change(self, member: StaffInfo | None, title: str, question: str,
@@ -193,7 +198,7 @@ class StaffTab(SettingsTab):
         ctx = self.ctx
         self.set_status("")
         self.ctx.ops.run(lambda: call(ctx.db, ctx.actor, member), success=success, failure=self.refused,
-                         invalid=self._invalid, changes=Changes.SETTINGS,
+                         invalid=self._invalid, reload=self.load, changes=Changes.SETTINGS,
                          status=done.format(name=member.name, login=member.login), parent=self)
 
     def add(self) -> AddStaffDialog:
