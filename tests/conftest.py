@@ -75,7 +75,8 @@ def new_database(backend, tmp_path, request) -> str:
     """Where this test may make a new database: a file path on SQLite (no file yet), the URL
     of a new, empty database on PostgreSQL (dropped after the test)."""
     if backend == "sqlite":
-        return str(tmp_path / "new.sqlite3")
+        yield str(tmp_path / "new.sqlite3")
+        return
     server: PostgresServer = request.getfixturevalue("postgres_server")
     name = server.create_database()
     yield server.url_of(name)
