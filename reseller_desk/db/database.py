@@ -36,6 +36,7 @@ from reseller_desk.db.errors import (
     DatabaseTooNew,
     DatabaseUnreadable,
     NotOurDatabase,
+    connect_message,
     user_message,
 )
 from reseller_desk.db.revisions import head_revision, known_revisions
@@ -310,7 +311,12 @@ class Database:
         sqlite = parsed.get_backend_name() == "sqlite"
         db = cls(url, _engine(url, sqlite=sqlite), read_only=readonly)
         try:
-            with db.engine.connect() as conn:
+            conn = db.engine.connect()
+        except exc.DBAPIError as error:
+            db.dispose()
+            raise DatabaseUnreadable(f"{connect_message(error)}（{db.shown_url}）") from error
+        try:
+            with conn:
                 tables = frozenset(inspect(conn).get_table_names())
                 revision = db._revision(conn)
             schema = _schema_of(db.shown_url, None, tables, revision)
