@@ -74,3 +74,12 @@ def test_a_database_from_a_newer_version_is_refused_by_every_command(db, capsys,
     assert_one_japanese_line(err, "新しいバージョン")
     with create_engine(db.url).connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0099_from_the_future"
+
+
+def test_a_postgresql_url_without_the_driver_says_what_to_install(capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as on a desk without the postgres extra
+    code, _out, err = run(capsys, "status", "--db", "postgresql+psycopg://desk@server/reseller_desk")
+    assert code == 2
+    assert_one_japanese_line(err, "ドライバ", "reseller-desk[postgres]")

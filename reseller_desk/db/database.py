@@ -155,7 +155,9 @@ def _engine(url: str | URL, *, sqlite: bool, query_only: bool = False) -> Engine
         raise DatabaseError(f"データベースの種類「{name}」には対応していません。SQLite のファイルパスか "
                             "postgresql+psycopg://… の形で指定してください。") from error
     except ImportError as error:
-        raise DatabaseError(f"データベースのドライバ（{error.name or error}）がインストールされていません。") from error
+        hint = "（pip install 'reseller-desk[postgres]'）" if _backend(url) == "postgresql" else ""
+        raise DatabaseError(f"データベースのドライバ（{error.name or error}）が"
+                            f"インストールされていません{hint}。") from error
     except exc.ArgumentError as error:
         raise DatabaseError("データベースの指定（パスまたはURL）が正しくありません。") from error
     if sqlite:
