@@ -47,6 +47,13 @@ def pytest_report_header(config):
     return f"engines: sqlite only; PostgreSQL leg skipped ({POSTGRES_ENV} is not set; make test sets it)"
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The one line that says the PostgreSQL leg did not run (the header is hidden by -q)."""
+    if not postgres_url():
+        terminalreporter.write_line(f"PostgreSQL leg skipped: {POSTGRES_ENV} is not set (make test starts a server "
+                                    "and sets it); the tests ran on SQLite only")
+
+
 def pytest_generate_tests(metafunc):
     """``backend`` is "sqlite", and also "postgresql" for the tests of BOTH_ENGINES."""
     if "backend" not in metafunc.fixturenames or not postgres_url():
