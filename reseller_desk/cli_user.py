@@ -182,3 +182,9 @@ def _passwd(db: Database, args: argparse.Namespace, passwords: _Passwords) -> in
     auth.change_own_password(db, actor, current, passwords.ask("新しいパスワード: ", new=True))
     print(f"{actor.name}（{actor.login}）のパスワードを変更しました。")
     return 0
+
+
+def log_in_manager(db: Database, args: argparse.Namespace) -> Actor:
+    """The manager that ``--as`` names (another command's, e.g. ``backup``), logged in with the
+    password asked for, or read from stdin with ``--password-stdin``."""
+    return _as_manager(db, args.as_login, _Passwords(args.password_stdin))

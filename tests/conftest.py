@@ -47,6 +47,13 @@ def pytest_report_header(config):
     return f"engines: sqlite only; PostgreSQL leg skipped ({POSTGRES_ENV} is not set; make test sets it)"
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The one line that says the PostgreSQL leg did not run (the header is hidden by -q)."""
+    if not postgres_url():
+        terminalreporter.write_line(f"PostgreSQL leg skipped: {POSTGRES_ENV} is not set (make test starts a server "
+                                    "and sets it); the tests ran on SQLite only")
+
+
 def pytest_generate_tests(metafunc):
     """``backend`` is "sqlite", and also "postgresql" for the tests of BOTH_ENGINES."""
     if "backend" not in metafunc.fixturenames or not postgres_url():
@@ -71,16 +78,32 @@ def postgres_server():
 
 
 @pytest.fixture
-def new_database(backend, tmp_path, request) -> str:
-    """Where this test may make a new database: a file path on SQLite (no file yet), the URL
-    of a new, empty database on PostgreSQL (dropped after the test)."""
-    if backend == "sqlite":
-        yield str(tmp_path / "new.sqlite3")  # a generator fixture: return would give pytest no value
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    name = server.create_database()
-    yield server.url_of(name)
-    server.drop_database(name)
+def new_databases(backend, tmp_path, request):
+    """``new_databases()`` is where this test may make one more new database: a file path on
+    SQLite (no file yet), the URL of a new, empty database on PostgreSQL (dropped after the
+    test)."""
+    made: list[str] = []
+    server: PostgresServer | None = request.getfixturevalue("postgres_server") if backend == "postgresql" else None
+
+    def new() -> str:
+        if server is None:
+            folder = tmp_path / f"new{len(made)}"
+            folder.mkdir()
+            made.append(str(folder / "new.sqlite3"))
+            return made[-1]
+        made.append(server.create_database())
+        return server.url_of(made[-1])
+
+    yield new
+    if server is not None:
+        for name in made:
+            server.drop_database(name)
+
+
+@pytest.fixture
+def new_database(new_databases) -> str:
+    """Where this test may make a new database (see ``new_databases``)."""
+    return new_databases()
 
 
 @pytest.fixture(autouse=True)

@@ -91,8 +91,8 @@ def test_a_demo_stopped_after_its_settings_can_be_run_again(db):
     assert len(settings.list_plans(db)) == len(DEMO_PLANS)
 
 
-def test_the_demo_command_refuses_an_office_database(tmp_path, capsys, monkeypatch):
-    path = str(tmp_path / "office.sqlite3")
+def test_the_demo_command_refuses_an_office_database(new_database, capsys, monkeypatch):
+    path = new_database
     assert main(["migrate", "--db", path]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("first-pass-1\n"))
     assert main(["user", "add", "--db", path, "--login", "boss", "--name", "社長", "--role", "manager",
@@ -123,8 +123,8 @@ def test_help_lists_the_subcommands():
         assert command in out
 
 
-def test_demo_then_search_from_the_command_line(tmp_path, capsys):
-    path = str(tmp_path / "demo.sqlite3")
+def test_demo_then_search_from_the_command_line(new_database, backend, capsys):
+    path = new_database
     assert main(["demo", "--db", path, "--customers", "30"]) == 0
     assert main(["--db", path, "status"]) == 0  # --db before the subcommand works too
     out = capsys.readouterr().out
@@ -132,14 +132,15 @@ def test_demo_then_search_from_the_command_line(tmp_path, capsys):
     db = Database.open(path)
     first = customers.customer_rows(db, customers.customer_ids(db)[:1])[0]
     db.dispose()
-    assert main(["customers", "--db", f"sqlite:///{path}", first.phone.replace("-", "")]) == 0
+    url = f"sqlite:///{path}" if backend == "sqlite" else path  # a path, or any SQLAlchemy URL
+    assert main(["customers", "--db", url, first.phone.replace("-", "")]) == 0
     assert first.name in capsys.readouterr().out
 
 
-def test_a_database_too_new_is_reported_without_a_traceback(tmp_path, capsys):
+def test_a_database_too_new_is_reported_without_a_traceback(new_database, capsys):
     from sqlalchemy import text
 
-    path = tmp_path / "newer.sqlite3"
+    path = new_database
     db = Database.open(path, create=True)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = 'zzzz'"))
@@ -159,8 +160,8 @@ def test_the_demo_office_has_applications_at_every_status_and_demo_accounts(db):
     assert auth.login(db, "jimu", "jimu-demo").role == "clerk"
 
 
-def test_demo_prints_its_accounts(tmp_path, capsys):
-    assert main(["demo", "--db", str(tmp_path / "d.sqlite3"), "--customers", "5"]) == 0
+def test_demo_prints_its_accounts(new_database, capsys):
+    assert main(["demo", "--db", new_database, "--customers", "5"]) == 0
     out = capsys.readouterr().out
     assert "kanri" in out and "kanri-demo" in out and "jimu-demo" in out and "デモ用アカウント" in out
 
@@ -188,10 +189,10 @@ def test_the_demo_accounts_are_recorded_as_added(db):
     assert added == ["jimu", "kanri"]
 
 
-def test_control_characters_a_database_holds_reach_the_terminal_as_visible_escapes(tmp_path, capsys):
+def test_control_characters_a_database_holds_reach_the_terminal_as_visible_escapes(new_database, capsys):
     """Probe P6.3: a name stored (by an older version, or by hand) with ESC, BEL, RLO and a
     line break is listed on one line, with nothing the terminal would act on."""
-    path = str(tmp_path / "demo.sqlite3")
+    path = new_database
     assert main(["demo", "--db", path, "--customers", "1"]) == 0
     db = Database.open(path)
     with db.engine.begin() as conn:

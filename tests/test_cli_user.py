@@ -26,9 +26,9 @@ def run(monkeypatch, capsys, *argv: str, stdin: str | None = None) -> tuple[int,
 
 
 @pytest.fixture
-def office(tmp_path, monkeypatch, capsys) -> str:
+def office(new_database, monkeypatch, capsys) -> str:
     """A database with the manager tanaka and the clerk suzuki, made with the CLI."""
-    path = str(tmp_path / "office.sqlite3")
+    path = new_database
     assert run(monkeypatch, capsys, "migrate", "--db", path)[0] == 0  # user add never creates a database
     assert run(monkeypatch, capsys, "user", "add", "--db", path, "--login", "tanaka", "--name", "田中 一郎",
                "--role", "manager", "--password-stdin", stdin=f"{BOSS_PASSWORD}\n")[0] == 0
@@ -41,11 +41,11 @@ def opened(path: str) -> Database:
     return Database.open(path)
 
 
-def test_user_add_creates_the_first_manager_then_needs_a_manager(tmp_path, monkeypatch, capsys):
-    path = str(tmp_path / "office.sqlite3")
+def test_user_add_creates_the_first_manager_then_needs_a_manager(new_database, monkeypatch, capsys):
+    path = new_database
     code, _out, err = run(monkeypatch, capsys, "user", "add", "--db", path, "--login", "tanaka", "--name", "田中",
                           "--role", "manager", "--password-stdin", stdin="first-pass-1\n")
-    assert code == 2 and "データベースが見つかりません" in err  # user add never creates one
+    assert code == 2 and "reseller-desk migrate" in err  # user add never creates one
     assert run(monkeypatch, capsys, "migrate", "--db", path)[0] == 0
     code, out, _err = run(monkeypatch, capsys, "user", "add", "--db", path, "--login", "tanaka", "--name", "田中 一郎",
                           "--role", "manager", "--password-stdin", stdin="first-pass-1\n")

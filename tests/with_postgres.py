@@ -76,7 +76,9 @@ def main(command: list[str]) -> int:
     initdb, pg_ctl = programs
     owner = _owner()
     folder = Path(tempfile.mkdtemp(prefix="reseller-desk-pg-"))
-    data, log = folder / "data", folder / "server.log"
+    # setup.log: what initdb and pg_ctl print (written by us); server.log: the server's own,
+    # which pg_ctl creates as the server's user.
+    data, log, server_log = folder / "data", folder / "setup.log", folder / "server.log"
     if owner is not None:
         shutil.chown(folder, user=owner)
     port = _free_port()
@@ -87,14 +89,14 @@ def main(command: list[str]) -> int:
         # A test server only: no durability wanted, no TCP listener, the socket in our folder.
         options = (f"-p {port} -k {folder} -c listen_addresses= -c fsync=off -c synchronous_commit=off "
                    "-c full_page_writes=off -c max_connections=200")
-        _run_as(owner, [pg_ctl, "-D", str(data), "-o", options, "-l", str(log), "-w", "-t", "60", "start"], log)
+        _run_as(owner, [pg_ctl, "-D", str(data), "-o", options, "-l", str(server_log), "-w", "-t", "60", "start"], log)
         started = True
         url = f"postgresql+psycopg://postgres@/postgres?host={folder}&port={port}"
         print(f"PostgreSQL leg: a throw-away server on port {port} ({folder})", flush=True)
         return subprocess.call(command, env={**os.environ, ENV: url})
     except subprocess.CalledProcessError as error:
-        print(f"with_postgres: {Path(error.cmd[0]).name} failed; its log:\n{log.read_text(errors='replace')}",
-              file=sys.stderr)
+        logs = "\n".join(path.read_text(errors="replace") for path in (log, server_log) if path.exists())
+        print(f"with_postgres: {Path(error.cmd[0]).name} failed; the logs:\n{logs}", file=sys.stderr)
         return 1
     finally:
         if started:

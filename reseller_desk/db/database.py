@@ -36,6 +36,7 @@ from reseller_desk.db.errors import (
     DatabaseTooNew,
     DatabaseUnreadable,
     NotOurDatabase,
+    connect_message,
     user_message,
 )
 from reseller_desk.db.revisions import head_revision, known_revisions
@@ -154,7 +155,9 @@ def _engine(url: str | URL, *, sqlite: bool, query_only: bool = False) -> Engine
         raise DatabaseError(f"データベースの種類「{name}」には対応していません。SQLite のファイルパスか "
                             "postgresql+psycopg://… の形で指定してください。") from error
     except ImportError as error:
-        raise DatabaseError(f"データベースのドライバ（{error.name or error}）がインストールされていません。") from error
+        hint = "（pip install 'reseller-desk[postgres]'）" if _backend(url) == "postgresql" else ""
+        raise DatabaseError(f"データベースのドライバ（{error.name or error}）が"
+                            f"インストールされていません{hint}。") from error
     except exc.ArgumentError as error:
         raise DatabaseError("データベースの指定（パスまたはURL）が正しくありません。") from error
     if sqlite:
@@ -310,7 +313,12 @@ class Database:
         sqlite = parsed.get_backend_name() == "sqlite"
         db = cls(url, _engine(url, sqlite=sqlite), read_only=readonly)
         try:
-            with db.engine.connect() as conn:
+            conn = db.engine.connect()
+        except exc.DBAPIError as error:
+            db.dispose()
+            raise DatabaseUnreadable(f"{connect_message(error)}（{db.shown_url}）") from error
+        try:
+            with conn:
                 tables = frozenset(inspect(conn).get_table_names())
                 revision = db._revision(conn)
             schema = _schema_of(db.shown_url, None, tables, revision)

@@ -49,6 +49,11 @@ CORRUPT_MESSAGE = "データベースのファイルが壊れています。バ�
 CANNOT_OPEN_MESSAGE = "データベースのファイルを開けません。ファイルとフォルダがあり、読み書きできるか確かめてください。"
 CONNECTION_MESSAGE = "データベースに接続できないか、データベースが操作を受け付けませんでした。"
 GENERIC_MESSAGE = "データベースの操作に失敗しました。"
+SERVER_MESSAGE = ("データベースのサーバーに接続できません。サーバーが動いているか、"
+                  "ホスト名・ポート・ネットワークを確かめてください。")
+LOGIN_MESSAGE = "データベースのサーバーがログインを受け付けませんでした。ユーザー名とパスワードを確かめてください。"
+NO_SUCH_DATABASE_MESSAGE = ("サーバーに指定のデータベースがありません。管理者が作成してから"
+                            " reseller-desk migrate を実行してください。")
 
 #: Words of SQLite's own messages (sqlite3_errstr) and what the user is told about them.
 _SQLITE_MESSAGES = (
@@ -71,6 +76,9 @@ _POSTGRES_MESSAGES = {
     "40P01": LOCKED_MESSAGE,  # deadlock_detected
     "25006": READ_ONLY_MESSAGE,  # read_only_sql_transaction
     "53100": FULL_MESSAGE,  # disk_full
+    "28P01": LOGIN_MESSAGE,  # invalid_password
+    "28000": LOGIN_MESSAGE,  # invalid_authorization_specification (pg_hba.conf)
+    "3D000": NO_SUCH_DATABASE_MESSAGE,  # invalid_catalog_name
 }
 
 #: PostgreSQL errors of a transaction that lost a race with another and may simply run again:
@@ -94,6 +102,13 @@ def lost_a_race(error: BaseException) -> bool:
     text = str(error.orig).lower()
     return isinstance(error, sa_exc.OperationalError) and (
         "database is locked" in text or "database table is locked" in text)
+
+
+def connect_message(error: BaseException) -> str:
+    """The words for a server that could not be reached or refused us when connecting."""
+    if isinstance(error, sa_exc.DBAPIError) and _sqlstate(error.orig) is None:
+        return SERVER_MESSAGE  # no answer from a server: refused, timed out, unknown host
+    return user_message(error) or SERVER_MESSAGE
 
 
 def user_message(error: BaseException) -> str | None:

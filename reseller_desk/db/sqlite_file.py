@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +105,12 @@ def _uri(file: SqliteFile, mode: str) -> tuple[str, dict[str, str]]:
     elif not file.read_only_on_purpose:
         parameters["mode"] = mode
     return "file:" + quote(str(file.path), safe="/"), parameters
+
+
+def uri_string(file: SqliteFile, mode: str) -> str:
+    """The URI to hand ``sqlite3.connect(..., uri=True)`` for ``file`` in ``mode``."""
+    database, parameters = _uri(file, mode)
+    return database + "?" + "&".join(f"{key}={value}" for key, value in sorted(parameters.items()))
 
 
 def engine_url(file: SqliteFile, mode: str) -> URL:
@@ -202,9 +208,8 @@ def _read_schema(file: SqliteFile, wal: bool) -> Found:
 
 
 def _read_with(file: SqliteFile, mode: str, wal: bool) -> Found:
-    database, parameters = _uri(file, mode)
-    uri = database + "?" + "&".join(f"{key}={value}" for key, value in sorted(parameters.items()))
-    with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)) as conn:
+    with closing(sqlite3.connect(uri_string(file, mode), uri=True, timeout=BUSY_TIMEOUT_S,
+                                 isolation_level=None)) as conn:
         conn.execute("PRAGMA query_only = ON")
         conn.execute("BEGIN")  # one snapshot for the reads below
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -227,13 +232,46 @@ def create_new(file: SqliteFile) -> None:
         raise DatabaseUnreadable(f"データベースを作成できません（{os_reason(error)}）: {file.path}") from error
 
 
-def backup(source: Path, target: Path) -> None:
+#: Pages SQLite's online backup copies per step; between steps it reports how far it got (and
+#: may be stopped). 256 pages of 4 KiB: 1 MiB.
+BACKUP_STEP_PAGES = 256
+
+#: (pages done, pages in all) after each step of a backup; raising stops it.
+BackupProgress = Callable[[int, int], None]
+
+
+def backup(source: Path | SqliteFile, target: Path, progress: BackupProgress | None = None) -> None:
     """Copy the SQLite database ``source`` to a new file ``target`` (0600, its folders 0700)
-    with SQLite's online backup, consistent while others keep working on ``source``. For the
-    backups of a later issue; refuses to overwrite a file that exists."""
+    with SQLite's online backup, consistent while others keep working on ``source``.
+
+    Every page is copied inside one read transaction on ``source``: in WAL mode writers go on
+    meanwhile, and the copy is the database as it was when the transaction began, however
+    many steps it takes (a step-by-step backup without it starts again whenever someone
+    writes). The copy is one self-contained file in rollback-journal mode (no -wal beside
+    it). Refuses to overwrite a file that exists; on any failure, ``progress`` raising
+    included, the partial file is removed and the error raised."""
+    file = source if isinstance(source, SqliteFile) else SqliteFile(Path(source))
     if not create_private_file(target):
         raise FileExistsError(target)
-    source_uri = "file:" + quote(str(source), safe="/") + "?mode=ro"
-    with closing(sqlite3.connect(source_uri, uri=True, timeout=BUSY_TIMEOUT_S)) as src, \
-            closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
+    try:
+        uri = uri_string(file, read_mode(file))
+        with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)) as src, \
+                closing(sqlite3.connect(target, isolation_level=None)) as dst:
+            src.execute("PRAGMA query_only = ON")
+            src.execute("BEGIN")
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot every step reads
+            report = progress or (lambda _done, _total: None)
+            report(0, 0)
+            src.backup(dst, pages=BACKUP_STEP_PAGES,
+                       progress=lambda _status, remaining, total: report(total - remaining, total))
+            src.execute("COMMIT")
+            dst.execute("PRAGMA journal_mode = DELETE")
+    except BaseException:
+        remove_with_companions(target)
+        raise
+
+
+def remove_with_companions(path: Path) -> None:
+    """Remove a database file we made and the -journal, -wal and -shm SQLite may have left."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)

@@ -36,12 +36,14 @@ ACTION_LABELS = {
     "staff.login": "ログイン", "staff.login_failed": "ログインの失敗", "staff.role": "担当者の役割の変更",
     "staff.deactivate": "担当者の無効化", "staff.activate": "担当者を有効に戻す",
     "staff.password_reset": "パスワードのリセット", "demo.customers": "デモデータの作成",
+    "backup.make": "バックアップの作成",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
     "screening_item": "審査項目", "customer_incident": "顧客の記録", "staff": "担当者", "plan": "プラン",
     "option": "オプション", "company": "会社情報", "bank_account": "振込先口座", "bank_accounts": "振込先口座",
     "closure": "休業日", "closures": "休業日", "company_closures": "休業日", "incident": "顧客の記録",
+    "database": "データベース",
 }
 VERB_LABELS = {"add": "の追加", "update": "の変更", "remove": "の削除", "replace": "の変更", "issue": "の発行"}
 #: Names of the values an audit record keeps.
@@ -64,6 +66,7 @@ VALUE_LABELS = {
     "representative": "代表者", "registration_number": "登録番号", "minimum_term_months": "最低利用期間（月）",
     "early_termination_fee": "契約解除料", "requires_face_to_face": "対面販売のみ", "display_name": "氏名",
     "reason": "理由", "failed_logins": "続けて失敗した回数", "demo": "デモ用",
+    "file_name": "ファイル名", "folder": "保存先", "size": "サイズ（バイト）",
 }
 #: Stored codes shown with their Japanese labels, by the name they are kept under; the status of
 #: a contract and of an identity letter are read with their own enum.

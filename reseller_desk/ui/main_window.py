@@ -33,13 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 import reseller_desk
+from reseller_desk.services import backup as backup_service
 from reseller_desk.services import customers as customer_service
+from reseller_desk.services.backup import LastBackup
 from reseller_desk.services.permissions import Actor, Role
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.login import LoginRunner, ask_who_is_working
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.password_dialog import change_own_password
-from reseller_desk.ui.widgets import APP_STYLE, fit_on_screen
+from reseller_desk.ui.settings.backup_tab import status_bar_warning
+from reseller_desk.ui.widgets import APP_STYLE, WARNING_COLOR, fit_on_screen
 
 if TYPE_CHECKING:
     from reseller_desk.ui.application_page import ApplicationPage
@@ -309,6 +312,7 @@ class MainWindow(QMainWindow):
         self._build_sections()
         self._fill_view_menu()
         self.update_actor_label()
+        self.update_backup_warning()
         keys = self.section_keys()
         self.nav.setCurrentRow(keys.index(current) if current in keys else 0)
         self._section_changed(self.nav.currentRow())
@@ -342,7 +346,11 @@ class MainWindow(QMainWindow):
         self.actor_label.setObjectName("actorLabel")
         self.update_actor_label()
         self.count_label = QLabel()
-        labels = [self.db_label, self.actor_label, self.count_label]
+        self.backup_label = QLabel()
+        self.backup_label.setObjectName("backupWarning")
+        self.backup_label.setStyleSheet(f"QLabel#backupWarning {{ color: {WARNING_COLOR}; font-weight: bold; }}")
+        self.backup_label.setToolTip("設定 → バックアップ で作成できます")
+        labels = [self.backup_label, self.db_label, self.actor_label, self.count_label]
         self.demo_label: QLabel | None = None
         if self.ctx.demo:
             self.demo_label = QLabel(DEMO_MARK)
@@ -355,7 +363,9 @@ class MainWindow(QMainWindow):
         for label in labels:
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
+        self.backup_label.setVisible(False)
         self.update_customer_count()
+        self.update_backup_warning()
 
     def update_actor_label(self) -> None:
         actor = self.ctx.actor
@@ -368,12 +378,27 @@ class MainWindow(QMainWindow):
         self.ctx.ops.run(lambda: customer_service.count_customers(db),
                          success=lambda total: self.count_label.setText(f"顧客 {total:,}件"), parent=self)
 
+    def update_backup_warning(self) -> None:
+        """A manager is told, at log-in, when the last backup is older than the warning days."""
+        if self.ctx.actor.role != Role.MANAGER:
+            self.backup_label.setVisible(False)
+            return
+        db = self.ctx.db
+        self.ctx.ops.run(lambda: backup_service.last_backup(db), success=self._show_backup_warning, parent=self)
+
+    def _show_backup_warning(self, last: LastBackup) -> None:
+        text = status_bar_warning(last) if self.ctx.actor.role == Role.MANAGER else ""
+        self.backup_label.setText(text)
+        self.backup_label.setVisible(bool(text))
+
     def show_message(self, text: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
 
     def _data_changed(self, what: str) -> None:
         if what == Changes.CUSTOMERS:
             self.update_customer_count()
+        elif what == Changes.BACKUPS:
+            self.update_backup_warning()
 
     # -- closing -----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -55,6 +55,8 @@ class Changes(QObject):
     APPLICATIONS = "applications"
     #: A customer's records that screening reads (資格取消, 未払い …).
     INCIDENTS = "incidents"
+    #: A backup was made (設定 → バックアップ; the status bar's warning).
+    BACKUPS = "backups"
 
     changed = Signal(str)
 

@@ -579,3 +579,18 @@ def test_changing_ones_own_password_to_bad_values_changes_it_or_refuses(office, 
     with office.db.transaction() as session:
         actor = auth.actor_of(session.get(StaffUser, user_id)) if who == "self" else who
     attempt(office, lambda: auth.change_own_password(office.db, actor, current, new))
+
+
+# -- backups ----------------------------------------------------------------------------------------
+@drives("backup.make_backup")
+@PROPERTY
+@given(name=st.one_of(BAD_TEXT, WRONG_TYPE.filter(lambda value: value is not None)), actor=ACTORS)
+def test_backing_up_under_a_bad_file_name_makes_the_backup_or_refuses_it(office, name, actor):
+    from sqlalchemy.engine import make_url
+
+    from reseller_desk.services import backup
+
+    folder = os.path.join(os.path.dirname(make_url(office.db.url).database or ""), "backups")
+    # a name inside the module's own folder, never a way out of it (nor None: the user's folder)
+    out = os.path.join(folder, name.replace("..", "").lstrip("/")) if isinstance(name, str) else name
+    attempt(office, lambda: backup.make_backup(office.db, actor_of(office, actor), out))

@@ -84,8 +84,8 @@ def run_until(qapp, target: str | None, done, *, demo: bool = False, timeout_s: 
     return code, seen
 
 
-def test_a_new_demo_database_gets_demo_customers_before_the_log_in(qapp, tmp_path, quiet):
-    target = str(tmp_path / "new.sqlite3")
+def test_a_new_demo_database_gets_demo_customers_before_the_log_in(qapp, new_database, tmp_path, quiet):
+    target = new_database
     LOGINS.clear()
     code, seen = run_until(qapp, target, lambda w: w.customer_page.model.rowCount() > 0, demo=True)
     assert code == 0 and "timeout" not in seen
@@ -128,8 +128,8 @@ def test_the_demo_window_refuses_an_office_database(qapp, db, manager, quiet, mo
     assert [s.login for s in staff.list_staff(db)] == ["kanri"]
 
 
-def test_a_new_office_database_never_gets_demo_data(qapp, tmp_path, quiet):
-    target = str(tmp_path / "office.sqlite3")
+def test_a_new_office_database_never_gets_demo_data(qapp, new_database, quiet):
+    target = new_database
     asked = []
 
     def first_manager(db, parent):
@@ -186,8 +186,8 @@ def test_a_wrong_password_shows_the_message_and_no_window_opens(qapp, db, manage
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
 
 
-def test_a_database_without_staff_asks_for_the_first_manager(qapp, tmp_path, quiet):
-    target = str(tmp_path / "first.sqlite3")
+def test_a_database_without_staff_asks_for_the_first_manager(qapp, new_database, quiet):
+    target = new_database
 
     def register(dialog: FirstStartDialog, seen: dict) -> None:
         dialog.login_edit.setText("yamada")

@@ -1,5 +1,5 @@
 """The 設定 section: 会社情報, 振込先口座, 休業日 and プラン・オプション, one tab each, and for a
-manager 担当者 (staff accounts). A manager edits them; anyone else sees the first four
+manager バックアップ and 担当者 (staff accounts). A manager edits them; anyone else sees the first four
 read-only, the buttons that would change something disabled with the reason as tooltip (the
 services refuse them anyway), and no 担当者 tab at all."""
 
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from reseller_desk.services.permissions import Role
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
+from reseller_desk.ui.settings.backup_tab import BackupTab
 from reseller_desk.ui.settings.bank_accounts_tab import BankAccountsTab
 from reseller_desk.ui.settings.closures_tab import ClosuresTab
 from reseller_desk.ui.settings.company_tab import CompanyTab
@@ -36,6 +37,9 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.closures_tab, "休業日")
         self.tabs.addTab(self.plans_tab, "プラン・オプション")
         manager = ctx.actor.role == Role.MANAGER
+        self.backup_tab: BackupTab | None = BackupTab(ctx) if manager else None
+        if self.backup_tab is not None:
+            self.tabs.addTab(self.backup_tab, "バックアップ")
         self.staff_tab: StaffTab | None = StaffTab(ctx) if manager else None
         if self.staff_tab is not None:
             self.tabs.addTab(self.staff_tab, "担当者")
@@ -64,6 +68,8 @@ class SettingsPage(QWidget):
         self.plans_tab.load()
         if self.staff_tab is not None:
             self.staff_tab.load()
+        if self.backup_tab is not None:
+            self.backup_tab.load()
 
     def _data_changed(self, what: str) -> None:
         if what == Changes.SETTINGS:
