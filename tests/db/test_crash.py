@@ -89,21 +89,6 @@ def _fill_demo(target: str, moments) -> None:
     fill_demo(db, DEMO_CUSTOMERS)
 
 
-@pytest.fixture
-def new_databases(backend, tmp_path, request):
-    """Makes a new database at each call, as ``new_database`` makes one; dropped after the test."""
-    made: list[str] = []
-    server = request.getfixturevalue("postgres_server") if backend == "postgresql" else None
-
-    def new() -> str:
-        made.append(server.create_database() if server else str(tmp_path / f"demo{len(made)}.sqlite3"))
-        return server.url_of(made[-1]) if server else made[-1]
-
-    yield new
-    for name in made if server else ():
-        server.drop_database(name)
-
-
 def _office_with_applications(target: str, approved: int, screened: int) -> dict[str, int]:
     """The office of tests/clerks.py, with applications approved and others screened."""
     office = set_up_office(target, 3)
