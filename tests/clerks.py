@@ -123,6 +123,7 @@ class Outcome:
     errors_seen: Counter = field(default_factory=Counter)  # kind -> errors a clerk saw (refusals and failures)
     audit: Counter = field(default_factory=Counter)  # action -> records the successful calls wrote
     edits: list[tuple[int, str, int]] = field(default_factory=list)  # customer, note, row_version after
+    saves: int = 0  # service calls that succeeded
     retries: int = 0
     elapsed_s: float = 0.0
 
@@ -280,7 +281,9 @@ class _Clerk:
 
         for attempt in range(5):
             try:
-                return call(service, *args, version=version, **kwargs)
+                result = call(service, *args, version=version, **kwargs)
+                self.outcome.saves += 1
+                return result
             except ConcurrentEdit:
                 self.outcome.refusals[f"{kind}: ConcurrentEdit (stale version)"] += 1
                 self.outcome.errors_seen[kind] += 1
@@ -357,6 +360,7 @@ class Tally:
     refusals: Counter
     failures: list[str]
     errors_seen: Counter
+    saves: int
     retries: int
     elapsed_s: float
     edits_committed: int
@@ -370,11 +374,16 @@ class Tally:
     def ops_per_s(self) -> float:
         return sum(self.ops.values()) / self.elapsed_s if self.elapsed_s else 0.0
 
+    @property
+    def saves_per_s(self) -> float:
+        return self.saves / self.elapsed_s if self.elapsed_s else 0.0
+
     def lines(self) -> list[str]:
         """The figures, for print()."""
         return [
             f"{self.processes} processes, {sum(self.ops.values())} operations in {self.elapsed_s:.1f} s "
-            f"({self.ops_per_s:.0f} ops/s): " + ", ".join(f"{k} {n}" for k, n in sorted(self.ops.items())),
+            f"({self.ops_per_s:.0f} ops/s, {self.saves} saves, {self.saves_per_s:.0f}/s): "
+            + ", ".join(f"{k} {n}" for k, n in sorted(self.ops.items())),
             "expected refusals: " + (", ".join(f"{k} {n}" for k, n in sorted(self.refusals.items())) or "none"),
             f"failures (errors a clerk should never see): {len(self.failures)} {self.failures[:3]}",
             f"the services' own re-runs of a lost race: {self.retries}",
@@ -398,6 +407,7 @@ def tally(target: str, office: dict[str, int], outcomes: list[dict[str, Any]]) -
         refusals=sum((Counter(o["refusals"]) for o in outcomes), Counter()),
         failures=[f for o in outcomes for f in o["failures"]],
         errors_seen=sum((Counter(o["errors_seen"]) for o in outcomes), Counter()),
+        saves=sum(o["saves"] for o in outcomes),
         retries=sum(o["retries"] for o in outcomes),
         elapsed_s=max(o["elapsed_s"] for o in outcomes),
         edits_committed=len(edits),
