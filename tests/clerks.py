@@ -73,14 +73,15 @@ def set_up_office(target: str, shared_customers: int) -> dict[str, int]:
     try:
         manager = staff.create_first_manager(db, "kanri", "管理 花子", "office-pass-1")
         staff.add_staff(db, manager, "jimu", "事務 太郎", "clerk", "office-pass-2")
-        settings.save_company(db, manager, CompanyDetails(
+        # A first save: no row yet, so no version was shown (None where a version is asked for).
+        call(settings.save_company, db, manager, CompanyDetails(
             name="株式会社みらいテレコム", postal_code="101-0047", address="東京都千代田区内神田2丁目5番3号",
             phone="03-5289-7410", registration_number="T8700110005901"))
         office = {
-            "sc": settings.save_plan(db, manager, None, PlanDetails("simpleconnect", "SC-BASIC", "ベーシック",
-                                                                    2980, 5000)).id,
-            "sc_rec": settings.save_option(db, manager, None, PlanDetails("simpleconnect", "SC-REC", "通話録音",
-                                                                          500, 1000)).id,
+            "sc": call(settings.save_plan, db, manager, None, PlanDetails("simpleconnect", "SC-BASIC", "ベーシック",
+                                                                          2980, 5000)).id,
+            "sc_rec": call(settings.save_option, db, manager, None, PlanDetails("simpleconnect", "SC-REC",
+                                                                                "通話録音", 500, 1000)).id,
         }
         rng = random.Random(0)
         office["shared"] = shared_customers
