@@ -1,4 +1,4 @@
-"""The reliability probe's several-writers findings (../shared/reviews/reliability-probe.md §1,
+"""The reliability probe's several-writers findings (the review reliability-probe.md, §1,
 P1.1–P1.4 and H1), measured again on this code, on SQLite and on PostgreSQL.
 
     .venv/bin/python tests/benchmarks/probe_writers.py                 # SQLite only
