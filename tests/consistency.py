@@ -1,0 +1,224 @@
+"""Whether a database is whole: what the concurrency and crash tests (and the probe script
+tests/benchmarks/probe_writers.py) check after several writers, or a writer killed midway.
+
+``check(target)`` looks at a SQLite file (a path) or a PostgreSQL database (a URL) and lists
+every problem found, in words; an empty list means:
+
+- SQLite only, with plain sqlite3 before anything else opens the file: ``PRAGMA
+  integrity_check`` is ok and ``PRAGMA foreign_key_check`` finds nothing (a PostgreSQL server
+  enforces its foreign keys itself and has no such check);
+- nothing half-made: every 承諾 (or 承諾取消) application has its contract and its acceptance
+  notice, every contract an application that was approved, every 不承諾 its refusal notice,
+  every 承諾取消 its revocation notice;
+- no change without its audit record: one ``*.add`` record for each customer, application,
+  contract, staff member, plan and option, one ``notice.issue`` per notice, one decision record
+  per decided application, and a customer's or an application's ``row_version`` moved once per
+  audited change of it;
+- every number issued once and without gaps: the カスタマID, the 申込番号 of each year and the
+  文書番号 of each kind and year are exactly 1 … n, and their counter stands at n + 1;
+- the database opens again with ``Database.open`` at this version's schema.
+
+Queries are plain SQL, the same on both engines; numbers and JSON are read in Python.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.pool import NullPool
+
+from reseller_desk.db.database import Database, to_url
+from reseller_desk.db.revisions import head_revision
+
+#: Each table of a thing that is added, the entity its audit records name, and the action.
+ADDED = (
+    ("customers", "customer", "customer.add"),
+    ("applications", "application", "application.add"),
+    ("contracts", "contract", "contract.add"),
+    ("notices", "notice", "notice.issue"),
+    ("staff_users", "staff", "staff.add"),
+    ("plans", "plan", "plan.add"),
+    ("plan_options", "option", "option.add"),
+)
+
+#: Audit actions that change an application row (each moves its row_version once).
+APPLICATION_CHANGES = ("application.update", "application.screening", "application.approve",
+                       "application.refuse", "application.withdraw", "application.withdrawal_request",
+                       "application.identity_letter", "screening.answer")
+
+#: Where numbers are stored, their pattern (the series, then the serial) and their counter's name.
+NUMBERED = (
+    ("SELECT customer_code FROM contracts", re.compile(r"C(\d{7})"), "customer-code"),
+    ("SELECT number FROM applications", re.compile(r"A-(\d{4})-(\d{6})"), "application-{0}"),
+    ("SELECT number FROM notices", re.compile(r"(.)-(\d{4})-(\d{6})"), "notice-{0}-{1}"),
+)
+
+
+@dataclass
+class Consistency:
+    """What ``check`` found: ``problems`` (empty when the database is whole) and a few counts."""
+
+    problems: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def check(target: str | Path) -> Consistency:
+    """Every check of the module's docstring on ``target`` (a SQLite path or a URL)."""
+    url = to_url(target)
+    found = Consistency()
+    if url.startswith("sqlite:"):
+        found.problems += sqlite_file_problems(url.removeprefix("sqlite:///"))
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            found.problems += half_made(conn) + unaudited(conn) + numbering_problems(conn)
+            found.counts = counts(conn)
+    finally:
+        engine.dispose()
+    found.problems += reopening_problems(target)
+    return found
+
+
+def sqlite_file_problems(path: str) -> list[str]:
+    """``integrity_check`` and ``foreign_key_check`` with plain sqlite3 (the WAL, if any, is
+    recovered as any reader would)."""
+    conn = sqlite3.connect(path)
+    try:
+        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        conn.close()
+    problems = [] if integrity == ["ok"] else [f"integrity_check: {integrity[:5]}"]
+    if foreign:
+        problems.append(f"foreign_key_check: {len(foreign)} rows, e.g. {foreign[:3]}")
+    return problems
+
+
+def _listed(what: str, rows: Iterable[object]) -> list[str]:
+    rows = list(rows)
+    return [f"{what}: {len(rows)}, e.g. {rows[:5]}"] if rows else []
+
+
+def _column(conn: Connection, sql: str, **params: object) -> list:
+    return [row[0] for row in conn.execute(text(sql), params)]
+
+
+def half_made(conn: Connection) -> list[str]:
+    """Decisions whose contract or notice is missing, and contracts of no approved application."""
+    decided = "('approved', 'revoked')"
+    return (
+        _listed("承諾 without its contract", _column(conn, f"""
+            SELECT a.number FROM applications a WHERE a.status IN {decided}
+            AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.application_id = a.id)"""))
+        + _listed("承諾 without its acceptance notice", _column(conn, f"""
+            SELECT a.number FROM applications a JOIN contracts c ON c.application_id = a.id
+            WHERE a.status IN {decided} AND NOT EXISTS (SELECT 1 FROM notices n
+                WHERE n.contract_id = c.id AND n.kind = 'approval')"""))
+        + _listed("contract of an application that is not approved", _column(conn, f"""
+            SELECT c.customer_code FROM contracts c JOIN applications a ON a.id = c.application_id
+            WHERE a.status NOT IN {decided}"""))
+        + _listed("不承諾 without its refusal notice", _column(conn, """
+            SELECT a.number FROM applications a WHERE a.status = 'refused' AND NOT EXISTS
+            (SELECT 1 FROM notices n WHERE n.application_id = a.id AND n.kind = 'refusal')"""))
+        + _listed("承諾取消 without its revocation notice", _column(conn, """
+            SELECT a.number FROM applications a WHERE a.status = 'revoked' AND NOT EXISTS
+            (SELECT 1 FROM notices n WHERE n.application_id = a.id AND n.kind = 'revocation')"""))
+    )
+
+
+def _bulk_customers(conn: Connection) -> int:
+    """Customers added by the demo's bulk insert, which audits them as one record with a count."""
+    return sum(int(json.loads(after)["count"]) for after in _column(
+        conn, "SELECT after FROM audit_log WHERE action = 'demo.customers'"))
+
+
+def unaudited(conn: Connection) -> list[str]:
+    """Rows without their one audit record, records of rows that do not exist, and versions
+    that moved more often than their rows' audited changes."""
+    problems: list[str] = []
+    for table, entity, action in ADDED:
+        records = Counter(_column(conn, "SELECT entity_id FROM audit_log WHERE action = :action AND entity = :entity",
+                                  action=action, entity=entity))
+        ids = set(_column(conn, f"SELECT id FROM {table}"))
+        missing = sorted(ids - set(records))
+        if table == "customers" and len(missing) == _bulk_customers(conn):
+            missing = []
+        problems += _listed(f"{table} without their {action} record", missing)
+        problems += _listed(f"{table} with more than one {action} record", sorted(i for i, n in records.items() if n > 1))
+        problems += _listed(f"{action} records of no row of {table}", sorted(set(records) - ids))
+    for status, action in (("approved", "application.approve"), ("revoked", "application.approve"),
+                           ("refused", "application.refuse")):
+        made = Counter(_column(conn, "SELECT entity_id FROM audit_log WHERE action = :action", action=action))
+        decided = _column(conn, "SELECT id FROM applications WHERE status = :status", status=status)
+        problems += _listed(f"{status} applications without exactly one {action} record",
+                            [i for i in decided if made[i] != 1])
+    problems += _listed("customers whose row_version moved without a customer.update record", [
+        row for row in conn.execute(text("""
+            SELECT c.id, c.row_version, (SELECT count(*) FROM audit_log l
+                WHERE l.action = 'customer.update' AND l.entity_id = c.id) AS updates
+            FROM customers c""")) if row[1] - 1 != row[2]])
+    problems += _listed("applications whose row_version moved without an audited change", [
+        row for row in conn.execute(text(_APPLICATION_VERSIONS)) if row[1] - 1 != row[2] + row[3]])
+    return problems
+
+
+# Approving a new applicant writes the application twice in one transaction (the customer it
+# created, then its status), so that commit moves the version by 2: ``created``.
+_APPLICATION_VERSIONS = f"""
+    SELECT a.id, a.row_version,
+        (SELECT count(*) FROM audit_log l WHERE l.application_id = a.id
+            AND l.action IN ({", ".join(f"'{action}'" for action in APPLICATION_CHANGES)})) AS changes,
+        (SELECT count(*) FROM audit_log l WHERE l.application_id = a.id AND l.action = 'customer.add') AS created
+    FROM applications a"""
+
+
+def numbering_problems(conn: Connection) -> list[str]:
+    """Each counter's numbers are exactly 1 … next_value − 1, each issued once; no number was
+    issued by a counter that does not exist."""
+    counters: dict[str, int] = dict(conn.execute(text("SELECT name, next_value FROM counters")).all())
+    issued: dict[str, list[int]] = {}
+    for sql, pattern, counter in NUMBERED:
+        for number in _column(conn, sql):
+            match = pattern.fullmatch(number)
+            if match is None:
+                return [f"a number not of its pattern: {number!r}"]
+            *series, serial = match.groups()
+            issued.setdefault(counter.format(*series), []).append(int(serial))
+    problems = []
+    for name in sorted(set(counters) | set(issued)):
+        numbers = sorted(issued.get(name, []))
+        expected = list(range(1, counters.get(name, 1)))
+        if numbers != expected:
+            doubled = sorted(n for n, times in Counter(numbers).items() if times > 1)
+            gaps = sorted(set(expected) - set(numbers))[:5]
+            problems.append(f"counter {name} at {counters.get(name)}: {len(numbers)} numbers issued, "
+                            f"duplicates {doubled[:5]}, gaps {gaps}, beyond the counter "
+                            f"{sorted(set(numbers) - set(expected))[:5]}")
+    return problems
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    found = {table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+             for table in ("customers", "applications", "contracts", "notices", "audit_log")}
+    found.update((f"applications {status}", n) for status, n in conn.execute(
+        text("SELECT status, count(*) FROM applications GROUP BY status")).all())
+    return found
+
+
+def reopening_problems(target: str | Path) -> list[str]:
+    try:
+        db = Database.open(target)
+    except Exception as error:  # noqa: BLE001 - reported as a problem
+        return [f"Database.open fails: {error!r}"]
+    try:
+        revision = db.current_revision()
+    finally:
+        db.dispose()
+    return [] if revision == head_revision() else [f"reopened at revision {revision}, not {head_revision()}"]
