@@ -73,8 +73,9 @@ def set_up_office(target: str, shared_customers: int) -> dict[str, int]:
     try:
         manager = staff.create_first_manager(db, "kanri", "管理 花子", "office-pass-1")
         staff.add_staff(db, manager, "jimu", "事務 太郎", "clerk", "office-pass-2")
-        # A first save: no row yet, so no version was shown (None where a version is asked for).
-        call(settings.save_company, db, manager, CompanyDetails(
+        # A first save: no row yet, whose version the settings screen shows as NO_COMPANY_ROW.
+        call(settings.save_company, db, manager, version=settings.get_company_record(db).row_version,
+             details=CompanyDetails(
             name="株式会社みらいテレコム", postal_code="101-0047", address="東京都千代田区内神田2丁目5番3号",
             phone="03-5289-7410", registration_number="T8700110005901"))
         office = {

@@ -13,6 +13,7 @@ one line; under CI (``CI=true``) a missing server stops the run.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -47,8 +48,29 @@ def pytest_report_header(config):
     return f"engines: sqlite only; PostgreSQL leg skipped ({POSTGRES_ENV} is not set; make test sets it)"
 
 
+#: Lines the tests of concurrency and crashes report (``figures``), printed at the end of the run.
+FIGURES: list[str] = []
+
+
+@pytest.fixture
+def figures():
+    """``figures(line)``: a line for the "figures" section at the end of the run (shown by
+    make test's quiet pytest too, and printed at once under ``pytest -s``)."""
+
+    def report(line: str) -> None:
+        print(line)
+        FIGURES.append(line)
+
+    return report
+
+
 def pytest_terminal_summary(terminalreporter):
-    """The one line that says the PostgreSQL leg did not run (the header is hidden by -q)."""
+    """The figures the tests reported, and the one line that says the PostgreSQL leg did not
+    run (the header is hidden by -q)."""
+    if FIGURES:
+        terminalreporter.section("figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
     if not postgres_url():
         terminalreporter.write_line(f"PostgreSQL leg skipped: {POSTGRES_ENV} is not set (make test starts a server "
                                     "and sets it); the tests ran on SQLite only")
@@ -75,6 +97,9 @@ def postgres_server():
     server = PostgresServer(postgres_url())
     yield server
     server.close()
+    # A SQLite-only test run on PostgreSQL takes the database's name for a file path.
+    stray = sorted(p.name for p in Path.cwd().glob(f"{server.prefix}*"))
+    assert not stray, f"files named after test databases (a test that needs sqlite_only?): {stray}"
 
 
 @pytest.fixture

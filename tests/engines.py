@@ -31,13 +31,15 @@ class PostgresServer:
         self._admin = create_engine(self._url, isolation_level="AUTOCOMMIT", pool_size=1)
         self._template: str | None = None
         self._run = uuid.uuid4().hex[:8]
+        #: Every database of this run is named with it.
+        self.prefix = f"rd_{self._run}_"
 
     def url_of(self, name: str) -> str:
         return self._url.set(database=name).render_as_string(hide_password=False)
 
     def create_database(self, *, migrated: bool = False) -> str:
         """A new database, empty or (``migrated``) at the head schema; its name."""
-        name = f"rd_{self._run}_{uuid.uuid4().hex[:10]}"
+        name = f"{self.prefix}{uuid.uuid4().hex[:10]}"
         template = f" TEMPLATE {self._migrated_template()}" if migrated else " TEMPLATE template0"
         with self._admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
@@ -51,7 +53,7 @@ class PostgresServer:
         if self._template is None:
             from reseller_desk.db.database import Database
 
-            name = f"rd_{self._run}_template"
+            name = f"{self.prefix}template"
             with self._admin.connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
             Database.open(self.url_of(name), create=True).dispose()

@@ -98,31 +98,32 @@ def _office_with_applications(target: str, approved: int, screened: int) -> dict
         for n in range(approved + screened):
             inp = for_customer(sc_input(office), office["first_shared"] + n % 3) if n % 2 else sc_input(office)
             application_id = apps.create_application(db, users["jimu"], inp, today=TODAY).id
-            screened_clear(db, users["jimu"], application_id)
+            detail = screened_clear(db, users["jimu"], application_id)
             if n < approved:
-                apps.approve_application(db, users["kanri"], application_id, today=TODAY)
+                call(apps.approve_application, db, users["kanri"], application_id, version=detail.row_version,
+                     today=TODAY)
     finally:
         db.dispose()
     return office
 
 
-def test_a_manager_killed_while_approving_leaves_every_approval_whole_or_not_begun(new_database, backend):
+def test_a_manager_killed_while_approving_leaves_every_approval_whole_or_not_begun(new_database, backend, figures):
     office = _office_with_applications(new_database, 0, SCREENED)
     rng = random.Random(8)
-    print(f"\n[{backend}] SIGKILL during approvals")
+    figures(f"[{backend}] SIGKILL during approvals")
     contracts = 0
     for round_ in range(APPROVAL_KILLS):
         after, delay = rng.randint(1, APPROVALS_BEFORE_KILL), rng.uniform(0, 0.04)
         seen, exitcode = killed(_approve_until_killed, (new_database, office), after=after, delay_s=delay)
         found = check(new_database)
         made, contracts = found.counts["contracts"] - contracts, found.counts["contracts"]
-        print(f"  kill {round_ + 1}: {delay * 1000:.0f} ms into approval {seen} (exit {exitcode}): {made} approved, "
+        figures(f"  kill {round_ + 1}: {delay * 1000:.0f} ms into approval {seen} (exit {exitcode}): {made} approved, "
               f"the last {'rolled back' if made < seen else 'committed'}; problems: {found.problems or 'none'}")
         assert (seen, exitcode) == (after, -9)
         assert found.problems == []
 
 
-def test_a_demo_fill_killed_at_any_moment_leaves_a_consistent_database(new_databases, backend):
+def test_a_demo_fill_killed_at_any_moment_leaves_a_consistent_database(new_databases, backend, figures):
     from reseller_desk.demo import fill_demo
 
     calibration = new_databases()
@@ -136,13 +137,13 @@ def test_a_demo_fill_killed_at_any_moment_leaves_a_consistent_database(new_datab
     assert check(calibration).problems == []  # a whole demo fill passes the checks
 
     rng = random.Random(9)
-    print(f"\n[{backend}] SIGKILL during demo fills of {len(transactions)} write transactions")
+    figures(f"[{backend}] SIGKILL during demo fills of {len(transactions)} write transactions")
     for round_ in range(DEMO_KILLS):
         target = new_databases()
         after, delay = rng.randint(1, len(transactions)), rng.uniform(0, 0.05)
         seen, exitcode = killed(_fill_demo, (target,), after=after, delay_s=delay)
         found = check(target)
-        print(f"  kill {round_ + 1}: {delay * 1000:.0f} ms after write transaction {seen} (exit {exitcode}): "
+        figures(f"  kill {round_ + 1}: {delay * 1000:.0f} ms after write transaction {seen} (exit {exitcode}): "
               f"{found.counts['customers']} customers, {found.counts['applications']} applications, "
               f"problems: {found.problems or 'none'}")
         assert seen == after

@@ -5,7 +5,7 @@ answer that is right when another clerk got there first (a stale version, reload
 again; an application someone else decided); nothing else reaches a clerk, nothing is lost,
 every number is issued once and without gaps, and each change has exactly one audit record.
 
-The figures are printed (``pytest -s``); nothing here depends on timing.
+The figures are printed at the end of the run (the ``figures`` fixture); nothing here depends on timing.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ MIXED = Workload(ops={"add": 60, "edit": 100, "take_in": 40, "screen": 30, "appr
 SHARED = 20
 
 
-def test_four_clerks_working_at_once_lose_nothing_and_see_no_error(new_database, backend):
+def test_four_clerks_working_at_once_lose_nothing_and_see_no_error(new_database, backend, figures):
     office = set_up_office(new_database, SHARED)
 
     outcomes = race(work, lambda n: (new_database, office, n, MIXED), PROCESSES)
     result = tally(new_database, office, outcomes)
 
-    print(f"\n[{backend}] 4 × 250 mixed operations")
+    figures(f"[{backend}] 4 × 250 mixed operations")
     for line in result.lines():
-        print("  " + line)
+        figures("  " + line)
     assert result.failures == []
     assert sum(result.ops.values()) == PROCESSES * MIXED.total
     assert set(result.refusals) <= {"edit: ConcurrentEdit (stale version)", "screen: ConcurrentEdit (stale version)",
