@@ -17,7 +17,9 @@ from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Contract
 from reseller_desk.domain import application
+from reseller_desk.domain import contract as contract_states
 from reseller_desk.domain.application import IdentityLetterResult
+from reseller_desk.domain.contract import ContractAction
 from reseller_desk.services import audit, notices, records
 from reseller_desk.services.applications import queries, screening, writing
 from reseller_desk.services.applications.queries import ApplicationDetail
@@ -71,7 +73,11 @@ def record_identity_letter(db: Database, actor: Actor, application_id: int, stat
             contract = session.scalars(select(Contract).where(Contract.application_id == app.id)).one()
             issuer = notices.current_issuer(session)
             before_contract = contract.status
-            contract.status, contract.revoked_on = change.contract_status, on
+            try:  # the contract's own state machine says whether it can still be revoked
+                contract.status = contract_states.transition(contract.status, ContractAction.REVOKE)
+            except contract_states.TransitionRefused as refused:
+                raise ServiceError(str(refused)) from refused
+            contract.revoked_on = on
             app.status = change.status
             app.cancel_kind, app.cancelled_on = "identity_check_failed", on
             session.flush()
