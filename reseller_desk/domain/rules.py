@@ -44,15 +44,19 @@ __all__ = [
     "RuleNotApplicable",
     "cancellation_cutoff",
     "cancellation_date",
+    "cancellation_month_problem",
     "consumption_tax",
     "debit_date",
     "deposit_required",
+    "earliest_cancellation_month",
+    "ends_within_minimum_term",
     "first_billable_month",
     "invoice_issue_deadline",
     "late_interest",
     "late_interest_days",
     "late_return_months",
     "late_return_penalty",
+    "last_billable_month",
     "outage_claim_deadline",
     "outage_credit",
     "replacement_penalty",
@@ -242,6 +246,71 @@ def cancellation_date(
     while cancellation_cutoff(profile, company_calendar, month) < requested_on:
         month += relativedelta(months=1)
     return _last_of_month(month)
+
+
+def _japanese_day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def earliest_cancellation_month(
+    profile: TermsProfile, company_calendar: BusinessCalendar, requested_on: date
+) -> date:
+    """The 1st of the earliest month a request received on ``requested_on`` can end the
+    contract in: SC §23, the first month whose cutoff it still meets; SH §26.1, the month of
+    the request (the contract is cancelled on the day it is received)."""
+    return _first_of_month(cancellation_date(profile, company_calendar, requested_on))
+
+
+def cancellation_month_problem(
+    profile: TermsProfile, company_calendar: BusinessCalendar, requested_on: date, desired_month: date
+) -> str | None:
+    """Why the contract cannot end in ``desired_month`` (any day of it) for a request received
+    on ``requested_on``, in Japanese with the earliest possible month; None when it can.
+
+    SC §23: a month whose cutoff (:func:`cancellation_cutoff`) the request missed is refused;
+    a later month is accepted. SH §26.1: the contract is cancelled on the day the request is
+    received, so only that month can be asked for."""
+    require_date("desired_month", desired_month)
+    earliest = earliest_cancellation_month(profile, company_calendar, requested_on)
+    month = _first_of_month(desired_month)
+    if profile.cancellation.effective is CancellationEffective.REQUEST_DAY:
+        if month == earliest:
+            return None
+        return (f"この契約は解約の受付日（{_japanese_day(requested_on)}）に解約となるため、"
+                f"解約月は{earliest.year}年{earliest.month}月です。")
+    if month >= earliest:
+        return None
+    cutoff = cancellation_cutoff(profile, company_calendar, month)
+    return (f"{month.year}年{month.month}月末の解約は、申込の締め日（{_japanese_day(cutoff)}）を過ぎているため"
+            f"できません。最も早くて{earliest.year}年{earliest.month}月末の解約です。")
+
+
+def last_billable_month(effective_on: date) -> date:
+    """The 1st of the last month billed for a contract that ends on ``effective_on`` (the
+    :func:`cancellation_date` of a customer's cancellation, or the day a termination by the
+    company takes effect): that day's month, billed whole, nothing prorated or refunded
+    (SC §6.5, §23, §24.2; SH §26, §28.4; terms-rules.md §4, decisions)."""
+    require_date("effective_on", effective_on)
+    return _first_of_month(effective_on)
+
+
+def ends_within_minimum_term(minimum_term_months: int, first_billable: date, last_billable: date) -> bool:
+    """Whether a contract billed from ``first_billable`` to ``last_billable`` (months, any day
+    of each) ends inside its plan's minimum usage period, which then owes the plan's
+    early-termination fee 契約解除料 (SH §18, for a cancellation under §26, §27 or §36).
+
+    Decision: the period is counted in billed months from the first billable month; a contract
+    billed for fewer months than ``minimum_term_months`` ends inside it. SC's minimum of one
+    month (§6.5) is always met."""
+    require_date("first_billable", first_billable)
+    require_date("last_billable", last_billable)
+    if isinstance(minimum_term_months, bool) or not isinstance(minimum_term_months, int):
+        raise ArgumentTypeError(f"minimum_term_months must be an int, not {type(minimum_term_months).__name__}")
+    if minimum_term_months < 0:
+        raise ValueError("minimum_term_months must not be negative")
+    first, last = _first_of_month(first_billable), _first_of_month(last_billable)
+    billed = (last.year - first.year) * 12 + last.month - first.month + 1
+    return billed < minimum_term_months
 
 
 # -- rental equipment and replacements ----------------------------------------------------

@@ -65,7 +65,15 @@ PUBLIC_RULES = [
     "debit_date",
     "transfer_due_date",
     "deposit_required",
+    "earliest_cancellation_month",
+    "cancellation_month_problem",
+    "last_billable_month",
+    "ends_within_minimum_term",
 ]
+
+
+def test_every_public_rule_is_listed_here():
+    assert set(PUBLIC_RULES) == set(rules.__all__) - {"RuleNotApplicable", "late_interest_days"}
 
 
 @pytest.mark.parametrize("name", PUBLIC_RULES)
