@@ -1,0 +1,41 @@
+"""The tables of Reseller Desk (SQLAlchemy 2.x typed ORM).
+
+Money is always an ``int`` column of yen. Every table that a clerk changes carries who changed
+it and when; the full before/after is in ``audit_log``. Every table the office edits in place
+carries a ``row_version`` (:func:`version_counter`): a save whose form showed an older version
+is refused (services.versions), so nothing is overwritten silently. Later issues add their
+tables by a new Alembic revision under ``db/migrations/versions``; never edit an applied
+revision.
+"""
+
+from __future__ import annotations
+
+from reseller_desk.db.models.base import NAMING_CONVENTION, Base, utcnow, version_counter
+from reseller_desk.db.models.contracts import Contract, ContractOption, Notice
+from reseller_desk.db.models.customers import Customer, CustomerIncident
+from reseller_desk.db.models.intake import (
+    Application,
+    ApplicationDocument,
+    ApplicationOption,
+    DebitAccountColumns,
+    ScreeningItem,
+)
+from reseller_desk.db.models.office import (
+    AuditEntry,
+    BankAccount,
+    CompanyClosure,
+    CompanySettings,
+    Counter,
+    DatabaseInfo,
+    Plan,
+    PlanOption,
+    StaffUser,
+    TermsProfileRecord,
+)
+
+__all__ = [
+    "NAMING_CONVENTION", "utcnow", "version_counter", "Base", "StaffUser", "DatabaseInfo", "CompanySettings",
+    "BankAccount", "CompanyClosure", "TermsProfileRecord", "Plan", "PlanOption", "AuditEntry", "Counter",
+    "Customer", "CustomerIncident", "DebitAccountColumns", "Application", "ApplicationOption",
+    "ApplicationDocument", "ScreeningItem", "Contract", "ContractOption", "Notice",
+]
