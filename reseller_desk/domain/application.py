@@ -23,6 +23,7 @@ from reseller_desk.domain.bounds import (
     recorded_date_problem,
     yen_problem,
 )
+from reseller_desk.domain.calendar import japanese_date
 from reseller_desk.domain.codes import as_member, coerce_fields
 from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.domain.intake import (
@@ -446,7 +447,7 @@ def identity_letter_change(status: ApplicationStatus, letter: IdentityLetter, ne
 
 
 def _day(day: dt.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else "既"
+    return japanese_date(day) if day else "既"
 
 
 # -- customer records that screening reads --------------------------------------------------------

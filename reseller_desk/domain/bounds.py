@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from reseller_desk.domain.calendar import japanese_date
+
 # -- dates ------------------------------------------------------------------------------------
 #: The earliest date any event may carry. The office's records begin long after it; the SC
 #: profile's ``effective_from`` sentinel is this day; a 受付日 of 1900 opened a number series
@@ -44,10 +46,6 @@ def closure_window(today: dt.date) -> tuple[dt.date, dt.date]:
     return EARLIEST_DATE, years_after(today, CLOSURE_HORIZON_YEARS)
 
 
-def _jp(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def is_date(value: object) -> bool:
     """A calendar date (a ``datetime`` is not one: it cannot be compared with a date)."""
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
@@ -68,7 +66,7 @@ def _window_problem(value: object, label: str, window: tuple[dt.date, dt.date], 
     assert isinstance(value, dt.date)
     earliest, latest = window
     if value < earliest:
-        return f"{label}は{_jp(earliest)}以降の日付にしてください。"
+        return f"{label}は{japanese_date(earliest)}以降の日付にしてください。"
     return too_late if value > latest else None
 
 
@@ -83,7 +81,7 @@ def closure_date_problem(value: object, today: dt.date, label: str = "休業日"
     """The rule for a closure day: a date in :func:`closure_window`."""
     window = closure_window(today)
     return _window_problem(value, label, window,
-                           f"{label}は{CLOSURE_HORIZON_YEARS}年先（{_jp(window[1])}）までの日付にしてください。")
+                           f"{label}は{CLOSURE_HORIZON_YEARS}年先（{japanese_date(window[1])}）までの日付にしてください。")
 
 
 # -- numbers ----------------------------------------------------------------------------------

@@ -114,6 +114,12 @@ class BusinessCalendar:
         return d
 
 
+def japanese_date(day: date) -> str:
+    """``japanese_date(date(2026, 11, 22)) -> "2026年11月22日"``: how every message and
+    document writes a day (Western year, no zero padding)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def year_end_closure_days(year: int) -> list[date]:
     """The usual 年末年始 closure of a Japanese office, 12/29 of ``year`` to 1/3 of the next: the
     days a clerk adds as company closures in one click (they feed BusinessCalendar.company)."""

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 
-from reseller_desk.domain.calendar import BusinessCalendar
+from reseller_desk.domain.calendar import BusinessCalendar, japanese_date
 from reseller_desk.domain.money import (
     ArgumentTypeError,
     exact,
@@ -248,10 +248,6 @@ def cancellation_date(
     return _last_of_month(month)
 
 
-def _japanese_day(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def earliest_cancellation_month(
     profile: TermsProfile, company_calendar: BusinessCalendar, requested_on: date
 ) -> date:
@@ -276,12 +272,12 @@ def cancellation_month_problem(
     if profile.cancellation.effective is CancellationEffective.REQUEST_DAY:
         if month == earliest:
             return None
-        return (f"この契約は解約の受付日（{_japanese_day(requested_on)}）に解約となるため、"
+        return (f"この契約は解約の受付日（{japanese_date(requested_on)}）に解約となるため、"
                 f"解約月は{earliest.year}年{earliest.month}月です。")
     if month >= earliest:
         return None
     cutoff = cancellation_cutoff(profile, company_calendar, month)
-    return (f"{month.year}年{month.month}月末の解約は、申込の締め日（{_japanese_day(cutoff)}）を過ぎているため"
+    return (f"{month.year}年{month.month}月末の解約は、申込の締め日（{japanese_date(cutoff)}）を過ぎているため"
             f"できません。最も早くて{earliest.year}年{earliest.month}月末の解約です。")
 
 

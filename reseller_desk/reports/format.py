@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+from reseller_desk.domain.calendar import japanese_date
 from reseller_desk.domain.notices import Addressee
 
 IDEOGRAPHIC_SPACE = "\u3000"
@@ -34,8 +35,7 @@ def _check_date(value: object) -> dt.date:
 
 def jp_date(value: dt.date) -> str:
     """``jp_date(date(2026, 11, 22)) -> "2026年11月22日"`` (Western year, no zero padding)."""
-    d = _check_date(value)
-    return f"{d.year}年{d.month}月{d.day}日"
+    return japanese_date(_check_date(value))
 
 
 def jp_month(value: dt.date) -> str:

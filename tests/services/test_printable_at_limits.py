@@ -84,6 +84,14 @@ def flat(text: str) -> str:
     return "".join(text.split())
 
 
+def assert_a_one_page_letter_in_full(pdf: bytes) -> None:
+    """One page, every field at its limit printed whole, and the footer clear."""
+    [page] = pages(pdf)
+    for what, value in PRINTED.items():
+        assert flat(value) in flat(page), f"{what} is not printed in full"
+    assert_the_footer_is_clear(pdf)
+
+
 def assert_the_footer_is_clear(pdf: bytes) -> None:
     """On every page: no character crosses the footer's rule, every character stays within the
     margins, and no two characters of the footer line (issuer name, page/total) overlap."""
@@ -163,11 +171,7 @@ def test_a_refusal_with_every_field_at_its_limit_prints_in_full_on_one_page(db, 
                                expected_version=application_now(db, application_id))
     apps.refuse_application(db, manager, application_id, "前歴あり", expected_version=application_now(db, application_id),
                             today=TODAY)
-    pdf = issued(db, application_id, NoticeKind.REFUSAL)
-    [page] = pages(pdf)
-    for what, value in PRINTED.items():
-        assert flat(value) in flat(page), f"{what} is not printed in full"
-    assert_the_footer_is_clear(pdf)
+    assert_a_one_page_letter_in_full(issued(db, application_id, NoticeKind.REFUSAL))
 
 
 def test_a_revocation_with_every_field_at_its_limit_prints_in_full_on_one_page(db, clerk, manager, longest):
@@ -182,11 +186,7 @@ def test_a_revocation_with_every_field_at_its_limit_prints_in_full_on_one_page(d
                                 today=TODAY)
     apps.record_identity_letter(db, clerk, application_id, "failed", expected_version=application_now(db, application_id), on=TODAY,
                                 today=TODAY)
-    pdf = issued(db, application_id, NoticeKind.REVOCATION)
-    [page] = pages(pdf)
-    for what, value in PRINTED.items():
-        assert flat(value) in flat(page), f"{what} is not printed in full"
-    assert_the_footer_is_clear(pdf)
+    assert_a_one_page_letter_in_full(issued(db, application_id, NoticeKind.REVOCATION))
 
 
 def test_an_over_long_company_name_is_refused_before_any_notice_can_be_issued(db, manager):
