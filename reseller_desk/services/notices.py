@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import Application, CompanySettings, Contract, ContractOption, Notice, Plan, PlanOption
+from reseller_desk.db.models import Application, CompanySettings, Contract, Notice, Plan, PlanOption
 from reseller_desk.domain import application, intake
 from reseller_desk.domain.customer import CustomerDraft, CustomerKind
 from reseller_desk.domain.intake import PaymentMethod
@@ -35,6 +35,7 @@ from reseller_desk.domain.notices import (
 )
 from reseller_desk.domain.terms import ScreeningCheck, TermsProfile
 from reseller_desk.services import audit, numbering
+from reseller_desk.services.contracts import history
 from reseller_desk.services.errors import NotFound, ServiceError
 from reseller_desk.services.permissions import Actor
 
@@ -112,19 +113,20 @@ def _base(session: Session, kind: NoticeKind, app: Application, profile: TermsPr
 
 def issue_approval(session: Session, actor: Actor, app: Application, contract: Contract, profile: TermsProfile,
                    issuer: Issuer, issued_on: dt.date, *, applicant: CustomerDraft) -> Notice:
-    plan = session.get(Plan, contract.plan_id)
-    option_ids = list(session.scalars(select(ContractOption.option_id)
-                                      .where(ContractOption.contract_id == contract.id)))
+    composition = history.composition_of(session, contract.id, contract.formed_on)
+    plan = session.get(Plan, composition.plan_id) if composition else None
+    if composition is None or plan is None:
+        raise NotFound(f"契約 {contract.customer_code} のプランが見つかりません。")
+    lines = composition.lines
+    option_ids = [option_id for option_id, _ in composition.options]
     options = list(session.scalars(select(PlanOption).where(PlanOption.id.in_(option_ids)).order_by(PlanOption.code)))
-    if plan is None:
-        raise NotFound(f"契約 {contract.customer_code} のプラン {contract.plan_id} は見つかりません。")
     support = f"{profile.support.hours}（{printed_clause(profile.support.clause)}）" if profile.support else ""
-    charges = monthly_charges(plan.monthly_fee, contract.lines, (o.monthly_fee for o in options))
+    charges = monthly_charges(plan.monthly_fee, lines, (o.monthly_fee for o in options))
     details = ApprovalDetails(
         customer_code=contract.customer_code, service_name=profile.name, provider_name=profile.provider,
         plan_name=plan.name, plan_monthly_fee=plan.monthly_fee,
-        initial_fee=initial_fee_total(plan.initial_fee, contract.lines, (o.initial_fee for o in options)),
-        options=tuple(OptionLine(o.name, o.monthly_fee) for o in options), lines=contract.lines,
+        initial_fee=initial_fee_total(plan.initial_fee, lines, (o.initial_fee for o in options)),
+        options=tuple(OptionLine(o.name, o.monthly_fee) for o in options), lines=lines,
         contract_formed_on=contract.formed_on,
         registration_date_label=printed_clause(application.formation_label(profile)),
         first_billable_month=contract.first_billable_month,

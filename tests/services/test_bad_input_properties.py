@@ -54,21 +54,13 @@ from .builders import MIRAI, PAPERS_CORPORATE, TODAY, YAMADA, sc_input, screened
 NOT_DRIVEN = {
     # read-only: lists the audit log for a manager, changes nothing
     "audit.list_audit",
-    # helpers that run inside the caller's transaction (take a session); driven through the
-    # use cases that call them (record: every use case; insert_customer: add_customer and
-    # approve_application; issue_*: approve, refuse and record_identity_letter; touch: every
-    # change of an application; changing: the transaction every change of an application runs in)
-    "audit.record",
-    "customers.insert_customer",
-    "notices.issue_approval",
-    "notices.issue_refusal",
-    "notices.issue_revocation",
-    "applications.writing.touch",
+    # the transaction every change of an application runs in, and the stamp it puts on the
+    # application (in the caller's transaction): driven through every change of an application
     "applications.writing.changing",
+    "applications.writing.touch",
     # read-only: whether the actor must choose a new password before anything else
     "auth.must_change_password",
     # checks, not changes: the permission checks every use case runs first
-    "permissions.confirm_actor",
     "permissions.require_actor",
     "permissions.require_role",
 }
@@ -82,13 +74,16 @@ def drives(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
 
 
 def mutating_services() -> set[str]:
-    """Every public function under reseller_desk.services taking ``actor``, as module.name."""
+    """Every public use case under reseller_desk.services taking ``actor``, as module.name. A
+    function whose first parameter is ``session`` runs inside its caller's transaction and is
+    driven (and retried) through the use cases that call it."""
     found = set()
     for info in pkgutil.walk_packages(reseller_desk.services.__path__, "reseller_desk.services."):
         module = importlib.import_module(info.name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__ and not name.startswith("_") \
-                    and "actor" in inspect.signature(function).parameters:
+                    and "actor" in inspect.signature(function).parameters \
+                    and next(iter(inspect.signature(function).parameters)) != "session":
                 found.add(f"{module.__name__.removeprefix('reseller_desk.services.')}.{name}")
     return found
 

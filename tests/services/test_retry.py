@@ -25,10 +25,10 @@ from .test_bad_input_properties import mutating_services
 NOT_RETRIED = {
     # read-only: they write nothing, and a reader never waits for a writer on either engine
     "audit.list_audit", "auth.must_change_password",
-    # they run inside the caller's transaction (they take a session): the caller retries
-    "audit.record", "customers.insert_customer", "notices.issue_approval", "notices.issue_refusal",
-    "notices.issue_revocation", "applications.writing.touch", "applications.writing.changing",
-    "permissions.confirm_actor", "permissions.require_actor", "permissions.require_role",
+    # the transaction every change of an application runs in: the use case around it retries
+    "applications.writing.changing", "applications.writing.touch",
+    # checks, not changes
+    "permissions.require_actor", "permissions.require_role",
 }
 
 

@@ -89,7 +89,7 @@ def test_the_whole_log_of_a_day_reads_without_an_english_key_or_a_raw_code(db, m
         assert "{" not in shown and '"' not in shown, shown  # no JSON
         assert record.action not in shown, shown
     revoke = next(r for r in records if r.action == "contract.revoke")
-    assert "状態: 利用中" in texts.row(revoke)[5] and "状態: 取消" in texts.row(revoke)[6]
+    assert "状態: 開通待ち" in texts.row(revoke)[5] and "状態: 取消" in texts.row(revoke)[6]
 
 
 def test_a_manager_filters_by_customer(ctx, db, manager, qtbot):

@@ -11,7 +11,8 @@ revision.
 from __future__ import annotations
 
 from reseller_desk.db.models.base import NAMING_CONVENTION, Base, utcnow, version_counter
-from reseller_desk.db.models.contracts import Contract, ContractOption, Notice
+from reseller_desk.db.models.charges import OneTimeCharge
+from reseller_desk.db.models.contracts import Contract, Notice
 from reseller_desk.db.models.customers import Customer, CustomerIncident
 from reseller_desk.db.models.intake import (
     Application,
@@ -19,6 +20,16 @@ from reseller_desk.db.models.intake import (
     ApplicationOption,
     DebitAccountColumns,
     ScreeningItem,
+)
+from reseller_desk.db.models.lifecycle import (
+    ContractEnding,
+    ContractEvent,
+    ContractNumber,
+    ContractOptionPeriod,
+    ContractPlanPeriod,
+    SpecialAgreementRow,
+    Succession,
+    Suspension,
 )
 from reseller_desk.db.models.office import (
     AuditEntry,
@@ -37,5 +48,7 @@ __all__ = [
     "NAMING_CONVENTION", "utcnow", "version_counter", "Base", "StaffUser", "DatabaseInfo", "CompanySettings",
     "BankAccount", "CompanyClosure", "TermsProfileRecord", "Plan", "PlanOption", "AuditEntry", "Counter",
     "Customer", "CustomerIncident", "DebitAccountColumns", "Application", "ApplicationOption",
-    "ApplicationDocument", "ScreeningItem", "Contract", "ContractOption", "Notice",
+    "ApplicationDocument", "ScreeningItem", "Contract", "Notice", "ContractPlanPeriod", "ContractOptionPeriod",
+    "ContractNumber", "SpecialAgreementRow", "ContractEvent", "Suspension", "ContractEnding", "Succession",
+    "OneTimeCharge",
 ]

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reseller_desk.db.models.base import Base, utcnow, version_counter
 from reseller_desk.db.types import EnumCode
+from reseller_desk.domain.charges import TaxCategory
 from reseller_desk.domain.staff import Role
 
 
@@ -81,6 +82,10 @@ class CompanySettings(Base):
     representative: Mapped[str] = mapped_column(String(100), default="")
     # 適格請求書発行事業者登録番号: "T" + 13 digits.
     registration_number: Mapped[str] = mapped_column(String(14), default="")
+    # The tax category of the early-termination fee 契約解除料 (SH §18). Decision (terms-rules.md
+    # §4): 不課税, as compensation for ending early; an accountant who decides otherwise sets it here.
+    early_termination_tax: Mapped[TaxCategory] = mapped_column(EnumCode(TaxCategory, 20),
+                                                               default=TaxCategory.OUTSIDE)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
     row_version: Mapped[int] = version_counter()

@@ -13,14 +13,16 @@ import datetime as dt
 
 from reseller_desk import clock
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import Contract, ContractOption
+from reseller_desk.db.models import Contract
 from reseller_desk.domain import application
 from reseller_desk.domain.application import ApplicationStatus, ScreeningAnswer
 from reseller_desk.domain.contract import ContractStatus
+from reseller_desk.domain.contract_history import ContractEventKind, first_of_month
 from reseller_desk.domain.text import clean_note
 from reseller_desk.services import audit, customers, notices, numbering, records
 from reseller_desk.services.applications import queries, writing
 from reseller_desk.services.applications.queries import ApplicationDetail, ContractPreview, WithdrawalResult
+from reseller_desk.services.contracts import history
 from reseller_desk.services.errors import Blocked, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, require_role
 from reseller_desk.services.retry import retried
@@ -69,17 +71,23 @@ def approve_application(db: Database, actor: Actor, application_id: int, *, expe
         if app.customer_id is None:
             customer = customers.insert_customer(session, actor, applicant, application_id=app.id)
             app.customer_id = customer.id
+        # SH: formed on acceptance, and 開通待ち until the line is opened (SH §17); SC: the 登録日
+        # is when the service is registered for use (SC §7), so it is 利用中 from then.
+        status = ContractStatus.AWAITING_OPENING if dates.first_billable_month is None else ContractStatus.ACTIVE
         contract = Contract(
             customer_code=numbering.customer_code(session), customer_id=app.customer_id, application_id=app.id,
-            terms_profile_id=app.terms_profile_id, plan_id=app.plan_id, status=ContractStatus.ACTIVE,
+            terms_profile_id=app.terms_profile_id, status=status,
             formed_on=dates.formed_on, registered_on=dates.formed_on if dates.uses_registration_date else None,
-            opened_on=opened_on, first_billable_month=dates.first_billable_month, lines=app.lines,
+            opened_on=opened_on, first_billable_month=dates.first_billable_month,
             payment_method=app.payment_method, created_by_id=actor.user_id)
         contract.set_debit_account(records.debit_of(app))
         session.add(contract)
         session.flush()
-        for option_id in records.option_ids_of(session, app):
-            session.add(ContractOption(contract_id=contract.id, option_id=option_id))
+        history.start_periods(session, actor, contract, plan_id=app.plan_id, lines=app.lines,
+                              options=dict.fromkeys(records.option_ids_of(session, app), 1),
+                              from_month=first_of_month(dates.formed_on))
+        history.record_event(session, actor, contract, ContractEventKind.FORMED, effective_on=dates.formed_on,
+                             to_status=status, reason=f"申込 {app.number} の承諾")
         app.status = ApplicationStatus.APPROVED
         app.decided_on, app.decided_by_id = decided_on, actor.user_id
         writing.touch(app, actor)
@@ -90,7 +98,7 @@ def approve_application(db: Database, actor: Actor, application_id: int, *, expe
                             "first_billable_month": dates.first_billable_month},
                      summary=f"承諾 {app.number} → カスタマID {contract.customer_code}", customer_id=app.customer_id)
         audit.record(session, actor, "contract.add", "contract", contract.id,
-                     after={"customer_code": contract.customer_code, "plan_id": contract.plan_id,
+                     after={"customer_code": contract.customer_code, "plan_id": app.plan_id, "lines": app.lines,
                             "formed_on": dates.formed_on, "first_billable_month": dates.first_billable_month,
                             "opened_on": opened_on},
                      summary=f"契約成立 {contract.customer_code}", customer_id=app.customer_id, application_id=app.id)
