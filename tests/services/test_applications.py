@@ -9,16 +9,20 @@ import io
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
+from reseller_desk.db.models import ContractEvent
 from reseller_desk.domain.application import ApplicationStatus, IdentityLetterResult, ScreeningAnswer
 from reseller_desk.domain.company import BankAccountDetails, PlanDetails
 from reseller_desk.domain.contract import ContractStatus
+from reseller_desk.domain.contract_history import ContractEventKind
 from reseller_desk.domain.intake import MY_NUMBER_REFUSAL, ApplicationDraft, DocumentEntry
 from reseller_desk.domain.terms import load_profile
 from reseller_desk.services import applications as apps
 from reseller_desk.services import customers, incidents, settings
 from reseller_desk.services.applications import ApplicationInput
 from reseller_desk.services.audit import list_audit
+from reseller_desk.services.contracts import history
 from reseller_desk.services.errors import Blocked, PermissionDenied, ServiceError, ValidationFailed
 from reseller_desk.services.notices import notice_document, notice_pdf
 from tests.versions import application_now
@@ -104,6 +108,13 @@ def test_approval_creates_the_customer_the_contract_and_the_notice(db, clerk, ma
     assert document.approval.initial_fee == 11000  # plan 5,000 × 2 lines + option 1,000
     assert "三菱ＵＦＪ" in document.approval.payment_method and "****567" in document.approval.payment_method
     assert document.approval.support_hours == "平日 10:00–18:00（第20条第1項）"
+    assert contract.status == ContractStatus.ACTIVE                  # SC: in use from the 登録日
+    with db.transaction() as session:
+        december = history.composition_of(session, contract.id, dt.date(2026, 12, 1))
+        [formed] = session.scalars(select(ContractEvent).where(ContractEvent.contract_id == contract.id))
+    assert (december.plan_id, december.lines, december.options) == (office["sc"], 2, ((office["sc_rec"], 1),))
+    assert (formed.kind, formed.to_status, formed.effective_on) == (ContractEventKind.FORMED, ContractStatus.ACTIVE,
+                                                                     TODAY)
 
 
 def test_sc_registration_date_is_editable_within_reason(db, clerk, manager, office):
@@ -132,6 +143,7 @@ def test_sh_contract_forms_on_the_notice_date_and_bills_from_the_opening_month(d
     screened_clear(db, clerk, application_id)
     detail = apps.approve_application(db, manager, application_id, expected_version=application_now(db, application_id), today=TODAY)
     assert detail.contract.formed_on == TODAY and detail.contract.first_billable_month is None
+    assert detail.contract.status == ContractStatus.AWAITING_OPENING   # SH §17: until its line is opened
     other = apps.create_application(db, clerk, sh_input(office, lines=3), today=TODAY).id
     apps.record_identity_letter(db, clerk, other, "sent", expected_version=application_now(db, other), on=TODAY,
                                 today=TODAY)
@@ -142,6 +154,7 @@ def test_sh_contract_forms_on_the_notice_date_and_bills_from_the_opening_month(d
                                       decided_on=TODAY, opened_on=dt.date(2026, 12, 3),
                                       today=dt.date(2026, 12, 5))  # approved on the 20th, recorded after the opening
     assert opened.contract.first_billable_month == dt.date(2026, 12, 1)  # SH §28.2: the month of 開通日
+    assert opened.contract.status == ContractStatus.ACTIVE
 
 
 def test_approval_needs_every_line_clear(db, clerk, manager, office):
