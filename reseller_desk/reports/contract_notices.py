@@ -58,8 +58,7 @@ class SuspensionNoticeRenderer(_ContractRenderer[SuspensionDetails]):
     def body_paragraphs(self) -> list[str]:
         d = self.d
         return [
-            f"平素より{self.service()}をご利用いただき、誠にありがとうございます。",
-            f"さて、誠に遺憾ながら、お客様のご契約（カスタマID{SP}{self.m(d.customer_code)}）は下記の事由に該当するため、"
+            f"さて、誠に遺憾ながら、{self.service()}のお客様のご契約（カスタマID{SP}{self.m(d.customer_code)}）は下記の事由に該当するため、"
             f"{self.m(d.notice_clause)}に基づき、下記の開始日より本サービスの利用を停止いたしますので、"
             "あらかじめご通知申し上げます。",
             "開始日までに事由が解消された場合は、利用停止を取りやめます。お早めに下記までご連絡ください。",
@@ -88,8 +87,7 @@ class SuspensionRenderer(_ContractRenderer[SuspensionDetails]):
         told = (f"{jp_date(d.noticed_on)}付の利用停止予告通知書でお知らせしましたとおり、" if d.noticed_on else "")
         why = "緊急やむを得ない事情により、" if d.emergency else ""
         return [
-            f"平素より{self.service()}をご利用いただき、誠にありがとうございます。",
-            f"さて、{told}{why}お客様のご契約（カスタマID{SP}{self.m(d.customer_code)}）は下記の事由により、"
+            f"さて、{told}{why}{self.service()}のお客様のご契約（カスタマID{SP}{self.m(d.customer_code)}）は下記の事由により、"
             f"{jp_date(d.starts_on)}から本サービスの利用を停止いたしましたので、ご通知申し上げます。",
             "事由が解消されましたら、利用を再開いたします。下記までご連絡ください。",
         ]
@@ -115,8 +113,7 @@ class ResumptionRenderer(_ContractRenderer[ResumptionDetails]):
     def body_paragraphs(self) -> list[str]:
         d = self.d
         return [
-            f"平素より{self.service()}をご利用いただき、誠にありがとうございます。",
-            f"{jp_date(d.suspended_on)}から停止しておりましたお客様のご契約（カスタマID{SP}{self.m(d.customer_code)}）"
+            f"さて、{jp_date(d.suspended_on)}から停止しておりました{self.service()}のご契約（カスタマID{SP}{self.m(d.customer_code)}）"
             f"の利用停止を解除し、{jp_date(d.resumed_on)}から本サービスの利用を再開いたしましたので、ご通知申し上げます。",
             "今後とも変わらぬお引き立てを賜りますよう、よろしくお願い申し上げます。",
         ]
@@ -142,8 +139,7 @@ class CancellationRenderer(_ContractRenderer[CancellationDetails]):
     def body_paragraphs(self) -> list[str]:
         d = self.d
         return [
-            f"平素より{self.service()}をご利用いただき、誠にありがとうございます。",
-            f"{jp_date(d.requested_on)}にお申出いただきましたご契約（カスタマID{SP}{self.m(d.customer_code)}）の"
+            f"さて、{jp_date(d.requested_on)}にお申出いただきました{self.service()}のご契約（カスタマID{SP}{self.m(d.customer_code)}）の"
             f"解約を、{self.m(d.cancellation_clause)}に基づき下記のとおり承りましたので、ご通知申し上げます。",
             "これまでのご利用、誠にありがとうございました。",
         ]
@@ -178,8 +174,8 @@ class TerminationRenderer(_ContractRenderer[TerminationDetails]):
     def body_paragraphs(self) -> list[str]:
         d = self.d
         paragraphs = [
-            f"さて、お客様のご契約（カスタマID{SP}{self.m(d.customer_code)}）は下記の事由に該当するため、"
-            f"{self.m(d.grounds_clause)}に基づき、{jp_date(d.effective_on)}付をもって本契約を解除いたしましたので、"
+            f"さて、{self.service()}のお客様のご契約（カスタマID{SP}{self.m(d.customer_code)}）は下記の事由に"
+            f"該当するため、{self.m(d.grounds_clause)}に基づき、{jp_date(d.effective_on)}付をもって本契約を解除いたしましたので、"
             "ご通知申し上げます。",
         ]
         if d.accelerated:
@@ -214,8 +210,7 @@ class SuccessionRequestRenderer(_ContractRenderer[SuccessionRequestDetails]):
     def body_paragraphs(self) -> list[str]:
         d = self.d
         return [
-            f"平素より{self.service()}をご利用いただき、誠にありがとうございます。",
-            f"このたび、ご契約（カスタマID{SP}{self.m(d.customer_code)}）について、{self.m(d.kind_label)}による"
+            f"さて、{self.service()}のご契約（カスタマID{SP}{self.m(d.customer_code)}）について、{self.m(d.kind_label)}による"
             f"契約者の地位の承継のご連絡をいただきました。{self.m(d.clause)}に基づき、承継を証明する書面を"
             f"<b>{jp_date(d.deadline)}</b>までに当社へご提出くださいますようお願い申し上げます。",
             "期限までにご提出がない場合、ご契約を解約させていただくことがあります。あらかじめご了承ください。",
@@ -228,7 +223,7 @@ class SuccessionRequestRenderer(_ContractRenderer[SuccessionRequestDetails]):
             Row("承継の種類", d.kind_label),
             Row("承継日", jp_date(d.succeeded_on)),
             Row("承継者", d.successor_name),
-            Row("ご提出期限", jp_date(d.deadline), note="承継日の翌日から30日以内（土日祝日の場合は直前の営業日）"),
+            Row("ご提出期限", jp_date(d.deadline)),
             Row("ご提出書類", "\n".join(f"・{doc}" for doc in d.documents)),
             self.contact_row(),
         ]
