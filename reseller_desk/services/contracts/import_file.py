@@ -101,7 +101,11 @@ def _refused(message: str) -> ImportRefused:
 
 def _decode(data: bytes) -> str:
     """UTF-8 (a BOM dropped) when the bytes are UTF-8, else Shift_JIS (cp932: Windows' own,
-    with ① and 髙); both strictly, so a file that is neither is refused, never garbled."""
+    with ① and 髙); both strictly, so a file that is neither is refused, never garbled. A NUL
+    byte is in no CSV of either (UTF-16, a binary file): refused before cp932, which would
+    read almost any bytes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:   # UTF-16 (Excel's Unicode text), binary
+        raise _refused(UNREADABLE)
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return data.decode(encoding)
