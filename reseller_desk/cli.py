@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from reseller_desk import __version__, cli_user
+from reseller_desk import __version__, cli_login, cli_user
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database
@@ -71,10 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--out", metavar="FILE|FOLDER", default=None,
                         help="保存先の新しいファイル（.sqlite3 / .dump）、またはフォルダ（拡張子のない名前。"
                              "日時の入った名前で保存。省略時はユーザーデータフォルダの backups）")
-    backup.add_argument("--as", dest="as_login", metavar="MANAGER", required=True,
-                        help="バックアップを行う管理者のログインID（パスワードを尋ねます）")
-    backup.add_argument("--password-stdin", action="store_true",
-                        help=cli_user.STDIN_HELP.format(lines="--as の管理者のパスワード"))
+    cli_login.add_arguments(backup, who="バックアップを行う管理者", metavar="MANAGER",
+                            stdin_lines="--as の管理者のパスワード")
+
+    importing = sub.add_parser("import", help="ファイルからデータを取り込む")
+    import_sub = importing.add_subparsers(dest="import_command", metavar="WHAT", required=True)
+    contracts = import_sub.add_parser(
+        "contracts", help="既存の契約を取り込む（移行。CSV: UTF-8 か Shift_JIS、または .xlsx。全件正しいときだけ取込）")
+    contracts.add_argument("file", metavar="FILE", help="1行目が見出しの CSV か .xlsx（1行に1契約）")
+    _add_db(contracts)
+    contracts.add_argument("--dry-run", action="store_true", help="確認だけ行い、何も取り込まない")
+    cli_login.add_arguments(contracts, who="取込を行う担当者（事務・管理者）")
 
     restore = sub.add_parser("restore", help="バックアップを空のデータベースに復元する（データのある所には復元しない）")
     restore.add_argument("file", metavar="FILE", help="reseller-desk backup で作ったファイル")
@@ -94,7 +101,7 @@ _command: ContextVar[str | None] = ContextVar("reseller_desk_command", default=N
 
 
 def _command_name(args: argparse.Namespace) -> str:
-    sub = getattr(args, "user_command", None)
+    sub = getattr(args, "user_command", None) or getattr(args, "import_command", None)
     return f"{args.command} {sub}" if sub else str(args.command)
 
 
@@ -209,10 +216,33 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     db = _open(args.db)
     try:
-        made = backup.make_backup(db, cli_user.log_in_manager(db, args), args.out)
+        made = backup.make_backup(db, cli_login.acting(db, args, who="管理者"), args.out)
     finally:
         db.dispose()
     print(f"バックアップを作成しました: {made.path}（{made.size:,} バイト）")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``import contracts FILE``: every fault one line ``行 12 列 プラン: …`` and exit status 2,
+    nothing imported; otherwise the summary (services.contracts.importing)."""
+    from reseller_desk.services.contracts.import_file import ImportRefused, read_import_file
+    from reseller_desk.services.contracts.importing import import_contracts
+
+    db = _open(args.db)
+    try:
+        actor = cli_login.acting(db, args)
+        try:
+            file = read_import_file(args.file)
+            result = import_contracts(db, actor, file.rows, dry_run=args.dry_run, source_name=file.name)
+        except ImportRefused as refused:
+            for error in refused.row_errors:
+                print(terminal_safe(str(error)), file=sys.stderr)
+            print(f"エラー: {refused}", file=sys.stderr)
+            return 2
+    finally:
+        db.dispose()
+    print(terminal_safe(result.summary()))
     return 0
 
 
@@ -248,6 +278,7 @@ COMMANDS = {
     "profiles": cmd_profiles,
     "user": lambda args: cli_user.cmd_user(args, _open),
     "backup": cmd_backup,
+    "import": cmd_import,
     "restore": cmd_restore,
 }
 

@@ -9,18 +9,20 @@ as 設定 → 担当者.
     user passwd LOGIN                        (one's own password: asks the current one)
 
 ``--as`` names the manager doing it, who logs in with their password (asked, or the first
-line of standard input with ``--password-stdin``). A refusal is one Japanese line on stderr
-and exit status 2 (``cli.main``).
+line of standard input with ``--password-stdin``; reseller_desk.cli_login, as for every
+command that changes data). A refusal is one Japanese line on stderr and exit status 2
+(``cli.main``).
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from reseller_desk import cli_login
+from reseller_desk.cli_login import Passwords
 from reseller_desk.services.errors import ValidationFailed
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ AddDb = Callable[[argparse.ArgumentParser], None]
 #: (--db) -> the opened database (cli._open).
 OpenDb = Callable[[str | None], "Database"]
 
-STDIN_HELP = "パスワードを標準入力から読む（1行に1つ。{lines}）"
+STDIN_HELP = cli_login.STDIN_HELP
 
 
 def add_parser(sub: argparse._SubParsersAction, add_db: AddDb) -> None:
@@ -56,10 +58,8 @@ def add_parser(sub: argparse._SubParsersAction, add_db: AddDb) -> None:
         parser = user_sub.add_parser(name, help=help_text)
         add_db(parser)
         parser.add_argument("login", metavar="LOGIN", help="対象の担当者のログインID")
-        parser.add_argument("--as", dest="as_login", metavar="MANAGER", required=True,
-                            help="操作を行う管理者のログインID（パスワードを尋ねます）")
-        parser.add_argument("--password-stdin", action="store_true",
-                            help=STDIN_HELP.format(lines="--as の管理者のパスワード"))
+        cli_login.add_arguments(parser, who="操作を行う管理者", metavar="MANAGER",
+                                stdin_lines="--as の管理者のパスワード")
         return parser
 
     managed("set-role", "担当者の役割を変える").add_argument("role", choices=("manager", "clerk"), metavar="ROLE",
@@ -75,30 +75,12 @@ def add_parser(sub: argparse._SubParsersAction, add_db: AddDb) -> None:
                         help=STDIN_HELP.format(lines="1行目: 今のパスワード、2行目: 新しいパスワード"))
 
 
-class _Passwords:
-    """Where passwords come from: the terminal (asked, a new one twice), or standard input
-    one per line (--password-stdin)."""
-
-    def __init__(self, from_stdin: bool) -> None:
-        self.lines = sys.stdin.read().splitlines() if from_stdin else None
-
-    def ask(self, prompt: str, *, new: bool = False) -> str:
-        if self.lines is not None:
-            if not self.lines:
-                raise ValueError("標準入力にパスワードがありません。")
-            return self.lines.pop(0)
-        first = getpass.getpass(prompt)
-        if new and getpass.getpass("もう一度: ") != first:
-            raise ValueError("パスワードが一致しません。")
-        return first
-
-
 def cmd_user(args: argparse.Namespace, open_db: OpenDb) -> int:
     db = open_db(args.db)
     try:
         if args.user_command == "list":
             return _list(db)
-        passwords = _Passwords(args.password_stdin)
+        passwords = Passwords(args.password_stdin)
         if args.user_command == "add":
             return _add(db, args, passwords)
         if args.user_command == "passwd":
@@ -123,17 +105,11 @@ def _list(db: Database) -> int:
     return 0
 
 
-def _as_manager(db: Database, login_id: str, passwords: _Passwords) -> Actor:
-    from reseller_desk.services import auth
-
-    actor = auth.login(db, login_id, passwords.ask(f"管理者 {login_id} のパスワード: "))
-    if auth.must_change_password(db, actor):
-        raise ValueError(f"{login_id} のパスワードはリセットされています。"
-                         f"先に reseller-desk user passwd {login_id} で変更してください。")
-    return actor
+def _as_manager(db: Database, login_id: str, passwords: Passwords) -> Actor:
+    return cli_login.log_in(db, login_id, passwords, who="管理者")
 
 
-def _add(db: Database, args: argparse.Namespace, passwords: _Passwords) -> int:
+def _add(db: Database, args: argparse.Namespace, passwords: Passwords) -> int:
     from reseller_desk.services import staff
 
     password = passwords.ask(f"新しい担当者 {args.login} のパスワード: ", new=True)
@@ -151,7 +127,7 @@ def _add(db: Database, args: argparse.Namespace, passwords: _Passwords) -> int:
     return 0
 
 
-def _manage(db: Database, args: argparse.Namespace, passwords: _Passwords) -> int:
+def _manage(db: Database, args: argparse.Namespace, passwords: Passwords) -> int:
     from reseller_desk.services import staff
     from reseller_desk.services.permissions import Role
 
@@ -174,7 +150,7 @@ def _manage(db: Database, args: argparse.Namespace, passwords: _Passwords) -> in
     return 0
 
 
-def _passwd(db: Database, args: argparse.Namespace, passwords: _Passwords) -> int:
+def _passwd(db: Database, args: argparse.Namespace, passwords: Passwords) -> int:
     from reseller_desk.services import auth
 
     current = passwords.ask(f"{args.login} の今のパスワード: ")
@@ -182,9 +158,3 @@ def _passwd(db: Database, args: argparse.Namespace, passwords: _Passwords) -> in
     auth.change_own_password(db, actor, current, passwords.ask("新しいパスワード: ", new=True))
     print(f"{actor.name}（{actor.login}）のパスワードを変更しました。")
     return 0
-
-
-def log_in_manager(db: Database, args: argparse.Namespace) -> Actor:
-    """The manager that ``--as`` names (another command's, e.g. ``backup``), logged in with the
-    password asked for, or read from stdin with ``--password-stdin``."""
-    return _as_manager(db, args.as_login, _Passwords(args.password_stdin))

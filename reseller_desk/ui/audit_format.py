@@ -36,7 +36,8 @@ ACTION_LABELS = {
     "staff.login": "ログイン", "staff.login_failed": "ログインの失敗", "staff.role": "担当者の役割の変更",
     "staff.deactivate": "担当者の無効化", "staff.activate": "担当者を有効に戻す",
     "staff.password_reset": "パスワードのリセット", "demo.customers": "デモデータの作成",
-    "backup.make": "バックアップの作成",
+    "backup.make": "バックアップの作成", "contract.import": "契約の移行（取込）",
+    "contracts.import": "契約の取込（移行）",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -67,6 +68,8 @@ VALUE_LABELS = {
     "early_termination_fee": "契約解除料", "requires_face_to_face": "対面販売のみ", "display_name": "氏名",
     "reason": "理由", "failed_logins": "続けて失敗した回数", "demo": "デモ用",
     "file_name": "ファイル名", "folder": "保存先", "size": "サイズ（バイト）",
+    "row": "行", "rows": "行数", "added": "追加した契約", "already_imported": "取込済みの行",
+    "customers_created": "新規の顧客", "customers_reused": "既存の顧客",
 }
 #: Stored codes shown with their Japanese labels, by the name they are kept under; the status of
 #: a contract and of an identity letter are read with their own enum.
@@ -77,6 +80,7 @@ VALUE_ENUMS: dict[str, tuple[type[StrEnum], ...]] = {
 }
 ACTION_ENUMS: dict[str, dict[str, tuple[type[StrEnum], ...]]] = {
     "contract.revoke": {"status": (ContractStatus,)},
+    "contract.import": {"status": (ContractStatus,)},
     "application.identity_letter": {"status": (IdentityLetterResult,)},
 }
 CSV_HEADER = ("日時", "担当", "操作", "内容", "対象", "変更前", "変更後")

@@ -230,8 +230,12 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("終了", self.close, QKeySequence("Ctrl+Q"), "Reseller Desk を終了します")
         self.change_password_action = self._action("パスワードの変更…", lambda: change_own_password(self.ctx, self),
                                                    None, "自分のパスワードを変更します")
+        self.import_contracts_action = self._action("契約の取込（移行）…", self.import_contracts, None,
+                                                    "これまでの契約を CSV・Excel のファイルから取り込みます")
         file_menu.addAction(self.switch_staff_action)
         file_menu.addAction(self.change_password_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_contracts_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -266,6 +270,11 @@ class MainWindow(QMainWindow):
         for action in (self.quit_action, self.switch_staff_action, self.refresh_action, self.new_customer_action,
                        self.find_action, self.new_application_action):
             self.addAction(action)  # shortcuts work while the menu bar is hidden too
+
+    def import_contracts(self) -> None:
+        from reseller_desk.ui.contract_import import open_contract_import
+
+        self.contract_import_dialog = open_contract_import(self.ctx, self)
 
     def _fill_view_menu(self) -> None:
         self.view_menu.clear()

@@ -612,3 +612,37 @@ def test_backing_up_under_a_bad_file_name_makes_the_backup_or_refuses_it(office,
     # a name inside the module's own folder, never a way out of it (nor None: the user's folder)
     out = os.path.join(folder, name.replace("..", "").lstrip("/")) if isinstance(name, str) else name
     attempt(office, lambda: backup.make_backup(office.db, actor_of(office, actor), out))
+
+
+# -- the contract import (移行) -------------------------------------------------------------------
+@st.composite
+def import_rows(draw: st.DrawFn) -> object:
+    """Rows of the import file, valid ones of both services with some cells bad (any text, or
+    a valid cell with unwanted characters slipped in), or rows that are not rows at all."""
+    from reseller_desk.domain.contract_import import COLUMNS, SourceRow
+
+    from .import_rows import sc_row, sh_row
+
+    shape = draw(mostly("rows", st.sampled_from(["junk", "bad-number", "bad-cells"])))
+    if shape == "junk":
+        return draw(st.sampled_from([None, "rows", [None], [{"種別": "法人"}], (1, 2), b"csv"]))
+    rows = []
+    for n in range(draw(st.integers(1, 3))):
+        row = draw(st.sampled_from([sc_row, sh_row]))(n + 1)
+        for column in draw(st.lists(st.sampled_from(COLUMNS), max_size=3, unique=True)):
+            row[column] = draw(st.one_of(spoiled_text(row[column]), BAD_TEXT))
+        cells: object = {**row, 123: "x"} if shape == "bad-cells" else row
+        rows.append(SourceRow(draw(BAD_ID) if shape == "bad-number" else n + 2, cells))  # type: ignore[arg-type]
+    return rows
+
+
+@drives("contracts.importing.import_contracts")
+@PROPERTY
+@given(rows=import_rows(), actor=ACTORS, dry_run=mostly(False, WRONG_TYPE),
+       name=mostly("移行.csv", st.one_of(BAD_TEXT, WRONG_TYPE)))
+def test_importing_contracts_with_bad_cells_imports_them_cleaned_or_refuses_writing_nothing(office, rows, actor,
+                                                                                           dry_run, name):
+    from reseller_desk.services.contracts.importing import import_contracts
+
+    attempt(office, lambda: import_contracts(office.db, actor_of(office, actor), rows,  # type: ignore[arg-type]
+                                             dry_run=dry_run, source_name=name))
