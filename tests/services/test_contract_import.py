@@ -109,6 +109,9 @@ def test_the_dates_come_from_the_rules_not_the_file(db, office, clerk):
         assert endings[sc_ended.id].desired_month == dt.date(2026, 6, 1) and endings[sc_ended.id].taken_effect
         assert endings[sh_ended.id].requested_on == dt.date(2026, 6, 12)          # SH §26.1
         assert history.composition_of(session, sc.id, dt.date(2026, 7, 1)).options[0][1] == 1
+        # an ended contract consists of nothing after its last billable month (SH §6.2–3)
+        assert history.composition_of(session, sc_ended.id, dt.date(2026, 6, 1)) is not None
+        assert history.composition_of(session, sc_ended.id, dt.date(2026, 7, 1)) is None
         assert all(c.application_id is None and c.customer_code.startswith("C") for c in (sc, sh, waiting))
 
 

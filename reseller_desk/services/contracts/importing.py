@@ -310,3 +310,5 @@ class _Writer:
                 last_billable_month=draft.last_billable_month, taken_effect=draft.status is ContractStatus.CANCELLED,
                 note=f"移行: {where}（受付日は元の記録になく、解約日に間に合う最後の日としています）",
                 recorded_by_id=by))
+            # options exist only on the base contract and end with it (SH §6.2–3)
+            history.end_periods(self.session, contract, draft.last_billable_month)
