@@ -1,0 +1,146 @@
+"""The demo office: its staff, company details, transfer accounts, closure days, plans and
+options of both services, its N customers and their contracts with a year of history, and
+applications at every status (``fill_demo``, what ``reseller-desk demo`` runs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+from stdnum.jp import cn as corporate_number_std
+
+from reseller_desk import clock
+from reseller_desk.db.database import Database
+from reseller_desk.db.models import Customer, StaffUser, utcnow
+from reseller_desk.demo.applications import demo_applications
+from reseller_desk.demo.people import demo_customer
+from reseller_desk.domain.calendar import year_end_closure_days
+from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, PlanDetails
+from reseller_desk.domain.customer import CustomerDraft
+from reseller_desk.domain.staff import Role
+from reseller_desk.services import audit, settings
+from reseller_desk.services.auth import actor_of
+from reseller_desk.services.customers import stored_values
+from reseller_desk.services.database_info import database_state, demo_refusal, mark_demo
+from reseller_desk.services.errors import PermissionDenied
+from reseller_desk.services.permissions import Actor
+from reseller_desk.services.retry import retried
+from reseller_desk.services.staff import insert_staff
+
+#: The demo office's staff: (login, name, role, password). The passwords are public (README,
+#: and `reseller-desk demo` prints them); the accounts are marked demo_account. A real
+#: database never has a default password: its first manager is created at the first start.
+DEMO_STAFF = (("kanri", "管理 花子", Role.MANAGER, "kanri-demo"), ("jimu", "事務 太郎", Role.CLERK, "jimu-demo"))
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    customers: int
+    plans: int
+    options: int
+    applications: int = 0
+
+
+DEMO_PLANS = [
+    PlanDetails("simpleconnect", "SC-BASIC", "SimpleConnect ベーシック", 2980, 5000, 1, 0),
+    PlanDetails("simpleconnect", "SC-STANDARD", "SimpleConnect スタンダード", 4980, 10000, 1, 0),
+    PlanDetails("simpleconnect", "SC-F2F", "SimpleConnect 対面契約プラン", 3980, 5000, 1, 0, True,
+                notes="SC §6.4: 対面販売・顔写真付き身分証明書が必要"),
+    PlanDetails("sokujitsu", "SH-LIGHT", "即日発番 ライト", 1980, 3000, 12, 10000),
+    PlanDetails("sokujitsu", "SH-BUSINESS", "即日発番 ビジネス", 3980, 5000, 24, 20000),
+]
+DEMO_OPTIONS = [
+    PlanDetails("simpleconnect", "SC-REC", "通話録音", 500, 0, 0),
+    PlanDetails("simpleconnect", "SC-IVR", "自動音声応答（IVR）", 1000, 3000, 0),
+    PlanDetails("simpleconnect", "SC-NUM", "追加電話番号", 300, 1000, 0),
+    PlanDetails("sokujitsu", "SH-NUM", "追加電話番号", 500, 1000, 0),
+    PlanDetails("sokujitsu", "SH-REC", "通話録音", 800, 0, 0),
+    PlanDetails("sokujitsu", "SH-PHONE", "IP電話機レンタル", 600, 0, 0),
+]
+DEMO_COMPANY = CompanyDetails(
+    name="株式会社みらいテレコム", postal_code="101-0047", address="東京都千代田区内神田2丁目5番3号 みらいビル4F",
+    phone="03-5289-7410", fax="03-5289-7411", email="support@mirai-telecom.example.co.jp",
+    representative="代表取締役 高田 誠",
+    registration_number="T" + corporate_number_std.calc_check_digit("010001234567") + "010001234567",
+)
+#: The office's transfer accounts, named as the office writes them; the codes are those of
+#: these branches in zengin-code (0005-331 is 三菱ＵＦＪ 神田, 0009-220 is 三井住友 神田駅前).
+DEMO_BANK_ACCOUNTS = [
+    BankAccountDetails("0005", "三菱UFJ銀行", "331", "神田支店", "普通", "1234567", "ｶ)ﾐﾗｲﾃﾚｺﾑ"),
+    BankAccountDetails("0009", "三井住友銀行", "220", "神田駅前支店", "普通", "7654321", "ｶ)ﾐﾗｲﾃﾚｺﾑ"),
+]
+
+
+@retried
+def ensure_demo_staff(db: Database) -> list[Actor]:
+    """The demo office's 管理者 and 事務, with the public demo passwords, marked as demo accounts
+    (staff.insert_staff) and recorded in the audit log as added by the demo manager. The same
+    transaction marks the database demo, and refuses (PermissionDenied) one that is neither new
+    nor demo already: an office database never gets these accounts."""
+    actors = []
+    with db.transaction(write=True) as session:
+        mark_demo(session)
+        added = []
+        for login, name, role, password in DEMO_STAFF:
+            user = session.scalars(select(StaffUser).where(StaffUser.login == login)).first()
+            if user is None:
+                user = insert_staff(session, login, name, role, password, demo=True)
+                added.append(user)
+            actors.append(actor_of(user))
+        for user in added:
+            audit.record(session, actors[0], "staff.add", "staff", user.id,
+                         after={"login": user.login, "name": user.display_name, "role": user.role, "demo": True},
+                         summary=f"デモ用担当者を登録: {user.display_name}")
+    return actors
+
+
+@retried
+def insert_customers(db: Database, actor: Actor, drafts: list[CustomerDraft], chunk: int = 5000) -> None:
+    """Bulk insert (one executemany per chunk, not one ORM object per row), in one transaction."""
+    now = utcnow()
+    with db.transaction(write=True) as session:
+        for start in range(0, len(drafts), chunk):
+            rows = []
+            for draft in drafts[start:start + chunk]:
+                row = stored_values(draft)
+                row.update(created_at=now, updated_at=now, created_by_id=actor.user_id, updated_by_id=actor.user_id,
+                           row_version=1)
+                rows.append(row)
+            session.execute(insert(Customer), rows)
+        audit.record(session, actor, "demo.customers", "customer", None, after={"count": len(drafts)},
+                     summary=f"デモ顧客 {len(drafts)}件を作成")
+
+
+def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
+    """Fill a new database with a demo office and mark it demo (services.database_info).
+    Refuses (PermissionDenied, writing nothing) a database that has staff or customers and is
+    not marked demo, and a demo database that already has its customers. A demo fill that was
+    stopped part-way (its customers are written in one transaction) can be run again: what it
+    had saved of the company, plans and options is kept and the rest added."""
+    problem = demo_refusal(database_state(db))
+    if problem:
+        raise PermissionDenied(problem)
+    manager, _clerk = ensure_demo_staff(db)
+    rng = random.Random(seed)
+    # Like the command line, the demo changes what it reads just now: the versions it passes
+    # are the current ones (a fill stopped part-way may have saved these already).
+    settings.save_company(db, manager, DEMO_COMPANY, expected_version=settings.get_company_record(db).row_version)
+    settings.save_bank_accounts(db, manager, DEMO_BANK_ACCOUNTS,
+                                expected_versions=settings.account_versions(settings.list_bank_accounts(db)))
+    today = clock.today()
+    for year in (today.year - 1, today.year, today.year + 1):
+        settings.add_closures(db, manager, year_end_closure_days(year), "年末年始休業")
+        settings.add_closures(db, manager, [dt.date(year, 8, d) for d in (13, 14, 15)], "夏季休業")
+    saved = {(p.details.profile_key, p.details.code) for p in settings.list_plans(db)}
+    for plan in DEMO_PLANS:
+        if (plan.profile_key, plan.code) not in saved:
+            settings.save_plan(db, manager, None, plan, expected_version=None)
+    saved = {(o.details.profile_key, o.details.code) for o in settings.list_options(db)}
+    for option in DEMO_OPTIONS:
+        if (option.profile_key, option.code) not in saved:
+            settings.save_option(db, manager, None, option, expected_version=None)
+    insert_customers(db, manager, [demo_customer(rng) for _ in range(customers)])
+    count = demo_applications(db, manager, _clerk, rng, today)
+    return DemoSummary(customers, len(DEMO_PLANS), len(DEMO_OPTIONS), count)
