@@ -6,20 +6,28 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 from stdnum.jp import cn as corporate_number_std
 
 from reseller_desk import clock
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import Customer, StaffUser, utcnow
+from reseller_desk.db.models import CompanySettings, Customer, StaffUser, utcnow
 from reseller_desk.demo.applications import demo_applications
+from reseller_desk.demo.contracts import insert_contracts
 from reseller_desk.demo.people import demo_customer
+from reseller_desk.demo.stories import Office, OptionInfo, PlanInfo, Story
+from reseller_desk.demo.tales import office_stories
 from reseller_desk.domain.calendar import year_end_closure_days
+from reseller_desk.domain.charges import TaxCategory
 from reseller_desk.domain.company import BankAccountDetails, CompanyDetails, PlanDetails
-from reseller_desk.domain.customer import CustomerDraft
+from reseller_desk.domain.customer import CustomerDraft, CustomerKind
 from reseller_desk.domain.staff import Role
+from reseller_desk.domain.terms import load_profile
 from reseller_desk.services import audit, settings
 from reseller_desk.services.auth import actor_of
 from reseller_desk.services.customers import stored_values
@@ -41,6 +49,8 @@ class DemoSummary:
     plans: int
     options: int
     applications: int = 0
+    contracts: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)   # contracts per status label
 
 
 DEMO_PLANS = [
@@ -96,21 +106,60 @@ def ensure_demo_staff(db: Database) -> list[Actor]:
     return actors
 
 
+def _customer_rows(session: Session, actor: Actor, drafts: Sequence[CustomerDraft], chunk: int) -> list[int]:
+    """Bulk insert (one executemany per chunk, not one ORM object per row); the new ids, in order."""
+    now = utcnow()
+    ids: list[int] = []
+    table = Customer.__table__
+    for start in range(0, len(drafts), chunk):
+        rows = []
+        for draft in drafts[start:start + chunk]:
+            row = stored_values(draft)
+            row.update(created_at=now, updated_at=now, created_by_id=actor.user_id, updated_by_id=actor.user_id,
+                       row_version=1)
+            rows.append(row)
+        ids += session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
+    audit.record(session, actor, "demo.customers", "customer", None, after={"count": len(drafts)},
+                 summary=f"デモ顧客 {len(drafts)}件を作成")
+    return ids
+
+
 @retried
 def insert_customers(db: Database, actor: Actor, drafts: list[CustomerDraft], chunk: int = 5000) -> None:
-    """Bulk insert (one executemany per chunk, not one ORM object per row), in one transaction."""
-    now = utcnow()
+    """Customers only, in bulk, in one transaction (audited as one record with their count)."""
     with db.transaction(write=True) as session:
-        for start in range(0, len(drafts), chunk):
-            rows = []
-            for draft in drafts[start:start + chunk]:
-                row = stored_values(draft)
-                row.update(created_at=now, updated_at=now, created_by_id=actor.user_id, updated_by_id=actor.user_id,
-                           row_version=1)
-                rows.append(row)
-            session.execute(insert(Customer), rows)
-        audit.record(session, actor, "demo.customers", "customer", None, after={"count": len(drafts)},
-                     summary=f"デモ顧客 {len(drafts)}件を作成")
+        _customer_rows(session, actor, drafts, chunk)
+
+
+def demo_office(db: Database, today: dt.date) -> Office:
+    """What the contracts' stories read of the office just set up: its plans and options per
+    profile, its company calendar (closure days included) and today."""
+    plans: dict[str, list[PlanInfo]] = {}
+    for p in settings.list_plans(db):
+        d = p.details
+        plans.setdefault(d.profile_key, []).append(PlanInfo(p.id, d.code, d.name, d.profile_key, d.monthly_fee,
+                                                            d.minimum_term_months, d.early_termination_fee,
+                                                            d.requires_face_to_face))
+    options: dict[str, list[OptionInfo]] = {}
+    for o in settings.list_options(db):
+        options.setdefault(o.details.profile_key, []).append(OptionInfo(o.id, o.details.code, o.details.profile_key))
+    profiles = {key: load_profile(key) for key in plans}
+    return Office(profiles, plans, {key: options.get(key, []) for key in plans}, settings.company_calendar(db), today)
+
+
+@retried
+def insert_customers_and_contracts(db: Database, manager: Actor, clerk: Actor, drafts: list[CustomerDraft],
+                                   office: Office, stories: list[Story], chunk: int = 5000) -> Counter[str]:
+    """The customers and their contracts with their history, in one transaction: a fill stopped
+    part-way leaves either both or neither."""
+    with db.transaction(write=True) as session:
+        customer_ids = _customer_rows(session, manager, drafts, chunk)
+        company = session.scalars(select(CompanySettings)).first()
+        tax = company.early_termination_tax if company else TaxCategory.OUTSIDE
+        profile_ids = {key: settings.profile_record(session, key).id for key in office.profiles}
+        return insert_contracts(session, manager, clerk, stories, customer_ids, drafts, now=utcnow(),
+                                today=office.today, tax=tax, profile_ids=profile_ids,
+                                rng=random.Random(len(drafts)), chunk=chunk)
 
 
 def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
@@ -122,7 +171,7 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
     problem = demo_refusal(database_state(db))
     if problem:
         raise PermissionDenied(problem)
-    manager, _clerk = ensure_demo_staff(db)
+    manager, clerk = ensure_demo_staff(db)
     rng = random.Random(seed)
     # Like the command line, the demo changes what it reads just now: the versions it passes
     # are the current ones (a fill stopped part-way may have saved these already).
@@ -130,7 +179,7 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
     settings.save_bank_accounts(db, manager, DEMO_BANK_ACCOUNTS,
                                 expected_versions=settings.account_versions(settings.list_bank_accounts(db)))
     today = clock.today()
-    for year in (today.year - 1, today.year, today.year + 1):
+    for year in range(today.year - 2, today.year + 2):  # the contracts' history goes back two years
         settings.add_closures(db, manager, year_end_closure_days(year), "年末年始休業")
         settings.add_closures(db, manager, [dt.date(year, 8, d) for d in (13, 14, 15)], "夏季休業")
     saved = {(p.details.profile_key, p.details.code) for p in settings.list_plans(db)}
@@ -141,6 +190,9 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
     for option in DEMO_OPTIONS:
         if (option.profile_key, option.code) not in saved:
             settings.save_option(db, manager, None, option, expected_version=None)
-    insert_customers(db, manager, [demo_customer(rng) for _ in range(customers)])
-    count = demo_applications(db, manager, _clerk, rng, today)
-    return DemoSummary(customers, len(DEMO_PLANS), len(DEMO_OPTIONS), count)
+    drafts = [demo_customer(rng) for _ in range(customers)]
+    office = demo_office(db, today)
+    stories = office_stories(office, rng, [d.kind == CustomerKind.INDIVIDUAL for d in drafts])
+    statuses = insert_customers_and_contracts(db, manager, clerk, drafts, office, stories)
+    count = demo_applications(db, manager, clerk, rng, today)
+    return DemoSummary(customers, len(DEMO_PLANS), len(DEMO_OPTIONS), count, len(stories), dict(statuses))
