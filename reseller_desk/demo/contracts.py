@@ -16,7 +16,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy import insert
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from reseller_desk.db.models import (
@@ -47,6 +47,16 @@ DEBIT_BRANCHES = (("0001", "みずほ", "001", "東京営業部"), ("0005", "三
 #: The first demo phone number and the stride through the 050 block: a multiplier prime to
 #: 9 × 10^7 walks every 8-digit subscriber number once, so no two demo numbers are alike.
 NUMBER_BASE, NUMBER_STRIDE, NUMBER_SPAN = 10_000_000, 7_368_787, 90_000_000
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict], key: str) -> dict:
+    """Insert ``rows`` with one executemany (the driver's fast path: no RETURNING, which SQLite
+    could only give in order one INSERT per row) and map each row's ``key`` (unique among them)
+    to the id it got: the new rows are those past the highest id before (this transaction
+    holds the write lock)."""
+    before = session.execute(select(func.max(table.c.id))).scalar() or 0
+    session.execute(insert(table), rows)
+    return dict(session.execute(select(table.c[key], table.c.id).where(table.c.id > before)).tuples().all())
 
 
 def phone_number(serial: int) -> str:
@@ -168,8 +178,8 @@ class _Writer:
                 accelerated=e.accelerated, service_data_deletion_due=None, taken_effect=e.taken_effect,
                 superseded=False, recorded_at=self.at(e.requested_on, contract_id),
                 recorded_by_id=(self.manager if e.kind == "termination" else self.clerk).user_id))
-        ids = self.session.scalars(insert(ContractEnding.__table__).returning(
-            ContractEnding.__table__.c.id, sort_by_parameter_order=True), values).all()
+        made = insert_rows(self.session, ContractEnding.__table__, values, "contract_id")  # one per contract
+        ids = [made[contract_id] for _story, contract_id, _customer in endings]
         charges = []
         for (story, contract_id, customer_id), ending_id in zip(endings, ids, strict=True):
             e = story.ending
@@ -203,8 +213,8 @@ def insert_contracts(session: Session, manager: Actor, clerk: Actor, stories: Se
         owners = [customer_ids[s.customer] for s in part]
         rows = [writer.contract_row(s, f"C{first + start + i:07d}", owner, drafts[s.customer], rng)
                 for i, (s, owner) in enumerate(zip(part, owners, strict=True))]
-        ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
-        writer.write(part, ids, owners)
+        made = insert_rows(session, table, rows, "customer_code")
+        writer.write(part, [made[row["customer_code"]] for row in rows], owners)
     statuses = Counter(story.status.label for story in stories)
     audit.record(session, manager, "demo.contracts", "contract", None,
                  after={"count": len(stories), "statuses": dict(sorted(statuses.items()))},

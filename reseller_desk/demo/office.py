@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stdnum.jp import cn as corporate_number_std
 
@@ -18,7 +18,7 @@ from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import CompanySettings, Customer, StaffUser, utcnow
 from reseller_desk.demo.applications import demo_applications
-from reseller_desk.demo.contracts import insert_contracts
+from reseller_desk.demo.contracts import insert_contracts, insert_rows
 from reseller_desk.demo.people import demo_customer
 from reseller_desk.demo.stories import Office, OptionInfo, PlanInfo, Story
 from reseller_desk.demo.tales import office_stories
@@ -107,18 +107,23 @@ def ensure_demo_staff(db: Database) -> list[Actor]:
 
 
 def _customer_rows(session: Session, actor: Actor, drafts: Sequence[CustomerDraft], chunk: int) -> list[int]:
-    """Bulk insert (one executemany per chunk, not one ORM object per row); the new ids, in order."""
+    """Bulk insert (one executemany per chunk, not one ORM object per row); the new ids, in order.
+
+    Each row's created_at is one microsecond after the one before, so that it tells which id
+    each draft got (demo.contracts.insert_rows)."""
     now = utcnow()
     ids: list[int] = []
     table = Customer.__table__
     for start in range(0, len(drafts), chunk):
         rows = []
-        for draft in drafts[start:start + chunk]:
+        for i, draft in enumerate(drafts[start:start + chunk], start):
+            at = now + dt.timedelta(microseconds=i)
             row = stored_values(draft)
-            row.update(created_at=now, updated_at=now, created_by_id=actor.user_id, updated_by_id=actor.user_id,
+            row.update(created_at=at, updated_at=at, created_by_id=actor.user_id, updated_by_id=actor.user_id,
                        row_version=1)
             rows.append(row)
-        ids += session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
+        made = insert_rows(session, table, rows, "created_at")
+        ids += [made[row["created_at"]] for row in rows]
     audit.record(session, actor, "demo.customers", "customer", None, after={"count": len(drafts)},
                  summary=f"デモ顧客 {len(drafts)}件を作成")
     return ids
