@@ -3,7 +3,6 @@ filled (once per engine for this module: on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 
 import pytest

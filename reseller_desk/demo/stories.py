@@ -215,7 +215,7 @@ class Fate:
 FATES = (
     Fate("active", 62), Fate("changed", 8), Fate("resumed", 4), Fate("awaiting", 3), Fate("suspended", 3),
     Fate("suspension_scheduled", 1), Fate("cancellation_scheduled", 4), Fate("cancelled", 12),
-    Fate("terminated", 1.5), Fate("ended", 0.7), Fate("revoked", 0.8), Fate("succession", 1),
+    Fate("terminated", 1.5), Fate("ended", 0.7), Fate("revoked", 0.8), Fate("succession", 1), Fate("agreement", 1.5),
 )
 SHOWCASE = ("changed", "awaiting", "suspended_today", "suspended", "suspension_due_today", "suspension_overdue",
             "suspension_scheduled", "cancellation_this_month", "cancellation_scheduled", "cancelled", "terminated",

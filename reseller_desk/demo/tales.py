@@ -307,7 +307,12 @@ def _cancellation_scheduled(story: Story, office: Office, rng: random.Random) ->
 
 
 def _cancelled(story: Story, office: Office, rng: random.Random) -> None:
-    requested = day_between(rng, _life(story, 40), office.today - dt.timedelta(days=100))
+    """Most customers wait for the end of their plan's minimum term (SH §18) before they leave."""
+    earliest, latest = _life(story, 40), office.today - dt.timedelta(days=100)
+    first, term = story.first_billable_month, story.plan.minimum_term_months
+    if first and term > 1 and rng.random() < 0.75:
+        earliest = max(earliest, first + relativedelta(months=term))
+    requested = day_between(rng, earliest if earliest <= latest else _life(story, 40), latest)
     if rng.random() < 0.3:
         _changes(story, office, rng, requested, 1)
     cancel(story, office, rng, requested, first_of_month(requested) + relativedelta(months=rng.randint(0, 2)))
@@ -357,8 +362,11 @@ def _succession(days_before_deadline: tuple[int, int] | None, days_ago: tuple[in
         candidates = [today - dt.timedelta(days=d) for d in range(days_ago[0], 70)]
         if days_before_deadline is not None:
             low, high = days_before_deadline
-            candidates = [s for s in candidates if low <= (rules.succession_deadline(
+            within = [s for s in candidates if low <= (rules.succession_deadline(
                 profile, office.calendar, s) - today).days <= high]
+            # a long closure can leave no deadline in the window: the nearest one then
+            fallback = candidates[:1] if high >= 0 else candidates[-1:]
+            candidates = within or fallback
         else:
             candidates = candidates[: days_ago[1] - days_ago[0] + 1]
         succeeded = rng.choice(candidates)
