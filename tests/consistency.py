@@ -14,6 +14,8 @@ every problem found, in words; an empty list means:
   contract, staff member, plan and option, one ``notice.issue`` per notice, one decision record
   per decided application, and a customer's or an application's ``row_version`` moved once per
   audited change of it;
+- a contract's history read one way: a plan period at least, periods that never share a month,
+  numbers released by a contract that has ended, a timeline starting with its formation;
 - every number issued once and without gaps: the カスタマID, the 申込番号 of each year and the
   文書番号 of each kind and year are exactly 1 … n, and their counter stands at n + 1;
 - the database opens again with ``Database.open`` at this version's schema.
@@ -78,7 +80,7 @@ def check(target: str | Path) -> Consistency:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
-            found.problems += half_made(conn) + unaudited(conn) + numbering_problems(conn)
+            found.problems += half_made(conn) + unaudited(conn) + numbering_problems(conn) + contract_problems(conn)
             found.counts = counts(conn)
     finally:
         engine.dispose()
@@ -133,10 +135,16 @@ def half_made(conn: Connection) -> list[str]:
     )
 
 
-def _bulk_customers(conn: Connection) -> int:
-    """Customers added by the demo's bulk insert, which audits them as one record with a count."""
+#: The demo's bulk inserts audit each table's rows as one record with their count.
+BULK = {"customers": "demo.customers", "contracts": "demo.contracts"}
+
+
+def _bulk_count(conn: Connection, table: str) -> int:
+    """Rows of ``table`` added by the demo's bulk insert (0 for a table it does not fill)."""
+    if table not in BULK:
+        return 0
     return sum(int(json.loads(after)["count"]) for after in _column(
-        conn, "SELECT after FROM audit_log WHERE action = 'demo.customers'"))
+        conn, "SELECT after FROM audit_log WHERE action = :action", action=BULK[table]))
 
 
 def unaudited(conn: Connection) -> list[str]:
@@ -148,7 +156,7 @@ def unaudited(conn: Connection) -> list[str]:
                                   action=action, entity=entity))
         ids = set(_column(conn, f"SELECT id FROM {table}"))
         missing = sorted(ids - set(records))
-        if table == "customers" and len(missing) == _bulk_customers(conn):
+        if table in BULK and len(missing) == _bulk_count(conn, table):
             missing = []
         problems += _listed(f"{table} without their {action} record", missing)
         problems += _listed(f"{table} with more than one {action} record", sorted(i for i, n in records.items() if n > 1))
@@ -177,6 +185,41 @@ _APPLICATION_VERSIONS = f"""
             AND l.action IN ({", ".join(f"'{action}'" for action in APPLICATION_CHANGES)})) AS changes,
         (SELECT count(*) FROM audit_log l WHERE l.application_id = a.id AND l.action = 'customer.add') AS created
     FROM applications a"""
+
+
+#: Statuses in which a contract still holds its phone numbers (domain.contract.LIVE_STATUSES).
+_LIVE = "('awaiting_opening', 'active', 'suspended', 'cancellation_scheduled')"
+
+
+def contract_problems(conn: Connection) -> list[str]:
+    """A contract's history that cannot be read one way: no plan period, two plan periods (or
+    two periods of one option) sharing a month, a period ending before it starts, a phone
+    number still held by a contract that has ended, a timeline that does not start with the
+    contract's formation (or its import)."""
+    def overlapping(table: str, same: str) -> str:
+        return f"""SELECT a.contract_id FROM {table} a JOIN {table} b ON a.contract_id = b.contract_id
+            AND {same} a.id < b.id AND (a.until_month IS NULL OR b.from_month <= a.until_month)
+            AND (b.until_month IS NULL OR a.from_month <= b.until_month)"""
+
+    return (
+        _listed("contracts without a plan period", _column(conn, """
+            SELECT c.customer_code FROM contracts c WHERE NOT EXISTS
+            (SELECT 1 FROM contract_plan_periods p WHERE p.contract_id = c.id)"""))
+        + _listed("contracts whose plan periods overlap", sorted(set(_column(
+            conn, overlapping("contract_plan_periods", "")))))
+        + _listed("contracts whose periods of one option overlap", sorted(set(_column(
+            conn, overlapping("contract_option_periods", "a.option_id = b.option_id AND")))))
+        + _listed("periods ending before they start", _column(conn, """
+            SELECT contract_id FROM contract_plan_periods WHERE until_month < from_month UNION ALL
+            SELECT contract_id FROM contract_option_periods WHERE until_month < from_month"""))
+        + _listed("numbers held by a contract that has ended", _column(conn, f"""
+            SELECT n.number FROM contract_numbers n JOIN contracts c ON c.id = n.contract_id
+            WHERE n.released_on IS NULL AND c.status NOT IN {_LIVE}"""))
+        + _listed("timelines that do not start with the formation or the import", _column(conn, """
+            SELECT c.customer_code FROM contracts c WHERE NOT EXISTS (SELECT 1 FROM contract_events e
+                WHERE e.contract_id = c.id AND e.kind IN ('formed', 'imported') AND e.id = (
+                    SELECT min(f.id) FROM contract_events f WHERE f.contract_id = c.id))"""))
+    )
 
 
 def numbering_problems(conn: Connection) -> list[str]:

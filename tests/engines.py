@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 POSTGRES_ENV = "RESELLER_DESK_TEST_POSTGRES"
 #: The tests that run on both engines: the database layer, the services, the CLI and the demo,
 #: and the window's start (opening, the first manager, the demo, the log-in).
-BOTH_ENGINES = ("tests/db/", "tests/services/", "tests/test_cli", "tests/ui/test_app.py")
+BOTH_ENGINES = ("tests/db/", "tests/services/", "tests/test_cli", "tests/test_demo_contracts.py", "tests/ui/test_app.py")
 
 
 def postgres_url() -> str | None:

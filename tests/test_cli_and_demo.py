@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import io
 import random
+import re
 import subprocess
 import sys
 
@@ -164,6 +165,7 @@ def test_demo_prints_its_accounts(new_database, capsys):
     assert main(["demo", "--db", new_database, "--customers", "5"]) == 0
     out = capsys.readouterr().out
     assert "kanri" in out and "kanri-demo" in out and "jimu-demo" in out and "デモ用アカウント" in out
+    assert re.search(r"顧客 5 件、契約 \d+ 件", out)
 
 
 def test_the_demo_offices_transfer_accounts_agree_with_zengin_code(db):

@@ -36,3 +36,15 @@ def customer_code(session: Session) -> str:
 
 def notice_number(session: Session, prefix: str, year: int) -> str:
     return f"{prefix}-{year}-{next_value(session, f'notice-{prefix}-{year}'):06d}"
+
+
+def reserve(session: Session, name: str, count: int) -> int:
+    """A block of ``count`` consecutive values issued at once (a bulk insert's, e.g. the demo's
+    contracts); the first is returned. Nothing is issued for ``count`` 0."""
+    if count <= 0:
+        return 0
+    first = next_value(session, name)
+    counter = session.scalars(select(Counter).where(Counter.name == name)).one()  # locked by next_value
+    counter.next_value = first + count
+    session.flush()
+    return first
