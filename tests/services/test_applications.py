@@ -270,6 +270,12 @@ def test_a_failed_postal_check_after_acceptance_revokes_the_contract_with_a_noti
     document = notice_document(db, revoked.notices[-1].id)
     assert document.revoked_contract_code == revoked.contract.customer_code
     assert "第14条第2項第7号" in document.revocation_clause
+    with db.transaction() as session:
+        events = session.scalars(select(ContractEvent).where(ContractEvent.contract_id == revoked.contract.id)
+                                 .order_by(ContractEvent.id)).all()
+    assert [(e.kind, e.to_status) for e in events] == [
+        (ContractEventKind.FORMED, ContractStatus.AWAITING_OPENING), (ContractEventKind.REVOKED, ContractStatus.REVOKED)]
+    assert events[-1].effective_on == dt.date(2026, 11, 27) and events[-1].notice_id == revoked.notices[-1].id
 
 
 def test_the_postal_check_exists_only_where_the_terms_have_it(db, clerk, office):

@@ -20,9 +20,11 @@ from reseller_desk.domain import application
 from reseller_desk.domain import contract as contract_states
 from reseller_desk.domain.application import IdentityLetterResult
 from reseller_desk.domain.contract import ContractAction
+from reseller_desk.domain.contract_history import ContractEventKind
 from reseller_desk.services import audit, notices, records
 from reseller_desk.services.applications import queries, screening, writing
 from reseller_desk.services.applications.queries import ApplicationDetail
+from reseller_desk.services.contracts import history
 from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, require_role
 from reseller_desk.services.retry import retried
@@ -74,10 +76,12 @@ def record_identity_letter(db: Database, actor: Actor, application_id: int, stat
             issuer = notices.current_issuer(session)
             before_contract = contract.status
             try:  # the contract's own state machine says whether it can still be revoked
-                contract.status = contract_states.transition(contract.status, ContractAction.REVOKE)
+                revoked = history.change_status(session, actor, contract, ContractAction.REVOKE,
+                                                ContractEventKind.REVOKED, effective_on=on,
+                                                reason="郵送による本人確認ができなかった")
             except contract_states.TransitionRefused as refused:
                 raise ServiceError(str(refused)) from refused
-            contract.revoked_on = on
+            contract.revoked_on = contract.ends_on = on
             app.status = change.status
             app.cancel_kind, app.cancelled_on = "identity_check_failed", on
             session.flush()
@@ -85,6 +89,7 @@ def record_identity_letter(db: Database, actor: Actor, application_id: int, stat
                          before={"status": before_contract}, after={"status": contract.status, "revoked_on": on},
                          summary=f"契約取消（本人確認不可） {contract.customer_code}",
                          customer_id=contract.customer_id, application_id=app.id)
-            notices.issue_revocation(session, actor, app, contract, profile, issuer, on,
-                                     applicant=records.applicant_of(session, app))
+            notice = notices.issue_revocation(session, actor, app, contract, profile, issuer, on,
+                                              applicant=records.applicant_of(session, app))
+            revoked.notice_id = notice.id   # the timeline's 取消 names the 契約取消通知書
         return queries.detail(session, app)
