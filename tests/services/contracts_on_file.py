@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from reseller_desk.db.models import Application, Contract, ContractEnding, Suspension
 from reseller_desk.services import applications as apps
-from tests.services.builders import RECEIVED, TODAY, screened_clear, sc_input, sh_input
+from tests.services.builders import RECEIVED, TODAY, sc_input, screened_clear, sh_input
 from tests.versions import application_now
 
 

@@ -140,7 +140,8 @@ def _ordered(statement: Select[Any], sort: str, descending: bool, month: dt.date
 
 def contract_page(db: Database, *, statuses: Iterable[ContractStatus | str] | None = None,
                   profile_keys: Iterable[str] | None = None, search: str = "", offset: int = 0, limit: int = 200,
-                  sort: str = DEFAULT_SORT, descending: bool = False, today: dt.date | None = None) -> list[ContractRow]:
+                  sort: str = DEFAULT_SORT, descending: bool = False,
+                  today: dt.date | None = None) -> list[ContractRow]:
     """One page of the 契約 list: ``limit`` rows from ``offset`` of the contracts of
     ``statuses`` (all when empty) under the profiles ``profile_keys`` (all when empty) that match
     ``search``, ordered by ``sort`` (one of :data:`SORT_KEYS`; ties by カスタマID)."""
