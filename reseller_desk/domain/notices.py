@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from reseller_desk.domain.contract_notices import ContractNoticeDetails, details_from_json
 from reseller_desk.domain.terms import available_profiles, load_profile
 
 
@@ -32,6 +33,13 @@ class NoticeKind(StrEnum):
     APPROVAL = "approval"          # 申込承諾通知書 / ご利用開始のご案内
     REFUSAL = "refusal"            # 申込不承諾通知書 (never states a reason, SH §14.2)
     REVOCATION = "revocation"      # 契約取消通知書 (postal identity check failed, SH §14.2(7))
+    # the contract's life (domain.contract_notices)
+    SUSPENSION_NOTICE = "suspension_notice"    # 利用停止予告通知書 (SH §23.2)
+    SUSPENSION = "suspension"                  # 利用停止通知書
+    RESUMPTION = "resumption"                  # 利用再開通知書
+    CANCELLATION = "cancellation"              # 解約受付通知書 (SC §23, SH §26)
+    TERMINATION = "termination"                # 契約解除通知書 (SC §24, §26; SH §27, §36)
+    SUCCESSION_REQUEST = "succession_request"  # 地位承継届出のお願い (SH §20.1)
 
     @property
     def label(self) -> str:
@@ -40,12 +48,21 @@ class NoticeKind(StrEnum):
             "approval": "申込承諾通知書（ご利用開始のご案内）",
             "refusal": "申込不承諾通知書",
             "revocation": "契約取消通知書",
+            "suspension_notice": "利用停止予告通知書",
+            "suspension": "利用停止通知書",
+            "resumption": "利用再開通知書",
+            "cancellation": "解約受付通知書",
+            "termination": "契約解除通知書",
+            "succession_request": "地位承継届出のお願い",
         }[self.value]
 
     @property
     def number_prefix(self) -> str:
-        """Document numbers look like 承-2026-000001 / 否-… / 取-…"""
-        return {"approval": "承", "refusal": "否", "revocation": "取"}[self.value]
+        """Document numbers look like 承-2026-000001 / 否-… / 取-… (予 停 再 解 除 継 for the
+        contract's notices)."""
+        return {"approval": "承", "refusal": "否", "revocation": "取", "suspension_notice": "予",
+                "suspension": "停", "resumption": "再", "cancellation": "解", "termination": "除",
+                "succession_request": "継"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -108,20 +125,22 @@ class ApprovalDetails:
 @dataclass(frozen=True)
 class NoticeDocument:
     """One issued notice: everything the PDF prints, and nothing it must not print (a refusal
-    carries no reason)."""
+    carries no reason). A notice of the contract's life (``contract`` set) may have no
+    application (an imported contract): its application fields are then empty."""
 
     kind: NoticeKind
     number: str                      # document number, unique, e.g. 承-2026-000001
     issued_on: dt.date
     issuer: Issuer
     addressee: Addressee
-    application_number: str          # 申込番号, e.g. A-2026-000012
-    application_received_on: dt.date
-    service_name: str
+    application_number: str = ""     # 申込番号, e.g. A-2026-000012
+    application_received_on: dt.date | None = None
+    service_name: str = ""
     approval: ApprovalDetails | None = None        # kind APPROVAL only
     revoked_contract_code: str = ""                # kind REVOCATION: the カスタマID whose contract is revoked
     revoked_on: dt.date | None = None              # kind REVOCATION
     revocation_clause: str = ""                    # e.g. "即日発番.com 利用規約 第14条第2項第7号"
+    contract: ContractNoticeDetails | None = None   # the six notices of the contract's life
 
 
 # -- the amounts a notice states ------------------------------------------------------------------
@@ -177,15 +196,18 @@ def printed_clause(text: str) -> str:
 #: The shape of the JSON ``to_json`` writes. 1 (no ``schema_version`` key, up to f5138d8) had
 #: ``footer_notes`` repeating the first-billable note and the 税抜 note, which the renderer now
 #: prints once, and no monthly totals. 2 adds ``Addressee.contact_title`` and
-#: ``ApprovalDetails.plan_monthly_subtotal`` / ``monthly_total``. A field added later must have
-#: a default, so that every older notice still reads.
-SCHEMA_VERSION = 2
+#: ``ApprovalDetails.plan_monthly_subtotal`` / ``monthly_total``. 3 adds the contract's notices:
+#: ``contract`` with the name of its class in ``contract_details``, and an application that may
+#: be absent. A field added later must have a default, so that every older notice still reads.
+SCHEMA_VERSION = 3
 
 _T = TypeVar("_T")
 
 
 def to_json(document: NoticeDocument) -> str:
     data = {"schema_version": SCHEMA_VERSION, **dataclasses.asdict(document)}
+    if document.contract is not None:
+        data["contract_details"] = type(document.contract).__name__
     return json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
 
 
@@ -219,13 +241,15 @@ def from_json(text: str) -> NoticeDocument:
             contract_formed_on=_date(approval["contract_formed_on"]),
             first_billable_month=_date(approval.get("first_billable_month")),
         )
+    contract = data.get("contract")
     return _build(
         NoticeDocument, data,
         kind=NoticeKind(data["kind"]),
         issued_on=_date(data["issued_on"]),
         issuer=_build(Issuer, data["issuer"]),
         addressee=_build(Addressee, data["addressee"]),
-        application_received_on=_date(data["application_received_on"]),
+        application_received_on=_date(data.get("application_received_on")),
+        contract=details_from_json(data["contract_details"], contract) if contract else None,
         approval=details,
         revoked_on=_date(data.get("revoked_on")),
     )

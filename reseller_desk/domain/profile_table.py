@@ -96,6 +96,24 @@ class Table:
             raise self.fail(name, f"{value!r} は配列のはずです")
         return value
 
+    def items(self, name: str, what: str) -> list[Table]:
+        """A non-empty array of tables ``name`` (screening grounds, suspension reasons …), each
+        with a ``code`` unique in the array; the caller reads each and calls ``done()``."""
+        raw = self.array(name)
+        if not raw:
+            raise self.fail(name, f"{what}が一つもありません")
+        tables = []
+        for index, item in enumerate(raw):
+            where = f"{self.where}.{name}[{index}]"
+            if not isinstance(item, dict):
+                raise ProfileError(f"{self.file}: {where}: {item!r} はテーブルのはずです")
+            tables.append(Table(self.file, where, item))
+        codes = [str(item.get("code")) for item in raw]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise self.fail(name, f"code が重複しています: {', '.join(duplicates)}")
+        return tables
+
     def section(self, name: str) -> Table:
         """A required sub-table ``[name]``."""
         found = self.optional_section(name)

@@ -23,6 +23,7 @@ from typing import Any
 
 from reseller_desk.domain.money import Rounding
 from reseller_desk.domain.profile_table import ProfileError, Table
+from reseller_desk.domain.terms_lifecycle import SuspensionRules, TerminationRules, read_suspension, read_termination
 from reseller_desk.resources import resource_path
 
 __all__ = [
@@ -49,7 +50,9 @@ __all__ = [
     "ScreeningTerms",
     "SuccessionTerms",
     "SupportTerms",
+    "SuspensionRules",
     "TaxTerms",
+    "TerminationRules",
     "TermsProfile",
     "available_profiles",
     "load_profile",
@@ -174,6 +177,9 @@ class CancellationTerms:
     effective: CancellationEffective
     cutoff: CancellationCutoff
     cutoff_roll: Roll
+    # SC §23: the customer's settings and history are deleted on cancellation (terms-rules §10).
+    service_data_deleted: bool
+    minimum_term_clause: str   # where the minimum term and its fee are written (SC §6.5, SH §18)
 
 
 @dataclass(frozen=True)
@@ -251,6 +257,8 @@ class TermsProfile:
     late_interest: LateInterestTerms
     cancellation: CancellationTerms
     schedule: ScheduleTerms
+    suspension: SuspensionRules
+    termination: TerminationRules
     deposit: DepositTerms | None = None
     rental_return: RentalReturnTerms | None = None
     replacement: ReplacementTerms | None = None
@@ -264,17 +272,10 @@ class TermsProfile:
 def _read_screening(t: Table) -> ScreeningTerms:
     clause = t.text("clause")
     disclosed = t.flag("refusal_reason_disclosed")
-    raw = t.array("grounds")
-    if not raw:
-        raise t.fail("grounds", "拒否事由が一つもありません")
     grounds: list[ScreeningGround] = []
-    for index, item in enumerate(raw):
-        where = f"{t.where}.grounds[{index}]"
-        if not isinstance(item, dict):
-            raise ProfileError(f"{t.file}: {where}: {item!r} はテーブルのはずです")
-        g = Table(t.file, where, item)
+    for g in t.items("grounds", "拒否事由"):
         checks: tuple[ScreeningCheck, ...] = ()
-        if "checks" in item:
+        if "checks" in g.data:
             raw_checks = g.array("checks")
             allowed = [c.value for c in ScreeningCheck]
             for value in raw_checks:
@@ -284,10 +285,6 @@ def _read_screening(t: Table) -> ScreeningTerms:
         grounds.append(ScreeningGround(code=g.text("code"), text=g.text("text"), clause=g.text("clause"),
                                        checks=checks))
         g.done()
-    codes = [g.code for g in grounds]
-    duplicates = sorted({c for c in codes if codes.count(c) > 1})
-    if duplicates:
-        raise t.fail("grounds", f"code が重複しています: {', '.join(duplicates)}")
     t.done()
     return ScreeningTerms(clause=clause, refusal_reason_disclosed=disclosed, grounds=tuple(grounds))
 
@@ -362,8 +359,12 @@ def _read_profile(data: dict[str, Any], file: str) -> TermsProfile:
         effective=t.choice("effective", CancellationEffective),
         cutoff=t.choice("cutoff", CancellationCutoff),
         cutoff_roll=t.choice("cutoff_roll", Roll),
+        service_data_deleted=t.flag("service_data_deleted"),
+        minimum_term_clause=t.text("minimum_term_clause"),
     )
     t.done()
+    suspension = read_suspension(top.section("suspension"))
+    termination = read_termination(top.section("termination"))
 
     t = top.section("schedule")
     schedule = _read_schedule(t)
@@ -433,6 +434,8 @@ def _read_profile(data: dict[str, Any], file: str) -> TermsProfile:
         late_interest=late_interest,
         cancellation=cancellation,
         schedule=schedule,
+        suspension=suspension,
+        termination=termination,
         deposit=deposit,
         rental_return=rental_return,
         replacement=replacement,

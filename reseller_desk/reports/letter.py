@@ -466,6 +466,8 @@ class NoticeRenderer:
         return f"「{self.m(self.doc.service_name)}」"
 
     def application_rows(self) -> list[Row]:
+        if self.doc.application_received_on is None:   # a contract brought in without one
+            return []
         return [
             Row("申込番号", self.doc.application_number),
             Row("申込受付日", jp_date(self.doc.application_received_on)),

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from reseller_desk.domain.notices import NoticeDocument, NoticeKind
+from reseller_desk.reports import contract_notices
 from reseller_desk.reports.format import jp_date, jp_month, yen
 from reseller_desk.reports.letter import SP, NoticeRenderer, Row, UnprintableNotice
 
@@ -174,6 +175,7 @@ RENDERERS: dict[NoticeKind, type[NoticeRenderer]] = {
     NoticeKind.APPROVAL: ApprovalNoticeRenderer,
     NoticeKind.REFUSAL: RefusalNoticeRenderer,
     NoticeKind.REVOCATION: RevocationNoticeRenderer,
+    **contract_notices.RENDERERS,
 }
 
 

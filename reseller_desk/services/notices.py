@@ -63,7 +63,7 @@ def current_issuer(session: Session) -> Issuer:
                   company.fax, company.email, company.representative)
 
 
-def _addressee(customer: CustomerDraft) -> Addressee:
+def addressee_of(customer: CustomerDraft) -> Addressee:
     corporate = customer.kind == CustomerKind.CORPORATE.value
     return Addressee(customer.name, customer.postal_code, customer.address,
                      customer.contact_name if corporate else "", corporate,
@@ -76,7 +76,7 @@ def _payment_text(obj: Application | Contract) -> str:
     return "銀行振込（請求書記載の口座へお振込みください。振込手数料はお客様のご負担です）"
 
 
-def _render(document: NoticeDocument) -> bytes:
+def render_pdf(document: NoticeDocument) -> bytes:
     """The PDF of ``document``; a notice that cannot be laid out is refused in Japanese, so
     that issuing it rolls back rather than storing a notice that can never be printed."""
     # ReportLab loads on the first notice, not when the window starts
@@ -96,7 +96,7 @@ def _store(session: Session, actor: Actor, document: NoticeDocument, app: Applic
     row = Notice(number=document.number, kind=document.kind.value, application_id=app.id,
                  contract_id=contract.id if contract else None, customer_id=app.customer_id,
                  issued_on=document.issued_on, issued_by_id=actor.user_id, document_json=to_json(document),
-                 pdf=_render(document))
+                 pdf=render_pdf(document))
     session.add(row)
     session.flush()
     audit.record(session, actor, "notice.issue", "notice", row.id, after={"number": row.number, "kind": row.kind},
@@ -107,7 +107,7 @@ def _store(session: Session, actor: Actor, document: NoticeDocument, app: Applic
 def _base(session: Session, kind: NoticeKind, app: Application, profile: TermsProfile, issuer: Issuer,
           issued_on: dt.date, applicant: CustomerDraft) -> dict[str, Any]:
     return dict(kind=kind, number=numbering.notice_number(session, kind.number_prefix, issued_on.year),
-                issued_on=issued_on, issuer=issuer, addressee=_addressee(applicant),
+                issued_on=issued_on, issuer=issuer, addressee=addressee_of(applicant),
                 application_number=app.number, application_received_on=app.received_on, service_name=profile.name)
 
 
@@ -180,4 +180,4 @@ def notice_pdf(db: Database, notice_id: int) -> bytes:
         if row.pdf is not None:
             return bytes(row.pdf)
         document = from_json(row.document_json)
-    return _render(document)
+    return render_pdf(document)

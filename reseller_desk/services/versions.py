@@ -44,6 +44,7 @@ BANK_ACCOUNTS = Versioned("振込先口座", "bank_accounts")
 PLAN = Versioned("このプラン", "plan")
 OPTION = Versioned("このオプション", "option")
 STAFF = Versioned("この担当者", "staff")
+CONTRACT = Versioned("この契約", "contract")
 
 
 def matches(current: int, expected: object) -> bool:

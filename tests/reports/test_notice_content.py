@@ -60,7 +60,7 @@ def test_the_kind_label_does_not_shadow_str_title():
 @pytest.mark.parametrize("doc", [approval_doc(), refusal_doc(), revocation_doc()], ids=["approval", "refusal", "revocation"])
 def test_a_document_survives_its_json_with_the_schema_version(doc):
     text = to_json(doc)
-    assert json.loads(text)["schema_version"] == SCHEMA_VERSION == 2
+    assert json.loads(text)["schema_version"] == SCHEMA_VERSION == 3
     assert from_json(text) == doc
 
 

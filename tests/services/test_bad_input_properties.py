@@ -58,6 +58,8 @@ NOT_DRIVEN = {
     # application (in the caller's transaction): driven through every change of an application
     "applications.writing.changing",
     "applications.writing.touch",
+    # the transaction every action on a contract runs in: driven through every such action
+    "contracts.acting.changing",
     # read-only: whether the actor must choose a new password before anything else
     "auth.must_change_password",
     # checks, not changes: the permission checks every use case runs first

@@ -27,6 +27,8 @@ NOT_RETRIED = {
     "audit.list_audit", "auth.must_change_password",
     # the transaction every change of an application runs in: the use case around it retries
     "applications.writing.changing", "applications.writing.touch",
+    # the transaction every action on a contract runs in: the use case around it retries
+    "contracts.acting.changing",
     # checks, not changes
     "permissions.require_actor", "permissions.require_role",
 }

@@ -27,6 +27,7 @@ from reseller_desk.domain.contract_history import (
     PlanPeriod,
     SpecialAgreement,
     composition_in,
+    month_before,
 )
 from reseller_desk.services.permissions import Actor
 
@@ -89,3 +90,66 @@ def change_status(session: Session, actor: Actor | None, contract: Contract, act
     contract.status = transition(before, action)
     return record_event(session, actor, contract, kind, effective_on=effective_on, reason=reason, action=action,
                         from_status=before, to_status=contract.status, notice_id=notice_id)
+
+
+# -- changes from a month ------------------------------------------------------------------------
+def running_plan_period(session: Session, contract_id: int) -> ContractPlanPeriod | None:
+    """The contract's latest plan period (the one still running, or the last one it had)."""
+    return session.scalars(select(ContractPlanPeriod).where(ContractPlanPeriod.contract_id == contract_id)
+                           .order_by(ContractPlanPeriod.from_month.desc()).limit(1)).first()
+
+
+def running_option_period(session: Session, contract_id: int, option_id: int) -> ContractOptionPeriod | None:
+    return session.scalars(select(ContractOptionPeriod).where(
+        ContractOptionPeriod.contract_id == contract_id, ContractOptionPeriod.option_id == option_id,
+        ContractOptionPeriod.until_month.is_(None))).first()
+
+
+def change_plan_period(session: Session, actor: Actor | None, contract: Contract, *, plan_id: int, lines: int,
+                       from_month: dt.date) -> None:
+    """The plan and lines from ``from_month`` (the 1st of a month, not before the running
+    period's start, which the caller checked): the running period closes at the month before and
+    a new one opens; a change from the running period's own first month replaces it."""
+    running = running_plan_period(session, contract.id)
+    if running is not None and running.from_month == from_month:
+        running.plan_id, running.lines = plan_id, lines
+        return
+    if running is not None:
+        running.until_month = month_before(from_month)
+    session.add(ContractPlanPeriod(contract_id=contract.id, plan_id=plan_id, lines=lines, from_month=from_month,
+                                   recorded_by_id=actor.user_id if actor else None))
+
+
+def set_option_period(session: Session, actor: Actor | None, contract: Contract, *, option_id: int, quantity: int,
+                      from_month: dt.date) -> None:
+    """The option with ``quantity`` from ``from_month`` (closing a running period of it first)."""
+    running = running_option_period(session, contract.id, option_id)
+    if running is not None and running.from_month == from_month:
+        running.quantity = quantity
+        return
+    if running is not None:
+        running.until_month = month_before(from_month)
+    session.add(ContractOptionPeriod(contract_id=contract.id, option_id=option_id, quantity=quantity,
+                                     from_month=from_month, recorded_by_id=actor.user_id if actor else None))
+
+
+def end_periods(session: Session, contract: Contract, last_month: dt.date) -> None:
+    """Every period of the contract ends at ``last_month`` (the contract's last billable month):
+    options exist only on the base contract and end with it (SH §6.2–3). A period that would
+    only have begun after it never took effect and is removed."""
+    periods: list[ContractPlanPeriod | ContractOptionPeriod] = [
+        *session.scalars(select(ContractPlanPeriod).where(ContractPlanPeriod.contract_id == contract.id)),
+        *session.scalars(select(ContractOptionPeriod).where(ContractOptionPeriod.contract_id == contract.id))]
+    for period in periods:
+        if period.from_month > last_month:
+            session.delete(period)
+        elif period.until_month is None or period.until_month > last_month:
+            period.until_month = last_month
+
+
+def add_agreement(session: Session, actor: Actor | None, contract: Contract, agreement: SpecialAgreement) -> None:
+    session.add(SpecialAgreementRow(
+        contract_id=contract.id, subject=agreement.subject, option_id=agreement.option_id,
+        monthly_fee=agreement.monthly_fee, condition=agreement.condition, document=agreement.document,
+        document_number=agreement.document_number, from_month=agreement.from_month,
+        until_month=agreement.until_month, recorded_by_id=actor.user_id if actor else None))
