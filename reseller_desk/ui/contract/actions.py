@@ -33,8 +33,7 @@ from reseller_desk import clock
 from reseller_desk.domain import bounds
 from reseller_desk.domain.contract import ContractAction
 from reseller_desk.domain.terms import CancellationEffective, load_profile
-from reseller_desk.services.contracts import lifecycle_ending as ending_service
-from reseller_desk.services.contracts import lifecycle_suspension as suspension_service
+from reseller_desk.services.contracts import lifecycle
 from reseller_desk.services.contracts.detail import ContractDetail
 from reseller_desk.services.errors import ValidationFailed
 from reseller_desk.ui.context import AppContext
@@ -172,10 +171,8 @@ class OpenDialog(ActionDialog):
         self.note("開通日の月から課金されます（SH §28.2）。")
 
     def call(self) -> Any:
-        from reseller_desk.services.contracts import lifecycle_opening
-
         db, actor, cid, opened = self.db, self.ctx.actor, self.detail.id, to_date(self.opened_on)
-        return lifecycle_opening.open_contract(db, actor, cid, opened_on=opened, expected_version=self.version)
+        return lifecycle.open_contract(db, actor, cid, opened_on=opened, expected_version=self.version)
 
 
 class SuspendDialog(ActionDialog):
@@ -208,7 +205,7 @@ class SuspendDialog(ActionDialog):
         self.body.addWidget(frame)
         self.confirm_button.setEnabled(False)
         db, cid = self.db, self.detail.id
-        self.ctx.ops.run(lambda: suspension_service.suspension_terms(db, cid), success=self.show_terms, parent=self)
+        self.ctx.ops.run(lambda: lifecycle.suspension_terms(db, cid), success=self.show_terms, parent=self)
 
     def show_terms(self, terms: Any) -> None:
         self.terms = terms
@@ -227,7 +224,7 @@ class SuspendDialog(ActionDialog):
                       planned_end_on=end, period_text=self.period_text.text(),
                       emergency_note=self.emergency_note.toPlainText(), expected_version=self.version)
         db, actor, cid = self.db, self.ctx.actor, self.detail.id
-        return suspension_service.suspend_contract(db, actor, cid, **values)
+        return lifecycle.suspend_contract(db, actor, cid, **values)
 
 
 class ScheduledSuspensionDialog(ActionDialog):
@@ -249,11 +246,11 @@ class ScheduledSuspensionDialog(ActionDialog):
 
     def call(self) -> Any:
         db, actor, cid = self.db, self.ctx.actor, self.detail.id
-        return suspension_service.start_suspension(db, actor, cid, expected_version=self.version)
+        return lifecycle.start_suspension(db, actor, cid, expected_version=self.version)
 
     def withdraw(self) -> None:
         db, actor, cid, note = self.db, self.ctx.actor, self.detail.id, self.withdraw_note.toPlainText()
-        self.ctx.ops.run(lambda: suspension_service.withdraw_suspension(db, actor, cid, note=note,
+        self.ctx.ops.run(lambda: lifecycle.withdraw_suspension(db, actor, cid, note=note,
                                                                         expected_version=self.version),
                          success=self._succeeded, invalid=self.show_invalid, changes=Changes.CONTRACTS, parent=self)
 
@@ -269,7 +266,7 @@ class ResumeDialog(ActionDialog):
 
     def call(self) -> Any:
         db, actor, cid = self.db, self.ctx.actor, self.detail.id
-        return suspension_service.resume_contract(db, actor, cid, resumed_on=to_date(self.resumed_on),
+        return lifecycle.resume_contract(db, actor, cid, resumed_on=to_date(self.resumed_on),
                                                   note=self.note_edit.toPlainText(), expected_version=self.version)
 
 
@@ -327,7 +324,7 @@ class CancellationDialog(ActionDialog):
         db, cid = self.db, self.detail.id
         requested_on, month = self.values()
         self.errors.clear()
-        self.ctx.ops.run(lambda: (requested_on, month, ending_service.preview_cancellation(
+        self.ctx.ops.run(lambda: (requested_on, month, lifecycle.preview_cancellation(
             db, cid, requested_on=requested_on, desired_month=month)), success=self.show_preview,
             invalid=self.show_invalid, parent=self)
 
@@ -356,7 +353,7 @@ class CancellationDialog(ActionDialog):
     def call(self) -> Any:
         requested_on, month = self.values()
         db, actor, cid = self.db, self.ctx.actor, self.detail.id
-        return ending_service.accept_cancellation(db, actor, cid, requested_on=requested_on, desired_month=month,
+        return lifecycle.accept_cancellation(db, actor, cid, requested_on=requested_on, desired_month=month,
                                                   note=self.note_edit.toPlainText(), expected_version=self.version)
 
 
@@ -371,7 +368,7 @@ class TerminationDialog(ActionDialog):
         self.terms_label = self.note("")
         self.confirm_button.setEnabled(False)
         db, cid = self.db, self.detail.id
-        self.ctx.ops.run(lambda: ending_service.termination_grounds(db, cid), success=self.show_terms, parent=self)
+        self.ctx.ops.run(lambda: lifecycle.termination_grounds(db, cid), success=self.show_terms, parent=self)
 
     def show_terms(self, terms: Any) -> None:
         for ground in terms.grounds:
@@ -381,7 +378,7 @@ class TerminationDialog(ActionDialog):
 
     def call(self) -> Any:
         db, actor, cid = self.db, self.ctx.actor, self.detail.id
-        return ending_service.terminate_contract(db, actor, cid, grounds_code=self.grounds.currentData() or "",
+        return lifecycle.terminate_contract(db, actor, cid, grounds_code=self.grounds.currentData() or "",
                                                  note=self.note_edit.toPlainText(),
                                                  effective_on=to_date(self.effective_on),
                                                  expected_version=self.version)
@@ -398,7 +395,7 @@ class DeathDialog(ActionDialog):
 
     def call(self) -> Any:
         db, actor, cid = self.db, self.ctx.actor, self.detail.id
-        return ending_service.record_death(db, actor, cid, died_on=to_date(self.died_on),
+        return lifecycle.record_death(db, actor, cid, died_on=to_date(self.died_on),
                                            note=self.note_edit.toPlainText(), expected_version=self.version)
 
 
@@ -412,7 +409,7 @@ class CancellationTakesEffectDialog(ActionDialog):
         self.note(f"解約日（{when}）を過ぎた解約予定の契約を解約済にします。解約日前の契約は変わりません。")
 
     def call(self) -> Any:
-        return ending_service.complete_cancellations(self.db, self.ctx.actor)
+        return lifecycle.complete_cancellations(self.db, self.ctx.actor)
 
     def _succeeded(self, result: Any) -> None:
         done = self.detail.id in (result or [])
