@@ -100,3 +100,18 @@ def test_the_buttons_are_the_actions_the_status_allows(clerk_ctx, qtbot, db, sc,
     if ContractAction.TERMINATE in allowed_actions(status):  # manager only: shown, disabled, saying why
         button = window.action_buttons[ContractAction.TERMINATE]
         assert not button.isEnabled() and "管理者" in button.toolTip()
+
+
+def test_the_customer_form_lists_the_customers_contracts_and_opens_one(clerk_ctx, qtbot, db, sc):
+    from reseller_desk.services import customers as customer_service
+    from reseller_desk.ui.customer_form import CustomerForm
+
+    customer_id = contract_detail(db, sc).customer.id
+    form = CustomerForm(clerk_ctx, customer_service.get_customer(db, customer_id))
+    qtbot.addWidget(form)
+    form.show()
+    assert form.contracts_box.isVisible() and form.contracts_box.title() == "契約（1件）"
+    assert form.contracts_model.index(0, 1).data() == "利用中"
+    with qtbot.waitSignal(form.contract_opened, timeout=3000) as opened:
+        form.contracts_table.activated.emit(form.contracts_model.index(0, 0))
+    assert isinstance(opened.args[0], ContractWindow) and opened.args[0].contract_id == sc

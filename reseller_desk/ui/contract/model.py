@@ -143,8 +143,9 @@ class ContractTableModel(RecordTableModel[ContractRow]):
             return
         start = len(self.records)
         rows = self._fetch_page(self.query, start, self.page_size)
-        if not rows:  # fewer than counted (contracts changed meanwhile): stop asking
-            self._total = start
+        if len(rows) < self.page_size:  # the last page: fewer than counted if contracts went meanwhile
+            self._total = start + len(rows)
+        if not rows:
             return
         self.beginInsertRows(NO_PARENT, start, start + len(rows) - 1)
         self.records.extend(rows)
