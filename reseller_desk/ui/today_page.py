@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QScrollArea, QTableView, QVBoxLayout, QWidget
 
 from reseller_desk.services.contracts.today import CancellationCutoffInfo, TodaysWork, WorkItem, todays_work
 from reseller_desk.ui.context import AppContext
@@ -25,6 +25,8 @@ ITEM_COLUMNS = (
     Column("name", "お客様", 220),
     Column("text", "内容", 420),
 )
+#: A section's list shows this many rows, then scrolls.
+VISIBLE_ROWS = 8
 #: (attribute of TodaysWork, title, what is said when there is none)
 SECTIONS = (
     ("suspensions_starting", "本日開始の利用停止", "本日開始の利用停止はありません。"),
@@ -62,6 +64,7 @@ class TodayPage(QWidget):
         self.cutoff_label.setStyleSheet(f"color: {WARNING_COLOR}; font-weight: bold;")
         self.cutoff_label.setWordWrap(True)
         self.models: dict[str, RecordTableModel[WorkItem]] = {}
+        self.tables: dict[str, QTableView] = {}
         self.empty_labels: dict[str, QLabel] = {}
         self.boxes: dict[str, QGroupBox] = {}
         body = QWidget()
@@ -75,11 +78,11 @@ class TodayPage(QWidget):
             model: RecordTableModel[WorkItem] = RecordTableModel(ITEM_COLUMNS, self)
             table = list_table(model, ITEM_COLUMNS, f"table_{key}", self)
             table.activated.connect(self._activated)
-            table.setMinimumHeight(110)
             inner.addWidget(table)
             label = muted_label(empty)
             inner.addWidget(label)
             self.models[key], self.empty_labels[key], self.boxes[key] = model, label, box
+            self.tables[key] = table
             column.addWidget(box)
         column.addWidget(muted_label("行をダブルクリック（Enter）すると、その契約または申込を開きます。"))
         column.addStretch(1)
@@ -105,7 +108,16 @@ class TodayPage(QWidget):
             items = getattr(work, key)
             self.models[key].set_records(items)
             self.empty_labels[key].setVisible(not items)
+            self._fit(self.tables[key], len(items))
             self.boxes[key].setTitle(f"{title}（{len(items)}件）")
+
+    @staticmethod
+    def _fit(table: QTableView, rows: int) -> None:
+        """As tall as its rows (up to :data:`VISIBLE_ROWS`, then it scrolls); hidden when empty."""
+        table.setVisible(rows > 0)
+        shown = min(rows, VISIBLE_ROWS)
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height()
+                             + shown * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth())
 
     def items(self, key: str) -> list[WorkItem]:
         return list(self.models[key].records)

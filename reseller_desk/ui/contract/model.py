@@ -48,8 +48,8 @@ CONTRACT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS: tuple[Column, ...] = (
     Column("customer_code", "カスタマID", 96),
     Column("status", "状態", 72, ALIGN_CENTER, lambda r: r.status_label),
-    Column("customer_name", "顧客", 200),
-    Column("profile", "サービス", 170, text=lambda r: r.profile_name),
+    Column("customer_name", "顧客", 190),
+    Column("profile", "サービス", 230, text=lambda r: r.profile_name),
     Column("plan", "プラン", 150, text=lambda r: r.plan_name),
     Column("lines", "回線数", 60, ALIGN_RIGHT, lambda r: "" if r.lines is None else f"{r.lines:,}"),
     Column("monthly_charges", "月額（税抜）", 100, ALIGN_RIGHT, lambda r: format_yen(r.monthly_charges)),

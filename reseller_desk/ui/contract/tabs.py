@@ -36,11 +36,11 @@ def _until(month) -> str:
 
 TIMELINE_COLUMNS = (
     Column("effective_on", "日付", 92, text=lambda e: format_date(e.effective_on)),
-    Column("kind_label", "内容", 120),
+    Column("kind_label", "内容", 100),
     Column("from_label", "変更前", 72, ALIGN_CENTER),
     Column("to_label", "変更後", 72, ALIGN_CENTER),
-    Column("reason", "理由・メモ", 260),
-    Column("notice_number", "通知書", 130),
+    Column("reason", "理由・メモ", 330),
+    Column("notice_number", "通知書", 120),
     Column("recorded_by", "担当", 90),
     Column("recorded_at", "記録日時", 130, text=lambda e: format_local_datetime(e.recorded_at)),
 )
@@ -218,7 +218,8 @@ def under_way_text(d: ContractDetail) -> str:
     if d.suspension:
         s = d.suspension
         state = "利用停止中" if s.state == "active" else "利用停止の予定"
-        until = f"〜{format_date(s.planned_end_on)}" if s.planned_end_on else (s.period_text or "（解除まで）")
+        until = (f"〜{format_date(s.planned_end_on)}" if s.planned_end_on
+                 else f"から（{s.period_text or '解除まで'}）")
         reason = escape(s.reason_text or s.reason_code)
         clause = f"　{escape(s.clause)}" if s.clause else ""
         lines.append(f"<b>{state}</b>: {reason}　{format_date(s.starts_on)}{escape(until)}{clause}")
