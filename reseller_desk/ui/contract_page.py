@@ -5,7 +5,7 @@ UI thread through Operations; the next pages follow as the list is scrolled."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reseller_desk.domain.terms import available_profiles, load_profile
@@ -18,7 +18,7 @@ from reseller_desk.ui.contract.model import (
     ListQuery,
 )
 from reseller_desk.ui.contract.opening import open_contract_window
-from reseller_desk.ui.customer_page import SEARCH_DELAY_MS, SearchBox
+from reseller_desk.ui.customer_page import debounced_search
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.tables import SelectableList, list_table
 from reseller_desk.ui.widgets import muted_label
@@ -43,18 +43,10 @@ class ContractPage(QWidget):
         self.model = ContractTableModel(ctx.db, load=False, parent=self)
         self._pending: ListQuery | None = None
 
-        self.search = SearchBox()
-        self.search.setObjectName("contractSearch")
-        self.search.setPlaceholderText(SEARCH_PLACEHOLDER)
-        self.search.setClearButtonEnabled(True)
-        self.search.setToolTip("半角・全角、ひらがな・カタカナ、ハイフンの有無は区別しません。"
-                               "スペースで区切るとすべてを含む契約を探します。")
-        self.search.setMinimumWidth(360)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search, self._search_timer = debounced_search(
+            self, "contractSearch", SEARCH_PLACEHOLDER,
+            "半角・全角、ひらがな・カタカナ、ハイフンの有無は区別しません。スペースで区切るとすべてを含む契約を探します。",
+            self.apply_filters, 360)
         self.search.move_down.connect(self._enter_table)
 
         self.status_filter = QComboBox()

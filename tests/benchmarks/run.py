@@ -143,7 +143,8 @@ def _child_startup(db_path: str) -> int:
     # The log-in's deliberate cost (scrypt) is a figure of its own ("log-in"), not start-up's.
     window = create_main_window(db, _clerk(db))
     window.show()
-    model = window.customer_page.model
+    # 本日の業務 is the first page; the figure is the customer list's, shown at once.
+    model = window.show_section("customers").model
     deadline = time.perf_counter() + 30
 
     def check() -> None:

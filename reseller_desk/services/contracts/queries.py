@@ -100,16 +100,21 @@ def _search_conditions(query: str) -> list[ColumnElement[bool]]:
     カスタマID, or one of the contract's phone numbers."""
     conditions = []
     for term in search_terms(query):
-        numbers = select(ContractNumber.contract_id).where(ContractNumber.number.contains(term, autoescape=True))
-        conditions.append(or_(Customer.search_key.contains(term, autoescape=True),
-                              func.lower(Contract.customer_code).contains(term, autoescape=True),
-                              Contract.id.in_(numbers)))
+        # The customers matching are read from the covering index of the search key, as the
+        # customer book reads them (services.customers.customer_matches), once per term.
+        customers = select(Customer.id).where(Customer.search_key.contains(term, autoescape=True))
+        matches = [Contract.customer_id.in_(customers)]
+        if term.isascii() and term.isalnum():  # a カスタマID is C and digits (services.numbering)
+            matches.append(func.lower(Contract.customer_code).contains(term, autoescape=True))
+        if term.isdigit():  # numbers are stored as digits only
+            numbers = select(ContractNumber.contract_id).where(ContractNumber.number.contains(term, autoescape=True))
+            matches.append(Contract.id.in_(numbers))
+        conditions.append(or_(*matches))
     return conditions
 
 
 def _filtered(statement: Select[Any], statuses: Iterable[ContractStatus | str] | None,
               profile_keys: Iterable[str] | None, search: str) -> Select[Any]:
-    statement = statement.join(Customer, Customer.id == Contract.customer_id)
     if statuses:
         statement = statement.where(Contract.status.in_([ContractStatus(s) for s in statuses]))
     if profile_keys:
@@ -125,6 +130,8 @@ _STATUS_ORDER = case({status: n for n, status in enumerate(ContractStatus)}, val
 def _ordered(statement: Select[Any], sort: str, descending: bool, month: dt.date) -> Select[Any]:
     if sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort!r}")
+    if sort == "customer_name":
+        statement = statement.join(Customer, Customer.id == Contract.customer_id)
     if sort == "profile":
         statement = statement.join(TermsProfileRecord, TermsProfileRecord.id == Contract.terms_profile_id)
     if sort in ("plan", "lines"):

@@ -139,11 +139,7 @@ class ActionDialog(QDialog):
         self.accept()
 
     def show_invalid(self, error: ValidationFailed) -> None:
-        first, others = self.errors.show(error.errors)
-        self.summary.setText("\n".join([str(error), *others.values()]))
-        self.summary.setVisible(True)
-        if first is not None:
-            first.setFocus()
+        self.errors.show_refusal(error, self.summary)
 
     def _cleared(self) -> None:
         if not self.errors.has_errors():
