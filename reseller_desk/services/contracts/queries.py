@@ -103,7 +103,7 @@ def _search_conditions(query: str) -> list[ColumnElement[bool]]:
         # The customers matching are read from the covering index of the search key, as the
         # customer book reads them (services.customers.customer_matches), once per term.
         customers = select(Customer.id).where(Customer.search_key.contains(term, autoescape=True))
-        matches = [Contract.customer_id.in_(customers)]
+        matches: list[ColumnElement[bool]] = [Contract.customer_id.in_(customers)]
         if term.isascii() and term.isalnum():  # a カスタマID is C and digits (services.numbering)
             matches.append(func.lower(Contract.customer_code).contains(term, autoescape=True))
         if term.isdigit():  # numbers are stored as digits only
