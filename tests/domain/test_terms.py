@@ -274,3 +274,19 @@ def test_a_missing_file_names_the_file(tmp_path):
 def test_an_unknown_profile_key_is_refused():
     with pytest.raises(ProfileError, match="不明な規約プロファイル 'hikari'"):
         load_profile("hikari")
+
+
+def test_the_suspension_and_termination_sections_follow_the_terms():
+    sc, sh = load_profile(SC), load_profile(SH)
+    # SC §24.1: without notice; SH §23.2: reason, start date and period told beforehand
+    assert (sc.suspension.notice_required, sh.suspension.notice_required) == (False, True)
+    assert sc.suspension.charges_continue and sh.suspension.charges_continue   # SC §24.2, decision
+    assert [r.clause for r in sh.suspension.reasons] == [f"SH §23.1({n})" for n in range(1, 7)]
+    assert [r.code for r in sh.suspension.reasons if r.until_paid] == ["unpaid"]
+    assert {"SC §13", "SC §9.12", "SC §9.9"} <= {r.clause for r in sc.suspension.reasons}
+    # SH §27.2 accelerates, SC does not; anti-social forces SH §36.2 (cited as §37 by SH §18), SC §26.1
+    assert (sc.termination.accelerates, sh.termination.accelerates) == (False, True)
+    assert [g.clause for g in sh.termination.grounds] == [f"SH §27.1({n})" for n in range(1, 9)] + ["SH §36.2"]
+    assert "SC §26.1" in {g.clause for g in sc.termination.grounds}
+    # SC §23: service data deleted on cancellation; SH keeps no such rule
+    assert (sc.cancellation.service_data_deleted, sh.cancellation.service_data_deleted) == (True, False)
