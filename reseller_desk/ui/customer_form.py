@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,19 +33,34 @@ from reseller_desk.domain.customer import (
     CustomerDraft,
 )
 from reseller_desk.services import customers as customer_service
+from reseller_desk.services.contracts import queries as contract_queries
+from reseller_desk.services.contracts.queries import ContractRow
 from reseller_desk.services.customers import CustomerRecord, DuplicateHit
 from reseller_desk.services.errors import ValidationFailed
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.customer_fields import CustomerFields
 from reseller_desk.ui.incidents import IncidentsDialog
 from reseller_desk.ui.operations import Changes
+from reseller_desk.ui.tables import RecordTableModel, list_table
 from reseller_desk.ui.widgets import (
+    ALIGN_CENTER,
+    ALIGN_RIGHT,
     APP_STYLE,
+    Column,
     error_label,
     fit_on_screen,
     format_local_datetime,
+    format_yen,
     muted_label,
     notice_frame,
+)
+
+CUSTOMER_CONTRACT_COLUMNS = (
+    Column("customer_code", "カスタマID", 96),
+    Column("status_label", "状態", 72, ALIGN_CENTER),
+    Column("profile_name", "サービス", 150),
+    Column("plan_name", "プラン", 120),
+    Column("monthly_charges", "月額（税抜）", 90, ALIGN_RIGHT, lambda r: format_yen(r.monthly_charges)),
 )
 
 
@@ -52,6 +68,8 @@ class CustomerForm(QDialog):
     """Add (``record`` None) or edit a customer. Emits :attr:`saved` with the stored record."""
 
     saved = Signal(object)
+    #: A contract window was opened from the customer's contracts (the window), for tests.
+    contract_opened = Signal(object)
 
     def __init__(self, ctx: AppContext, record: CustomerRecord | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +89,8 @@ class CustomerForm(QDialog):
         self._build()
         self.fields.set_draft(record.draft if record else CustomerDraft())
         fit_on_screen(self, 640, 660)
+        if record is not None:
+            self.load_contracts()
 
     # -- building ----------------------------------------------------------------------
     def _build(self) -> None:
@@ -90,6 +110,18 @@ class CustomerForm(QDialog):
         body_layout.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
+
+        # The customer's contracts (double-click opens the contract window).
+        self.contracts_box = QGroupBox("契約")
+        self.contracts_box.setObjectName("customerContracts")
+        contracts_layout = QVBoxLayout(self.contracts_box)
+        self.contracts_model: RecordTableModel[ContractRow] = RecordTableModel(CUSTOMER_CONTRACT_COLUMNS, self)
+        self.contracts_table = list_table(self.contracts_model, CUSTOMER_CONTRACT_COLUMNS, "contractsOfCustomer", self)
+        self.contracts_table.setMaximumHeight(120)
+        self.contracts_table.activated.connect(self._contract_activated)
+        contracts_layout.addWidget(self.contracts_table)
+        self.contracts_box.setVisible(False)
+        outer.addWidget(self.contracts_box)
 
         # Possible duplicates: shown inside the dialog, so the clerk decides without a modal box.
         self.duplicate_panel = notice_frame()
@@ -147,6 +179,29 @@ class CustomerForm(QDialog):
         if self.record is not None:
             self.stamps.setText(f"登録 {format_local_datetime(self.record.created_at)}　"
                                 f"更新 {format_local_datetime(self.record.updated_at)}")
+
+    # -- 契約 ------------------------------------------------------------------------
+    def load_contracts(self) -> None:
+        if self.record is None:
+            return
+        db, customer_id = self.ctx.db, self.record.id
+        self.ctx.ops.run(lambda: contract_queries.contracts_of_customer(db, customer_id),
+                         success=self._show_contracts, parent=self)
+
+    def _show_contracts(self, rows: list[ContractRow]) -> None:
+        self.contracts_model.set_records(rows)
+        self.contracts_box.setTitle(f"契約（{len(rows)}件）")
+        self.contracts_box.setVisible(bool(rows))
+
+    def _contract_activated(self, index) -> None:
+        row = self.contracts_model.record(index.row())
+        if row is not None:
+            self.open_contract(row.id)
+
+    def open_contract(self, contract_id: int) -> None:
+        from reseller_desk.ui.contract.opening import open_contract_window
+
+        open_contract_window(self.ctx, contract_id, self, self.contract_opened.emit)
 
     # -- 顧客の記録 ------------------------------------------------------------------
     def open_incidents(self):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -37,6 +39,24 @@ class SearchBox(QLineEdit):
         super().keyPressEvent(event)
 
 
+def debounced_search(parent: QWidget, object_name: str, placeholder: str, tooltip: str, apply: Callable[[], None],
+                     width: int) -> tuple[SearchBox, QTimer]:
+    """A list page's search box and the timer that runs ``apply`` once typing pauses
+    (:data:`SEARCH_DELAY_MS`)."""
+    box = SearchBox()
+    box.setObjectName(object_name)
+    box.setPlaceholderText(placeholder)
+    box.setClearButtonEnabled(True)
+    box.setToolTip(tooltip)
+    box.setMinimumWidth(width)
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(SEARCH_DELAY_MS)
+    timer.timeout.connect(apply)
+    box.textChanged.connect(lambda _text: timer.start())
+    return box, timer
+
+
 class CustomerPage(QWidget):
     title = "顧客"
 
@@ -49,18 +69,10 @@ class CustomerPage(QWidget):
         self.forms: list[CustomerForm] = []
         self.model = CustomerTableModel(ctx.db, parent=self)
 
-        self.search = SearchBox()
-        self.search.setObjectName("customerSearch")
-        self.search.setPlaceholderText(SEARCH_PLACEHOLDER)
-        self.search.setClearButtonEnabled(True)
-        self.search.setToolTip("検索（Ctrl+F）: 半角・全角、ひらがな・カタカナ、ハイフンの有無は区別しません。"
-                               "スペースで区切るとすべてを含む顧客を探します。")
-        self.search.setMinimumWidth(420)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_search)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search, self._search_timer = debounced_search(
+            self, "customerSearch", SEARCH_PLACEHOLDER,
+            "検索（Ctrl+F）: 半角・全角、ひらがな・カタカナ、ハイフンの有無は区別しません。"
+            "スペースで区切るとすべてを含む顧客を探します。", self.apply_search, 420)
         self.search.returnPressed.connect(self._search_return)
         self.search.move_down.connect(self._enter_table)
 

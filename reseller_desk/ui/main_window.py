@@ -47,8 +47,10 @@ from reseller_desk.ui.widgets import APP_STYLE, WARNING_COLOR, fit_on_screen
 if TYPE_CHECKING:
     from reseller_desk.ui.application_page import ApplicationPage
     from reseller_desk.ui.audit_page import AuditPage
+    from reseller_desk.ui.contract_page import ContractPage
     from reseller_desk.ui.customer_page import CustomerPage
     from reseller_desk.ui.settings.page import SettingsPage
+    from reseller_desk.ui.today_page import TodayPage
 
 APP_TITLE = "Reseller Desk"
 #: The default size: fits a 1366×768 laptop with its taskbar.
@@ -76,7 +78,9 @@ class Section:
 
 #: The sections that work now, in the order of the navigation pane (and of Ctrl+1 …).
 SECTIONS: tuple[Section, ...] = (
+    Section("today", "本日の業務", "reseller_desk.ui.today_page:TodayPage"),
     Section("customers", "顧客", "reseller_desk.ui.customer_page:CustomerPage"),
+    Section("contracts", "契約", "reseller_desk.ui.contract_page:ContractPage"),
     Section("applications", "申込", "reseller_desk.ui.application_page:ApplicationPage"),
     Section("settings", "設定", "reseller_desk.ui.settings.page:SettingsPage"),
     Section("audit", "操作履歴", "reseller_desk.ui.audit_page:AuditPage", manager_only=True),
@@ -195,6 +199,14 @@ class MainWindow(QMainWindow):
     @property
     def application_page(self) -> ApplicationPage:
         return self.page("applications")  # type: ignore[return-value]
+
+    @property
+    def contract_page(self) -> ContractPage:
+        return self.page("contracts")  # type: ignore[return-value]
+
+    @property
+    def today_page(self) -> TodayPage:
+        return self.page("today")  # type: ignore[return-value]
 
     @property
     def audit_page(self) -> AuditPage:

@@ -53,6 +53,8 @@ class Changes(QObject):
     CUSTOMERS = "customers"
     SETTINGS = "settings"
     APPLICATIONS = "applications"
+    #: A contract moved or changed (its status, composition, numbers, notices).
+    CONTRACTS = "contracts"
     #: A customer's records that screening reads (資格取消, 未払い …).
     INCIDENTS = "incidents"
     #: A backup was made (設定 → バックアップ; the status bar's warning).

@@ -37,6 +37,7 @@ from reseller_desk import clock
 from reseller_desk.domain import bounds
 from reseller_desk.reports.fonts import missing_glyphs
 from reseller_desk.reports.format import jp_date, yen
+from reseller_desk.services.errors import ValidationFailed
 
 ERROR_COLOR = "#c62828"
 WARNING_COLOR = "#e65100"
@@ -237,6 +238,15 @@ class FieldErrors:
                 first = widget
         others = {k: v for k, v in errors.items() if k not in self._fields}
         return first, others
+
+    def show_refusal(self, error: ValidationFailed, summary: QLabel) -> None:
+        """A service's ValidationFailed: each message beside its field, the rest (and what to
+        do) in ``summary``, the focus on the first bad field."""
+        first, others = self.show(error.errors)
+        summary.setText("\n".join([str(error), *others.values()]))
+        summary.setVisible(True)
+        if first is not None:
+            first.setFocus()
 
 
 def field_cell(*widgets: QWidget, labels: Iterable[QLabel] = (), left: bool = False) -> QWidget:

@@ -97,7 +97,7 @@ def desk(db, clerk, manager, shown, qtbot):
 def new_application(desk: Desk) -> ApplicationDialog:
     qtbot = desk.qtbot
     desk.activate()
-    qtbot.keyClick(desk.window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # 申込
+    qtbot.keyClick(desk.window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # 申込
     page = desk.window.application_page
     assert desk.window.current_section() == "applications"
     with qtbot.waitSignal(page.dialog_opened, timeout=3000) as opened:
@@ -405,7 +405,7 @@ def test_the_audit_log_shows_the_approval_in_japan_time_with_readable_values(des
     application_id = sc.detail.id
     sc.close()
     desk.activate()
-    qtbot.keyClick(desk.window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(desk.window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     audit = desk.window.audit_page
     desk.settle()
     audit.set_application(application_id)

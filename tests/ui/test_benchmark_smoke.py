@@ -60,3 +60,13 @@ def test_measuring_functions_run_on_500_customers(bench, tmp_path, qapp):
     figures = [bench.Figure("startup", 900.0, 100.0, 1000.0), bench.Figure("sort", 150.0, 10.0, 100.0)]
     table = bench.format_table(figures)
     assert "9.0x" in table and "OK" in table and "SLOW" in table
+
+
+def test_the_contract_list_figures_run_on_300_contracts(bench, tmp_path, qapp):
+    db_path = tmp_path / "bench.sqlite3"
+    bench.create_database(db_path, 300).dispose()
+    figures = bench.contract_figures(db_path, 300, repeats=1)
+    assert [f.name for f in figures] == ["contracts first page", "contracts status filter", "contracts search",
+                                         "contracts sort by furigana"]
+    assert all(f.ms > 0 and f.baseline_ms > 0 for f in figures)
+    assert all("300 contracts" in f.note for f in figures)

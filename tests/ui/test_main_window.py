@@ -46,8 +46,9 @@ def visible_names(window) -> list[str]:
 
 def test_add_a_customer_then_find_it_by_half_width_furigana(window, db, manager, qtbot, artifacts, shown):
     assert window.windowTitle() == "Reseller Desk"
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["顧客", "申込", "設定", "操作履歴"]
-    page = window.customer_page
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["本日の業務", "顧客", "契約", "申込", "設定", "操作履歴"]
+    assert window.current_section() == "today"  # the first page after log-in
+    page = window.show_section("customers")
     assert page.search.placeholderText() == SEARCH_PLACEHOLDER
     assert page.count_label.text() == "0件"
 
@@ -97,21 +98,26 @@ def test_add_a_customer_then_find_it_by_half_width_furigana(window, db, manager,
 
 
 def test_shortcuts_switch_sections_and_open_the_selected_customer(window, qtbot, artifacts, sample_customers):
-    page = window.customer_page
+    page = window.show_section("customers")
     qtbot.keyClick(window, Qt.Key.Key_F5)
     assert page.model.rowCount() == 4
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "applications"
     assert window.stack.currentWidget() is window.application_page
-    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "settings"
     assert window.stack.currentWidget() is window.settings_page
-    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "audit"
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section() == "contracts"
+    assert window.stack.currentWidget() is window.contract_page
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section() == "today"
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "customers"
     # Shortcuts are shown in tooltips and menus.
-    assert "Ctrl+2" in window.nav.item(1).toolTip() and window.nav.item(1).text() == "申込"
+    assert "Ctrl+4" in window.nav.item(3).toolTip() and window.nav.item(3).text() == "申込"
     assert window.new_application_action.shortcut().toString() == "Ctrl+Shift+N"
     assert window.new_customer_action.shortcut().toString() == "Ctrl+N"
     assert "Ctrl+N" in page.new_button.toolTip()
@@ -208,7 +214,7 @@ def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(d
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["顧客", "申込", "設定"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["本日の業務", "顧客", "契約", "申込", "設定"]
     assert window.actor_label.text() == "担当: 事務 太郎（事務）"
     window.show_section("applications")
     window.new_application()
@@ -222,10 +228,10 @@ def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(d
     assert asked and asked[0].actor == manager
     assert window.ctx.actor == manager
     assert window.actor_label.text() == "担当: 管理 花子（管理者）"
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["顧客", "申込", "設定", "操作履歴"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["本日の業務", "顧客", "契約", "申込", "設定", "操作履歴"]
     assert window.current_section() == "applications" and window.application_page.dialogs == []
     activate(window, qtbot)
-    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "audit"
     qtbot.waitUntil(lambda: idle(window), timeout=3000)
     window.audit_page.refresh()

@@ -175,11 +175,7 @@ class PlanDialog(QDialog):
         self.accept()
 
     def _invalid(self, error: ValidationFailed) -> None:
-        first, others = self.errors.show(error.errors)
-        self.summary.setText("\n".join([str(error), *others.values()]))
-        self.summary.setVisible(True)
-        if first is not None:
-            first.setFocus()
+        self.errors.show_refusal(error, self.summary)
 
     def _refused(self, error: ServiceError) -> None:
         """Said once, in the dialog."""
