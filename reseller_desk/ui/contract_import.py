@@ -236,7 +236,7 @@ class ContractImportDialog(QDialog):
             return import_contracts(ctx.db, ctx.actor, preview.rows, source_name=preview.name, progress=report)
 
         ctx.ops.run(run, progress=PROGRESS_LABEL, success=self._imported, failure=self._refused, done=self._done,
-                    changes=Changes.CUSTOMERS, status="契約を取り込みました。", parent=self)
+                    changes=(Changes.CONTRACTS, Changes.CUSTOMERS), status="契約を取り込みました。", parent=self)
 
     def _imported(self, result: ImportResult) -> None:
         self.preview = None
