@@ -15,7 +15,9 @@ every problem found, in words; an empty list means:
   per decided application, and a customer's or an application's ``row_version`` moved once per
   audited change of it;
 - a contract's history read one way: a plan period at least, periods that never share a month,
-  numbers released by a contract that has ended, a timeline starting with its formation;
+  numbers released by a contract that has ended, a timeline starting with its formation (or
+  its import) whose moves, walked in the order recorded through ``domain.contract.transition``,
+  each go from the status the one before left and end at the contract's status;
 - every number issued once and without gaps: the カスタマID, the 申込番号 of each year and the
   文書番号 of each kind and year are exactly 1 … n, and their counter stands at n + 1;
 - the database opens again with ``Database.open`` at this version's schema.
@@ -38,6 +40,7 @@ from sqlalchemy.pool import NullPool
 
 from reseller_desk.db.database import Database, to_url
 from reseller_desk.db.revisions import head_revision
+from reseller_desk.domain.contract import ContractAction, ContractStatus, TransitionRefused, transition
 
 #: Each table of a thing that is added, the entity its audit records name, and the action.
 ADDED = (
@@ -80,7 +83,8 @@ def check(target: str | Path) -> Consistency:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
-            found.problems += half_made(conn) + unaudited(conn) + numbering_problems(conn) + contract_problems(conn)
+            found.problems += (half_made(conn) + unaudited(conn) + numbering_problems(conn)
+                               + contract_problems(conn) + timeline_problems(conn))
             found.counts = counts(conn)
     finally:
         engine.dispose()
@@ -220,6 +224,49 @@ def contract_problems(conn: Connection) -> list[str]:
                 WHERE e.contract_id = c.id AND e.kind IN ('formed', 'imported') AND e.id = (
                     SELECT min(f.id) FROM contract_events f WHERE f.contract_id = c.id))"""))
     )
+
+
+#: One line of a timeline as the walk reads it: (action, from_status, to_status).
+Move = tuple[str | None, str | None, str | None]
+
+
+def walk_problem(timeline: list[Move], status: str) -> str | None:
+    """Why ``timeline`` (in the order recorded, its first line the formation or the import)
+    does not walk through ``domain.contract.transition`` to ``status``, or None."""
+    (_action, _before, start), moves = timeline[0], timeline[1:]
+    if start is None:
+        return "its first event gives no status"
+    at = ContractStatus(start)
+    for action, before, after in moves:
+        if action is None:
+            if before is not None or after is not None:
+                return f"an event without an action moves {before} → {after}"
+            continue
+        if before != at.value:
+            return f"{action} from {before}, but the timeline stood at {at.value}"
+        try:
+            at = transition(at, ContractAction(action))
+        except TransitionRefused:
+            return f"{action} from {at.value} is refused by the state machine"
+        if after != at.value:
+            return f"{action} records {after}, the state machine gives {at.value}"
+    return None if at.value == status else f"the timeline ends at {at.value}, the contract is {status}"
+
+
+def timeline_problems(conn: Connection) -> list[str]:
+    """Contracts whose timeline does not walk from its first event's status to the contract's
+    status: a move missing (a status changed without its event, as a 取消 of the identity check
+    once was), one the state machine refuses, or a from/to it does not give. A contract without
+    events is contract_problems' (its timeline does not start with the formation)."""
+    events: dict[int, list[Move]] = {}
+    for contract_id, action, before, after in conn.execute(text(
+            "SELECT contract_id, action, from_status, to_status FROM contract_events ORDER BY contract_id, id")):
+        events.setdefault(contract_id, []).append((action, before, after))
+    wrong = []
+    for contract_id, code, status in conn.execute(text("SELECT id, customer_code, status FROM contracts ORDER BY id")):
+        if contract_id in events and (problem := walk_problem(events[contract_id], status)):
+            wrong.append(f"{code}: {problem}")
+    return _listed("timelines that do not walk to the contract's status", wrong)
 
 
 def numbering_problems(conn: Connection) -> list[str]:

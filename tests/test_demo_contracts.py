@@ -30,6 +30,7 @@ from reseller_desk.demo.stories import initial_status
 from reseller_desk.domain import rules
 from reseller_desk.domain.contract import LIVE_STATUSES, ContractStatus, transition
 from reseller_desk.domain.contract_history import ContractEventKind, first_of_month, overlaps
+from reseller_desk.domain.lifecycle import service_data_deletion_due
 from reseller_desk.domain.terms import load_profile
 from reseller_desk.services import settings
 from tests.consistency import check
@@ -203,6 +204,28 @@ def test_the_demo_billable_months_and_ending_dates_are_the_rules_engines(demo):
         profile = profiles[contracts[s.contract_id].terms_profile_id]
         assert s.proof_deadline == rules.succession_deadline(profile, calendar, s.succeeded_on)
         assert s.previous_customer_id == contracts[s.contract_id].customer_id
+
+
+def test_a_cancelled_sc_demo_contract_has_its_data_deletion_day_and_an_sh_one_has_none(demo):
+    """SC §23: the service settings and history of a cancelled contract are deleted on its
+    effective date, recorded on the contract and its ending as the lifecycle records them; SH
+    deletes nothing, and no termination or death schedules a deletion."""
+    _target, db = demo
+    profiles = _profiles(db)
+    contracts = {c.id: c for c in _rows(db, Contract)}
+    endings = _rows(db, ContractEnding)
+    cancelled: dict[str, list[tuple]] = defaultdict(list)
+    for e in endings:
+        c = contracts[e.contract_id]
+        profile = profiles[c.terms_profile_id]
+        expected = service_data_deletion_due(profile, e.effective_on) if e.kind == "cancellation" else None
+        assert e.service_data_deletion_due == c.service_data_deletion_due == expected, c.customer_code
+        if e.kind == "cancellation":
+            cancelled[profile.key].append((e.effective_on, e.service_data_deletion_due))
+    assert cancelled["simpleconnect"] and all(due == on for on, due in cancelled["simpleconnect"])
+    assert cancelled["sokujitsu"] and all(due is None for _on, due in cancelled["sokujitsu"])
+    ended = {e.contract_id for e in endings}
+    assert all(c.service_data_deletion_due is None for c in contracts.values() if c.id not in ended)
 
 
 def test_the_demo_early_termination_fees_are_one_time_charges_of_contracts_ended_inside_their_minimum_term(demo):

@@ -67,6 +67,14 @@ def test_the_demo_stories_of_any_day_walk_through_the_state_machine_with_the_rul
             assert e.effective_on == rules.cancellation_date(profile, office.calendar, e.requested_on, e.desired_month)
             assert e.last_billable_month == rules.last_billable_month(e.effective_on)
             assert (story.status is ContractStatus.CANCELLED) == (e.effective_on < today)
+        for span in story.suspensions:  # the profile's reasons (SC §24.1, SH §23.1)
+            reason = profile.suspension.reason(span.reason_code)
+            assert reason is not None and (span.clause, span.reason_text) == (reason.clause, reason.text)
+            assert (span.noticed_on is not None) == profile.suspension.notice_required
+        if story.ending and story.ending.kind == "termination":  # its grounds (SC §24.1, SH §27.1)
+            ground = profile.termination.ground(story.ending.grounds_code)
+            assert ground is not None and story.ending.grounds_text == ground.text
+            assert story.ending.accelerated == profile.termination.accelerates  # SH §27.2
         if story.succession:
             assert story.succession.proof_deadline == rules.succession_deadline(
                 profile, office.calendar, story.succession.succeeded_on)

@@ -94,7 +94,8 @@ class _Writer:
             formed_on=story.formed_on, registered_on=story.registered_on, opened_on=story.opened_on,
             first_billable_month=story.first_billable_month, last_billable_month=story.last_billable_month,
             ends_on=story.ends_on, payment_method=story.payment, revoked_on=story.revoked_on,
-            accelerated_on=story.accelerated_on, service_data_deletion_due=None, import_key=None,
+            accelerated_on=story.accelerated_on, service_data_deletion_due=story.service_data_deletion_due,
+            import_key=None,
             created_at=self.at(story.formed_on, customer_id), created_by_id=self.clerk.user_id, row_version=1,
             debit_bank_code=account.bank_code, debit_bank_name=account.bank_name,
             debit_branch_code=account.branch_code, debit_branch_name=account.branch_name,
@@ -175,7 +176,8 @@ class _Writer:
                 contract_id=contract_id, kind=e.kind, requested_on=e.requested_on, desired_month=e.desired_month,
                 effective_on=e.effective_on, last_billable_month=e.last_billable_month, grounds_code=e.grounds_code,
                 grounds_text=e.grounds_text, note=e.note, early_termination_fee=e.early_termination_fee,
-                accelerated=e.accelerated, service_data_deletion_due=None, taken_effect=e.taken_effect,
+                accelerated=e.accelerated, service_data_deletion_due=e.service_data_deletion_due,
+                taken_effect=e.taken_effect,
                 superseded=False, recorded_at=self.at(e.requested_on, contract_id),
                 recorded_by_id=(self.manager if e.kind == "termination" else self.clerk).user_id))
         made = insert_rows(self.session, ContractEnding.__table__, values, "contract_id")  # one per contract

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -21,12 +23,15 @@ from reseller_desk.domain.calendar import BusinessCalendar, japanese_date
 from reseller_desk.domain.contract import ContractAction, ContractStatus, transition
 from reseller_desk.domain.contract_history import ContractEventKind, first_of_month
 from reseller_desk.domain.intake import PaymentMethod
+from reseller_desk.domain.lifecycle import service_data_deletion_due
 from reseller_desk.domain.terms import ContractFormation, FirstBillableMonth, ScreeningCheck, TermsProfile
+from reseller_desk.domain.terms_lifecycle import SuspensionReason, TerminationGround
 
 __all__ = ["Fate", "NumberSpan", "OptionInfo", "PlanInfo", "Step", "Story", "SuspensionSpan", "Ending",
-           "SuccessionStory", "initial_status", "walk"]
+           "SuccessionStory", "initial_status", "suspension_reason", "termination_ground", "walk"]
 
 _A, _K, _S = ContractAction, ContractEventKind, ContractStatus
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class Ending:
     early_termination_fee: int = 0
     accelerated: bool = False
     taken_effect: bool = False
+    service_data_deletion_due: dt.date | None = None
 
 
 @dataclass
@@ -144,6 +150,10 @@ class Story:
     @property
     def accelerated_on(self) -> dt.date | None:
         return self.ending.effective_on if self.ending and self.ending.accelerated else None
+
+    @property
+    def service_data_deletion_due(self) -> dt.date | None:
+        return self.ending.service_data_deletion_due if self.ending else None
 
     @property
     def plan(self) -> PlanInfo:
@@ -236,34 +246,41 @@ def reachable(fate: str, profile: TermsProfile, individual: bool) -> bool:
         return profile.succession is not None and not individual
     if fate == "ended":
         return individual
-    if fate == "suspension_overdue":
-        return demo_notice_required(profile)
+    if fate == "suspension_overdue":   # a notice whose date has come: only where one is given (SH §23.2)
+        return profile.suspension.notice_required
     return True
 
 
-# -- the profile data the demo needs and the profiles do not have yet ----------------------------
-#: Suspension reasons (code, clause, text) per profile key, and whether the terms require a notice
-#: beforehand (SH §23.2; SC §24.1 suspends without one). Demo data, like DEMO_PLANS, until the
-#: lifecycle's [suspension] section of the profiles names them.
-DEMO_SUSPENSION = {
-    "simpleconnect": (False, (("unpaid", "SC §24.1(8)", "利用料金等の支払遅延又は不払があった場合"),
-                              ("underpaid", "SC §13", "振込手数料を差し引く等、請求料金より少ない支払（過小支払）"),
-                              ("dispute", "SC §9.9", "決済に関する紛争を理由とする支払の拒絶"))),
-    "sokujitsu": (True, (("unpaid", "SH §23.1(1)",
-                          "料金等その他の債務について、支払期日を経過してもなお支払われないとき"),
-                         ("violation", "SH §23.1(2)", "本規約の規定に違反したとき"))),
-}
-#: Termination grounds (code, clause, text) and whether every debt then falls due at once (SH
-#: §27.2, 期限の利益の喪失), per profile key: demo data until the lifecycle's profile section.
-DEMO_TERMINATION = {
-    "simpleconnect": (False, ("unpaid", "SC §24.1(8)", "利用料金等の支払遅延又は不払があった場合")),
-    "sokujitsu": (True, ("unpaid", "SH §27.1(8)",
-                         "料金等の支払を催告したにもかかわらず、利用停止より相当期間経過してもなお支払われないとき")),
-}
+# -- the grounds the demo chooses among the profile's ------------------------------------------
+#: How often a demo suspension is for each reason code of the terms' [suspension] (mostly
+#: non-payment; a code the profile lacks is left out; a profile with none of them draws evenly).
+SUSPENSION_WEIGHTS = {"unpaid": 80, "underpaid": 8, "payment_dispute": 4, "deposit_unpaid": 2, "violation": 4,
+                      "prohibited_act": 2}
+#: The non-payment a terminated demo contract was first suspended for (SC §24.1(8), SH §23.1(1)).
+UNPAID_SUSPENSION = {"unpaid": 1}
+#: The ground a terminated demo contract ends on: charges still unpaid after the suspension. SC
+#: names it "unpaid" (SC §24.1(8)); SH numbers its grounds, §27.1(8) is "8".
+UNPAID_TERMINATION = {"unpaid": 1, "8": 1}
 
 
-def demo_notice_required(profile: TermsProfile) -> bool:
-    return DEMO_SUSPENSION[profile.key][0]
+def _weighted(rng: random.Random, items: tuple[T, ...], code_of: Callable[[T], str],
+                 weights: Mapping[str, float]) -> T:
+    if not items:
+        raise ValueError("the profile lists no grounds")
+    chosen = [weights.get(code_of(item), 0) for item in items]
+    return rng.choices(items, weights=chosen if any(chosen) else None)[0]
+
+
+def suspension_reason(profile: TermsProfile, rng: random.Random,
+                      weights: Mapping[str, float] = SUSPENSION_WEIGHTS) -> SuspensionReason:
+    """One of the profile's suspension reasons (SC §24.1, SH §23.1), drawn by ``weights``."""
+    return _weighted(rng, profile.suspension.reasons, lambda r: r.code, weights)
+
+
+def termination_ground(profile: TermsProfile, rng: random.Random,
+                       weights: Mapping[str, float] = UNPAID_TERMINATION) -> TerminationGround:
+    """One of the profile's termination grounds (SC §24.1, SH §27.1, §36.2), drawn by ``weights``."""
+    return _weighted(rng, profile.termination.grounds, lambda g: g.code, weights)
 
 
 @dataclass
@@ -287,14 +304,16 @@ def cancel(story: Story, office: Office, rng: random.Random, requested_on: dt.da
            desired_month: dt.date | None) -> None:
     """The customer's cancellation received on ``requested_on`` for ``desired_month``: a month
     that is too early is replaced by the earliest possible one, as the clerk's form offers (SC
-    §23); the effective date and the last billable month from the rules (SC §23, SH §26.1)."""
+    §23); the effective date and the last billable month from the rules (SC §23, SH §26.1);
+    the day the service data is deleted where the terms delete it (SC §23)."""
     profile, calendar = story.profile, office.calendar
     if desired_month is not None and rules.cancellation_month_problem(profile, calendar, requested_on, desired_month):
         desired_month = rules.earliest_cancellation_month(profile, calendar, requested_on)
     effective = rules.cancellation_date(profile, calendar, requested_on, desired_month)
     last_billable = rules.last_billable_month(effective)
     story.ending = Ending("cancellation", requested_on, effective, last_billable, desired_month=desired_month,
-                          taken_effect=effective < office.today)
+                          taken_effect=effective < office.today,
+                          service_data_deletion_due=service_data_deletion_due(profile, effective))
     story.steps.append(Step(_K.CANCELLATION_ACCEPTED, requested_on, _A.ACCEPT_CANCELLATION,
                             _reason_of_cancellation(profile, requested_on, effective, last_billable)))
     if effective < office.today:

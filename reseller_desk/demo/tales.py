@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from dateutil.relativedelta import relativedelta
 
 from reseller_desk.demo.people import COMPANY_FORMS, COMPANY_TRADES, COMPANY_WORDS
 from reseller_desk.demo.stories import (
-    DEMO_SUSPENSION,
-    DEMO_TERMINATION,
     FATES,
     SHOWCASE,
+    SUSPENSION_WEIGHTS,
+    UNPAID_SUSPENSION,
     Ending,
     NumberSpan,
     Office,
@@ -37,6 +37,8 @@ from reseller_desk.demo.stories import (
     needs_opening,
     reachable,
     registers,
+    suspension_reason,
+    termination_ground,
     walk,
 )
 from reseller_desk.domain import rules
@@ -44,6 +46,7 @@ from reseller_desk.domain.calendar import japanese_date
 from reseller_desk.domain.contract import ContractAction
 from reseller_desk.domain.contract_history import ContractEventKind, first_of_month, month_before
 from reseller_desk.domain.intake import PaymentMethod
+from reseller_desk.domain.lifecycle import suspension_period_text
 from reseller_desk.domain.terms import TermsProfile
 
 _A, _K = ContractAction, ContractEventKind
@@ -235,29 +238,30 @@ def _agreement(story: Story, office: Office, rng: random.Random) -> None:
 
 
 def _suspend(story: Story, office: Office, rng: random.Random, starts_on: dt.date, *, state: str,
-             resumed_on: dt.date | None = None, code_index: int | None = None) -> None:
-    """A suspension by the company: notified beforehand where the terms require it (SH §23.2;
-    SC §24.1 needs none), started, and resumed once paid."""
-    notice, reasons = DEMO_SUSPENSION[story.profile.key]
-    if code_index is not None:
-        code, clause, text = reasons[code_index]
-    else:
-        code, clause, text = reasons[0] if rng.random() < 0.8 else rng.choice(reasons)
-    period = "料金等が支払われるまで" if code in ("unpaid", "underpaid") else "是正が確認されるまで"
+             resumed_on: dt.date | None = None, weights: Mapping[str, float] = SUSPENSION_WEIGHTS) -> None:
+    """A suspension by the company on one of the profile's reasons: notified beforehand where the
+    terms require it (SH §23.2; SC §24.1 needs none), started, and resumed once paid (a reason
+    that lasts until paid, SH §23.1(1)) or once put right."""
+    terms = story.profile.suspension
+    reason = suspension_reason(story.profile, rng, weights)
+    period = suspension_period_text(None, "" if reason.until_paid else "是正が確認されるまで",
+                                    until_paid=reason.until_paid)
     noticed = None
-    if notice:
+    if terms.notice_required:
         noticed = max(story.opened_on or story.formed_on, starts_on - dt.timedelta(days=rng.randint(7, 14)))
         noticed = min(noticed, office.today)
         story.steps.append(Step(_K.SUSPENSION_NOTICED, noticed, reason=(
-            f"利用停止予告（{clause} {text}）: 実施日 {japanese_date(starts_on)}、期間 {period}")))
+            f"利用停止予告（{reason.clause} {reason.text}）: 実施日 {japanese_date(starts_on)}、期間 {period}")))
     started = starts_on if state != "scheduled" else None
-    story.suspensions.append(SuspensionSpan(code, text, clause, state, starts_on, noticed, started, resumed_on, period))
+    story.suspensions.append(SuspensionSpan(reason.code, reason.text, reason.clause, state, starts_on, noticed,
+                                            started, resumed_on, period))
     if started:
-        without = "" if notice else "（事前の通知なし）"
-        story.steps.append(Step(_K.SUSPENDED, started, _A.SUSPEND, f"利用停止{without}: {clause} {text}",
+        without = "" if terms.notice_required else "（事前の通知なし）"
+        story.steps.append(Step(_K.SUSPENDED, started, _A.SUSPEND, f"利用停止{without}: {reason.clause} {reason.text}",
                                 by_manager=True))
     if resumed_on:
-        story.steps.append(Step(_K.RESUMED, resumed_on, _A.RESUME, "入金を確認したため利用再開"))
+        why = "入金を確認したため" if reason.until_paid else "是正を確認したため"
+        story.steps.append(Step(_K.RESUMED, resumed_on, _A.RESUME, f"{why}利用再開"))
 
 
 def _life(story: Story, gap: int = 30) -> dt.date:
@@ -324,17 +328,20 @@ def _cancelled_early(story: Story, office: Office, rng: random.Random) -> None:
 
 
 def _terminated(story: Story, office: Office, rng: random.Random) -> None:
-    """Unpaid, suspended, then terminated by the company (SC §24.1(8), SH §27.1(8)); under SH
-    §27.2 every amount owed falls due at once."""
+    """Unpaid, suspended, then terminated by the company on the profile's ground for it (SC
+    §24.1(8), SH §27.1(8)); where the terms accelerate (SH §27.2) every amount owed falls due at
+    once."""
     starts = day_between(rng, _life(story, 60), office.today - dt.timedelta(days=70))
-    _suspend(story, office, rng, starts, state="ended", code_index=0)
+    _suspend(story, office, rng, starts, state="ended", weights=UNPAID_SUSPENSION)
     on = min(office.today - DAY, starts + dt.timedelta(days=rng.randint(30, 60)))
-    accelerates, (code, clause, text) = DEMO_TERMINATION[story.profile.key]
-    story.ending = Ending("termination", on, on, rules.last_billable_month(on), grounds_code=code,
-                          grounds_text=f"{clause} {text}", note="督促に応じず、利用停止から相当期間が経過",
-                          accelerated=accelerates, taken_effect=True)
-    due = "。期限の利益の喪失により、すべての債務の支払期限が到来" if accelerates else ""
-    story.steps.append(Step(_K.TERMINATED, on, _A.TERMINATE, f"契約解除（{clause} {text}）{due}", by_manager=True))
+    terms, ground = story.profile.termination, termination_ground(story.profile, rng)
+    story.ending = Ending("termination", on, on, rules.last_billable_month(on), grounds_code=ground.code,
+                          grounds_text=ground.text, note="督促に応じず、利用停止から相当期間が経過",
+                          accelerated=terms.accelerates, taken_effect=True)
+    due = (f"。期限の利益の喪失により、すべての債務の支払期限が到来（{terms.acceleration_clause}）"
+           if terms.accelerates else "")
+    story.steps.append(Step(_K.TERMINATED, on, _A.TERMINATE, f"契約解除（{ground.clause} {ground.text}）{due}",
+                            by_manager=True))
     early_termination(story)
 
 

@@ -1,7 +1,8 @@
 """Pure rules of a contract's life after it is formed, beside domain.rules (the dates): the
-early-termination fee of an ending inside the minimum term (SH §18), the checks of a
-suspension's dates (SH §23.2), the kinds of succession and the papers each needs (SH §20.1),
-and the words the notices and screens use for them (terms-rules.md §7).
+early-termination fee of an ending inside the minimum term (SH §18), the day a cancelled
+contract's service data is deleted (SC §23), the checks of a suspension's dates (SH §23.2),
+the kinds of succession and the papers each needs (SH §20.1), and the words the notices and
+screens use for them (terms-rules.md §7).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from enum import StrEnum
 
 from reseller_desk.domain import rules
 from reseller_desk.domain.calendar import japanese_date
+from reseller_desk.domain.terms import TermsProfile
 
 __all__ = ["EQUIPMENT_RETURN_NOTE", "SuccessionKind", "UNTIL_PAID_TEXT", "early_termination_fee",
-           "normalized_number", "planned_end_problem", "suspension_period_text", "suspension_start_problem"]
+           "normalized_number", "planned_end_problem", "service_data_deletion_due", "suspension_period_text",
+           "suspension_start_problem"]
 
 #: What a cancellation or termination notice says of lent equipment (the equipment issue builds
 #: the returns through services.contracts.hooks).
@@ -40,6 +43,16 @@ def early_termination_fee(minimum_term_months: int, fee: int, first_billable: dt
     if last_billable < first_billable:
         return fee
     return fee if rules.ends_within_minimum_term(minimum_term_months, first_billable, last_billable) else 0
+
+
+def service_data_deletion_due(profile: TermsProfile, effective_on: dt.date) -> dt.date | None:
+    """The day the service settings and history of a contract cancelled on ``effective_on`` are
+    deleted, or None where the terms delete nothing.
+
+    SC §23: on cancellation the customer's settings and history data are deleted automatically;
+    the due date recorded is the effective date (the profile's ``service_data_deleted``). SH has
+    no such rule. Accounting records are kept either way (terms-rules.md §10)."""
+    return effective_on if profile.cancellation.service_data_deleted else None
 
 
 def suspension_start_problem(starts_on: dt.date, *, noticed_on: dt.date | None, formed_on: dt.date) -> str | None:

@@ -27,7 +27,7 @@ from reseller_desk.domain.contract import ContractAction, ContractStatus
 from reseller_desk.domain.contract_history import ContractEventKind, first_of_month
 from reseller_desk.domain.contract_notices import CancellationDetails, TerminationDetails
 from reseller_desk.domain.customer import CustomerKind
-from reseller_desk.domain.lifecycle import EQUIPMENT_RETURN_NOTE, early_termination_fee
+from reseller_desk.domain.lifecycle import EQUIPMENT_RETURN_NOTE, early_termination_fee, service_data_deletion_due
 from reseller_desk.domain.notices import NoticeKind, printed_clause
 from reseller_desk.domain.terms import TermsProfile
 from reseller_desk.domain.text import clean_note
@@ -96,8 +96,8 @@ def _preview(session: Session, contract: Contract, profile: TermsProfile, reques
                if desired_month is not None else None)
     last_billable = rules.last_billable_month(effective_on)
     fee, fee_note = _fee(session, contract, profile, last_billable)
-    due = effective_on if profile.cancellation.service_data_deleted else None
-    return CancellationPreview(effective_on, last_billable, earliest, problem, fee, fee_note, due,
+    return CancellationPreview(effective_on, last_billable, earliest, problem, fee, fee_note,
+                               service_data_deletion_due(profile, effective_on),
                                EQUIPMENT_RETURN_NOTE)
 
 
