@@ -45,14 +45,14 @@ def days_left_text(row: SuccessionRow) -> str:
 
 
 COLUMNS = (
-    Column("proof_deadline", "書類の期限", 96, text=lambda r: format_date(r.proof_deadline)),
+    Column("proof_deadline", "書類の期限", 92, text=lambda r: format_date(r.proof_deadline)),
     Column("days_left", "残り", 130, text=days_left_text),
-    Column("customer_code", "カスタマID", 110),
-    Column("customer_name", "契約者", 200),
-    Column("kind_label", "種類", 80),
-    Column("succeeded_on", "承継日", 96, text=lambda r: format_date(r.succeeded_on)),
-    Column("successor_name", "承継者", 220),
-    Column("receive", "", 120, text=lambda _r: ""),
+    Column("receive", "", 112, text=lambda _r: ""),  # 「書類を受領…」, where it is always seen
+    Column("customer_code", "カスタマID", 96),
+    Column("customer_name", "契約者", 170),
+    Column("kind_label", "種類", 70),
+    Column("succeeded_on", "承継日", 92, text=lambda r: format_date(r.succeeded_on)),
+    Column("successor_name", "承継者", 180),
 )
 
 
@@ -148,7 +148,7 @@ class ReceiveDocumentsDialog(QDialog):
         self.row = row
         self.setStyleSheet(APP_STYLE)
         self.setWindowTitle(f"地位承継の書類を受領（{row.customer_code} {row.customer_name}）")
-        self.errors = FieldErrors()
+        self.errors = FieldErrors(on_cleared=self._cleared)
         self.summary = error_label()
         self.summary.setObjectName("summary")
         self.chooser = ApplicantChooser(ctx, self.errors, self)
@@ -210,3 +210,7 @@ class ReceiveDocumentsDialog(QDialog):
     def show_refused(self, error: ServiceError) -> None:
         self.summary.setText(str(error))
         self.summary.setVisible(True)
+
+    def _cleared(self) -> None:
+        if not self.errors.has_errors():
+            self.summary.setVisible(False)
