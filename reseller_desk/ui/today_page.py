@@ -2,7 +2,8 @@
 suspensions starting today, suspension notices whose date has passed, cancellations taking
 effect this month, the SC §23 cancellation cutoff coming, successions near or past their
 deadline (SH §20.1), applications waiting — each a short list whose rows open their record
-(Enter / double-click: the contract window, or the application window). Read off the UI thread
+(Enter / double-click: the contract window, or the application window); the successions'
+section opens the list of all of them (ui.contract.successions). Read off the UI thread
 (contracts.today.todays_work); re-read when contracts or applications change, and on F5."""
 
 from __future__ import annotations
@@ -10,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QLabel, QScrollArea, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reseller_desk.services.contracts.today import CancellationCutoffInfo, TodaysWork, WorkItem, todays_work
 from reseller_desk.ui.context import AppContext
@@ -83,6 +93,15 @@ class TodayPage(QWidget):
             inner.addWidget(label)
             self.models[key], self.empty_labels[key], self.boxes[key] = model, label, box
             self.tables[key] = table
+            if key == "successions":
+                self.all_successions_button = QPushButton("地位承継の一覧（すべて）…")
+                self.all_successions_button.setObjectName("allSuccessions")
+                self.all_successions_button.setToolTip("書類待ちの地位承継をすべて表示し、書類の受領を記録します")
+                self.all_successions_button.clicked.connect(self.open_successions)
+                row = QHBoxLayout()
+                row.addStretch(1)
+                row.addWidget(self.all_successions_button)
+                inner.addLayout(row)
             column.addWidget(box)
         column.addWidget(muted_label("行をダブルクリック（Enter）すると、その契約または申込を開きます。"))
         column.addStretch(1)
@@ -130,6 +149,21 @@ class TodayPage(QWidget):
         item = index.data(RECORD_ROLE)
         if isinstance(item, WorkItem):
             self.open_item(item)
+
+    def open_successions(self) -> QWidget:
+        """地位承継の一覧: every waiting succession, 「書類を受領…」 on each (one list at a time)."""
+        from reseller_desk.ui.contract.successions import SuccessionListDialog  # the lifecycle's services
+
+        shown = [w for w in self.window().findChildren(SuccessionListDialog) if w.isVisible()]
+        if shown:
+            shown[0].raise_()
+            shown[0].activateWindow()
+            return shown[0]
+        dialog = SuccessionListDialog(self.ctx, self.window())
+        dialog.finished.connect(lambda _r, d=dialog: self.ctx.ops.delete_when_idle(d))
+        dialog.show()
+        self.record_opened.emit(dialog)
+        return dialog
 
     def open_item(self, item: WorkItem) -> None:
         """Open what the row is about: the contract window or the application window."""

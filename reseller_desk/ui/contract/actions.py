@@ -35,7 +35,7 @@ from reseller_desk.domain.contract import ContractAction
 from reseller_desk.domain.terms import CancellationEffective, load_profile
 from reseller_desk.services.contracts import lifecycle
 from reseller_desk.services.contracts.detail import ContractDetail
-from reseller_desk.services.errors import ValidationFailed
+from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.widgets import (
@@ -70,6 +70,8 @@ class ActionDialog(QDialog):
 
     #: Done: the service's message, for the window's status bar.
     done_with = Signal(str)
+    #: The contract changed since the window read it: the clerk chose to read it again.
+    stale_reloaded = Signal()
     title = ""
     confirm_text = "実行"
 
@@ -128,7 +130,8 @@ class ActionDialog(QDialog):
         self.summary.setVisible(False)
         call = self.call
         self.confirm_button.setEnabled(False)
-        self.ctx.ops.run(call, success=self._succeeded, invalid=self.show_invalid, changes=Changes.CONTRACTS,
+        self.ctx.ops.run(call, success=self._succeeded, invalid=self.show_invalid, failure=self.show_refused,
+                         reload=self.reload_latest, changes=Changes.CONTRACTS,
                          done=lambda: self.confirm_button.setEnabled(self.ready()), parent=self)
 
     def ready(self) -> bool:
@@ -140,6 +143,18 @@ class ActionDialog(QDialog):
 
     def show_invalid(self, error: ValidationFailed) -> None:
         self.errors.show_refusal(error, self.summary)
+
+    def show_refused(self, error: ServiceError) -> None:
+        """A refusal that names no field (the terms do not allow it, the status forbids it):
+        shown above the form, which stays open."""
+        self.summary.setText(str(error))
+        self.summary.setVisible(True)
+
+    def reload_latest(self) -> None:
+        """The stale-edit dialog's 「最新の内容を読み込む」: the window reads the contract again
+        and this dialog, filled in against the old one, closes."""
+        self.stale_reloaded.emit()
+        self.reject()
 
     def _cleared(self) -> None:
         if not self.errors.has_errors():

@@ -1,9 +1,10 @@
 """What the contract window's action buttons say: their text, their tooltip, and why one that
-its status allows cannot succeed for this staff member (it is then disabled, saying why)."""
+its status allows cannot succeed for this staff member (it is then disabled, saying why); and
+the items of its 「変更」 menu (their dialogs: ui.contract.changes), shown while it is live."""
 
 from __future__ import annotations
 
-from reseller_desk.domain.contract import ContractAction
+from reseller_desk.domain.contract import LIVE_STATUSES, ContractAction, ContractStatus
 
 BUTTON_TEXT = {
     ContractAction.OPEN: "開通…", ContractAction.SUSPEND: "利用停止…", ContractAction.RESUME: "利用再開…",
@@ -40,3 +41,16 @@ def unavailable_reason(action: ContractAction, manager: bool) -> str | None:
     if action is ContractAction.TERMINATE and not manager:
         return MANAGER_ONLY
     return None
+
+
+#: (key, text) of the 「変更」 menu, in its order (the dialogs: ui.contract.changes.DIALOGS).
+CHANGE_ITEMS = (
+    ("plan", "プラン変更…"), ("lines", "回線数の変更…"), ("add_option", "オプション追加…"),
+    ("end_option", "オプション終了…"), ("agreement", "特約の登録…"), ("numbers", "電話番号…"),
+    ("succession", "地位承継の届出…"),
+)
+
+
+def changes_allowed(status: ContractStatus) -> bool:
+    """The 「変更」 menu is shown while the contract is live, never at a final status."""
+    return status in LIVE_STATUSES

@@ -3,15 +3,21 @@ per action its status allows (domain.contract.allowed_actions, as the service re
 others are absent, and the services refuse them anyway), and the tabs 概要, 履歴, 回線・番号,
 オプション, 特約 and 通知書 (the notices issued, opened as stored, ui.application.notices_panel).
 
-An action's button opens its dialog (ui.contract.actions), which calls the lifecycle service
-through Operations; when it is done the window reads the contract again and the 契約 list and
-本日の業務 refresh (Changes.CONTRACTS). A change made elsewhere reloads the window too.
+An action's button opens its dialog (ui.contract.actions), and so does each item of the
+「変更」 menu, shown while the contract is live (ui.contract.changes: プラン, 回線数, オプション,
+特約, 電話番号, 地位承継の届出); the dialog calls the lifecycle service through Operations;
+when it is done the window shows the service's message in a banner, reads the contract again,
+and the 契約 list and 本日の業務 refresh (Changes.CONTRACTS). A change made elsewhere reloads
+the window too.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from reseller_desk.domain.contract import ContractAction
 from reseller_desk.services.contracts.detail import ContractDetail, contract_detail
@@ -22,7 +28,10 @@ from reseller_desk.ui.contract import buttons
 from reseller_desk.ui.contract.model import STATUS_COLORS
 from reseller_desk.ui.contract.tabs import AgreementsTab, LinesTab, OptionsTab, SummaryTab, TimelineTab
 from reseller_desk.ui.operations import Changes
-from reseller_desk.ui.widgets import APP_STYLE, fit_on_screen
+from reseller_desk.ui.widgets import APP_STYLE, fit_on_screen, notice_frame
+
+if TYPE_CHECKING:
+    from reseller_desk.ui.contract.actions import ActionDialog
 
 DEFAULT_SIZE = (1120, 640)
 (SUMMARY_TAB, TIMELINE_TAB, LINES_TAB, OPTIONS_TAB, AGREEMENTS_TAB, NOTICES_TAB) = range(6)
@@ -60,6 +69,26 @@ class ContractWindow(QDialog):
         self.actions_row.setContentsMargins(0, 0, 0, 0)
         actions_box = QWidget()
         actions_box.setLayout(self.actions_row)
+        self.change_button = QPushButton("変更")
+        self.change_button.setObjectName("changeMenu")
+        self.change_button.setToolTip("プラン・回線数・オプション・特約・電話番号の変更と、地位承継の届出")
+        self.change_menu = QMenu(self.change_button)
+        self.change_actions: dict[str, QAction] = {}
+        for key, text in buttons.CHANGE_ITEMS:
+            item = self.change_menu.addAction(text)
+            item.setObjectName(f"change_{key}")
+            item.triggered.connect(lambda _checked=False, k=key: self.start_change(k))
+            self.change_actions[key] = item
+        self.change_button.setMenu(self.change_menu)
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(actions_box, 1)
+        buttons_row.addWidget(self.change_button)
+        self.banner = QLabel()
+        self.banner.setObjectName("resultBanner")
+        self.banner.setWordWrap(True)
+        self.banner_frame = notice_frame("#e8f5e9", "#66bb6a")
+        QVBoxLayout(self.banner_frame).addWidget(self.banner)
+        self.banner_frame.setVisible(False)
 
         self.summary_tab = SummaryTab()
         self.timeline_tab = TimelineTab()
@@ -82,7 +111,8 @@ class ContractWindow(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
-        layout.addWidget(actions_box)
+        layout.addLayout(buttons_row)
+        layout.addWidget(self.banner_frame)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(footer)
         ctx.changes.changed.connect(self._data_changed)
@@ -103,6 +133,7 @@ class ContractWindow(QDialog):
             tab.show_detail(detail)
         self.notices_panel.show_notices(detail.notices)
         self._show_actions(detail)
+        self.change_button.setVisible(buttons.changes_allowed(detail.status))
 
     def _show_actions(self, detail: ContractDetail) -> None:
         for button in self.action_buttons.values():
@@ -130,15 +161,27 @@ class ContractWindow(QDialog):
         from reseller_desk.ui.contract.actions import dialog_for  # the lifecycle's services, when first used
 
         dialog = dialog_for(action, self.ctx, self.detail, self)
-        if dialog is None:
+        return self._open(dialog) if dialog is not None else None
+
+    def start_change(self, key: str) -> QDialog | None:
+        """Open the dialog of the 「変更」 menu's item ``key`` (ui.contract.changes.CHANGES)."""
+        if not buttons.changes_allowed(self.detail.status):
             return None
+        from reseller_desk.ui.contract.changes import change_dialog
+
+        return self._open(change_dialog(key, self.ctx, self.detail, self))
+
+    def _open(self, dialog: ActionDialog) -> ActionDialog:
         dialog.done_with.connect(self._acted)
+        dialog.stale_reloaded.connect(self.reload)
         dialog.open()
         self.dialog_opened.emit(dialog)
         return dialog
 
     def _acted(self, message: str) -> None:
         self.ctx.ops.message.emit(message)
+        self.banner.setText(message)
+        self.banner_frame.setVisible(bool(message))
         self.reload()
 
     def reload(self) -> None:
