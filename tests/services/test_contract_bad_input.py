@@ -294,6 +294,9 @@ def test_resuming_on_a_bad_day_resumes_or_refuses(office, resumed_on, note, targ
 @PROPERTY
 @given(requested_on=DAY, desired=often(st.one_of(st.none(), MONTH), BAD_DATE), note=NOTE,
        target=target("sc", "sh", "sh_waiting", "sc_suspended"), actor=ACTORS, shown=VERSION)
+# an SC cancellation for the month two years on ended on its last day, past the window
+@example(requested_on=dt.date(2026, 11, 20), desired=dt.date(2028, 11, 1), note="", target="sc", actor="manager",
+         shown="current")
 def test_accepting_a_cancellation_on_bad_dates_accepts_it_or_refuses(office, requested_on, desired, note, target,
                                                                      actor, shown):
     contract_id = office.target("cancel", target)
@@ -402,6 +405,8 @@ def test_adding_an_option_with_bad_values_adds_it_or_refuses(office, option, qua
 @PROPERTY
 @given(option=often(st.just("own"), st.one_of(st.sampled_from(["sh_opt", "sc"]), BAD_ID)), last_month=MONTH,
        target=target("sc"), actor=ACTORS, shown=VERSION)
+# the last month two years on was taken, and its ending dated the month after, past the window
+@example(option="own", last_month=dt.date(2028, 11, 1), target="sc", actor="manager", shown="current")
 def test_ending_an_option_in_a_bad_month_ends_it_or_refuses(office, option, last_month, target, actor, shown):
     contract_id = office.target("end_option", target)
     attempt(office, lambda: lifecycle.end_option(

@@ -44,6 +44,7 @@ from reseller_desk.services.contracts.acting import (
     changing,
     done,
     load_for_change,
+    month_reach_problem,
     month_text,
     planned_date_problem,
     refuse_if,
@@ -187,10 +188,12 @@ def end_option(db: Database, actor: Actor, contract_id: int, *, option_id: int, 
             problem = "このオプションは付いていません。"
         if problem is None and running is not None and last_month < running.from_month:
             problem = f"最終月はオプションの開始月（{month_text(running.from_month)}）より前にできません。"
+        effective = first_of_month(last_month + dt.timedelta(days=31)) if problem is None else None
+        if effective is not None:   # the ending is dated the month after
+            problem = month_reach_problem(effective, today, "最終月")
         refuse_if({"last_month": problem} if problem else {})
-        assert running is not None
+        assert running is not None and effective is not None
         running.until_month = last_month
-        effective = first_of_month(last_month + dt.timedelta(days=31))
         history.record_event(session, actor, contract, ContractEventKind.OPTION_ENDED, effective_on=effective,
                              reason=f"{option.name}（{month_text(last_month)}まで）")
         audit_contract(session, actor, "contract.end_option", contract, "オプション終了",
