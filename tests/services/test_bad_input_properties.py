@@ -10,8 +10,9 @@ longer than its column, no date outside the window.
 
 One database for the module, built once; the examples are derandomized, so a run is the same
 every time (a found fault is a fault of the code, not of luck). A coverage guard lists every
-public service function taking ``actor`` and fails when one is neither driven here nor in the
-commented exclusion list.
+public service function taking ``actor`` and fails when one is neither driven here (or in
+tests/services/test_contract_bad_input.py, the contract lifecycle's actions on both engines,
+which uses this module's strategies and ``attempt``) nor in the commented exclusion list.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Contract, ContractNumber, Plan, SpecialAgreementRow, Succession, Suspension
-from reseller_desk.domain.bounds import NOTE_MAX_LENGTH
+from reseller_desk.domain.bounds import NOTE_MAX_LENGTH, is_record_id
 from reseller_desk.domain.company import PlanDetails
 from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.domain.contract_history import AgreementDocument, AgreementSubject, SpecialAgreement
@@ -156,7 +156,7 @@ class Desk(Office):
         is not on, "same": the one it is on; "sc", "sh2", …: that plan or option; else itself."""
         if not isinstance(drawn, str):
             return drawn
-        if drawn not in ("own", "other", "same") or not isinstance(contract_id, int):
+        if drawn not in ("own", "other", "same") or not is_record_id(contract_id):
             return self.plans.get(drawn, drawn)
         with self.db.transaction() as session:
             contract = session.get(Contract, contract_id)
