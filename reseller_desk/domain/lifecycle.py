@@ -110,7 +110,8 @@ class SuccessionKind(StrEnum):
         }[self.value]
 
 
-_NUMBER = re.compile(r"0\d{9,10}")
+#: ASCII digits only: ``\d`` would take any script's digits (٠١٢, ០១២, …), which NFKC leaves as they are.
+_NUMBER = re.compile(r"0[0-9]{9,10}")
 
 
 def normalized_number(text: object) -> str | None:

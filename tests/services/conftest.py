@@ -1,6 +1,7 @@
 """Fixtures of the service tests: the office (company details, plans and an option of both
-services), a counter of the SQL statements a use case sends, and two staff members with
-passwords (boss, the first manager, and the clerk suzuki, both with "correct-horse")."""
+services), a counter of the SQL statements a use case sends, two staff members with passwords
+(boss, the first manager, and the clerk suzuki, both with "correct-horse"), and a 即日発番
+contract opened on 2026-11-20 for the lifecycle tests."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from sqlalchemy import event
 
 from reseller_desk.domain.company import CompanyDetails, PlanDetails
 from reseller_desk.services import auth, settings, staff
+from reseller_desk.services.contracts import lifecycle
 from tests.versions import company_now
+
+from .builders import TODAY, sh_input
+from .contract_builders import approved, version
 
 STAFF_PASSWORD = "correct-horse"
 
@@ -63,3 +68,12 @@ def boss(db) -> auth.Actor:
 @pytest.fixture
 def suzuki(db, boss) -> staff.StaffInfo:
     return staff.add_staff(db, boss, "suzuki", "鈴木 花子", "clerk", STAFF_PASSWORD)
+
+
+@pytest.fixture
+def sh_open(db, office, manager) -> int:
+    """A 即日発番 contract of 山田 太郎, approved and opened on 2026-11-20 (利用中)."""
+    contract_id = approved(db, manager, sh_input(office), today=TODAY)
+    lifecycle.open_contract(db, manager, contract_id, opened_on=TODAY, expected_version=version(db, contract_id),
+                            today=TODAY)
+    return contract_id

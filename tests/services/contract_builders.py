@@ -1,14 +1,17 @@
 """Contracts for the lifecycle tests: an application approved (the way every contract of the
-office is formed), and the contract's current version and timeline read back."""
+office is formed), and the contract's current version, timeline and notices read back."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from reseller_desk.db.models import Contract, ContractEvent, Notice
 from reseller_desk.services import applications as apps
+from reseller_desk.services import notices
 from reseller_desk.services.applications import ApplicationInput
 from reseller_desk.services.permissions import Actor
 from tests.versions import application_now
@@ -48,3 +51,9 @@ def timeline(db, contract_id: int) -> list[tuple[str, str | None, dt.date, str, 
 def notice_kinds(db, contract_id: int) -> list[str]:
     with db.transaction() as session:
         return list(session.scalars(select(Notice.kind).where(Notice.contract_id == contract_id).order_by(Notice.id)))
+
+
+def pdf_text(db, notice_id: int) -> str:
+    """The text of a notice's PDF, its line breaks taken out."""
+    pages = PdfReader(io.BytesIO(notices.notice_pdf(db, notice_id))).pages
+    return "".join(page.extract_text() for page in pages).replace("\n", "")

@@ -15,9 +15,8 @@ from reseller_desk.services import customers
 from reseller_desk.services.contracts import hooks, lifecycle
 from reseller_desk.services.errors import PermissionDenied, ServiceError, ValidationFailed
 
-from .builders import SUZUKI, sc_input, sh_input
-from .contract_builders import approved, contract_now, notice_kinds, timeline, version
-from .test_contract_suspension import pdf_text
+from .builders import SUZUKI, sc_input
+from .contract_builders import approved, contract_now, notice_kinds, pdf_text, timeline, version
 
 TODAY = dt.date(2026, 11, 20)   # a Friday
 
@@ -26,14 +25,6 @@ def charges(db, contract_id: int) -> list[tuple[str, int, dt.date, bool]]:
     with db.transaction() as session:
         return [(c.kind.value, c.amount, c.billing_month, c.immediate) for c in session.scalars(
             select(OneTimeCharge).where(OneTimeCharge.contract_id == contract_id).order_by(OneTimeCharge.id))]
-
-
-@pytest.fixture
-def sh_open(db, office, manager) -> int:
-    contract_id = approved(db, manager, sh_input(office), today=TODAY)
-    lifecycle.open_contract(db, manager, contract_id, opened_on=TODAY, expected_version=version(db, contract_id),
-                            today=TODAY)
-    return contract_id
 
 
 @pytest.mark.parametrize(("requested_on", "desired", "effective", "problem"), [

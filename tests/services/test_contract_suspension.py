@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from pypdf import PdfReader
 
-from reseller_desk.services import notices
 from reseller_desk.services.contracts import lifecycle
 from reseller_desk.services.errors import ConcurrentEdit, PermissionDenied, ServiceError, ValidationFailed
 
 from .builders import sc_input, sh_input
-from .contract_builders import approved, contract_now, notice_kinds, timeline, version
+from .contract_builders import approved, contract_now, notice_kinds, pdf_text, timeline, version
 
 TODAY = dt.date(2026, 11, 20)   # a Friday
 WEEK_LATER = dt.date(2026, 11, 27)
-
-
-def pdf_text(db, notice_id: int) -> str:
-    pages = PdfReader(io.BytesIO(notices.notice_pdf(db, notice_id))).pages
-    return "".join(page.extract_text() for page in pages).replace("\n", "")
-
-
-@pytest.fixture
-def sh_open(db, office, manager) -> int:
-    """A 即日発番 contract opened today (利用中)."""
-    contract_id = approved(db, manager, sh_input(office), today=TODAY)
-    lifecycle.open_contract(db, manager, contract_id, opened_on=TODAY, expected_version=version(db, contract_id),
-                            today=TODAY)
-    return contract_id
 
 
 def test_opening_an_sh_contract_sets_its_first_billable_month_to_the_opening_month(db, office, manager, clerk):

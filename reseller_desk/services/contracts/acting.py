@@ -27,6 +27,7 @@ from reseller_desk.domain.bounds import (
 )
 from reseller_desk.domain.calendar import BusinessCalendar, japanese_date
 from reseller_desk.domain.contract import ContractAction, TransitionRefused, transition
+from reseller_desk.domain.contract_history import first_of_month, month_before
 from reseller_desk.domain.terms import TermsProfile, load_profile
 from reseller_desk.domain.text import clean_line, clean_note, is_visible, length_problem, text_type_problem
 from reseller_desk.services import audit, versions
@@ -122,6 +123,16 @@ def planned_date_problem(value: object, today: dt.date, label: str, years: int =
         return f"{label}は{japanese_date(EARLIEST_DATE)}以降の日付にしてください。"
     latest = years_after(today, years)
     return f"{label}は{japanese_date(latest)}までの日付にしてください。" if value > latest else None
+
+
+def month_reach_problem(dated: dt.date, today: dt.date, label: str, years: int = 2) -> str | None:
+    """Why a month a clerk chose (解約希望月, an option's 最終月) reaches too far: the day it dates
+    (the end of that month, or the 1st after it) lies past ``years`` years from today, where no
+    stored date may be (domain.bounds)."""
+    latest = years_after(today, years)
+    if dated <= latest:
+        return None
+    return f"{label}は{month_text(month_before(first_of_month(latest)))}までにしてください。"
 
 
 def text_problem(value: object, label: str, limit: int, *, required: bool = False) -> str | None:

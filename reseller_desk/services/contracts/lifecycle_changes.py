@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session
 from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Contract, ContractNumber, Plan, PlanOption, SpecialAgreementRow
-from reseller_desk.domain.bounds import MAX_FEE, MAX_LINES, MIN_LINES, is_record_id, number_problem, whole_number
+from reseller_desk.domain.bounds import (
+    MAX_FEE,
+    MAX_LINES,
+    MIN_LINES,
+    NOTE_MAX_LENGTH,
+    is_record_id,
+    number_problem,
+    whole_number,
+)
 from reseller_desk.domain.contract import LIVE_STATUSES
 from reseller_desk.domain.contract_history import (
     AgreementDocument,
@@ -36,6 +44,7 @@ from reseller_desk.services.contracts.acting import (
     changing,
     done,
     load_for_change,
+    month_reach_problem,
     month_text,
     planned_date_problem,
     refuse_if,
@@ -179,10 +188,12 @@ def end_option(db: Database, actor: Actor, contract_id: int, *, option_id: int, 
             problem = "このオプションは付いていません。"
         if problem is None and running is not None and last_month < running.from_month:
             problem = f"最終月はオプションの開始月（{month_text(running.from_month)}）より前にできません。"
+        effective = first_of_month(last_month + dt.timedelta(days=31)) if problem is None else None
+        if effective is not None:   # the ending is dated the month after
+            problem = month_reach_problem(effective, today, "最終月")
         refuse_if({"last_month": problem} if problem else {})
-        assert running is not None
+        assert running is not None and effective is not None
         running.until_month = last_month
-        effective = first_of_month(last_month + dt.timedelta(days=31))
         history.record_event(session, actor, contract, ContractEventKind.OPTION_ENDED, effective_on=effective,
                              reason=f"{option.name}（{month_text(last_month)}まで）")
         audit_contract(session, actor, "contract.end_option", contract, "オプション終了",
@@ -204,9 +215,14 @@ def _agreement_problems(session: Session, contract: Contract, a: object, today: 
     number = clean_line(a.document_number)
     if (p := length_problem(number, DOCUMENT_NUMBER_MAX, "書類番号")) or not is_visible(number):
         problems["document_number"] = p or "特約の根拠となる書類の番号を入力してください。"
+    if (p := length_problem(clean_note(a.condition), NOTE_MAX_LENGTH, "特約の条件")):
+        problems["condition"] = p
     if a.subject is AgreementSubject.CONDITION:
         if not is_visible(clean_note(a.condition)):
             problems["condition"] = "特約の条件を入力してください。"
+        if a.monthly_fee is not None:   # a price is a subject of its own (プラン月額 / オプション月額)
+            problems["monthly_fee"] = ("条件の特約には月額を入力しません。"
+                                       "月額を変えるときは「プラン月額」か「オプション月額」を選んでください。")
     elif (p := number_problem(a.monthly_fee, "特約の月額", 0, MAX_FEE, "円")):
         problems["monthly_fee"] = p
     if a.subject is AgreementSubject.OPTION_MONTHLY_FEE:

@@ -42,6 +42,7 @@ from reseller_desk.services.contracts.acting import (
     done,
     load,
     load_for_change,
+    month_reach_problem,
     month_text,
     note_problem,
     planned_date_problem,
@@ -193,8 +194,9 @@ def accept_cancellation(db: Database, actor: Actor, contract_id: int, *, request
         month = first_of_month(desired_month) if desired_month is not None else None
         profile = profile_of(session, contract)
         plan = _preview(session, contract, profile, requested_on, month)
-        if plan.problem:
-            raise ValidationFailed({"desired_month": plan.problem})
+        problem = plan.problem or month_reach_problem(plan.effective_on, today, "解約希望月")
+        if problem:
+            raise ValidationFailed({"desired_month": problem})
         ending = _record_ending(session, actor, contract, kind=CANCELLATION, requested_on=requested_on,
                                 desired_month=month, effective_on=plan.effective_on, fee=plan.early_termination_fee,
                                 fee_note=plan.fee_note, note=clean_note(note),

@@ -50,6 +50,9 @@ from reseller_desk.services.retry import retried
 
 SCHEDULED, ACTIVE, ENDED, WITHDRAWN = "scheduled", "active", "ended", "withdrawn"
 PERIOD_TEXT_MAX = 100   # suspensions.period_text
+#: The period as typed: the stored one puts "YYYY年MM月DD日まで（…）" around it when there is an end
+#: date (domain.lifecycle.suspension_period_text), and must still fit its column.
+PERIOD_TYPED_MAX = PERIOD_TEXT_MAX - len("2000年12月31日まで（）")
 
 
 def suspension_terms(db: Database, contract_id: int) -> SuspensionTerms:
@@ -110,7 +113,7 @@ def suspend_contract(db: Database, actor: Actor, contract_id: int, *, reason_cod
     require_role(actor, Role.CLERK, Role.MANAGER, action="利用停止")
     today = today or clock.today()
     refuse_if({k: v for k, v in {
-        "period_text": text_problem(period_text, "期間", PERIOD_TEXT_MAX),
+        "period_text": text_problem(period_text, "期間", PERIOD_TYPED_MAX),
         "emergency_note": note_problem(emergency_note, "緊急の理由"),
         "starts_on": planned_date_problem(starts_on, today, "利用停止の開始日"),
         "planned_end_on": None if planned_end_on is None else planned_date_problem(planned_end_on, today,
