@@ -1,6 +1,7 @@
 """Cancellation (SC §23, SH §26), the fee inside the minimum term (SH §18), termination with
 acceleration (SH §27.2), death (SH §20.2), succession (SH §20.1) and changes from a month, on
-both engines. Dates worked by hand, the weekday noted; the office has no closure days."""
+both engines. Dates worked by hand, the weekday noted; the office has no closure days except in
+the year-end case, which is also checked against the rules engine."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from reseller_desk.db.models import ContractOptionPeriod, ContractPlanPeriod, OneTimeCharge
+from reseller_desk.domain import rules
+from reseller_desk.domain.calendar import BusinessCalendar
 from reseller_desk.domain.contract_history import AgreementDocument, AgreementSubject, SpecialAgreement
-from reseller_desk.services import customers
+from reseller_desk.domain.terms import load_profile
+from reseller_desk.services import customers, settings
 from reseller_desk.services.contracts import hooks, lifecycle
 from reseller_desk.services.errors import PermissionDenied, ServiceError, ValidationFailed
 
@@ -200,3 +204,27 @@ def test_a_cancellation_is_refused_on_a_final_contract(db, office, manager, sh_o
     with pytest.raises(ServiceError, match="終了」で終わっている"):
         lifecycle.accept_cancellation(db, manager, sh_open, requested_on=TODAY, expected_version=version(db, sh_open),
                                       today=TODAY)
+
+
+@pytest.mark.parametrize(("requested_on", "desired", "effective"), [
+    # The office closes 29 Dec 2026 – 3 Jan 2027 (年末年始). For January the cutoff is Thu 31 Dec,
+    # a closure day, so Mon 28 Dec (the last company business day): met on the 28th.
+    (dt.date(2026, 12, 28), dt.date(2027, 1, 1), dt.date(2027, 1, 31)),
+    # Tue 29 Dec, a closure day after that cutoff: the earliest month is February.
+    (dt.date(2026, 12, 29), dt.date(2027, 1, 1), dt.date(2027, 2, 28)),
+    # For December the cutoff is Mon 30 Nov, a business day: the closures change nothing.
+    (dt.date(2026, 11, 30), dt.date(2026, 12, 1), dt.date(2026, 12, 31)),
+])
+def test_an_sc_cancellation_across_the_year_end_closure_matches_the_rules_engine(db, office, manager, requested_on,
+                                                                                desired, effective):
+    closed = [dt.date(2026, 12, 29) + dt.timedelta(days=n) for n in range(6)]
+    settings.add_closures(db, manager, closed, "年末年始", today=TODAY)
+    contract_id = approved(db, manager, sc_input(office), today=TODAY)
+    preview = lifecycle.preview_cancellation(db, contract_id, requested_on=requested_on, desired_month=desired)
+    calendar = BusinessCalendar.company(closures=closed)
+    profile = load_profile("simpleconnect")
+    earliest = rules.earliest_cancellation_month(profile, calendar, requested_on)
+    assert preview.effective_on == effective == rules.cancellation_date(profile, calendar, requested_on,
+                                                                        max(desired, earliest))
+    assert preview.last_billable_month == rules.last_billable_month(effective) == effective.replace(day=1)
+    assert (preview.problem is None) == (desired >= earliest)
