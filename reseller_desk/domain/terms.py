@@ -227,6 +227,8 @@ class SuccessionTerms:
     clause: str
     days: int
     roll: Roll
+    death_ends_contract: bool  # SH §20.2: an individual's contract ends on death, not inherited
+    death_clause: str
 
 
 @dataclass(frozen=True)
@@ -408,8 +410,8 @@ def _read_profile(data: dict[str, Any], file: str) -> TermsProfile:
     if (section := top.optional_section("succession")) is not None:
         t = section
         succession = SuccessionTerms(
-            clause=t.text("clause"), days=t.integer("days", 0), roll=t.choice("roll", Roll)
-        )
+            clause=t.text("clause"), days=t.integer("days", 0), roll=t.choice("roll", Roll),
+            death_ends_contract=t.flag("death_ends_contract"), death_clause=t.text("death_clause"))
         t.done()
 
     support = None

@@ -144,12 +144,17 @@ def test_sc_has_no_succession_clause_and_an_sh_succession_moves_the_contract_to_
     with pytest.raises(ServiceError, match="地位の承継の定めがありません"):
         lifecycle.report_succession(db, clerk, sc, kind="merger", succeeded_on=TODAY, successor_name="株式会社つばさ",
                                     expected_version=version(db, sc), today=TODAY)
-    # Fri 20 Nov + 30 days = Sun 20 Dec → Fri 18 Dec (SH §20.1)
-    result = lifecycle.report_succession(db, clerk, sh_open, kind="inheritance", succeeded_on=TODAY,
+    # SH §20.2: an individual's contract ends on death; it is not inherited
+    with pytest.raises(ValidationFailed) as inherited:
+        lifecycle.report_succession(db, clerk, sh_open, kind="inheritance", succeeded_on=TODAY,
+                                    successor_name="鈴木 花子", expected_version=version(db, sh_open), today=TODAY)
+    assert "第20条第2項" in inherited.value.errors["kind"] and "死亡による終了" in inherited.value.errors["kind"]
+    # Fri 20 Nov + 30 days = Sun 20 Dec → Fri 18 Dec (SH §20.1); a sole trader's business transferred
+    result = lifecycle.report_succession(db, clerk, sh_open, kind="transfer", succeeded_on=TODAY,
                                          successor_name="鈴木 花子", expected_version=version(db, sh_open), today=TODAY)
     assert "2026年12月18日" in pdf_text(db, result.notice_id)
     [waiting] = lifecycle.list_successions(db, today=dt.date(2026, 12, 19))
-    assert (waiting.proof_deadline, waiting.overdue, waiting.kind_label) == (dt.date(2026, 12, 18), True, "相続")
+    assert (waiting.proof_deadline, waiting.overdue, waiting.kind_label) == (dt.date(2026, 12, 18), True, "事業譲渡")
     successor = customers.add_customer(db, clerk, SUZUKI).id
     lifecycle.complete_succession(db, clerk, waiting.id, documents_received_on=dt.date(2026, 12, 1),
                                   successor_customer_id=successor, expected_version=waiting.contract_row_version,

@@ -136,7 +136,7 @@ def test_a_succession_on_an_sh_contract_is_listed_and_completed_moves_it_to_the_
     window = window_of(ctx, qtbot, sh_open)
     report = window.start_change("succession")
     assert isinstance(report, SuccessionReportDialog)
-    assert report.kind.currentText() == "相続"  # an individual's first
+    assert report.kind.currentText() == "事業譲渡"  # an individual's first (SH §20.2: death ends it)
     assert report.succeeded_on.date().toPython() == TODAY
     report.successor_name.setText("青木 花子")
     report.confirm_button.click()
@@ -178,7 +178,7 @@ def test_a_succession_on_an_sh_contract_is_listed_and_completed_moves_it_to_the_
 
 
 def test_an_overdue_succession_is_said_in_red(ctx, qtbot, db, manager, sh_open):
-    lifecycle.report_succession(db, manager, sh_open, kind="inheritance", succeeded_on=TODAY,
+    lifecycle.report_succession(db, manager, sh_open, kind="transfer", succeeded_on=TODAY,
                                 successor_name="山田 花子", expected_version=contract_detail(db, sh_open).row_version)
     with clock.frozen(dt.date(2027, 1, 8)):  # three weeks past 2026-12-18
         listing = SuccessionListDialog(ctx)

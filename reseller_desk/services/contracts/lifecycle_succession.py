@@ -77,6 +77,10 @@ def report_succession(db: Database, actor: Actor, contract_id: int, *, kind: Suc
         if profile.succession is None:
             raise ServiceError(f"{profile.name}の規約には地位の承継の定めがありません。"
                                "この契約の解約と、承継者からの新しい申込として手続きしてください。")
+        if succession_kind is SuccessionKind.INHERITANCE and profile.succession.death_ends_contract:
+            raise ValidationFailed({"kind": f"{profile.name}の規約（{printed_clause(profile.succession.death_clause)}）"
+                                            "では、個人のご契約は契約者の死亡により終了し、相続されません。"
+                                            "「死亡による終了」で手続きしてください。"})
         if succeeded_on < contract.formed_on:
             raise ValidationFailed({"succeeded_on": f"承継日は契約成立日（{japanese_date(contract.formed_on)}）"
                                                     "より前にできません。"})

@@ -270,9 +270,10 @@ class NumbersDialog(ActionDialog):
         return lifecycle.set_numbers(db, actor, cid, numbers=numbers, expected_version=self.version)
 
 
-#: The kinds offered first to each kind of customer (all are offered: the papers say which).
+#: The kinds offered first to each kind of customer (all are offered: the papers say which; an
+#: individual's is a business transferred, since under SH §20.2 a death ends the contract).
 FIRST_KINDS = {CustomerKind.CORPORATE.label: SuccessionKind.MERGER,
-               CustomerKind.INDIVIDUAL.label: SuccessionKind.INHERITANCE}
+               CustomerKind.INDIVIDUAL.label: SuccessionKind.TRANSFER}
 
 
 class SuccessionReportDialog(ActionDialog):
