@@ -154,6 +154,7 @@ class BillingTerms:
     first_billable_month: FirstBillableMonth
     proration: bool
     initial_fee_billed_with_first_month: bool
+    invoice_notes: tuple[str, ...] = ()   # printed on every invoice (SC §9.14: no receipts)
 
 
 @dataclass(frozen=True)
@@ -338,6 +339,7 @@ def _read_profile(data: dict[str, Any], file: str) -> TermsProfile:
         first_billable_month=t.choice("first_billable_month", FirstBillableMonth),
         proration=t.flag("proration"),
         initial_fee_billed_with_first_month=t.flag("initial_fee_billed_with_first_month"),
+        invoice_notes=tuple(str(n) for n in t.array("invoice_notes")),
     )
     t.done()
 

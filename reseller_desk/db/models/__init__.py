@@ -11,6 +11,15 @@ revision.
 from __future__ import annotations
 
 from reseller_desk.db.models.base import NAMING_CONVENTION, Base, utcnow, version_counter
+from reseller_desk.db.models.billing import (
+    BillRun,
+    BillRunProblem,
+    Invoice,
+    InvoiceLineRow,
+    PriceChange,
+    UsageImport,
+    UsageRecord,
+)
 from reseller_desk.db.models.charges import OneTimeCharge
 from reseller_desk.db.models.contracts import Contract, Notice
 from reseller_desk.db.models.customers import Customer, CustomerIncident
@@ -50,5 +59,6 @@ __all__ = [
     "Customer", "CustomerIncident", "DebitAccountColumns", "Application", "ApplicationOption",
     "ApplicationDocument", "ScreeningItem", "Contract", "Notice", "ContractPlanPeriod", "ContractOptionPeriod",
     "ContractNumber", "SpecialAgreementRow", "ContractEvent", "Suspension", "ContractEnding", "Succession",
-    "OneTimeCharge",
+    "OneTimeCharge", "PriceChange", "BillRun", "BillRunProblem", "Invoice", "InvoiceLineRow", "UsageImport",
+    "UsageRecord",
 ]

@@ -86,6 +86,10 @@ class CompanySettings(Base):
     # §4): 不課税, as compensation for ending early; an accountant who decides otherwise sets it here.
     early_termination_tax: Mapped[TaxCategory] = mapped_column(EnumCode(TaxCategory, 20),
                                                                default=TaxCategory.OUTSIDE)
+    # Billing (SC §10.1–2): the direct-debit collection day (25–31) and the invoice's issue day
+    # of M+1 (None: the first company business day; never after the 15th).
+    collection_day: Mapped[int] = mapped_column(Integer, default=27)
+    invoice_issue_day: Mapped[int | None] = mapped_column(Integer, default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
     row_version: Mapped[int] = version_counter()
