@@ -40,9 +40,8 @@ def test_the_database_refuses_to_update_or_delete_an_issued_invoice_or_its_lines
                       delete(Invoice).where(Invoice.id == issued.invoice_id),
                       update(InvoiceLineRow).where(InvoiceLineRow.invoice_id == issued.invoice_id).values(amount=1),
                       delete(InvoiceLineRow).where(InvoiceLineRow.invoice_id == issued.invoice_id)):
-        with pytest.raises(DatabaseError, match="issued invoices are never changed"):
-            with db.transaction(write=True) as session:
-                session.execute(statement)
+        with pytest.raises(DatabaseError, match="issued invoices are never changed"), db.transaction(write=True) as session:
+            session.execute(statement)
     with db.transaction() as session:
         assert session.scalar(select(Invoice.total).where(Invoice.id == issued.invoice_id)) == 6556
         assert session.scalar(text("SELECT count(*) FROM invoice_lines")) == 1
