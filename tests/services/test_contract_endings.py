@@ -233,3 +233,14 @@ def test_an_sc_cancellation_across_the_year_end_closure_matches_the_rules_engine
                                                                         max(desired, earliest))
     assert preview.last_billable_month == rules.last_billable_month(effective) == effective.replace(day=1)
     assert (preview.problem is None) == (desired >= earliest)
+
+
+def test_the_preview_names_a_desired_month_too_far_ahead_as_accepting_would_refuse_it(db, office, manager):
+    contract_id = approved(db, manager, sc_input(office), today=TODAY)
+    far = dt.date(2029, 6, 1)
+    preview = lifecycle.preview_cancellation(db, contract_id, requested_on=TODAY, desired_month=far, today=TODAY)
+    with pytest.raises(ValidationFailed) as refused:
+        lifecycle.accept_cancellation(db, manager, contract_id, requested_on=TODAY, desired_month=far,
+                                      expected_version=version(db, contract_id), today=TODAY)
+    assert preview.problem == refused.value.errors["desired_month"]
+    assert "2028年11月20日" in preview.problem
