@@ -93,6 +93,14 @@ class BillingTab(SettingsTab):
         layout.addStretch(1)
         layout.addLayout(self.action_row)
 
+    def set_editable(self, editable: bool) -> None:
+        """As every tab, and the fields keep the clause they apply as their tooltip when editable."""
+        super().set_editable(editable)
+        if editable:
+            for box, tip in ((self.collection_day, COLLECTION_TIP), (self.invoice_issue_day, ISSUE_TIP),
+                             (self.early_termination_tax, TAX_TIP)):
+                box.setToolTip(tip)
+
     def changing_widgets(self) -> Iterable[QWidget]:
         return (self.collection_day, self.invoice_issue_day, self.early_termination_tax, self.save_button,
                 self.revert_button)
@@ -161,9 +169,11 @@ class BillingTab(SettingsTab):
                          failure=lambda _e: self.preview.setText(""), parent=self)
 
     def _show_dates(self, dates: list[BillingDates]) -> None:
-        lines = [f"{month_text(d.month)}分（{d.profile_name}）: 発行日 {format_date_long(d.issue_date)}、"
-                 f"口座振替 {format_date_long(d.debit_date)}、振込期限 {format_date_long(d.transfer_due_date)}"
-                 for d in dates]
+        lines = [f"{month_text(dates[0].month)}分の請求書"] if dates else []
+        for d in dates:
+            lines += [d.profile_name, f"　発行日 {format_date_long(d.issue_date)}"
+                                      f"／口座振替 {format_date_long(d.debit_date)}"
+                                      f"／振込期限 {format_date_long(d.transfer_due_date)}"]
         self.preview.setText("\n".join(lines))
 
     # -- saving -------------------------------------------------------------------------------
