@@ -13,8 +13,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reseller_desk import clock
-from reseller_desk.db.database import Database
 from reseller_desk.domain.charges import TaxCategory
 from reseller_desk.domain.company import CompanyDetails
 from reseller_desk.services import billing_settings as service
@@ -35,6 +33,7 @@ from .test_bad_input_properties import (
     mostly,
     version,
 )
+from .test_prices import invoiced_office
 
 NOVEMBER = dt.date(2026, 11, 1)
 
@@ -125,12 +124,7 @@ def test_last_months_dates_follow_the_settings_and_the_calendars(db, manager):
 # -- bad input ----------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def bad_office(tmp_path_factory) -> Iterator[Office]:
-    with clock.frozen(dt.datetime(2026, 11, 20, 10, 0)):
-        db = Database.open(tmp_path_factory.mktemp("bad-billing") / "desk.sqlite3", create=True)
-        try:
-            yield Office(db)
-        finally:
-            db.dispose()
+    yield from invoiced_office(tmp_path_factory, "bad-billing")
 
 
 DAYS = st.one_of(st.integers(24, 32), ANY_BAD)

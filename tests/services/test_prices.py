@@ -198,17 +198,22 @@ def test_a_new_plan_of_an_invoiced_service_takes_any_price(db, manager, office):
 
 
 # -- bad input ----------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def bad_office(tmp_path_factory) -> Iterator[Office]:
-    """The bad-input office, with its SC service invoiced for October 2026."""
+def invoiced_office(tmp_path_factory, name: str) -> Iterator[Office]:
+    """The bad-input office of tests/services/test_bad_input_properties.py in a database of its
+    own (``name``), with its SC service invoiced for October 2026."""
     with clock.frozen(dt.datetime(2026, 11, 20, 10, 0)):
-        db = Database.open(tmp_path_factory.mktemp("bad-prices") / "desk.sqlite3", create=True)
+        db = Database.open(tmp_path_factory.mktemp(name) / "desk.sqlite3", create=True)
         try:
             office = Office(db)
             issue_documents(db, office.customer_id, [document(month=OCTOBER)])
             yield office
         finally:
             db.dispose()
+
+
+@pytest.fixture(scope="module")
+def bad_office(tmp_path_factory) -> Iterator[Office]:
+    yield from invoiced_office(tmp_path_factory, "bad-prices")
 
 
 MONTHS = st.one_of(st.sampled_from([OCTOBER, NOVEMBER, DECEMBER, JANUARY, dt.date(2028, 11, 1)]), BAD_DATE)

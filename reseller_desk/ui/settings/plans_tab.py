@@ -6,7 +6,7 @@ cell's tooltip); 追加 and 変更 open the plan dialog, 価格改定… the pri
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -50,6 +50,8 @@ PLAN_COLUMNS = (
 OPTION_COLUMNS = tuple(c for c in PLAN_COLUMNS
                        if c.key not in ("minimum_term_months", "early_termination_fee", "requires_face_to_face"))
 
+
+D = TypeVar("D", PlanDialog, PriceDialog)
 
 #: The columns that show the price in force this month rather than the price it was created with.
 PRICE_KEYS = ("monthly_fee", "initial_fee")
@@ -192,15 +194,21 @@ class PlansTab(SettingsTab):
         dialog = PlanDialog(self.ctx, profile, record, is_option=is_option, parent=self.window())
         dialog.reloaded.connect(lambda _record: self.load())
         dialog.prices_changed.connect(lambda _history: self.load())
-        dialog.finished.connect(lambda _r, d=dialog: self._closed(d))
-        self.dialogs.append(dialog)
+        return self._opened(dialog, self.dialogs)
+
+    @staticmethod
+    def _opened(dialog: D, kept: list[D]) -> D:
+        """Open ``dialog``, kept in ``kept`` (so that it lives) until it is closed."""
+        kept.append(dialog)
+
+        def closed(_result: int) -> None:
+            if dialog in kept:
+                kept.remove(dialog)
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
         dialog.open()
         return dialog
-
-    def _closed(self, dialog: PlanDialog) -> None:
-        if dialog in self.dialogs:
-            self.dialogs.remove(dialog)
-        dialog.deleteLater()
 
     def open_prices(self, is_option: bool, row: int) -> PriceDialog | None:
         """価格改定… of the plan (or option) on ``row``: None when no row is chosen."""
@@ -213,12 +221,4 @@ class PlansTab(SettingsTab):
         dialog = PriceDialog(self.ctx, PricedItem.OPTION if is_option else PricedItem.PLAN, record,
                              parent=self.window())
         dialog.changed.connect(lambda _history: self.load())
-        dialog.finished.connect(lambda _r, d=dialog: self._prices_closed(d))
-        self.price_dialogs.append(dialog)
-        dialog.open()
-        return dialog
-
-    def _prices_closed(self, dialog: PriceDialog) -> None:
-        if dialog in self.price_dialogs:
-            self.price_dialogs.remove(dialog)
-        dialog.deleteLater()
+        return self._opened(dialog, self.price_dialogs)
