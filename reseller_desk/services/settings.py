@@ -37,7 +37,7 @@ from reseller_desk.domain.company import (
     validate_plan,
 )
 from reseller_desk.domain.terms import available_profiles, load_profile
-from reseller_desk.services import audit, versions
+from reseller_desk.services import audit, prices, versions
 from reseller_desk.services.errors import NotFound, ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
 from reseller_desk.services.retry import retried
@@ -382,6 +382,7 @@ def _save(db: Database, actor: Actor, model: type[Plan] | type[PlanOption], reco
             if not isinstance(loaded, (Plan, PlanOption)):
                 raise NotFound(f"{noun} {record_id} は見つかりません。")
             versions.check(session, kind, loaded.id, loaded.row_version, expected_version)
+            _refuse_invoiced_price_edit(session, loaded, details)
             found = loaded
         profile = profile_record(session, details.profile_key)
         clash = session.scalars(select(model.id).where(model.terms_profile_id == profile.id,
@@ -408,6 +409,15 @@ def _save(db: Database, actor: Actor, model: type[Plan] | type[PlanOption], reco
         audit.record(session, actor, f"{entity}.{'add' if before is None else 'update'}", entity, row.id,
                      before=before, after=_plan_details(row), summary=f"{noun}: {details.name}")
         return PlanRecord(row.id, _plan_details(row), profile.name, row.row_version)
+
+
+def _refuse_invoiced_price_edit(session: Session, row: Plan | PlanOption, details: PlanDetails) -> None:
+    """Once its service has an invoice, an item's fees change only through 価格改定 from a month
+    not yet billed (services.prices): rewriting the price it was created with would reprice
+    every invoiced month. Before the first invoice they may still be edited in place."""
+    edited = [field for field in ("monthly_fee", "initial_fee") if getattr(details, field) != getattr(row, field)]
+    if edited and prices.invoiced_through(session, row.terms_profile_id) is not None:
+        raise ValidationFailed(dict.fromkeys(edited, prices.INVOICED_PRICE_MESSAGE))
 
 
 @retried

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reseller_desk.domain.application import ApplicationStatus, IdentityLetterResult, IncidentKind, ScreeningAnswer
+from reseller_desk.domain.charges import TaxCategory
 from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.domain.customer import FIELD_LABELS, CustomerKind
 from reseller_desk.domain.intake import Channel, DocumentKind, IdentityKind, PaymentMethod
@@ -38,6 +39,7 @@ ACTION_LABELS = {
     "staff.password_reset": "パスワードのリセット", "demo.customers": "デモデータの作成",
     "backup.make": "バックアップの作成", "contract.import": "契約の移行（取込）",
     "contracts.import": "契約の取込（移行）",
+    "price.change": "価格改定", "price.change_removed": "価格改定の取消", "billing_settings.update": "請求の設定の変更",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -70,6 +72,8 @@ VALUE_LABELS = {
     "file_name": "ファイル名", "folder": "保存先", "size": "サイズ（バイト）",
     "row": "行", "rows": "行数", "added": "追加した契約", "already_imported": "取込済みの行",
     "customers_created": "新規の顧客", "customers_reused": "既存の顧客",
+    "from_month": "適用月", "collection_day": "口座振替日", "invoice_issue_day": "請求書発行日",
+    "early_termination_tax": "契約解除料の税区分",
 }
 #: Stored codes shown with their Japanese labels, by the name they are kept under; the status of
 #: a contract and of an identity letter are read with their own enum.
@@ -82,6 +86,7 @@ ACTION_ENUMS: dict[str, dict[str, tuple[type[StrEnum], ...]]] = {
     "contract.revoke": {"status": (ContractStatus,)},
     "contract.import": {"status": (ContractStatus,)},
     "application.identity_letter": {"status": (IdentityLetterResult,)},
+    "billing_settings.update": {"early_termination_tax": (TaxCategory,)},
 }
 CSV_HEADER = ("日時", "担当", "操作", "内容", "対象", "変更前", "変更後")
 #: Who a record names when it names nobody: a failed log-in with a login ID of no account.

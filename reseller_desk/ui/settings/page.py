@@ -1,5 +1,5 @@
-"""The 設定 section: 会社情報, 振込先口座, 休業日 and プラン・オプション, one tab each, and for a
-manager バックアップ and 担当者 (staff accounts). A manager edits them; anyone else sees the first four
+"""The 設定 section: 会社情報, 振込先口座, 休業日, プラン・オプション and 請求, one tab each, and for a
+manager バックアップ and 担当者 (staff accounts). A manager edits them; anyone else sees the first five
 read-only, the buttons that would change something disabled with the reason as tooltip (the
 services refuse them anyway), and no 担当者 tab at all."""
 
@@ -12,6 +12,7 @@ from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.settings.backup_tab import BackupTab
 from reseller_desk.ui.settings.bank_accounts_tab import BankAccountsTab
+from reseller_desk.ui.settings.billing_tab import BillingTab
 from reseller_desk.ui.settings.closures_tab import ClosuresTab
 from reseller_desk.ui.settings.company_tab import CompanyTab
 from reseller_desk.ui.settings.plans_tab import PlansTab
@@ -32,10 +33,12 @@ class SettingsPage(QWidget):
         self.bank_tab = BankAccountsTab(ctx)
         self.closures_tab = ClosuresTab(ctx)
         self.plans_tab = PlansTab(ctx)
+        self.billing_tab = BillingTab(ctx)
         self.tabs.addTab(self.company_tab, "会社情報")
         self.tabs.addTab(self.bank_tab, "振込先口座")
         self.tabs.addTab(self.closures_tab, "休業日")
         self.tabs.addTab(self.plans_tab, "プラン・オプション")
+        self.tabs.addTab(self.billing_tab, "請求")
         manager = ctx.actor.role == Role.MANAGER
         self.backup_tab: BackupTab | None = BackupTab(ctx) if manager else None
         if self.backup_tab is not None:
@@ -43,7 +46,7 @@ class SettingsPage(QWidget):
         self.staff_tab: StaffTab | None = StaffTab(ctx) if manager else None
         if self.staff_tab is not None:
             self.tabs.addTab(self.staff_tab, "担当者")
-        for tab in (self.company_tab, self.bank_tab, self.closures_tab, self.plans_tab):
+        for tab in (self.company_tab, self.bank_tab, self.closures_tab, self.plans_tab, self.billing_tab):
             tab.set_editable(manager)
         note = (f"設定の変更は管理者が行います（現在の担当: {ctx.actor.name}）。" if manager
                 else f"{MANAGER_ONLY}{ctx.actor.name}さん（{ctx.actor.role.label}）には表示だけです。")
@@ -61,9 +64,11 @@ class SettingsPage(QWidget):
         if force:
             self.company_tab.load()
             self.bank_tab.load()
+            self.billing_tab.load()
         else:
             self.company_tab.reload_if_clean()
             self.bank_tab.reload_if_clean()
+            self.billing_tab.reload_if_clean()
         self.closures_tab.load()
         self.plans_tab.load()
         if self.staff_tab is not None:

@@ -3,7 +3,9 @@
 whether new applications may choose it. The service checks it (a code used twice in a service
 is refused next to the field). A change of a plan another manager saved since the dialog opened
 is refused naming who, with 「最新の内容を読み込む」 (ui.stale_edit), which shows the plan as
-stored."""
+stored. The fees here are the price the plan was created with: once its service has been
+invoiced they are read-only and change through 価格改定… (ui.settings.price_dialog), from a month
+not yet billed."""
 
 from __future__ import annotations
 
@@ -23,11 +25,15 @@ from PySide6.QtWidgets import (
 
 from reseller_desk.domain import bounds
 from reseller_desk.domain.company import PlanDetails
+from reseller_desk.domain.prices import PricedItem
+from reseller_desk.services import prices as price_service
 from reseller_desk.services import settings as settings_service
 from reseller_desk.services.errors import ServiceError, ValidationFailed
+from reseller_desk.services.prices import PriceHistoryRow
 from reseller_desk.services.settings import PlanRecord, ProfileInfo
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
+from reseller_desk.ui.settings.price_dialog import PriceDialog
 from reseller_desk.ui.widgets import (
     APP_STYLE,
     MONEY_ALIGNMENT,
@@ -52,6 +58,8 @@ class PlanDialog(QDialog):
     saved = Signal(object)
     #: The plan was read again after a stale save (the list behind may show it too).
     reloaded = Signal(object)
+    #: A price change was added or removed through 価格改定… (the list shows this month's price).
+    prices_changed = Signal(object)
 
     def __init__(self, ctx: AppContext, profile: ProfileInfo, record: PlanRecord | None = None, *,
                  is_option: bool = False, parent: QWidget | None = None) -> None:
@@ -104,18 +112,33 @@ class PlanDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         cancel = QPushButton("キャンセル")
         cancel.clicked.connect(self.reject)
+        #: What the fees are, once the price history is read (a billed price is changed by 価格改定).
+        self.price_note = muted_label()
+        self.price_note.setObjectName("priceNote")
+        self.price_note.setWordWrap(True)
+        self.price_note.setVisible(False)
+        self.price_button = QPushButton("価格改定…")
+        self.price_button.setObjectName("openPrices")
+        self.price_button.setToolTip("適用月を指定して価格を変えます（請求済みの月は変わりません）。")
+        self.price_button.clicked.connect(self.open_prices)
+        self.price_button.setVisible(record is not None)
+        self.price_dialog: PriceDialog | None = None
         buttons = QHBoxLayout()
+        buttons.addWidget(self.price_button)
         buttons.addWidget(muted_label("金額は税抜・円単位で入力します。"), 1)
         buttons.addWidget(cancel)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(form)
+        layout.addWidget(self.price_note)
         layout.addLayout(buttons)
 
         details = record.details if record is not None else PlanDetails(profile.key, "", "")
         self.set_details(details)
         self.resize(520, self.sizeHint().height())
+        if record is not None:
+            self.load_prices()
 
     def set_details(self, details: PlanDetails) -> None:
         self.code.setText(details.code)
@@ -137,6 +160,46 @@ class PlanDialog(QDialog):
         return PlanDetails(key, code, name, monthly, initial, minimum_term_months=self.minimum_term.value(),
                            early_termination_fee=self.early_termination_fee.value(),
                            requires_face_to_face=self.face_to_face.isChecked(), active=active, notes=notes)
+
+    # -- the price history ---------------------------------------------------------------------
+    @property
+    def item(self) -> PricedItem:
+        return PricedItem.OPTION if self.is_option else PricedItem.PLAN
+
+    def load_prices(self) -> None:
+        if self.record is None:
+            return
+        db, item, item_id = self.ctx.db, self.item, self.record.id
+        self.ctx.ops.run(lambda: price_service.price_history(db, item, item_id), success=self._prices_loaded,
+                         failure=self._refused, parent=self)
+
+    def _prices_loaded(self, history: list[PriceHistoryRow]) -> None:
+        billed = bool(history) and history[0].billed
+        for box in (self.monthly_fee, self.initial_fee):
+            box.setReadOnly(billed)
+            box.setToolTip(price_service.INVOICED_PRICE_MESSAGE if billed else "")
+        changes = len(history) - 1
+        notes = []
+        if billed:
+            notes.append("このサービスは請求済みのため、月額料金・初期費用は「価格改定…」で適用月を指定して変更します。")
+        if changes > 0:
+            notes.append(f"ここの金額は作成時の価格です（価格改定 {changes}件。今月の価格は一覧に表示）。")
+        self.price_note.setText("\n".join(notes))
+        self.price_note.setVisible(bool(notes))
+
+    def open_prices(self) -> PriceDialog | None:
+        """価格改定… of this plan: its history and the form to add a change."""
+        if self.record is None:
+            return None
+        dialog = PriceDialog(self.ctx, self.item, self.record, parent=self)
+        dialog.changed.connect(self._prices_changed)
+        self.price_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _prices_changed(self, history: list[PriceHistoryRow]) -> None:
+        self._prices_loaded(history)
+        self.prices_changed.emit(history)
 
     def error_text(self, field: str) -> str:
         return self.errors.message(field)

@@ -1,11 +1,12 @@
 """プラン・オプション: the plans and options of each service (terms profile), with their fees in
-yen, right-aligned; 追加 and 変更 open the plan dialog. The services offered are read off the
-UI thread, like the plans."""
+yen, right-aligned: the price in force this month (services.prices; a later change is the
+cell's tooltip); 追加 and 変更 open the plan dialog, 価格改定… the price history and its form
+(ui.settings.price_dialog). The services offered are read off the UI thread, like the plans."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -20,13 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reseller_desk import clock
+from reseller_desk.domain.prices import PricedItem
+from reseller_desk.services import prices as price_service
 from reseller_desk.services import settings as settings_service
+from reseller_desk.services.prices import PriceNow
 from reseller_desk.services.settings import PlanRecord, ProfileInfo
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.settings.plan_dialog import PlanDialog
+from reseller_desk.ui.settings.price_dialog import PriceDialog
 from reseller_desk.ui.settings.tab import SettingsTab
 from reseller_desk.ui.tables import RecordTableModel, list_table
-from reseller_desk.ui.widgets import ALIGN_CENTER, MONEY_ALIGNMENT, Column, format_yen
+from reseller_desk.ui.widgets import ALIGN_CENTER, MONEY_ALIGNMENT, Column, format_yen, month_text
 
 PLAN_COLUMNS = (
     Column("code", "コード", 110, text=lambda r: r.details.code),
@@ -45,16 +51,38 @@ OPTION_COLUMNS = tuple(c for c in PLAN_COLUMNS
                        if c.key not in ("minimum_term_months", "early_termination_fee", "requires_face_to_face"))
 
 
+D = TypeVar("D", PlanDialog, PriceDialog)
+
+#: The columns that show the price in force this month rather than the price it was created with.
+PRICE_KEYS = ("monthly_fee", "initial_fee")
+
+
 class PlanTableModel(RecordTableModel[PlanRecord]):
-    """Plans (or options) of one service; a stopped one is greyed, its notes are the name's tooltip."""
+    """Plans (or options) of one service; a stopped one is greyed, its notes are the name's
+    tooltip; the fees are those in force this month (``prices``), a later change the tooltip."""
 
     def __init__(self, is_option: bool, parent: QObject | None = None) -> None:
         super().__init__(OPTION_COLUMNS if is_option else PLAN_COLUMNS, parent)
         self.is_option = is_option
+        self.prices: dict[int, PriceNow] = {}
+
+    def set_plans(self, records: list[PlanRecord], prices: dict[int, PriceNow]) -> None:
+        self.prices = dict(prices)
+        self.set_records(records)
+
+    def display(self, record: PlanRecord, column: Column) -> str:
+        now = self.prices.get(record.id)
+        if now is not None and column.key in PRICE_KEYS:
+            return format_yen(getattr(now.price, column.key))
+        return super().display(record, column)
 
     def tooltip(self, record: PlanRecord, column: Column) -> str | None:
         if column.key == "name" and record.details.notes:
             return record.details.notes
+        now = self.prices.get(record.id)
+        if column.key in PRICE_KEYS and now is not None and now.next_price is not None:
+            return (f"今月の価格です。{month_text(now.next_from)}から "
+                    f"{format_yen(getattr(now.next_price, column.key))}（価格改定）")
         return super().tooltip(record, column)
 
     def extra_data(self, record: PlanRecord, column: Column, role: int) -> Any:
@@ -69,6 +97,9 @@ class PlansTab(SettingsTab):
         self.profiles: list[ProfileInfo] = []
         self.dialogs: list[PlanDialog] = []
         self.buttons: list[QPushButton] = []
+        #: 価格改定… of each table: open for everyone (a clerk reads the history).
+        self.price_buttons: list[QPushButton] = []
+        self.price_dialogs: list[PriceDialog] = []
         self.profile_combo = QComboBox()
         self.profile_combo.setObjectName("profileCombo")
         self.profile_combo.currentIndexChanged.connect(lambda _i: self.load())
@@ -96,9 +127,15 @@ class PlansTab(SettingsTab):
         add.clicked.connect(lambda _=False, o=model.is_option: self.add(o))
         change = QPushButton("変更")
         change.clicked.connect(lambda _=False, o=model.is_option, t=table: self.edit(o, t.currentIndex().row()))
+        prices = QPushButton("価格改定…")
+        prices.setObjectName("optionPrices" if model.is_option else "planPrices")
+        prices.setToolTip("適用月を指定して価格を変えます（請求済みの月は変わりません）。")
+        prices.clicked.connect(lambda _=False, o=model.is_option, t=table: self.open_prices(o, t.currentIndex().row()))
         row.addWidget(add)
         row.addWidget(change)
+        row.addWidget(prices)
         self.buttons += [add, change]
+        self.price_buttons.append(prices)
         inner.addLayout(row)
         layout.addWidget(box, 1)
         return table
@@ -128,14 +165,20 @@ class PlansTab(SettingsTab):
         profile = self.current_profile()
         if profile is None:
             return
-        db, key = self.ctx.db, profile.key
-        self.ctx.ops.run(lambda: (settings_service.list_plans(db, key), settings_service.list_options(db, key)),
-                         success=self._loaded, parent=self)
+        db, key, month = self.ctx.db, profile.key, clock.today()
 
-    def _loaded(self, result: tuple[list[PlanRecord], list[PlanRecord]]) -> None:
-        plans, options = result
-        self.plan_model.set_records(plans)
-        self.option_model.set_records(options)
+        def read() -> tuple[list[PlanRecord], list[PlanRecord], dict[int, PriceNow], dict[int, PriceNow]]:
+            plans, options = settings_service.list_plans(db, key), settings_service.list_options(db, key)
+            return (plans, options, price_service.prices_now(db, PricedItem.PLAN, month, [p.id for p in plans]),
+                    price_service.prices_now(db, PricedItem.OPTION, month, [o.id for o in options]))
+
+        self.ctx.ops.run(read, success=self._loaded, parent=self)
+
+    def _loaded(self, result: tuple[list[PlanRecord], list[PlanRecord], dict[int, PriceNow], dict[int, PriceNow]]
+                ) -> None:
+        plans, options, plan_prices, option_prices = result
+        self.plan_model.set_plans(plans, plan_prices)
+        self.option_model.set_plans(options, option_prices)
 
     def add(self, is_option: bool = False) -> PlanDialog | None:
         return self._open(is_option, None)
@@ -150,12 +193,32 @@ class PlansTab(SettingsTab):
             return None
         dialog = PlanDialog(self.ctx, profile, record, is_option=is_option, parent=self.window())
         dialog.reloaded.connect(lambda _record: self.load())
-        dialog.finished.connect(lambda _r, d=dialog: self._closed(d))
-        self.dialogs.append(dialog)
+        dialog.prices_changed.connect(lambda _history: self.load())
+        return self._opened(dialog, self.dialogs)
+
+    @staticmethod
+    def _opened(dialog: D, kept: list[D]) -> D:
+        """Open ``dialog``, kept in ``kept`` (so that it lives) until it is closed."""
+        kept.append(dialog)
+
+        def closed(_result: int) -> None:
+            if dialog in kept:
+                kept.remove(dialog)
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
         dialog.open()
         return dialog
 
-    def _closed(self, dialog: PlanDialog) -> None:
-        if dialog in self.dialogs:
-            self.dialogs.remove(dialog)
-        dialog.deleteLater()
+    def open_prices(self, is_option: bool, row: int) -> PriceDialog | None:
+        """価格改定… of the plan (or option) on ``row``: None when no row is chosen."""
+        record = (self.option_model if is_option else self.plan_model).record(row)
+        if record is None:
+            noun = "オプション" if is_option else "プラン"
+            self.set_status(f"価格を改定する{noun}を一覧で選んでください。", error=True)
+            return None
+        self.set_status("")
+        dialog = PriceDialog(self.ctx, PricedItem.OPTION if is_option else PricedItem.PLAN, record,
+                             parent=self.window())
+        dialog.changed.connect(lambda _history: self.load())
+        return self._opened(dialog, self.price_dialogs)
