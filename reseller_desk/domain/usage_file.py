@@ -203,8 +203,8 @@ def _call(line: int, cells: dict[str, str], month: dt.date, today: dt.date) -> t
         faults.append(UsageProblem(line, column, reason))
 
     number = code = None
-    typed_number = clean_line(cells.get(NUMBER, ""))
-    typed_code = unicodedata.normalize("NFKC", clean_line(cells.get(CUSTOMER_CODE, ""))).upper()
+    typed_number = _folded(cells.get(NUMBER, ""))
+    typed_code = _folded(cells.get(CUSTOMER_CODE, "")).upper()
     if typed_number:
         number = subscriber_number(typed_number)
         if number is None:
@@ -217,25 +217,26 @@ def _call(line: int, cells: dict[str, str], month: dt.date, today: dt.date) -> t
     if not typed_number and not typed_code:
         fault(NUMBER if NUMBER in cells else CUSTOMER_CODE, "電話番号かカスタマIDを入れてください。")
 
-    called_at = _moment(cells[CALLED_AT])
+    typed_moment = _folded(cells[CALLED_AT])
+    called_at = _moment(typed_moment)
     if called_at is None:
-        fault(CALLED_AT, f"日時{quoted(clean_line(cells[CALLED_AT]))}は読めません。"
+        fault(CALLED_AT, f"日時{quoted(typed_moment)}は読めません。"
                          "YYYY-MM-DD HH:MM（:SS）か YYYY/MM/DD HH:MM（:SS）で入力してください。")
     elif called_at.date().replace(day=1) != month:
         fault(CALLED_AT, f"日時 {called_at:%Y-%m-%d %H:%M} は{month_label(month)}の通話ではありません。")
     elif called_at.date() > today:
         fault(CALLED_AT, f"日時 {called_at:%Y-%m-%d %H:%M} は今日より後です。")
 
-    destination = _SEPARATORS.sub("", unicodedata.normalize("NFKC", clean_line(cells[DESTINATION])))
+    destination = _SEPARATORS.sub("", _folded(cells[DESTINATION]))
     if not destination:
         fault(DESTINATION, "発信先（かけた先の番号）を入れてください。")
     elif not _DESTINATION.fullmatch(destination):
         fault(DESTINATION, f"発信先{quoted(destination)}は{DESTINATION_MAX_LENGTH - 1}桁までの番号で入力してください。")
 
-    seconds = whole_cell(clean_line(cells[SECONDS]), "秒数", 0, MAX_SECONDS, "秒")
+    seconds = whole_cell(_folded(cells[SECONDS]), "秒数", 0, MAX_SECONDS, "秒")
     if seconds.problem:
         fault(SECONDS, seconds.problem)
-    amount = whole_cell(clean_line(cells[AMOUNT]), "金額", 0, MAX_FEE, "円")
+    amount = whole_cell(_folded(cells[AMOUNT]), "金額", 0, MAX_FEE, "円")
     if amount.problem:
         fault(AMOUNT, amount.problem)
     if faults or called_at is None or seconds.value is None or amount.value is None:
@@ -246,15 +247,23 @@ def _call(line: int, cells: dict[str, str], month: dt.date, today: dt.date) -> t
 def subscriber_number(text: str) -> str | None:
     """The number as stored (digits, 0312345678) from 03-1234-5678, ０３１２３４５６７８ or the
     international form +81312345678 / +81 (0)3-1234-5678; None when it is none of them."""
-    folded = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+    folded = _SEPARATORS.sub("", _folded(text))
     if folded.startswith("+81"):
         rest = folded[3:]
         folded = rest if rest.startswith("0") else "0" + rest
     return normalized_number(folded)
 
 
+def _folded(text: str) -> str:
+    """A cell cleaned (domain.text.clean_line) and its widths folded (NFKC); a cell of plain
+    printable ASCII, what a provider's system writes, has nothing to clean or fold."""
+    if text.isascii() and text.isprintable():
+        return text.strip()
+    return unicodedata.normalize("NFKC", clean_line(text))
+
+
 def _moment(text: str) -> dt.datetime | None:
-    found = _DATETIME.fullmatch(unicodedata.normalize("NFKC", clean_line(text)))
+    found = _DATETIME.fullmatch(text)
     if found is None:
         return None
     try:
