@@ -4,6 +4,7 @@ form, both date forms, and each fault of a row — as data, with its line and co
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +121,12 @@ def test_the_key_of_a_call_is_the_same_for_the_same_call_and_differs_for_another
     assert key == row_key(7, "0312345678", moment, "117", 10, 3) and len(key) == 64
     assert key != row_key(8, "0312345678", moment, "117", 10, 3)
     assert key != row_key(7, "0312345678", moment + dt.timedelta(seconds=1), "117", 10, 3)
+
+
+def test_the_example_of_the_readme_is_a_valid_file():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## 通話料ファイルの形式 (call charges)"):]
+    example = section[section.index("```csv\n") + 7:section.index("```\n", section.index("```csv"))]
+    calls, problems = checked(example)
+    assert problems == [] and [(c.number, c.customer_code, c.amount) for c in calls] == [
+        ("0312345678", None, 12), ("0312345678", None, 0), (None, "C0001234", 24)]
