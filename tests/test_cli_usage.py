@@ -8,22 +8,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import AuditEntry, StaffUser, UsageRecord
 from reseller_desk.services import auth
 
-from .services.usage_builders import AFTER_MONTH, call, lines_on_file, usage_csv
+from .services.usage_builders import after_november as after_november  # noqa: F401 - autouse: the clock at 2026-12-02
+from .services.usage_builders import call, lines_on_file, usage_csv
 from .test_cli_import import CLERK_PASSWORD
 from .test_cli_import import plans as plans  # noqa: F401 - the fixture: the office's plans
 from .test_cli_user import office as office  # noqa: F401 - the fixture: tanaka (manager), suzuki (clerk)
 from .test_cli_user import run
-
-
-@pytest.fixture(autouse=True)
-def _after_november():
-    with clock.frozen(AFTER_MONTH):
-        yield
 
 
 @pytest.fixture

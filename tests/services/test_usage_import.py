@@ -9,32 +9,22 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from reseller_desk import clock
-from reseller_desk.db.models import AuditEntry, Base, ContractNumber, UsageImport, UsageRecord
+from reseller_desk.db.models import AuditEntry, ContractNumber, UsageImport, UsageRecord
 from reseller_desk.services.billing.usage import UsageRefused, import_usage, preview_usage
 from reseller_desk.services.errors import PermissionDenied, ValidationFailed
 
 from .invoice_builders import document, issue_documents, recurring
-from .usage_builders import AFTER_MONTH, MONTH, call, calls_of, lines_on_file, usage_csv
-
-
-@pytest.fixture(autouse=True)
-def _after_november():
-    with clock.frozen(AFTER_MONTH):
-        yield
+from .test_contract_import import table_counts
+from .usage_builders import MONTH, call, calls_of, lines_on_file, usage_csv
+from .usage_builders import after_november as after_november  # noqa: F401 - autouse: the clock at 2026-12-02
 
 
 @pytest.fixture
 def lines(db, office, clerk):
     return lines_on_file(db, clerk, 3)
-
-
-def table_counts(db) -> dict[str, int]:
-    with db.engine.connect() as conn:
-        return {t.name: conn.execute(text(f'SELECT COUNT(*) FROM "{t.name}"')).scalar_one()
-                for t in Base.metadata.sorted_tables}
 
 
 def records(db) -> list[tuple[int, str, dt.datetime, str, int, int, dt.date]]:

@@ -7,8 +7,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import pytest
 from sqlalchemy import select
 
+from reseller_desk import clock
 from reseller_desk.db.models import Contract, ContractNumber
 from reseller_desk.domain.usage_file import COLUMNS
 from reseller_desk.services.contracts.importing import import_contracts
@@ -20,6 +22,13 @@ MONTH = dt.date(2026, 11, 1)
 #: The day the tests run (the clock frozen): November has ended.
 AFTER_MONTH = dt.datetime(2026, 12, 2, 10, 0)
 ASSIGNED_ON = dt.date(2026, 10, 1)
+
+
+@pytest.fixture(autouse=True)
+def after_november():
+    """The clock at 2026-12-02 (imported into a test module, it runs for each of its tests)."""
+    with clock.frozen(AFTER_MONTH):
+        yield
 
 
 @dataclass(frozen=True)

@@ -11,23 +11,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import func, select
 
-from reseller_desk import clock
 from reseller_desk.db.models import UsageRecord
 from reseller_desk.ui.invoice.usage_import import DROP_BAD, UsageImportDialog
 from reseller_desk.ui.widgets import to_qdate
-from tests.services.usage_builders import AFTER_MONTH, call, lines_on_file, usage_csv
+from tests.services.test_contract_import import count
+from tests.services.usage_builders import after_november as after_november  # noqa: F401 - autouse: 2026-12-02
+from tests.services.usage_builders import call, lines_on_file, usage_csv
 
 from .helpers import set_up_office
 
 SCREENSHOTS = Path("/tmp/usage-pngs")
-
-
-@pytest.fixture(autouse=True)
-def _after_november():
-    with clock.frozen(AFTER_MONTH):
-        yield
 
 
 @pytest.fixture
@@ -37,8 +31,7 @@ def numbers(db, manager, clerk) -> list[str]:
 
 
 def calls(db) -> int:
-    with db.transaction() as session:
-        return session.scalar(select(func.count()).select_from(UsageRecord))
+    return count(db, UsageRecord)
 
 
 def dialog_for(ctx, qtbot, path: Path) -> UsageImportDialog:

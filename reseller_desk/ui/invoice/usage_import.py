@@ -12,7 +12,6 @@ here: the services decide everything. Modelled on ファイル → 契約の取�
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -20,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -41,9 +40,10 @@ from reseller_desk.services.billing.usage import (
 from reseller_desk.services.errors import ServiceError
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.contract.changes import month_edit, month_of
+from reseller_desk.ui.contract_import import AskOpenPath, ask_open_path
 from reseller_desk.ui.operations import Progress
 from reseller_desk.ui.tables import RecordTableModel, list_table
-from reseller_desk.ui.widgets import ALIGN_RIGHT, Column, to_qdate
+from reseller_desk.ui.widgets import ALIGN_RIGHT, Column, muted_label, to_qdate
 
 TITLE = "通話料の取込"
 FILTER = "通話料ファイル (*.csv *.txt);;すべてのファイル (*)"
@@ -55,15 +55,6 @@ FIX_OR_DROP = ("誤りのある行を直してファイルを選び直すか、�
                "チェックを入れてください（まだ何も取り込んでいません）。")
 FIX_FILE = "ファイルを直してから、もう一度選んでください（何も取り込んでいません）。"
 FAULT_TEXT = QColor("#a40000")
-
-#: (parent, caption, filter) -> the path chosen, "" when the clerk pressed キャンセル.
-AskOpenPath = Callable[[QWidget, str, str], str]
-
-
-def ask_open_path(parent: QWidget, caption: str, name_filter: str) -> str:
-    path, _selected = QFileDialog.getOpenFileName(parent, caption, str(Path.home()), name_filter)
-    return path
-
 
 class ProblemModel(RecordTableModel[UsageProblem]):
     """The faults of the file: 行 (見出し for the file itself), 列, 内容 in red."""
@@ -107,8 +98,7 @@ class UsageImportDialog(QDialog):
         top.addWidget(self.file_label, 1)
         top.addWidget(self.choose_button)
 
-        self.hint = QLabel(HINT)
-        self.hint.setWordWrap(True)
+        self.hint = muted_label(HINT)
         self.count_label = QLabel("")
         self.count_label.setWordWrap(True)
         self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -118,23 +108,22 @@ class UsageImportDialog(QDialog):
         self.drop_bad = QCheckBox(DROP_BAD)
         self.drop_bad.setEnabled(False)
         self.drop_bad.toggled.connect(lambda _on: self._enable())
-        self.import_button = QPushButton("取込")
+        box = QDialogButtonBox()
+        self.import_button = box.addButton("取込", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = box.addButton("閉じる", QDialogButtonBox.ButtonRole.RejectRole)
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.import_now)
-        self.close_button = QPushButton("閉じる")
         self.close_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.drop_bad)
-        buttons.addStretch(1)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.close_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.drop_bad, 1)
+        bottom.addWidget(box)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)      # what to choose, then the choices
         layout.addLayout(top)
-        layout.addWidget(self.hint)
         layout.addWidget(self.count_label)
         layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(bottom)
 
     def chosen_month(self) -> dt.date:
         month = month_of(self.month)
