@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from reseller_desk import __version__, cli_login, cli_user
+from reseller_desk import __version__, cli_login, cli_usage, cli_user
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database
@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     contracts.add_argument("--dry-run", action="store_true", help="確認だけ行い、何も取り込まない")
     cli_login.add_arguments(contracts, who="取込を行う担当者（事務・管理者）")
 
+    cli_usage.add_parser(sub, _add_db)
+
     restore = sub.add_parser("restore", help="バックアップを空のデータベースに復元する（データのある所には復元しない）")
     restore.add_argument("file", metavar="FILE", help="reseller-desk backup で作ったファイル")
     _add_db(restore)
@@ -101,7 +103,8 @@ _command: ContextVar[str | None] = ContextVar("reseller_desk_command", default=N
 
 
 def _command_name(args: argparse.Namespace) -> str:
-    sub = getattr(args, "user_command", None) or getattr(args, "import_command", None)
+    sub = getattr(args, "user_command", None) or getattr(args, "import_command", None) \
+        or getattr(args, "usage_command", None)
     return f"{args.command} {sub}" if sub else str(args.command)
 
 
@@ -279,6 +282,7 @@ COMMANDS = {
     "user": lambda args: cli_user.cmd_user(args, _open),
     "backup": cmd_backup,
     "import": cmd_import,
+    "usage": lambda args: cli_usage.cmd_usage(args, _open, terminal_safe),
     "restore": cmd_restore,
 }
 

@@ -17,11 +17,13 @@ which uses this module's strategies and ``attempt``) nor in the commented exclus
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import hashlib
 import importlib
 import inspect
+import io
 import os
 import pkgutil
 import re
@@ -642,3 +644,62 @@ def test_importing_contracts_with_bad_cells_imports_them_cleaned_or_refuses_writ
 
     attempt(office, lambda: import_contracts(office.db, actor_of(office, actor), rows,  # type: ignore[arg-type]
                                              dry_run=dry_run, source_name=name))
+
+
+# -- the call charges import (通話料) -------------------------------------------------------------
+def usage_number(office: Office) -> tuple[str, str]:
+    """A contract of the office holding a number (made once): its カスタマID and number."""
+    if not hasattr(office, "usage_line"):
+        from reseller_desk.db.models import Contract, ContractNumber
+        from reseller_desk.services.contracts.importing import import_contracts
+
+        from .import_rows import sc_row, source_rows
+
+        [code] = import_contracts(office.db, office.manager, source_rows([sc_row(901)]), source_name="usage",
+                                  today=TODAY).customer_codes
+        with office.db.transaction(write=True) as session:
+            contract_id = session.scalars(select(Contract.id).where(Contract.customer_code == code)).one()
+            session.add(ContractNumber(contract_id=contract_id, number="0390000901", assigned_on=dt.date(2026, 10, 1)))
+        office.usage_line = (code, "03-9000-0901")  # type: ignore[attr-defined]
+    return office.usage_line  # type: ignore[attr-defined,no-any-return]
+
+
+@st.composite
+def usage_files(draw: st.DrawFn, code: str, number: str) -> object:
+    """A usage file of calls of the office's contract with some cells bad (any text, or a valid
+    cell with unwanted characters slipped in), or bytes that are no such file, or no bytes."""
+    from reseller_desk.domain.usage_file import COLUMNS
+
+    from .usage_builders import call
+
+    shape = draw(mostly("file", st.sampled_from(["bytes", "junk"])))
+    if shape == "junk":
+        return draw(WRONG_TYPE)
+    if shape == "bytes":
+        return draw(st.binary(max_size=200))
+    rows = []
+    for n in range(draw(st.integers(1, 3))):
+        row = call(number, f"2026-11-{3 + n:02d} 09:0{n}", code=draw(st.sampled_from(["", code])))
+        for column in draw(st.lists(st.sampled_from(COLUMNS), max_size=3, unique=True)):
+            row[column] = draw(st.one_of(spoiled_text(row[column]), BAD_TEXT))
+        rows.append(row)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    columns = draw(st.permutations(COLUMNS))
+    writer.writerow(columns)
+    writer.writerows([[row[c] for c in columns] for row in rows])
+    return out.getvalue().encode("utf-8", "surrogatepass")   # a lone surrogate: no UTF-8 (nor Shift_JIS) file
+
+
+@drives("billing.usage.import_usage")
+@PROPERTY
+@given(data=st.data(), actor=ACTORS, month=mostly(dt.date(2026, 11, 1), BAD_DATE),
+       name=mostly("11月分.csv", st.one_of(BAD_TEXT, WRONG_TYPE)), drop_bad=mostly(False, st.one_of(st.just(True),
+                                                                                              WRONG_TYPE)))
+def test_importing_call_charges_with_bad_cells_imports_them_cleaned_or_refuses_writing_nothing(office, data, actor,
+                                                                                              month, name, drop_bad):
+    from reseller_desk.services.billing.usage import import_usage
+
+    file = data.draw(usage_files(*usage_number(office)))
+    attempt(office, lambda: import_usage(office.db, actor_of(office, actor), file, name, month,  # type: ignore[arg-type]
+                                         drop_bad=drop_bad))
