@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from reseller_desk import __version__, cli_login, cli_user
+from reseller_desk import __version__, cli_login, cli_user, cli_verify
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database
@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     contracts.add_argument("--dry-run", action="store_true", help="確認だけ行い、何も取り込まない")
     cli_login.add_arguments(contracts, who="取込を行う担当者（事務・管理者）")
 
+    cli_verify.add_parser(sub, _add_db)
+
     restore = sub.add_parser("restore", help="バックアップを空のデータベースに復元する（データのある所には復元しない）")
     restore.add_argument("file", metavar="FILE", help="reseller-desk backup で作ったファイル")
     _add_db(restore)
@@ -96,7 +98,7 @@ from reseller_desk.services.errors import ValidationFailed  # noqa: E402 - light
 #: a database that is missing or not at this version's schema instead of creating or upgrading
 #: it. Every other command opens an existing database and upgrades it.
 CREATING_COMMANDS = frozenset({"demo", "migrate", "restore"})
-READ_COMMANDS = frozenset({"status", "customers", "profiles", "user list"})
+READ_COMMANDS = frozenset({"status", "customers", "profiles", "user list", "verify"})
 _command: ContextVar[str | None] = ContextVar("reseller_desk_command", default=None)
 
 
@@ -280,6 +282,7 @@ COMMANDS = {
     "backup": cmd_backup,
     "import": cmd_import,
     "restore": cmd_restore,
+    "verify": lambda args: cli_verify.cmd_verify(args, _open, terminal_safe),
 }
 
 
