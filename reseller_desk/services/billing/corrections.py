@@ -35,7 +35,7 @@ from reseller_desk.db.database import Database
 from reseller_desk.db.models import BankAccount, CompanySettings, Invoice, TermsProfileRecord
 from reseller_desk.domain import billing
 from reseller_desk.domain.billing import BillLine, LineKind, Settlement, Totals
-from reseller_desk.domain.bounds import is_date, is_record_id
+from reseller_desk.domain.bounds import closure_date_problem, is_record_id
 from reseller_desk.domain.calendar import BusinessCalendar, japanese_date
 from reseller_desk.domain.contract_history import first_of_month
 from reseller_desk.domain.invoice_document import DocumentParty, InvoiceDocument, InvoiceKind, TransferAccount
@@ -45,7 +45,7 @@ from reseller_desk.services import audit
 from reseller_desk.services.billing import issuing
 from reseller_desk.services.billing.correction_lines import MAX_AMOUNT, line_problems
 from reseller_desk.services.errors import NotFound, ServiceError, ValidationFailed
-from reseller_desk.services.permissions import Actor, Role, require_role
+from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
 from reseller_desk.services.retry import retried
 
 __all__ = ["Correction", "CorrectionTarget", "InvoiceRef", "MIN_DAYS_TO_PAY", "REASON_MAX_LENGTH", "correction_lines",
@@ -230,9 +230,11 @@ def _reason(reason: object) -> str:
 
 
 def _today(today: object) -> dt.date:
+    """The issue date of the correction: today, or the day given (tests, a CLI run for a day),
+    within the window of dates the office records (domain.bounds.closure_window)."""
     day = clock.today() if today is None else today
-    if not is_date(day):
-        raise ValidationFailed({"today": "訂正の発行日は日付で指定してください。"})
+    if problem := closure_date_problem(day, clock.today(), "訂正の発行日"):
+        raise ValidationFailed({"today": problem})
     assert isinstance(day, dt.date)
     return day
 
@@ -264,6 +266,7 @@ def issue_correction(db: Database, actor: Actor, invoice_id: int, *, reason: str
     text = _reason(reason)
     day = _today(today)
     with db.transaction(write=True) as session:
+        confirm_actor(session, actor)  # before issued_by_id names them
         invoice = _load(session, invoice_id)
         if refusal := _refusal(session, invoice):
             raise ServiceError(refusal)
