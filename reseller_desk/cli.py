@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from reseller_desk import __version__, cli_login, cli_usage, cli_user
+from reseller_desk import __version__, cli_login, cli_usage, cli_user, cli_verify
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database
@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_login.add_arguments(contracts, who="取込を行う担当者（事務・管理者）")
 
     cli_usage.add_parser(sub, _add_db)
+    cli_verify.add_parser(sub, _add_db)
 
     restore = sub.add_parser("restore", help="バックアップを空のデータベースに復元する（データのある所には復元しない）")
     restore.add_argument("file", metavar="FILE", help="reseller-desk backup で作ったファイル")
@@ -98,7 +99,7 @@ from reseller_desk.services.errors import ValidationFailed  # noqa: E402 - light
 #: a database that is missing or not at this version's schema instead of creating or upgrading
 #: it. Every other command opens an existing database and upgrades it.
 CREATING_COMMANDS = frozenset({"demo", "migrate", "restore"})
-READ_COMMANDS = frozenset({"status", "customers", "profiles", "user list"})
+READ_COMMANDS = frozenset({"status", "customers", "profiles", "user list", "verify"})
 _command: ContextVar[str | None] = ContextVar("reseller_desk_command", default=None)
 
 
@@ -284,6 +285,7 @@ COMMANDS = {
     "import": cmd_import,
     "usage": lambda args: cli_usage.cmd_usage(args, _open, terminal_safe),
     "restore": cmd_restore,
+    "verify": lambda args: cli_verify.cmd_verify(args, _open, terminal_safe),
 }
 
 

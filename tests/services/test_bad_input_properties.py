@@ -703,3 +703,37 @@ def test_importing_call_charges_with_bad_cells_imports_them_cleaned_or_refuses_w
     file = data.draw(usage_files(*usage_number(office)))
     attempt(office, lambda: import_usage(office.db, actor_of(office, actor), file, name, month,  # type: ignore[arg-type]
                                          drop_bad=drop_bad))
+# -- invoices ----------------------------------------------------------------------------------------
+def _issued_invoice(office: Office) -> tuple[int, Any]:
+    """A fresh customer's October invoice (issued 2026-11-02, before the tests' today): each
+    example corrects its own, since an invoice is corrected once."""
+    from .invoice_builders import a_customer, document, issue_documents, recurring
+
+    october = dt.date(2026, 10, 1)
+    line = recurring("C0000001", "ベーシック 月額", 2, 2980, month=october)
+    with clock.frozen(dt.datetime(2026, 11, 20, 10, 0)):
+        customer = a_customer(office.db, office.manager)
+    [issued] = issue_documents(office.db, customer, [document([line], month=october)])
+    return issued.invoice_id, line
+
+
+@drives("billing.corrections.issue_correction")
+@PROPERTY
+@given(actor=ACTORS, target=mostly("issued"), reason=mostly("請求額の誤り", st.one_of(spoiled_text("回線数の誤り"),
+                                                                                       BAD_TEXT, WRONG_TYPE)),
+       replacement=st.one_of(st.none(), st.just("original"), st.lists(st.just("spoiled"), min_size=1, max_size=3),
+                             WRONG_TYPE),
+       today=mostly(None, BAD_DATE), data=st.data())
+def test_correcting_an_invoice_with_bad_values_issues_the_correction_or_refuses_it(office, actor, target, reason,
+                                                                                   replacement, today, data):
+    from reseller_desk.services.billing.corrections import issue_correction
+
+    invoice_id, line = _issued_invoice(office)
+    lines: Any = replacement
+    if replacement == "original":
+        lines = [line]
+    elif isinstance(replacement, list) and replacement and replacement[0] == "spoiled":
+        lines = [data.draw(spoiled(line)) for _ in replacement]
+    attempt(office, lambda: issue_correction(office.db, actor_of(office, actor),
+                                             invoice_id if target == "issued" else target, reason=reason,
+                                             replacement=lines, today=today))

@@ -62,3 +62,5 @@ __all__ = [
     "OneTimeCharge", "PriceChange", "BillRun", "BillRunProblem", "Invoice", "InvoiceLineRow", "UsageImport",
     "UsageRecord",
 ]
+
+import reseller_desk.db.frozen  # noqa: E402, F401 - issued invoices refused a change in the ORM too
