@@ -43,8 +43,8 @@ from reseller_desk.reports.fonts import GOTHIC, draw_string, register_fonts, str
 from reseller_desk.reports.format import IDEOGRAPHIC_SPACE, address_lines, jp_date, jp_month, postal, salutation, yen
 from reseller_desk.reports.text_layout import fit_size, wrap
 
-__all__ = ["InvoiceRenderer", "UnprintableInvoice", "file_marker", "render_invoice", "render_invoices",
-           "tax_mark", "TAX_LEGEND"]
+__all__ = ["InvoiceRenderer", "UnprintableInvoice", "combined_marker", "file_marker", "render_invoice",
+           "render_invoices", "tax_mark", "TAX_LEGEND"]
 
 SP = IDEOGRAPHIC_SPACE
 MARKER_PREFIX = "reseller-desk:invoice:"
@@ -69,6 +69,12 @@ def file_marker(document: InvoiceDocument) -> str:
     PDF's keywords: the same invoice gives the same marker, whatever the layout's version."""
     digest = hashlib.sha256(document.to_json().encode()).hexdigest()[:32]
     return f"{MARKER_PREFIX}{document.number}:{digest}"
+
+
+def combined_marker(documents: Iterable[InvoiceDocument]) -> str:
+    """``reseller-desk:invoices:<months>``, the keywords of a combined print file."""
+    months = dict.fromkeys(f"{d.billing_month:%Y-%m}" for d in documents)
+    return f"{COMBINED_MARKER_PREFIX}{','.join(months)}"
 
 
 def _period(line: BillLine, year: int) -> str:
@@ -388,7 +394,7 @@ class InvoiceRenderer:
         if self.credit or d.totals.total <= 0:
             return []
         if d.payment_method is PaymentMethod.DEBIT:
-            out = [("お支払方法：口座振替", 10)]
+            out: list[tuple[str, float]] = [("お支払方法：口座振替", 10)]
             if d.due_date is not None:
                 out.append((f"口座振替日{SP}{jp_date(d.due_date)}", self.size))
             if d.debit is not None:
@@ -396,7 +402,7 @@ class InvoiceRenderer:
                 out.append((f"振替口座{SP}{a.bank_name}{SP}{a.branch_name}{SP}{a.account_type}{SP}"
                             f"{a.account_number_masked}{SP}{a.holder_kana}", self.size))
             return out
-        out = [("お支払方法：銀行振込（お振込先）", 10)]
+        out = [("お支払方法：銀行振込（お振込先）", 10.0)]
         out += [(f"{a.bank_name}{SP}{a.branch_name}{SP}{a.account_type}{SP}{a.account_number}{SP}{a.holder_kana}",
                  self.size) for a in d.transfer_accounts]
         out.append((TRANSFER_FEE_NOTE, self.size))
@@ -414,7 +420,7 @@ class InvoiceRenderer:
 
     # --- pages ------------------------------------------------------------------------------
     def later_header_height(self) -> float:
-        return 2 * self.size * 1.5 + 4 * mm
+        return float(2 * self.size * 1.5 + 4 * mm)
 
     def paginate(self) -> list[list[tuple[float, Block]]]:
         """Every block placed on a page at its top ``y``: the header on page 1, then the table
@@ -516,7 +522,7 @@ def render_invoices(documents: Iterable[InvoiceDocument]) -> bytes:
     and has a bookmark (its number and customer)."""
     buffer = io.BytesIO()
     canvas: Canvas | None = None
-    months: dict[str, None] = {}
+    printed: list[InvoiceDocument] = []
     for index, document in enumerate(documents):
         if canvas is None:
             canvas = _canvas(buffer, "請求書（印刷用）", document.issuer.name, "")
@@ -524,9 +530,9 @@ def render_invoices(documents: Iterable[InvoiceDocument]) -> bytes:
         canvas.bookmarkPage(key)
         canvas.addOutlineEntry(f"{document.number} {document.customer.name}", key)
         InvoiceRenderer(document).draw(canvas)
-        months[f"{document.billing_month:%Y-%m}"] = None
+        printed.append(document)
     if canvas is None:
         raise ValueError("no invoices to print")
-    canvas.setKeywords(f"{COMBINED_MARKER_PREFIX}{','.join(months)}")
+    canvas.setKeywords(combined_marker(printed))
     canvas.save()
     return buffer.getvalue()

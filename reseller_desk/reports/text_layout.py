@@ -16,7 +16,8 @@ from reseller_desk.reports.fonts import string_width
 __all__ = ["fit_size", "wrap"]
 
 #: Characters that may not start a line (JIS X 4051 行頭禁則, the common subset).
-NO_LINE_START = frozenset("、。，．,.)）」』】〕〉》］｝ー々ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・：；？！:;?!%％")
+NO_LINE_START = frozenset("、。，．,.)）」』】〕〉》］｝ー々ゝゞヽヾ・：；？！:;?!%％"
+                          "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
 
 _TOKENS = re.compile(r"[!-~]+|\s+|.", re.DOTALL)
 
