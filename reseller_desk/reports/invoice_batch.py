@@ -65,8 +65,8 @@ def invoice_file_stem(number: str, customer_name: str) -> str:
     """``<number>_<customer>`` safe as a file name on Windows and macOS: characters they refuse
     become "_", runs of spaces one space, no dot or space at the end, at most
     ``MAX_STEM_BYTES`` bytes of UTF-8 (cut between characters, never inside one)."""
-    name = _UNSAFE.sub("_", unicodedata.normalize("NFC", customer_name))
-    name = re.sub(r"\s+", " ", name).strip(" .")
+    name = re.sub(r"\s+", " ", unicodedata.normalize("NFC", customer_name))
+    name = _UNSAFE.sub("_", name).strip(" .")
     stem = _UNSAFE.sub("_", number) + (f"_{name}" if name else "")
     while len(stem.encode()) > MAX_STEM_BYTES:
         stem = stem[:-1]
