@@ -496,6 +496,7 @@ def _fitted(text: str, font: str, size: float, room: float) -> str:
 
 
 def _canvas(buffer: io.BytesIO, title: str, author: str, keywords: str) -> Canvas:
+    register_fonts()        # before the canvas names its initial font
     canvas = Canvas(buffer, pagesize=InvoiceRenderer.pagesize, invariant=1, initialFontName=InvoiceRenderer.font,
                     initialFontSize=InvoiceRenderer.size, lang="ja-JP")
     canvas.setTitle(title)
