@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -39,8 +39,9 @@ from reseller_desk.domain.charges import TaxCategory
 from reseller_desk.domain.intake import PaymentMethod
 from reseller_desk.domain.invoice_document import InvoiceDocument, InvoiceKind
 from reseller_desk.domain.notices import Addressee
-from reseller_desk.reports.fonts import GOTHIC, draw_string, register_fonts, string_width
+from reseller_desk.reports.fonts import GOTHIC, register_fonts, string_width
 from reseller_desk.reports.format import IDEOGRAPHIC_SPACE, address_lines, jp_date, jp_month, postal, salutation, yen
+from reseller_desk.reports.page_flow import Block, Placed, TooTall, draw_text, fitted, lines_block, paginate
 from reseller_desk.reports.text_layout import fit_size, wrap
 
 __all__ = ["InvoiceRenderer", "UnprintableInvoice", "combined_marker", "file_marker", "render_invoice",
@@ -98,15 +99,6 @@ class Column:
     figure: bool = False  # one line, shrunk to fit rather than wrapped
 
 
-@dataclass(frozen=True)
-class Block:
-    """A piece of the page flow: its height and how to draw it with its top at ``y``."""
-
-    height: float
-    draw: Callable[[Canvas, float], None]
-    row: bool = False   # a row of the lines table: a page break before it repeats the header
-
-
 class InvoiceRenderer:
     pagesize: ClassVar[tuple[float, float]] = A4
     margin_left: ClassVar[float] = 15 * mm
@@ -161,23 +153,10 @@ class InvoiceRenderer:
 
     # --- drawing helpers --------------------------------------------------------------------
     def text(self, c: Canvas, x: float, y: float, text: str, size: float, anchor: str = "left") -> None:
-        if anchor == "center":
-            x -= string_width(text, self.font, size) / 2
-            anchor = "left"
-        draw_string(c, x, y, text, self.font, size, anchor="right" if anchor == "right" else "left")
+        draw_text(c, x, y, text, self.font, size, anchor)
 
     def lines_block(self, lines: list[tuple[str, float]], x: float, width: float, gap: float = 0) -> Block:
-        """Plain lines (text, size), each wrapped to ``width``, drawn left from ``x``."""
-        wrapped = [(part, size) for text, size in lines for part in wrap(text, width, self.font, size)]
-        height = sum(size * 1.45 for _, size in wrapped) + gap
-
-        def draw(c: Canvas, top: float) -> None:
-            y = top
-            for part, size in wrapped:
-                y -= size * 1.45
-                self.text(c, x, y + size * 0.3, part, size)
-
-        return Block(height, draw)
+        return lines_block(lines, x, width, self.font, gap=gap)
 
     # --- page 1 -----------------------------------------------------------------------------
     def header_blocks(self) -> list[Block]:
@@ -322,15 +301,15 @@ class InvoiceRenderer:
                 c.rect(self.left, top - height, self.content_width, height, stroke=0, fill=1)
                 c.setFillColor(colors.black)
             x = self.left
-            for column, (parts, fitted) in zip(self.columns, laid, strict=True):
+            for column, (parts, cell_size) in zip(self.columns, laid, strict=True):
                 y = top - self.pad - leading + 2.5
                 for part in parts:
                     if header or column.align == "center":
-                        self.text(c, x + column.width / 2, y, part, fitted, "center")
+                        self.text(c, x + column.width / 2, y, part, cell_size, "center")
                     elif column.align == "right":
-                        self.text(c, x + column.width - self.pad, y, part, fitted, "right")
+                        self.text(c, x + column.width - self.pad, y, part, cell_size, "right")
                     else:
-                        self.text(c, x + self.pad, y, part, fitted)
+                        self.text(c, x + self.pad, y, part, cell_size)
                     y -= leading
                 x += column.width
             c.setStrokeColor(self.rule)
@@ -422,42 +401,29 @@ class InvoiceRenderer:
     def later_header_height(self) -> float:
         return float(2 * self.size * 1.5 + 4 * mm)
 
-    def paginate(self) -> list[list[tuple[float, Block]]]:
+    def paginate(self) -> list[Placed]:
         """Every block placed on a page at its top ``y``: the header on page 1, then the table
         (its header repeated on each page it continues on), then the totals and notes, each
         kept whole."""
         table_header = self.table_header()
         flow = [*self.header_blocks(), table_header, *(self.row_block(self.cells(line)) for line in self.doc.lines),
                 *self.closing_blocks()]
-        bottom = self.margin_bottom + self.footer_room
-        later_top = self.height - self.margin_top - self.later_header_height()
-        pages: list[list[tuple[float, Block]]] = [[]]
-        y = self.height - self.margin_top
-        for index, block in enumerate(flow):
-            need = block.height
-            if block is table_header and index + 1 < len(flow):
-                need += flow[index + 1].height      # the table's header never ends a page alone
-            if y - need < bottom and pages[-1]:
-                pages.append([])
-                y = later_top
-                if block.row:
-                    pages[-1].append((y, table_header))
-                    y -= table_header.height
-            if y - block.height < bottom:
-                raise UnprintableInvoice(f"請求書 {self.doc.number}: A4 の1ページに収まらない項目があります")
-            pages[-1].append((y, block))
-            y -= block.height
-        return pages
+        try:
+            return paginate(flow, first_top=self.height - self.margin_top,
+                            later_top=self.height - self.margin_top - self.later_header_height(),
+                            bottom=self.margin_bottom + self.footer_room, table_header=table_header)
+        except TooTall as error:
+            raise UnprintableInvoice(f"請求書 {self.doc.number}: A4 の1ページに収まらない項目があります") from error
 
     def draw_later_header(self, c: Canvas) -> None:
         y = self.height - self.margin_top - self.size
         right = f"{self.number_label}{SP}発行日{SP}{jp_date(self.doc.issue_date)}"
         room = self.content_width - string_width(right, self.font, self.size) - 5 * mm
         c.setFillColor(self.grey)
-        self.text(c, self.left, y, _fitted(f"{self.title}{self.continued}", self.font, self.size, room), self.size)
+        self.text(c, self.left, y, fitted(f"{self.title}{self.continued}", self.font, self.size, room), self.size)
         self.text(c, self.right, y, right, self.size, "right")
         self.text(c, self.left, y - self.size * 1.5,
-                  _fitted(salutation(self.addressee()), self.font, self.size, self.content_width), self.size)
+                  fitted(salutation(self.addressee()), self.font, self.size, self.content_width), self.size)
         c.setFillColor(colors.black)
 
     def draw_footer(self, c: Canvas, page: int, total: int) -> None:
@@ -468,7 +434,7 @@ class InvoiceRenderer:
         c.setFillColor(self.grey)
         number = f"{page}/{total}"
         room = self.content_width - string_width(number, self.font, self.small) - 30 * mm
-        self.text(c, self.left, self.margin_bottom, _fitted(self.doc.issuer.name, self.font, self.small, room),
+        self.text(c, self.left, self.margin_bottom, fitted(self.doc.issuer.name, self.font, self.small, room),
                   self.small)
         self.text(c, self.width / 2, self.margin_bottom, self.number_label, self.small, "center")
         self.text(c, self.right, self.margin_bottom, number, self.small, "right")
@@ -485,14 +451,6 @@ class InvoiceRenderer:
             self.draw_footer(c, number, len(pages))
             c.showPage()
         return len(pages)
-
-
-def _fitted(text: str, font: str, size: float, room: float) -> str:
-    """``text`` cut with "…" to ``room`` points, for the running header and the footer (the
-    whole text is printed on page 1)."""
-    while len(text) > 1 and string_width(text, font, size) > room:
-        text = text[:-2] + "…"
-    return text
 
 
 def _canvas(buffer: io.BytesIO, title: str, author: str, keywords: str) -> Canvas:

@@ -6,7 +6,10 @@ page refused, and the combined print file: each invoice from a new page with its
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pypdfium2
 import pytest
@@ -149,3 +152,15 @@ def test_the_print_file_starts_each_invoice_on_a_new_page_with_its_own_page_numb
 def test_a_print_file_of_no_invoices_is_refused():
     with pytest.raises(ValueError, match="no invoices"):
         render_invoices([])
+
+
+def test_a_fresh_process_can_print_the_combined_file_first():
+    """The print file's canvas names IPAexGothic as its first font: it must be registered
+    before, also when no invoice was rendered in the process yet."""
+    code = ("import sys; from tests.reports.invoice_samples import one_line; "
+            "from reseller_desk.reports.invoice import render_invoices; "
+            "sys.stdout.write(str(len(render_invoices([one_line()]))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 10_000
