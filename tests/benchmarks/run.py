@@ -653,6 +653,9 @@ def run(customers: int = DEFAULT_CUSTOMERS, db_path: Path | None = None, *, fres
     finally:
         db.dispose()
     figures.extend((screening, log_in, *contract_list))
+    from bench_invoice_pdf import invoice_pdf_figures  # tests/benchmarks/bench_invoice_pdf.py
+
+    figures.extend(invoice_pdf_figures(Figure, log=log))
     return figures
 
 
