@@ -35,6 +35,8 @@ from reseller_desk.services import customers, numbering, settings
 
 from .builders import MIRAI, SUZUKI, YAMADA
 
+SEPTEMBER, APRIL, MARCH = dt.date(2026, 9, 1), dt.date(2026, 4, 1), dt.date(2026, 3, 1)
+
 OCTOBER = dt.date(2026, 10, 1)
 NOVEMBER = dt.date(2026, 11, 1)
 TODAY = dt.date(2026, 11, 20)
@@ -134,6 +136,59 @@ def put_calls(db, contract_id: int, number: str, amounts: Sequence[int], *, mont
 def clear_address(db, customer_id: int) -> None:
     with db.transaction(write=True) as session:
         session.execute(update(Customer).where(Customer.id == customer_id).values(address=""))
+
+
+def build_small_office(db, office, manager):
+    """Four accounts to bill, four to skip, two contracts not billed in October at all."""
+    with_transfer_account(db, manager)
+    ivr = sh_option(db, manager)
+    sc, f2f, sh, rec = office["sc"], office["sc_f2f"], office["sh"], office["sc_rec"]
+    put_price_change(db, plan_id=sh, from_month=OCTOBER, monthly_fee=2080, initial_fee=3000)
+    mirai = customer(db, manager, MIRAI)
+    yamada = customer(db, manager, YAMADA)
+    sato = customer(db, manager, SATO)
+    suzuki = customer(db, manager, SUZUKI)
+    tanaka = customer(db, manager, SATO, name="田中商店", name_kana="タナカショウテン", phone="045-333-4444")
+    takahashi = customer(db, manager, YAMADA, name="高橋 一郎", name_kana="タカハシ イチロウ", phone="090-5555-6666")
+    ito = customer(db, manager, YAMADA, name="伊藤 次郎", name_kana="イトウ ジロウ", phone="090-7777-8888")
+    # 1. みらい商事 / SC: a first month with initial fees, a 特約 month with calls, late interest.
+    c1, code1 = put_contract(db, mirai, "simpleconnect", plans=[(sc, 2, OCTOBER, None)], options=[(rec, 1, OCTOBER, None)],
+                             first_billable=OCTOBER)
+    c2, code2 = put_contract(db, mirai, "simpleconnect", plans=[(sc, 1, APRIL, None)], first_billable=APRIL)
+    put_agreement(db, c2, 2500, SEPTEMBER)
+    put_calls(db, c2, "05012345678", [20, 20, 7])
+    interest = put_charge(db, mirai, "simpleconnect", 123, kind=ChargeKind.LATE_INTEREST, tax=TaxCategory.OUTSIDE)
+    # 2. みらい商事 / SH, by debit: the price change month, a credit, a call.
+    c3, code3 = put_contract(db, mirai, "sokujitsu", plans=[(sh, 1, MARCH, None)], first_billable=MARCH,
+                             payment=PaymentMethod.DEBIT)
+    credit = put_charge(db, mirai, "sokujitsu", -100, kind=ChargeKind.CREDIT, description="値引き", contract_id=c3)
+    put_calls(db, c3, "0312345678", [33])
+    # 3. 山田 太郎 / SH: opened and cancelled in October, with two IVR.
+    _, code4 = put_contract(db, yamada, "sokujitsu", plans=[(sh, 1, OCTOBER, OCTOBER)],
+                            options=[(ivr, 2, OCTOBER, OCTOBER)], first_billable=OCTOBER, last_billable=OCTOBER,
+                            status=ContractStatus.CANCELLED)
+    # 4. 佐藤工業 / SC: suspended, a plan change to 対面プラン × 3 and 通話録音 × 2 from October.
+    _, code5 = put_contract(db, sato, "simpleconnect", plans=[(sc, 1, dt.date(2026, 1, 1), SEPTEMBER), (f2f, 3, OCTOBER, None)],
+                            options=[(rec, 1, dt.date(2026, 1, 1), SEPTEMBER), (rec, 2, OCTOBER, None)],
+                            first_billable=dt.date(2026, 1, 1), status=ContractStatus.SUSPENDED)
+    # Not billed, not listed: 鈴木's SC from November, an SH formed in November, a revoked one.
+    put_contract(db, suzuki, "simpleconnect", plans=[(sc, 1, NOVEMBER, None)], first_billable=NOVEMBER)
+    put_contract(db, suzuki, "sokujitsu", plans=[(sh, 1, NOVEMBER, None)], first_billable=None,
+                 status=ContractStatus.AWAITING_OPENING, formed_on=dt.date(2026, 11, 5))
+    put_contract(db, ito, "sokujitsu", plans=[(sh, 1, OCTOBER, None)], first_billable=OCTOBER,
+                 status=ContractStatus.REVOKED)
+    # Skipped: 鈴木's SH awaiting its opening since October, 田中's two ways of paying, 高橋's
+    # contract without a plan in October, 伊藤 without an address.
+    _, code7 = put_contract(db, suzuki, "sokujitsu", plans=[(sh, 1, OCTOBER, None)], first_billable=None,
+                            status=ContractStatus.AWAITING_OPENING, formed_on=dt.date(2026, 10, 20))
+    put_contract(db, tanaka, "simpleconnect", plans=[(sc, 1, APRIL, None)], first_billable=APRIL,
+                 payment=PaymentMethod.DEBIT)
+    put_contract(db, tanaka, "simpleconnect", plans=[(sc, 1, APRIL, None)], first_billable=APRIL)
+    _, code9 = put_contract(db, takahashi, "sokujitsu", plans=[(sh, 1, dt.date(2026, 5, 1), dt.date(2026, 8, 1))],
+                            first_billable=dt.date(2026, 5, 1))
+    put_contract(db, ito, "simpleconnect", plans=[(sc, 1, APRIL, None)], first_billable=APRIL)
+    clear_address(db, ito)
+    return {"codes": (code1, code2, code3, code4, code5, code7, code9), "charges": (interest, credit), "c1": c1}
 
 
 # -- reading back ---------------------------------------------------------------------------------

@@ -12,8 +12,12 @@ from reseller_desk.services.billing import run as run_module
 from reseller_desk.services.billing import runs
 from reseller_desk.services.billing.run import bill_month
 
-from .billing_office import OCTOBER, TODAY, invoices
-from .test_billing_run import small_office  # noqa: F401 - the fixture
+from .billing_office import OCTOBER, TODAY, build_small_office, invoices
+
+
+@pytest.fixture
+def small_office(db, office, manager):
+    return build_small_office(db, office, manager)
 
 
 def _chain_is_whole(db) -> None:

@@ -89,8 +89,9 @@ def start(session: Session, month: dt.date, started_by_id: int) -> int:
 def count(session: Session, run_id: int, *, total: int | None = None, billed: int = 0, already: int = 0,
           skipped: int = 0, failed: int = 0) -> None:
     r = BillRun
-    values: dict[str, object] = {"accounts_billed": r.accounts_billed + billed, "accounts_already": r.accounts_already + already,
-              "accounts_skipped": r.accounts_skipped + skipped, "accounts_failed": r.accounts_failed + failed}
+    values: dict[str, object] = {
+        "accounts_billed": r.accounts_billed + billed, "accounts_already": r.accounts_already + already,
+        "accounts_skipped": r.accounts_skipped + skipped, "accounts_failed": r.accounts_failed + failed}
     if total is not None:
         values["accounts_total"] = total
     session.execute(update(BillRun).where(BillRun.id == run_id).values(**values))
@@ -144,8 +145,8 @@ def _problems(session: Session, run_ids: Sequence[int]) -> dict[int, tuple[RunPr
 def summaries(session: Session, runs: Sequence[BillRun]) -> list[BillRunSummary]:
     ids = [r.id for r in runs]
     staff_ids = sorted({r.started_by_id for r in runs if r.started_by_id})
-    names = {user_id: name for user_id, name in session.execute(
-        select(StaffUser.id, StaffUser.display_name).where(StaffUser.id.in_(staff_ids)))}
+    names = dict(session.execute(
+        select(StaffUser.id, StaffUser.display_name).where(StaffUser.id.in_(staff_ids))).tuples().all())
     totals, problems = _totals(session, ids), _problems(session, ids)
     return [BillRunSummary(r.id, r.billing_month, r.status, r.started_at, names.get(r.started_by_id or 0, ""),
                            r.finished_at, r.accounts_total, r.accounts_billed, r.accounts_already, r.accounts_skipped,
