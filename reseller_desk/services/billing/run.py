@@ -26,8 +26,9 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import and_, bindparam, exists, select, update
+from sqlalchemy import Table, and_, bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
 from reseller_desk import clock
@@ -74,6 +75,10 @@ __all__ = ["MAX_CHUNK", "bill_month"]
 log = logging.getLogger(__name__)
 
 MAX_CHUNK = 10_000
+#: The tables themselves: a per-row UPDATE through them is Core executemany (the ORM would
+#: take a list of parameters for a bulk update by primary key).
+_CHARGES = cast(Table, OneTimeCharge.__table__)
+_CALLS = cast(Table, UsageRecord.__table__)
 FAILED_REASON = ("請求書の作成中にエラーが発生したため、この顧客の請求書は作成していません。"
                  "原因を取り除いてから、もう一度 月次請求 を実行してください。")
 
@@ -211,14 +216,14 @@ def _mark_billed(session: Session, month: dt.date, issued: Sequence[issuing.Issu
     charges = [{"charge": charge_id, "invoice": i.invoice_id}
                for i, bill in zip(issued, bills, strict=True) for charge_id in bill.charge_ids]
     if charges:
-        c = OneTimeCharge.__table__.c
-        session.connection().execute(update(OneTimeCharge.__table__).where(
+        c = _CHARGES.c
+        session.connection().execute(update(_CHARGES).where(
             c.id == bindparam("charge"), c.invoice_id.is_(None)).values(invoice_id=bindparam("invoice")), charges)
     calls = [{"contract": contract_id, "last": last_id, "invoice": i.invoice_id}
              for i, bill in zip(issued, bills, strict=True) for contract_id, last_id in bill.usage]
     if calls:
-        u = UsageRecord.__table__.c
-        session.connection().execute(update(UsageRecord.__table__).where(
+        u = _CALLS.c
+        session.connection().execute(update(_CALLS).where(
             u.contract_id == bindparam("contract"), u.billing_month == month, u.id <= bindparam("last"),
             u.invoice_id.is_(None)).values(invoice_id=bindparam("invoice")), calls)
 
