@@ -73,3 +73,30 @@ def test_an_exception_inside_a_chunk_leaves_that_chunk_unwritten_and_the_run_fai
     again = bill_month(db, clerk, OCTOBER, today=TODAY)
     assert (again.status, again.billed, again.already) == ("finished", 3, 1)
     _chain_is_whole(db)
+
+
+class _Locked(Exception):
+    sqlstate = None
+
+
+def test_a_chunk_that_lost_a_race_runs_again_alone_and_the_run_goes_on(db, clerk, small_office, monkeypatch):
+    from sqlalchemy import exc
+
+    from reseller_desk.services import retry
+
+    monkeypatch.setattr(retry, "PAUSE_S", 0.0)
+    real = run_module._mark_billed
+    calls: list[int] = []
+
+    def locked_once_on_the_second_chunk(session, month, issued, bills):
+        calls.append(len(issued))
+        real(session, month, issued, bills)
+        if len(calls) == 2:
+            raise exc.OperationalError("UPDATE …", {}, _Locked("database is locked"))
+
+    monkeypatch.setattr(run_module, "_mark_billed", locked_once_on_the_second_chunk)
+    summary = bill_month(db, clerk, OCTOBER, today=TODAY, chunk=1)
+    assert calls == [1, 1, 1, 1, 1, 0, 0, 0, 0]      # the second chunk twice, the first once
+    assert (summary.status, summary.billed, summary.failed) == ("finished", 4, 0)
+    assert [i.number for i in invoices(db)] == [f"2026-00000{n}" for n in range(1, 5)]
+    _chain_is_whole(db)
