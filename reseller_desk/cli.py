@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from reseller_desk import __version__, cli_login, cli_user
+from reseller_desk import __version__, cli_bill, cli_login, cli_user
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database
@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(contracts)
     contracts.add_argument("--dry-run", action="store_true", help="確認だけ行い、何も取り込まない")
     cli_login.add_arguments(contracts, who="取込を行う担当者（事務・管理者）")
+
+    cli_bill.add_parser(sub, _add_db)
 
     restore = sub.add_parser("restore", help="バックアップを空のデータベースに復元する（データのある所には復元しない）")
     restore.add_argument("file", metavar="FILE", help="reseller-desk backup で作ったファイル")
@@ -280,6 +282,7 @@ COMMANDS = {
     "backup": cmd_backup,
     "import": cmd_import,
     "restore": cmd_restore,
+    "bill": lambda args: cli_bill.cmd_bill(args, _open),
 }
 
 

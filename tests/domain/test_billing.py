@@ -195,3 +195,31 @@ def test_the_issue_and_due_dates_of_october_2026():
     assert billing.due_date(SC, bank, OCT, PaymentMethod.DEBIT, 28) == dt.date(2026, 11, 30)   # 11/28 is a Saturday
     assert billing.due_date(SH, bank, OCT, PaymentMethod.TRANSFER, 27) == dt.date(2026, 11, 30)
     assert billing.invoice_number(2026, 123) == "2026-000123"
+
+
+def test_the_frozen_json_is_exactly_that_of_dataclasses_asdict():
+    import dataclasses
+    import json
+
+    from reseller_desk.domain.invoice_document import (
+        DebitInfo,
+        DocumentParty,
+        InvoiceDocument,
+        InvoiceKind,
+        TransferAccount,
+        _json_default,
+    )
+
+    lines = [*lines_for(SC, OCT, [PlanPeriod(PLAN, 2, OCT)], [OptionPeriod(OPTION, 3, OCT)], first=OCT),
+             billing.usage_line(OCT, customer_code="C0000001", contract_id=1, phone_number="0312345678", calls=3,
+                                amount=47), taxed(-100, kind=LineKind.CREDIT_ADJ)]
+    settled = billing.settle(SC, OCT, lines)
+    document = InvoiceDocument(
+        "2026-000001", InvoiceKind.INVOICE, OCT, dt.date(2026, 11, 2), None, PaymentMethod.DEBIT,
+        DocumentParty("𠮷野家 <&>", "150-0002", "東京都渋谷区", is_corporate=False), DocumentParty("発行者", phone="03"),
+        SC.name, settled.lines, settled.totals, debit=DebitInfo("銀行", "支店", "普通", "****321", "ｶﾅ"),
+        transfer_accounts=(TransferAccount("b", "s", "普通", "1", "k"),), notes=("注記",), corrects_issue_date=OCT,
+        extra={"nested": [1, {"day": "x"}], "n": None})
+    assert document.to_json() == json.dumps(dataclasses.asdict(document), ensure_ascii=False, sort_keys=True,
+                                            separators=(",", ":"), default=_json_default)
+    assert InvoiceDocument.from_json(document.to_json()) == document
