@@ -282,7 +282,7 @@ COMMANDS = {
     "backup": cmd_backup,
     "import": cmd_import,
     "restore": cmd_restore,
-    "bill": lambda args: cli_bill.cmd_bill(args, _open),
+    "bill": lambda args: cli_bill.cmd_bill(args, _open, terminal_safe),
 }
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from reseller_desk import cli_login
+from reseller_desk.services.errors import ValidationFailed
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database
@@ -57,8 +58,10 @@ def summary_text(summary: BillRunSummary) -> str:
     return "\n".join(lines)
 
 
-def cmd_bill(args: argparse.Namespace, open_db: Callable[[str | None], Database]) -> int:
-    from reseller_desk.cli import terminal_safe
+def cmd_bill(args: argparse.Namespace, open_db: Callable[[str | None], Database],
+             terminal_safe: Callable[..., str]) -> int:
+    """``open_db``: cli._open; ``terminal_safe``: cli.terminal_safe (what the database holds is
+    printed escaped)."""
     from reseller_desk.services.billing.run import bill_month
 
     month = parse_month(args.month)
@@ -69,7 +72,12 @@ def cmd_bill(args: argparse.Namespace, open_db: Callable[[str | None], Database]
         def progress(done: int, total: int) -> None:
             print(f"請求中 {done:,}/{total:,}", file=sys.stderr, flush=True)
 
-        summary = bill_month(db, actor, month, progress=progress, chunk=args.chunk)
+        try:
+            summary = bill_month(db, actor, month, progress=progress, chunk=args.chunk)
+        except ValidationFailed as error:   # the field's own words (the month, the chunk)
+            for message in error.errors.values():
+                print(f"エラー: {terminal_safe(message)}", file=sys.stderr)
+            return 2
     finally:
         db.dispose()
     print(terminal_safe(summary_text(summary), keep_newlines=True))

@@ -50,7 +50,7 @@ def generate(db, contracts: int, *, seed: int = 1, month: dt.date = MONTH) -> di
     executemany): company details, a transfer account, plans and options of both services with
     a price change, customers (one in five with two contracts), contracts with their plan and
     option periods, one-time charges. Returns what was made."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import insert, select, text
 
     from reseller_desk.db.models import (
         BankAccount,
@@ -93,7 +93,7 @@ def generate(db, contracts: int, *, seed: int = 1, month: dt.date = MONTH) -> di
         first_customer = (session.scalar(select(Customer.id).order_by(Customer.id.desc()).limit(1)) or 0) + 1
         first_contract = (session.scalar(select(Contract.id).order_by(Contract.id.desc()).limit(1)) or 0) + 1
         customers, rows, plan_periods, option_periods, charges = [], [], [], [], []
-        customer_count = (contracts * 4 + 4) // 5
+        customer_count = (contracts - 1) * 4 // 5 + 1 if contracts else 0
         for n in range(customer_count):
             corporate = n % 3 != 0
             customers.append(dict(
@@ -134,6 +134,10 @@ def generate(db, contracts: int, *, seed: int = 1, month: dt.date = MONTH) -> di
                             (ContractOptionPeriod, option_periods), (OneTimeCharge, charges)):
             for start in range(0, len(made), BATCH):
                 session.execute(insert(model), made[start:start + BATCH])
+        if session.bind is not None and session.bind.dialect.name == "postgresql":  # ids given: move the sequences on
+            for table in ("customers", "contracts"):
+                session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                     f"(SELECT max(id) FROM {table}))"))
     return {"customers": len(customers), "contracts": len(rows), "charges": len(charges)}
 
 
