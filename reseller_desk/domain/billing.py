@@ -191,8 +191,11 @@ def _tax(profile: TermsProfile, base: int, category: TaxCategory, month: dt.date
     return magnitude if base >= 0 else -magnitude
 
 
+_NO_SUMS = dict.fromkeys(TaxCategory, 0)
+
+
 def totals_of(profile: TermsProfile, month: dt.date, lines: Iterable[BillLine]) -> Totals:
-    sums = dict.fromkeys(TaxCategory, 0)
+    sums = dict(_NO_SUMS)
     for line in lines:
         sums[line.tax_category] += line.amount
     t10, t8 = sums[TaxCategory.TAXABLE_10], sums[TaxCategory.REDUCED_8]

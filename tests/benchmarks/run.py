@@ -653,6 +653,9 @@ def run(customers: int = DEFAULT_CUSTOMERS, db_path: Path | None = None, *, fres
     finally:
         db.dispose()
     figures.extend((screening, log_in, *contract_list))
+    from tests.benchmarks import bench_billing  # the billing run at 10,000 and 100,000 contracts
+
+    figures.extend(bench_billing.figures(log=log))
     return figures
 
 

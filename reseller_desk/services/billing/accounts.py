@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, exists, func, or_, select
@@ -132,6 +132,7 @@ class MonthData:
     usage: dict[int, list[CallCharges]]
     carried: dict[AccountKey, list[Carried]]
     already: set[AccountKey]
+    seen_invoice_id: int                               # the newest invoice when this was read
 
 
 @dataclass(frozen=True)
@@ -278,9 +279,9 @@ def read_month(session: Session, month: dt.date) -> MonthData:
             .where(u.billing_month == month, u.invoice_id.is_(None))
             .group_by(u.contract_id, u.phone_number).order_by(u.contract_id, u.phone_number)):
         usage[contract_id].append(CallCharges(number, calls, int(amount), last_id))
+    already, seen = already_invoiced(session, month)
     return MonthData(month, profiles, contracts, awaiting, plan_periods, option_periods, first_held, agreements,
-                     plans, options, customers, charges, usage, _carried(session, month),
-                     already_invoiced(session, month))
+                     plans, options, customers, charges, usage, _carried(session, month), already, seen)
 
 
 def _carried(session: Session, month: dt.date) -> dict[AccountKey, list[Carried]]:
@@ -300,13 +301,22 @@ def _carried(session: Session, month: dt.date) -> dict[AccountKey, list[Carried]
     return result
 
 
-def already_invoiced(session: Session, month: dt.date, customer_ids: Sequence[int] | None = None) -> set[AccountKey]:
-    """The accounts that have their invoice of ``month`` (one that corrects nothing)."""
-    query = select(Invoice.customer_id, Invoice.terms_profile_id).where(
-        Invoice.billing_month == month, Invoice.kind == InvoiceKind.INVOICE, Invoice.corrects_invoice_id.is_(None))
-    if customer_ids is not None:
-        query = query.where(Invoice.customer_id.in_(sorted(set(customer_ids))))
-    return {(c, p) for c, p in session.execute(query)}
+def already_invoiced(session: Session, month: dt.date, after_id: int = 0) -> tuple[set[AccountKey], int]:
+    """The accounts that have their invoice of ``month`` (one that corrects nothing) among the
+    invoices with an id above ``after_id``, and the highest invoice id seen (``after_id`` if
+    none): read once in full, then again for what was issued since (an indexed range)."""
+    query = select(Invoice.id, Invoice.customer_id, Invoice.terms_profile_id, Invoice.kind,
+                   Invoice.billing_month, Invoice.corrects_invoice_id).where(Invoice.id > after_id)
+    if after_id == 0:
+        query = query.where(Invoice.billing_month == month)
+    keys, last = set(), after_id
+    for invoice_id, customer_id, profile_id, kind, billing_month, corrects in session.execute(query):
+        if kind is InvoiceKind.INVOICE and billing_month == month and corrects is None:
+            keys.add((customer_id, profile_id))
+        last = max(last, invoice_id)
+    if after_id == 0:
+        last = max(last, session.scalar(select(func.max(Invoice.id))) or 0)
+    return keys, last
 
 
 # -- accounts --------------------------------------------------------------------------------------

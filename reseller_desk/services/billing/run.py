@@ -175,22 +175,33 @@ def _problem_rows(account: Account, problems: Sequence[Problem], outcome: str) -
 @dataclass(frozen=True)
 class _Planned:
     account: Account
-    outcome: Billed | Skipped
+    outcome: Billed | Skipped | None     # None: invoiced before this run read the month
     draft: issuing.Draft | None
+
+
+@dataclass
+class _Seen:
+    """What the run knows is invoiced for the month: read with the month, then each chunk adds
+    what was issued since (by this run or any other) up to the newest invoice id it saw."""
+
+    accounts: set[tuple[int, int]]
+    invoice_id: int
 
 
 @retried
 def _write_chunk(db: Database, actor: Actor, run_id: int, month: dt.date, planned: Sequence[_Planned],
-                 total: int) -> None:
-    """One chunk, one transaction: its invoices, what they billed, its skipped accounts, the counters."""
+                 total: int, seen: _Seen) -> None:
+    """One chunk, one transaction: its invoices, what they billed, its skipped accounts, the
+    counters. ``seen`` is brought up to date once the chunk is committed."""
     with db.transaction(write=True) as session:
-        already = already_invoiced(session, month, [p.account.key[0] for p in planned])
+        newer, newest = already_invoiced(session, month, seen.invoice_id)
+        already = seen.accounts | newer
         drafts: list[issuing.Draft] = []
         bills: list[Billed] = []
         problems: list[dict[str, object]] = []
         skipped = 0
         for p in planned:
-            if p.account.key in already:
+            if p.account.key in already or p.outcome is None:
                 continue
             if isinstance(p.outcome, Skipped):
                 skipped += 1
@@ -203,12 +214,15 @@ def _write_chunk(db: Database, actor: Actor, run_id: int, month: dt.date, planne
         issued = issuing.issue(session, drafts, issued_by_id=actor.user_id)
         _mark_billed(session, month, issued, bills)
         runs.add_problems(session, run_id, problems)
-        already_here = sum(1 for p in planned if p.account.key in already)
+        already_here = sum(1 for p in planned if p.account.key in already or p.outcome is None)
         runs.count(session, run_id, total=total, billed=len(issued), already=already_here, skipped=skipped)
         numbers = f" {issued[0].number}〜{issued[-1].number}" if issued else ""
         audit.record(session, actor, "invoice.issue", "bill_run", run_id,
                      after={"invoices": len(issued), "already": already_here, "skipped": skipped},
                      summary=f"月次請求 {month_text(month)}分 請求書 {len(issued)}件{numbers}")
+    seen.accounts |= newer
+    seen.invoice_id = max([newest, *(i.invoice_id for i in issued)])
+    seen.accounts |= {(d.customer_id, d.terms_profile_id) for d in drafts}
 
 
 def _mark_billed(session: Session, month: dt.date, issued: Sequence[issuing.Issued], bills: Sequence[Billed]) -> None:
@@ -284,6 +298,8 @@ class _Documents:
         return issuing.Draft(document, customer_id, profile_id, bill_run_id=self.run_id)
 
     def plan(self, account: Account) -> _Planned:
+        if account.key in self.data.already:
+            return _Planned(account, None, None)
         outcome = bill_account(account, self.data)
         return _Planned(account, outcome, self.draft(account, outcome) if isinstance(outcome, Billed) else None)
 
@@ -304,12 +320,13 @@ def bill_month(db: Database, actor: Actor, month: dt.date, *, today: dt.date | N
             data = read_month(session, month)
         accounts = accounts_of(data)
         documents = _Documents(data, shared, run_id)
+        seen = _Seen(set(data.already), data.seen_invoice_id)
         if progress:
             progress(0, len(accounts))
         status = runs.FINISHED
         for start in range(0, len(accounts), chunk):
             part = accounts[start:start + chunk]
-            _write_chunk(db, actor, run_id, month, [documents.plan(a) for a in part], len(accounts))
+            _write_chunk(db, actor, run_id, month, [documents.plan(a) for a in part], len(accounts), seen)
             done = start + len(part)
             if progress:
                 progress(done, len(accounts))
