@@ -100,3 +100,20 @@ def test_a_chunk_that_lost_a_race_runs_again_alone_and_the_run_goes_on(db, clerk
     assert (summary.status, summary.billed, summary.failed) == ("finished", 4, 0)
     assert [i.number for i in invoices(db)] == [f"2026-00000{n}" for n in range(1, 5)]
     _chain_is_whole(db)
+
+
+def test_an_account_invoiced_elsewhere_while_the_run_goes_on_is_counted_already_not_billed_twice(
+        db, clerk, small_office):
+    from .invoice_builders import document, issue_documents
+
+    def another_desk_bills_the_second_account(done: int, total: int) -> None:
+        if done == 1:   # after the first chunk: another desk issues みらい商事's SH invoice of October
+            [first] = invoices(db)
+            issue_documents(db, first.customer_id, [document(profile_key="sokujitsu", month=OCTOBER)],
+                            profile_key="sokujitsu")
+
+    summary = bill_month(db, clerk, OCTOBER, today=TODAY, chunk=1, progress=another_desk_bills_the_second_account)
+    assert (summary.status, summary.billed, summary.already, summary.skipped) == ("finished", 3, 1, 4)
+    issued = invoices(db)
+    assert len(issued) == 4 and [i.bill_run_id is None for i in issued] == [False, True, False, False]
+    _chain_is_whole(db)
