@@ -5,28 +5,20 @@ line and exit status 2, with nothing billed."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from sqlalchemy import func, select
 
-from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import BillRun, Invoice
 
 from .benchmarks.bench_billing import generate
 from .test_cli_errors import assert_one_japanese_line
+from .test_cli_import import CLERK_PASSWORD
+from .test_cli_import import _frozen as _frozen  # noqa: F401 - autouse: the clock at 2026-11-20
 from .test_cli_user import office as office  # noqa: F401 - the fixture: tanaka (manager), suzuki (clerk)
 from .test_cli_user import run
 
 CLERK = ("--as", "suzuki", "--password-stdin")
-CLERK_PASSWORD = "clerk-pass-1\n"
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with clock.frozen(dt.date(2026, 11, 20)):
-        yield
 
 
 @pytest.fixture

@@ -47,17 +47,25 @@ def test_a_run_cancelled_after_its_first_chunk_leaves_whole_invoices_and_a_rerun
     assert [r.status for r in runs.list_runs(db, OCTOBER)] == ["finished", "cancelled"]
 
 
-def test_an_exception_inside_a_chunk_leaves_that_chunk_unwritten_and_the_run_failed(db, clerk, small_office, monkeypatch):
+def failing_in_the_second_chunk(monkeypatch, error: Exception) -> list[int]:
+    """The run's chunk raises ``error`` after its invoices were written, the second time it
+    marks what it billed (once); returns the invoices each call marked."""
     real = run_module._mark_billed
     calls: list[int] = []
 
-    def failing_on_the_second_chunk(session, month, issued, bills):
+    def marking(session, month, issued, bills):
         calls.append(len(issued))
         real(session, month, issued, bills)
         if len(calls) == 2:
-            raise RuntimeError("disk full")
+            raise error
 
-    monkeypatch.setattr(run_module, "_mark_billed", failing_on_the_second_chunk)
+    monkeypatch.setattr(run_module, "_mark_billed", marking)
+    return calls
+
+
+def test_an_exception_inside_a_chunk_leaves_that_chunk_unwritten_and_the_run_failed(db, clerk, small_office, monkeypatch):
+    real = run_module._mark_billed
+    failing_in_the_second_chunk(monkeypatch, RuntimeError("disk full"))
     with pytest.raises(RuntimeError, match="disk full"):
         bill_month(db, clerk, OCTOBER, today=TODAY, chunk=1)
     assert [i.number for i in invoices(db)] == ["2026-000001"]
@@ -85,16 +93,7 @@ def test_a_chunk_that_lost_a_race_runs_again_alone_and_the_run_goes_on(db, clerk
     from reseller_desk.services import retry
 
     monkeypatch.setattr(retry, "PAUSE_S", 0.0)
-    real = run_module._mark_billed
-    calls: list[int] = []
-
-    def locked_once_on_the_second_chunk(session, month, issued, bills):
-        calls.append(len(issued))
-        real(session, month, issued, bills)
-        if len(calls) == 2:
-            raise exc.OperationalError("UPDATE …", {}, _Locked("database is locked"))
-
-    monkeypatch.setattr(run_module, "_mark_billed", locked_once_on_the_second_chunk)
+    calls = failing_in_the_second_chunk(monkeypatch, exc.OperationalError("UPDATE …", {}, _Locked("database is locked")))
     summary = bill_month(db, clerk, OCTOBER, today=TODAY, chunk=1)
     assert calls == [1, 1, 1, 1, 1, 0, 0, 0, 0]      # the second chunk twice, the first once
     assert (summary.status, summary.billed, summary.failed) == ("finished", 4, 0)

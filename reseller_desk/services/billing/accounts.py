@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -214,6 +215,20 @@ def _prices(session: Session, month: dt.date) -> tuple[dict[int, NamedPrice], di
     return plans, options
 
 
+T = TypeVar("T")
+
+
+def _periods_in(session: Session, make: Callable[..., T], columns: Sequence[Any], ids: Select[tuple[int]],
+                month: dt.date) -> dict[int, list[T]]:
+    """contract id → the periods covering ``month``: ``columns`` are the contract id, what
+    ``make`` takes, and last the period's first and last month."""
+    contract_id, from_month, until = columns[0], columns[-2], columns[-1]
+    result: dict[int, list[T]] = defaultdict(list)
+    for row in session.execute(select(*columns).where(contract_id.in_(ids), _covering(from_month, until, month))):
+        result[row[0]].append(make(*row[1:]))
+    return result
+
+
 def read_month(session: Session, month: dt.date) -> MonthData:
     """Everything the run of ``month`` (its first day) bills, in one read transaction."""
     ids = _contract_ids(month)
@@ -233,20 +248,11 @@ def read_month(session: Session, month: dt.date) -> MonthData:
             awaiting.append(info)
         else:
             contracts[info.id] = info
-    plan_periods: dict[int, list[PlanPeriod]] = defaultdict(list)
-    for contract_id, plan_id, lines, from_month, until in session.execute(
-            select(ContractPlanPeriod.contract_id, ContractPlanPeriod.plan_id, ContractPlanPeriod.lines,
-                   ContractPlanPeriod.from_month, ContractPlanPeriod.until_month)
-            .where(ContractPlanPeriod.contract_id.in_(ids),
-                   _covering(ContractPlanPeriod.from_month, ContractPlanPeriod.until_month, month))):
-        plan_periods[contract_id].append(PlanPeriod(plan_id, lines, from_month, until))
-    option_periods: dict[int, list[OptionPeriod]] = defaultdict(list)
-    for contract_id, option_id, quantity, from_month, until in session.execute(
-            select(ContractOptionPeriod.contract_id, ContractOptionPeriod.option_id, ContractOptionPeriod.quantity,
-                   ContractOptionPeriod.from_month, ContractOptionPeriod.until_month)
-            .where(ContractOptionPeriod.contract_id.in_(ids),
-                   _covering(ContractOptionPeriod.from_month, ContractOptionPeriod.until_month, month))):
-        option_periods[contract_id].append(OptionPeriod(option_id, quantity, from_month, until))
+    p, o = ContractPlanPeriod, ContractOptionPeriod
+    plan_periods = _periods_in(session, PlanPeriod, (p.contract_id, p.plan_id, p.lines, p.from_month, p.until_month),
+                               ids, month)
+    option_periods = _periods_in(session, OptionPeriod, (o.contract_id, o.option_id, o.quantity, o.from_month,
+                                                         o.until_month), ids, month)
     first_held = {(c, o) for c, o in session.execute(
         select(ContractOptionPeriod.contract_id, ContractOptionPeriod.option_id)
         .where(ContractOptionPeriod.contract_id.in_(ids), ContractOptionPeriod.from_month <= month)
