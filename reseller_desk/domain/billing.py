@@ -16,7 +16,9 @@ One invoice per billing account (a customer and a terms profile) and usage month
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -86,9 +88,9 @@ class NamedPrice:
     initial_fee: int
 
 
+@functools.lru_cache(maxsize=256)
 def last_day(month: dt.date) -> dt.date:
-    last: dt.date = first_of_month(month) + relativedelta(months=1, days=-1)
-    return last
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def billable_in(month: dt.date, first_billable: dt.date | None, last_billable: dt.date | None) -> bool:
@@ -183,12 +185,17 @@ class Settlement:
 def _tax(profile: TermsProfile, base: int, category: TaxCategory, month: dt.date) -> int:
     """Tax once over the rate's whole base; a negative base (credits larger than the charges, or
     a credit invoice) is rounded on its magnitude in the profile's direction."""
+    if base == 0:
+        return 0
     magnitude = rules.consumption_tax(profile, abs(base), rate_on(category, last_day(month)))
     return magnitude if base >= 0 else -magnitude
 
 
+_NO_SUMS = dict.fromkeys(TaxCategory, 0)
+
+
 def totals_of(profile: TermsProfile, month: dt.date, lines: Iterable[BillLine]) -> Totals:
-    sums = dict.fromkeys(TaxCategory, 0)
+    sums = dict(_NO_SUMS)
     for line in lines:
         sums[line.tax_category] += line.amount
     t10, t8 = sums[TaxCategory.TAXABLE_10], sums[TaxCategory.REDUCED_8]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -106,7 +106,7 @@ class InvoiceDocument:
 
     def to_json(self) -> str:
         """Canonical: sorted keys, no spaces, ISO dates, non-ASCII kept (the hash reads it)."""
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+        return json.dumps(self, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                           default=_json_default)
 
     @classmethod
@@ -126,9 +126,21 @@ class InvoiceDocument:
 
 
 def _json_default(value: object) -> object:
+    """What the canonical JSON writes for what ``json`` does not know: a date as ISO text, and a
+    dataclass as its fields (as ``dataclasses.asdict`` would give them: the same JSON, built by
+    the C encoder without asdict's deep copies; a month's run freezes 100,000 documents)."""
     if isinstance(value, dt.date):
         return value.isoformat()
+    names = _FIELDS.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[type(value)] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: getattr(value, name) for name in names}
     raise TypeError(f"not JSON: {value!r}")
+
+
+#: The field names of each dataclass written so far.
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _day(text: str) -> dt.date:

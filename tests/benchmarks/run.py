@@ -656,6 +656,9 @@ def run(customers: int = DEFAULT_CUSTOMERS, db_path: Path | None = None, *, fres
     from bench_invoice_pdf import invoice_pdf_figures  # tests/benchmarks/bench_invoice_pdf.py
 
     figures.extend(invoice_pdf_figures(Figure, log=log))
+    from tests.benchmarks import bench_billing  # the billing run at 10,000 and 100,000 contracts
+
+    figures.extend(bench_billing.figures(log=log))
     return figures
 
 

@@ -737,3 +737,14 @@ def test_correcting_an_invoice_with_bad_values_issues_the_correction_or_refuses_
     attempt(office, lambda: issue_correction(office.db, actor_of(office, actor),
                                              invoice_id if target == "issued" else target, reason=reason,
                                              replacement=lines, today=today))
+# -- the billing run (月次請求) ------------------------------------------------------------------------
+@drives("billing.run.bill_month")
+@PROPERTY
+@given(month=mostly(dt.date(2026, 10, 1), st.one_of(BAD_DATE, WRONG_TYPE)), actor=ACTORS,
+       chunk=mostly(500, BAD_NUMBER), progress=mostly(None, WRONG_TYPE), cancelled=mostly(None, WRONG_TYPE))
+def test_a_billing_run_with_bad_values_runs_or_refuses_writing_nothing(office, month, actor, chunk, progress,
+                                                                       cancelled):
+    from reseller_desk.services.billing.run import bill_month
+
+    attempt(office, lambda: bill_month(office.db, actor_of(office, actor), month, today=TODAY,  # type: ignore[arg-type]
+                                       chunk=chunk, progress=progress, cancelled=cancelled))

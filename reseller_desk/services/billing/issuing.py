@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from reseller_desk.db.models import Invoice, InvoiceLineRow
@@ -65,6 +66,25 @@ def _numbers(session: Session, drafts: Sequence[Draft]) -> list[str]:
     return numbers
 
 
+#: The tables themselves: Core executemany, not the ORM's bulk insert (which, asked for the ids
+#: in order with RETURNING, sends SQLite one INSERT per row).
+_INVOICES = cast(Table, Invoice.__table__)
+_LINES = cast(Table, InvoiceLineRow.__table__)
+
+
+def _insert_invoices(session: Session, rows: Sequence[Mapping[str, object]]) -> list[int]:
+    """Insert ``rows`` (one executemany) and return their ids in order, found by their numbers
+    (unique; the caller holds the write lock, so nobody else issues meanwhile)."""
+    session.connection().execute(insert(_INVOICES), rows)
+    numbers = [str(row["number"]) for row in rows]
+    id_of: dict[str, int] = {}
+    for start in range(0, len(numbers), 1000):
+        batch = numbers[start:start + 1000]
+        found = session.execute(select(Invoice.number, Invoice.id).where(Invoice.number.in_(batch)))
+        id_of.update(found.tuples().all())
+    return [id_of[number] for number in numbers]
+
+
 def issue(session: Session, drafts: Sequence[Draft], *, issued_by_id: int | None,
           issued_at: dt.datetime | None = None) -> list[Issued]:
     """Issue ``drafts`` in order: numbers, frozen JSON, the hash chain, invoice and line rows.
@@ -92,7 +112,7 @@ def issue(session: Session, drafts: Sequence[Draft], *, issued_by_id: int | None
         })
         documents.append(document)
         previous = content
-    ids = session.scalars(insert(Invoice).returning(Invoice.id, sort_by_parameter_order=True), rows).all()
+    ids = _insert_invoices(session, rows)
     lines = [
         {"invoice_id": invoice_id, "position": position, "kind": line.kind, "customer_code": line.customer_code,
          "contract_id": line.contract_id, "description": line.description, "period_from": line.period_from,
@@ -103,5 +123,5 @@ def issue(session: Session, drafts: Sequence[Draft], *, issued_by_id: int | None
         for position, line in enumerate(document.lines, start=1)
     ]
     if lines:
-        session.execute(insert(InvoiceLineRow), lines)
+        session.connection().execute(insert(_LINES), lines)
     return [Issued(i, d.number, d) for i, d in zip(ids, documents, strict=True)]
