@@ -47,6 +47,8 @@ class PdfPreview(QWidget):
         self.next_button.clicked.connect(lambda: self.show_page(self.current + 1))
         self.page_label = QLabel()
         self.page_label.setObjectName("pageLabel")
+        self.page_label.setMinimumWidth(self.page_label.fontMetrics().horizontalAdvance("999 / 999 ページ") + 8)
+        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.zoom = QComboBox()
         self.zoom.setObjectName("previewZoom")
         for label, factor in ZOOMS:
