@@ -114,7 +114,8 @@ class InvoicePage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = InvoiceTableModel(ctx.db, load=False, parent=self)
-        self._pending: InvoiceQuery | None = None
+        self._pending: tuple[InvoiceQuery, bool] | None = None
+        self._order_stale = True
         self.ask_csv_path: SavePathFunction = save_path_asker("CSV (*.csv)")
         self.dialogs: list[QWidget] = []
 
@@ -270,27 +271,34 @@ class InvoicePage(QWidget):
     def clear_filters(self) -> None:
         self.set_filter(InvoiceFilter())
 
-    def apply_filters(self) -> None:
+    def apply_filters(self, *, reread: bool = False) -> None:
         self._search_timer.stop()
         self._typing.stop()
         flt = self.current_filter()
         if isinstance(flt, dict):
             self.errors.show(flt)
             return
-        self.load(self.model.with_filter(flt))
+        self.load(self.model.with_filter(flt), reread=reread)
 
     def refresh(self) -> None:
         """F5 / invoices issued: read the list again (off the UI thread), same filter and order."""
+        self._order_stale = True
         self.apply_filters()
 
-    def load(self, query: InvoiceQuery) -> None:
-        self._pending = query
+    def load(self, query: InvoiceQuery, *, reread: bool = False) -> None:
+        """Read ``query`` off the UI thread; the order too when asked or when the invoices changed
+        since it was read (until a read of it is shown, every read reads it)."""
+        reread = reread or self._order_stale
+        self._pending = (query, reread)
         model = self.model
-        self.ctx.ops.run(lambda: model.load(query), success=self._loaded, invalid=self._refused, parent=self)
+        self.ctx.ops.run(lambda: model.load(query, reread=reread),
+                         success=lambda loaded: self._loaded(loaded, reread), invalid=self._refused, parent=self)
 
-    def _loaded(self, loaded: Loaded) -> None:
-        if loaded[0] != self._pending:  # a newer filter is on its way
+    def _loaded(self, loaded: Loaded, reread: bool = False) -> None:
+        if (loaded[0], reread) != self._pending:  # a newer filter is on its way
             return
+        if reread:
+            self._order_stale = False
         self.errors.clear()
         self.message.setVisible(False)
         self.model.show(loaded)
@@ -309,7 +317,7 @@ class InvoicePage(QWidget):
         order = Qt.SortOrder.DescendingOrder if same and not query.descending else Qt.SortOrder.AscendingOrder
         sorted_query = self.model.sort_query(column, order)
         if sorted_query is None:
-            self._loaded((query, self.model.ids(), []))  # the indicator goes back where the order is
+            self.load(query)  # the indicator goes back where the order is
             self.ctx.ops.message.emit("この列では並べ替えできません。")
             return
         self.load(sorted_query)
@@ -363,7 +371,8 @@ class InvoicePage(QWidget):
         return dialog
 
     def _show_month(self, month: dt.date) -> None:
-        """After a run: the list shows that month's invoices."""
+        """After a run: the list shows that month's invoices (the run's change notice has the
+        order read again)."""
         self.set_filter(InvoiceFilter(month=month))
 
     def open_month_pdfs(self) -> MonthPdfDialog:

@@ -58,8 +58,25 @@ def credit_of(original: Issued):
                                corrects_issue_date=d.issue_date, carried_forward=0)
 
 
+def contracts_on_file(db, holders: dict[str, tuple[int, str]]) -> None:
+    """The contracts behind the カスタマID on the invoices (code -> customer, profile), put
+    straight into their table as the billing run would have found them."""
+    from sqlalchemy import insert
+
+    from reseller_desk.db.models import Contract
+
+    with db.transaction(write=True) as session:
+        rows = [dict(customer_code=code, customer_id=customer_id, row_version=1,
+                     terms_profile_id=settings.profile_record(session, profile).id, formed_on=OCTOBER,
+                     registered_on=OCTOBER, first_billable_month=OCTOBER, payment_method=PaymentMethod.TRANSFER)
+                for code, (customer_id, profile) in holders.items()]
+        session.execute(insert(Contract), rows)
+
+
 def a_book(db, actor) -> Book:
     mirai, yamada, quoted = (a_customer(db, actor, draft) for draft in (MIRAI, YAMADA, QUOTED))
+    contracts_on_file(db, {"C0000001": (mirai, "simpleconnect"), "C0000002": (yamada, "sokujitsu"),
+                           "C0000003": (quoted, "simpleconnect"), "C0000004": (quoted, "simpleconnect")})
     [mirai_oct] = issue_for(db, mirai, [(document(month=OCTOBER, customer=party(MIRAI),
                                                   lines=[recurring("C0000001", "ベーシック 月額", 2, 2980,
                                                                    month=OCTOBER)]), None)])

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from reseller_desk.domain.intake import PaymentMethod
 from reseller_desk.domain.invoice_document import InvoiceKind
-from reseller_desk.services.billing.invoices import InvoiceFilter, InvoiceRow
+from reseller_desk.services.billing.invoices import InvoiceFilter, InvoiceRow, Matches
 from reseller_desk.ui.invoice.model import COLUMNS, INVOICE_ID_ROLE, InvoiceQuery, InvoiceTableModel
 
 MONTH = dt.date(2026, 11, 1)
@@ -25,18 +25,24 @@ def row(n: int) -> InvoiceRow:
 
 
 class FakeBook:
-    """10,000 invoices in memory; records every query and every batch of rows asked for."""
+    """10,000 invoices in memory; records every order, filter and batch of rows asked for."""
 
     def __init__(self, total: int = 10_000) -> None:
         self.rows = {n: row(n) for n in range(1, total + 1)}
-        self.queries: list[InvoiceQuery] = []
+        self.orders: list[tuple[str, bool]] = []
+        self.filters: list[InvoiceFilter] = []
         self.asked: list[list[int]] = []
 
-    def ids(self, q: InvoiceQuery) -> list[int]:
-        self.queries.append(q)
-        found = [r for r in self.rows.values() if q.filter.customer in r.customer_name]
-        key = (lambda r: r.total) if q.sort == "total" else (lambda r: r.number)
-        return [r.invoice_id for r in sorted(found, key=key, reverse=q.descending)]
+    def order(self, sort: str, descending: bool) -> list[int]:
+        self.orders.append((sort, descending))
+        key = (lambda r: (r.total, r.invoice_id)) if sort == "total" else (lambda r: r.number)
+        return [r.invoice_id for r in sorted(self.rows.values(), key=key, reverse=descending)]
+
+    def matches(self, flt: InvoiceFilter) -> Matches:
+        self.filters.append(flt)
+        if not flt.customer:
+            return Matches()
+        return Matches(frozenset(r.invoice_id for r in self.rows.values() if flt.customer in r.customer_name))
 
     def fetch(self, ids) -> list[InvoiceRow]:
         self.asked.append(list(ids))
@@ -44,7 +50,8 @@ class FakeBook:
 
 
 def model_of(book: FakeBook, **options) -> InvoiceTableModel:
-    return InvoiceTableModel(fetch_ids=book.ids, fetch_rows=book.fetch, page_size=100, **options)
+    return InvoiceTableModel(fetch_order=book.order, fetch_matches=book.matches, fetch_rows=book.fetch,
+                             page_size=100, **options)
 
 
 def column(key: str) -> int:
@@ -88,15 +95,19 @@ def test_an_invoice_returned_by_a_credit_says_so_in_its_status(qapp):
     assert model.index(0, status).data() == ""
 
 
-def test_a_new_filter_or_order_reads_the_ids_again_and_keeps_the_other(qapp):
+def test_a_new_filter_reuses_the_order_held_and_a_new_sort_or_a_refresh_reads_it_again(qapp):
     book = FakeBook()
     model = model_of(book)
-    model.refresh(model.with_filter(InvoiceFilter(customer="顧客99")))
-    assert model.total() == 111 and book.queries[-1].filter.customer == "顧客99"
+    assert book.orders == [("number", False)]
+    model.show(model.load(model.with_filter(InvoiceFilter(customer="顧客99"))))
+    assert model.total() == 111 and book.filters[-1].customer == "顧客99"
+    assert book.orders == [("number", False)]                       # the order held, filtered again
     model.sort(column("total"), Qt.SortOrder.DescendingOrder)
-    assert book.queries[-1] == InvoiceQuery(InvoiceFilter(customer="顧客99"), "total", True)
-    assert model.index(0, 0).data() == "2026-009999"
+    assert model.query == InvoiceQuery(InvoiceFilter(customer="顧客99"), "total", True)
+    assert book.orders[-1] == ("total", True) and model.index(0, 0).data() == "2026-009999"
     assert model.row_of(9_999) == 0 and model.row_of(1) is None
+    model.refresh()                                                  # invoices were issued
+    assert len(book.orders) == 3
 
 
 def test_a_column_worked_out_per_row_is_not_sortable(qapp):
@@ -107,4 +118,4 @@ def test_a_column_worked_out_per_row_is_not_sortable(qapp):
         assert model.headerData(column(key), Qt.Orientation.Horizontal,
                                 Qt.ItemDataRole.ToolTipRole) == "この列では並べ替えできません"
     model.sort(column("tax"))
-    assert len(book.queries) == 1
+    assert len(book.orders) == 1 and len(book.filters) == 1

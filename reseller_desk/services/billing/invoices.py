@@ -1,11 +1,12 @@
 """What the 請求書 list reads: the issued invoices that match a filter, in an order, a page of
 rows at a time, and the same as CSV. Reading writes nothing.
 
-As the customer book (services.customers): :func:`invoice_ids` returns the ids that match, in
-the requested order (one SQL query over the indexes of ``invoices``: billing_month, issue_date,
-total, (billing_month, total), customer_id, number), and :func:`invoice_rows` fetches the few
-rows the screen is showing. Filters combine (AND); bad input (from > to, min > max, a negative
-amount) is refused with ValidationFailed naming the field.
+As the customer book (services.customers): :func:`invoice_order` is every id in the order asked
+(one index-only scan, kept by the list between searches), :func:`invoice_matches` the ids a
+filter lets through (each condition one query over one index: billing_month, issue_date, total,
+customer_id, number), :func:`invoice_ids` the one filtered by the other, and
+:func:`invoice_rows` fetches the few rows the screen is showing. Filters combine (AND); bad input
+(from > to, min > max, a negative amount) is refused with ValidationFailed naming the field.
 
 電子帳簿保存法 asks that stored invoices be found by date, amount and counterparty, alone or
 combined: 発行日 from–to, 金額 min–max and 顧客 (the customer's name or furigana through the
@@ -21,11 +22,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
 from reseller_desk.db.database import Database, first_column
-from reseller_desk.db.models import Customer, Invoice
+from reseller_desk.db.models import Contract, Customer, Invoice
 from reseller_desk.domain import bounds
 from reseller_desk.domain.contract_history import first_of_month
 from reseller_desk.domain.intake import PaymentMethod
@@ -35,8 +36,8 @@ from reseller_desk.services.errors import NotFound, ValidationFailed
 
 __all__ = [
     "CSV_HEADER", "DEFAULT_SORT", "SORT_COLUMNS", "STATUSES", "InvoiceDetail", "InvoiceFilter", "InvoiceLink",
-    "InvoiceRow", "check_filter", "count_invoices", "invoice_detail", "invoice_ids", "invoice_rows",
-    "invoices_csv", "write_invoices_csv",
+    "InvoiceRow", "Matches", "check_filter", "count_invoices", "filter_order", "invoice_detail", "invoice_ids",
+    "invoice_matches", "invoice_order", "invoice_rows", "invoices_csv", "write_invoices_csv",
 ]
 
 #: 状態: "open" — in force (no credit invoice returns it); "corrected" — a credit invoice
@@ -164,16 +165,35 @@ def check_filter(flt: object) -> InvoiceFilter:
     return flt
 
 
-def _corrected() -> ColumnElement[bool]:
-    credit = aliased(Invoice)
-    return exists().where(credit.corrects_invoice_id == Invoice.id, credit.kind == InvoiceKind.CREDIT)
+# -- matching -----------------------------------------------------------------------------------------
+# As the customer book: the order of every id is one index-only scan (kept by the list between
+# searches), and each condition of a filter is its own query over one index of ``invoices`` that
+# reads no row (an issued invoice's row is large: it carries its frozen document), the sets of ids
+# intersected here. One WHERE with every condition would make the planner pick one index and read
+# the rows for the others, or sort thousands of rows by the order asked.
+@dataclass(frozen=True)
+class Matches:
+    """The ids a filter lets through: those in ``only`` (every id when None) and not in ``excluded``."""
+
+    only: frozenset[int] | None = None
+    excluded: frozenset[int] = frozenset()
+
+    def __contains__(self, invoice_id: object) -> bool:
+        return (self.only is None or invoice_id in self.only) and invoice_id not in self.excluded
+
+    @property
+    def everything(self) -> bool:
+        return self.only is None and not self.excluded
 
 
-def _amount_condition(low: int | None, high: int | None) -> ColumnElement[bool] | None:
+def _ids(conn: Any, statement: Select[Any]) -> frozenset[int]:
+    return frozenset(first_column(conn, statement))
+
+
+def _amount_ranges(low: int | None, high: int | None) -> tuple[list[ColumnElement[bool]], ...]:
     """The amount as printed within low–high: ``total`` for an invoice, ``-total`` for a credit
-    (stored ≤ 0). Two ranges over the index on total."""
-    if low is None and high is None:
-        return None
+    (stored ≤ 0). Two ranges of total, each read on its own over an index (an OR of the two
+    beside a month would make the planner read rows)."""
     positive: list[ColumnElement[bool]] = [Invoice.total >= 0]
     negative: list[ColumnElement[bool]] = [Invoice.total < 0]
     if low is not None:
@@ -182,49 +202,76 @@ def _amount_condition(low: int | None, high: int | None) -> ColumnElement[bool] 
     if high is not None:
         positive.append(Invoice.total <= high)
         negative.append(Invoice.total >= -high)
-    return or_(and_(*positive), and_(*negative))
+    return positive, negative
 
 
-def _customer_conditions(text: str) -> list[ColumnElement[bool]]:
-    """Every term (domain.search: width, kana, case and hyphens folded) in the customer's search
-    key (read through its covering index, as the customer book does), a カスタマID copied onto the
-    invoice, or the invoice number (its hyphen ignored, as the term's)."""
-    conditions = []
-    for term in search_terms(text):
-        customers = select(Customer.id).where(Customer.search_key.contains(term, autoescape=True))
-        matches: list[ColumnElement[bool]] = [Invoice.customer_id.in_(customers)]
-        if term.isascii() and term.isalnum():  # a カスタマID is C and digits (services.numbering)
-            matches.append(func.lower(Invoice.customer_codes).contains(term, autoescape=True))
-        if term.isdigit():  # an invoice number is 2026-000123
-            matches.append(func.replace(Invoice.number, "-", "").contains(term, autoescape=True))
-        conditions.append(or_(*matches))
-    return conditions
+def _credits(conn: Any) -> frozenset[int]:
+    """Every credit invoice: its total is ≤ 0 (the index on total), its kind says so."""
+    return _ids(conn, select(Invoice.id).where(Invoice.total <= 0, Invoice.kind == InvoiceKind.CREDIT))
 
 
-def _conditions(flt: InvoiceFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if flt.month is not None:
-        conditions.append(Invoice.billing_month == first_of_month(flt.month))
+def _corrected(conn: Any) -> frozenset[int]:
+    """Every invoice a credit invoice returns (the index on corrects_invoice_id)."""
+    return _ids(conn, select(Invoice.corrects_invoice_id).where(Invoice.corrects_invoice_id.is_not(None),
+                                                                Invoice.kind == InvoiceKind.CREDIT))
+
+
+def _term_ids(conn: Any, term: str) -> frozenset[int]:
+    """The invoices one search term finds: its customer's search key contains it (the customer
+    book's covering index, then the index on customer_id), a カスタマID copied onto the invoice
+    (among the invoices of the customers holding a contract of that ID), or its number (hyphen
+    ignored, as the term's; the index on number)."""
+    customers = select(Customer.id).where(Customer.search_key.contains(term, autoescape=True))
+    found = set(first_column(conn, select(Invoice.id).where(Invoice.customer_id.in_(customers))))
+    if term.isascii() and term.isalnum():  # a カスタマID is C and digits (services.numbering)
+        holders = select(Contract.customer_id).where(func.lower(Contract.customer_code).contains(term, autoescape=True))
+        found.update(first_column(conn, select(Invoice.id).where(
+            Invoice.customer_id.in_(holders), func.lower(Invoice.customer_codes).contains(term, autoescape=True))))
+    if term.isdigit():  # an invoice number is 2026-000123
+        found.update(first_column(conn, select(Invoice.id).where(
+            func.replace(Invoice.number, "-", "").contains(term, autoescape=True))))
+    return frozenset(found)
+
+
+def _matches(conn: Any, flt: InvoiceFilter) -> Matches:
+    sets: list[frozenset[int]] = []
+    excluded: set[int] = set()
+    month = [Invoice.billing_month == first_of_month(flt.month)] if flt.month is not None else []
+    if flt.min_total is not None or flt.max_total is not None:
+        # With a month: both over the index (billing_month, total), reading no row.
+        sets.append(frozenset().union(*(_ids(conn, select(Invoice.id).where(*month, *branch))
+                                        for branch in _amount_ranges(flt.min_total, flt.max_total))))
+    elif month:
+        sets.append(_ids(conn, select(Invoice.id).where(*month)))
+    if flt.issued_from is not None or flt.issued_to is not None:
+        dates = []
+        if flt.issued_from is not None:
+            dates.append(Invoice.issue_date >= flt.issued_from)
+        if flt.issued_to is not None:
+            dates.append(Invoice.issue_date <= flt.issued_to)
+        sets.append(_ids(conn, select(Invoice.id).where(*dates)))
     if flt.kind is not None:
-        conditions.append(Invoice.kind == InvoiceKind(flt.kind))
+        if InvoiceKind(flt.kind) is InvoiceKind.CREDIT:
+            sets.append(_credits(conn))
+        else:
+            excluded.update(_credits(conn))
     if flt.status == CORRECTED:
-        conditions.append(_corrected())
+        sets.append(_corrected(conn))
     elif flt.status == OPEN:
-        conditions.append(~_corrected())
-    if flt.issued_from is not None:
-        conditions.append(Invoice.issue_date >= flt.issued_from)
-    if flt.issued_to is not None:
-        conditions.append(Invoice.issue_date <= flt.issued_to)
-    amount = _amount_condition(flt.min_total, flt.max_total)
-    if amount is not None:
-        conditions.append(amount)
-    conditions.extend(_customer_conditions(flt.customer))
-    return conditions
+        excluded.update(_corrected(conn))
+    sets.extend(_term_ids(conn, term) for term in search_terms(flt.customer))
+    only = None
+    for found in sorted(sets, key=len):
+        only = found if only is None else only & found
+    return Matches(only, frozenset(excluded))
 
 
-def _filtered(statement: Select[Any], flt: InvoiceFilter) -> Select[Any]:
-    conditions = _conditions(check_filter(flt))
-    return statement.where(*conditions) if conditions else statement
+def invoice_matches(db: Database, flt: InvoiceFilter) -> Matches:
+    """The ids of the invoices matching ``flt`` (every condition), in no order; ValidationFailed
+    for a bad filter."""
+    check_filter(flt)
+    with db.engine.connect() as conn:
+        return _matches(conn, flt)
 
 
 def _order_by(sort: str, descending: bool) -> tuple[Any, ...]:
@@ -236,20 +283,39 @@ def _order_by(sort: str, descending: bool) -> tuple[Any, ...]:
     return (column.desc(), Invoice.id.desc()) if descending else (column.asc(), Invoice.id.asc())
 
 
+def invoice_order(db: Database, sort: str = DEFAULT_SORT, descending: bool = False) -> list[int]:
+    """Every invoice id ordered by ``sort`` (one of :data:`SORT_COLUMNS`; ties by id). By number,
+    month, issue date or total it is an index-only scan; the list keeps it between searches."""
+    with db.engine.connect() as conn:
+        return first_column(conn, select(Invoice.id).order_by(*_order_by(sort, descending)))
+
+
+def filter_order(order: Sequence[int], matches: Matches) -> list[int]:
+    """``order`` restricted to ``matches``."""
+    if matches.everything:
+        return list(order)
+    if matches.only is not None and not matches.excluded:
+        only = matches.only
+        return [i for i in order if i in only]
+    return [i for i in order if i in matches]
+
+
 # -- reading ------------------------------------------------------------------------------------------
 def invoice_ids(db: Database, flt: InvoiceFilter, sort: str = DEFAULT_SORT, descending: bool = False) -> list[int]:
     """Ids of the invoices matching ``flt``, ordered by ``sort`` (one of :data:`SORT_COLUMNS`;
-    ties by id): one query."""
-    statement = _filtered(select(Invoice.id), flt).order_by(*_order_by(sort, descending))
-    with db.engine.connect() as conn:
-        return first_column(conn, statement)
+    ties by id): :func:`invoice_order` filtered by :func:`invoice_matches`."""
+    matches = invoice_matches(db, flt)
+    return filter_order(invoice_order(db, sort, descending), matches)
 
 
 def count_invoices(db: Database, flt: InvoiceFilter) -> int:
     """How many invoices match ``flt``."""
-    statement = _filtered(select(func.count(Invoice.id)), flt)
+    matches = invoice_matches(db, flt)
+    if matches.only is not None:
+        return len(matches.only - matches.excluded)
     with db.engine.connect() as conn:
-        return int(conn.execute(statement).scalar_one())
+        total = int(conn.execute(select(func.count(Invoice.id))).scalar_one())
+    return total - len(matches.excluded)
 
 
 _ROW_COLUMNS = (Invoice.id, Invoice.number, Invoice.kind, Invoice.customer_id, Invoice.customer_name,
@@ -258,22 +324,21 @@ _ROW_COLUMNS = (Invoice.id, Invoice.number, Invoice.kind, Invoice.customer_id, I
                 Invoice.exempt, Invoice.outside, Invoice.total)
 
 
-def _row(values: Sequence[Any], corrected_by: str) -> InvoiceRow:
+def _credit_number() -> Any:
+    """The number of the (first) credit invoice returning the row's invoice: a correlated lookup
+    on the index of corrects_invoice_id (a separate IN query over that index, almost all NULL,
+    makes SQLite's planner read the whole table)."""
+    credit = aliased(Invoice)
+    return (select(credit.number).where(credit.corrects_invoice_id == Invoice.id, credit.kind == InvoiceKind.CREDIT)
+            .order_by(credit.id).limit(1).scalar_subquery())
+
+
+def _row(values: Sequence[Any]) -> InvoiceRow:
     (invoice_id, number, kind, customer_id, name, codes, month, issued, due, method,
-     taxable_10, tax_10, taxable_8, tax_8, exempt, outside, total) = values
+     taxable_10, tax_10, taxable_8, tax_8, exempt, outside, total, corrected_by) = values
     return InvoiceRow(invoice_id, number, kind, customer_id, name, tuple(c for c in codes.split(";") if c), month,
-                      issued, due, method, taxable_10, tax_10, taxable_8, tax_8, exempt, outside, total, corrected_by)
-
-
-def _credits_of(conn: Any, ids: Sequence[int]) -> dict[int, str]:
-    """invoice id -> the number of the (first) credit invoice that returns it."""
-    found: dict[int, str] = {}
-    for corrected, number in conn.execute(
-            select(Invoice.corrects_invoice_id, Invoice.number)
-            .where(Invoice.corrects_invoice_id.in_(list(ids)), Invoice.kind == InvoiceKind.CREDIT)
-            .order_by(Invoice.id)):
-        found.setdefault(corrected, number)
-    return found
+                      issued, due, method, taxable_10, tax_10, taxable_8, tax_8, exempt, outside, total,
+                      corrected_by or "")
 
 
 def invoice_rows(db: Database, ids: Sequence[int]) -> list[InvoiceRow]:
@@ -282,9 +347,9 @@ def invoice_rows(db: Database, ids: Sequence[int]) -> list[InvoiceRow]:
     if not ids:
         return []
     with db.engine.connect() as conn:
-        heads = {values[0]: values for values in conn.execute(select(*_ROW_COLUMNS).where(Invoice.id.in_(ids)))}
-        credits = _credits_of(conn, list(heads))
-    return [_row(heads[i], credits.get(i, "")) for i in ids if i in heads]
+        rows = {values[0]: values for values in conn.execute(
+            select(*_ROW_COLUMNS, _credit_number()).where(Invoice.id.in_(ids)))}
+    return [_row(rows[i]) for i in ids if i in rows]
 
 
 def invoice_detail(db: Database, invoice_id: int) -> InvoiceDetail:
@@ -292,8 +357,8 @@ def invoice_detail(db: Database, invoice_id: int) -> InvoiceDetail:
     if not bounds.is_record_id(invoice_id):
         raise NotFound("指定された請求書は見つかりません。")
     with db.engine.connect() as conn:
-        values = conn.execute(select(*_ROW_COLUMNS, Invoice.document_json, Invoice.corrects_invoice_id)
-                              .where(Invoice.id == invoice_id)).first()
+        values = conn.execute(select(*_ROW_COLUMNS, _credit_number(), Invoice.document_json,
+                                     Invoice.corrects_invoice_id).where(Invoice.id == invoice_id)).first()
         if values is None:
             raise NotFound(f"請求書 {invoice_id} は見つかりません。")
         link_columns = (Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date)
@@ -303,8 +368,7 @@ def invoice_detail(db: Database, invoice_id: int) -> InvoiceDetail:
             corrects = InvoiceLink(*linked) if linked else None
         corrected_by = tuple(InvoiceLink(*link) for link in conn.execute(
             select(*link_columns).where(Invoice.corrects_invoice_id == invoice_id).order_by(Invoice.id)))
-    credit = next((link.number for link in corrected_by if link.kind is InvoiceKind.CREDIT), "")
-    return InvoiceDetail(_row(values[:-2], credit), InvoiceDocument.from_json(values[-2]), corrects, corrected_by)
+    return InvoiceDetail(_row(values[:-2]), InvoiceDocument.from_json(values[-2]), corrects, corrected_by)
 
 
 # -- CSV ----------------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """The 請求書 list as a Qt table model that never loads 100,000 invoices' rows.
 
-As the customer book's model (ui.customer_model): it holds the ids of every invoice of the
-current filter in the current order (``invoices.invoice_ids``: one query, the filters and the
-order in SQL) and fetches rows a page at a time as the view asks for them
-(``invoices.invoice_rows``), keeping at most a few thousand. A new filter or order is read in
-two steps so that the page can run the read off the UI thread: :meth:`load` (a plain function
-of the query, any thread) and :meth:`show` (on the UI thread); :meth:`refresh` does both.
+As the customer book's model (ui.customer_model): it keeps the ids of every invoice in the
+current order (``invoices.invoice_order``, one index-only scan, read again only when the order or
+the invoices change) and, for a filter, the ids that match (``invoices.invoice_matches``: each
+condition one query over one index); the rows shown are that order filtered by those ids, fetched
+a page at a time as the view asks for them (``invoices.invoice_rows``), at most a few thousand
+kept. A new filter or order is read in two steps so that the page can run the read off the UI
+thread: :meth:`load` (a plain function of the query, any thread) and :meth:`show` (on the UI
+thread); :meth:`refresh` does both.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from reseller_desk.domain.invoice_document import InvoiceKind
 from reseller_desk.services.billing import invoices
-from reseller_desk.services.billing.invoices import InvoiceFilter, InvoiceRow
+from reseller_desk.services.billing.invoices import InvoiceFilter, InvoiceRow, Matches
 from reseller_desk.ui.tables import NO_PARENT, Index, header_data
 from reseller_desk.ui.widgets import ALIGN_CENTER, ALIGN_LEFT, ALIGN_RIGHT, ERROR_COLOR, MUTED_COLOR, Column, format_yen
 
@@ -36,11 +38,13 @@ class InvoiceQuery:
     descending: bool = False
 
 
-#: (query) -> every matching id in order; (ids) -> their rows.
-IdsFetcher = Callable[[InvoiceQuery], list[int]]
+#: (sort, descending) -> every id in that order; (filter) -> the ids it lets through; (ids) -> their rows.
+OrderFetcher = Callable[[str, bool], list[int]]
+MatchFetcher = Callable[[InvoiceFilter], Matches]
 RowFetcher = Callable[[Sequence[int]], list[InvoiceRow]]
-#: What :meth:`InvoiceTableModel.load` read: the query, its ids, the rows of the first page.
-Loaded = tuple[InvoiceQuery, list[int], list[InvoiceRow]]
+#: What :meth:`InvoiceTableModel.load` read: the query, its ids, the rows of the first page, the
+#: whole order the ids were taken from.
+Loaded = tuple[InvoiceQuery, list[int], list[InvoiceRow], list[int]]
 
 INVOICE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 INVOICE_ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -76,18 +80,23 @@ class InvoiceTableModel(QAbstractTableModel):
     #: The number of invoices of the current query changed.
     total_changed = Signal(int)
 
-    def __init__(self, db: Database | None = None, *, fetch_ids: IdsFetcher | None = None,
-                 fetch_rows: RowFetcher | None = None, page_size: int = PAGE_SIZE, cache_limit: int = CACHE_LIMIT,
-                 load: bool = True, parent: QObject | None = None) -> None:
+    def __init__(self, db: Database | None = None, *, fetch_order: OrderFetcher | None = None,
+                 fetch_matches: MatchFetcher | None = None, fetch_rows: RowFetcher | None = None,
+                 page_size: int = PAGE_SIZE, cache_limit: int = CACHE_LIMIT, load: bool = True,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        if fetch_ids is None or fetch_rows is None:
+        if fetch_order is None or fetch_matches is None or fetch_rows is None:
             if db is None:
-                raise ValueError("InvoiceTableModel needs a database or both fetchers")
+                raise ValueError("InvoiceTableModel needs a database or all three fetchers")
             database = db
-            fetch_ids = fetch_ids or (lambda q: invoices.invoice_ids(database, q.filter, q.sort, q.descending))
+            fetch_order = fetch_order or (lambda sort, descending: invoices.invoice_order(database, sort, descending))
+            fetch_matches = fetch_matches or (lambda flt: invoices.invoice_matches(database, flt))
             fetch_rows = fetch_rows or (lambda ids: invoices.invoice_rows(database, ids))
-        self._fetch_ids: IdsFetcher = fetch_ids
+        self._fetch_order: OrderFetcher = fetch_order
+        self._fetch_matches: MatchFetcher = fetch_matches
         self._fetch_rows: RowFetcher = fetch_rows
+        self._order: list[int] | None = None
+        self._order_key: tuple[str, bool] | None = None
         self.page_size = max(1, page_size)
         self.cache_limit = max(cache_limit, 2 * self.page_size)
         self.query = InvoiceQuery()
@@ -97,24 +106,32 @@ class InvoiceTableModel(QAbstractTableModel):
             self.refresh()
 
     # -- reading -------------------------------------------------------------------------
-    def load(self, query: InvoiceQuery | None = None) -> Loaded:
-        """Read the ids and the first page of ``query`` (any thread); then :meth:`show`.
-        A bad filter raises ValidationFailed (the page shows it beside the field)."""
+    def load(self, query: InvoiceQuery | None = None, *, reread: bool = False) -> Loaded:
+        """Read the ids and the first page of ``query`` (any thread); then :meth:`show`. The
+        order kept is reused for the same sort unless ``reread`` (the invoices changed). A bad
+        filter raises ValidationFailed (the page shows it beside the field)."""
         query = query or self.query
-        ids = self._fetch_ids(query)
-        return query, ids, self._fetch_rows(ids[: self.page_size])
+        matches = self._fetch_matches(query.filter)
+        key = (query.sort, query.descending)
+        order = self._order if self._order is not None and self._order_key == key and not reread else None
+        if order is None:
+            order = self._fetch_order(*key)
+        ids = invoices.filter_order(order, matches)
+        return query, ids, self._fetch_rows(ids[: self.page_size]), order
 
     def show(self, loaded: Loaded) -> None:
-        query, ids, rows = loaded
+        query, ids, rows, order = loaded
         self.beginResetModel()
         self.query = query
+        self._order, self._order_key = order, (query.sort, query.descending)
         self._ids = list(ids)
         self._cache = {row.invoice_id: row for row in rows}
         self.endResetModel()
         self.total_changed.emit(len(self._ids))
 
-    def refresh(self, query: InvoiceQuery | None = None) -> None:
-        self.show(self.load(query))
+    def refresh(self, query: InvoiceQuery | None = None, *, reread: bool = True) -> None:
+        """Read ``query`` now (on this thread); the order again too unless ``reread`` is False."""
+        self.show(self.load(query, reread=reread))
 
     def with_filter(self, flt: InvoiceFilter) -> InvoiceQuery:
         return replace(self.query, filter=flt)
@@ -141,7 +158,7 @@ class InvoiceTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         query = self.sort_query(column, order)
         if query is not None and query != self.query:
-            self.refresh(query)
+            self.refresh(query, reread=False)
 
     # -- rows ----------------------------------------------------------------------------
     def invoice_id(self, row: int) -> int | None:
