@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -123,7 +123,7 @@ class InvoicePage(QWidget):
             self, "invoiceSearch", SEARCH_PLACEHOLDER,
             "半角・全角、ひらがな・カタカナ、ハイフンの有無は区別しません。スペースで区切るとすべてを含む請求書を探します。",
             self.apply_filters, 300)
-        self.search.move_down.connect(self._enter_table)
+        self.search.move_down.connect(lambda: self.selection.enter())
         self.month = QComboBox()
         self.month.setObjectName("invoiceMonth")
         self.month.addItem("すべて", None)
@@ -171,7 +171,7 @@ class InvoicePage(QWidget):
         self.open_button = QPushButton("開く")
         self.open_button.setObjectName("openInvoice")
         self.open_button.setToolTip("選択した請求書を開く（Enter / ダブルクリック）: プレビュー・印刷・PDF保存")
-        self.open_button.clicked.connect(self.open_selected)
+        self.open_button.clicked.connect(lambda: self.open_selected())
         self.run_button = QPushButton("月次請求…")
         self.run_button.setObjectName("monthlyRun")
         self.run_button.setToolTip("利用月を選んで、その月の請求書を発行します")
@@ -189,8 +189,8 @@ class InvoicePage(QWidget):
         header.setSortIndicatorShown(True)
         header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.AscendingOrder)
         header.sectionClicked.connect(self._header_clicked)
-        self.table.activated.connect(self._activated)
         self.selection = SelectableList(self.table, INVOICE_ID_ROLE, self.model.row_of, self._update_buttons)
+        self.open_selected = self.selection.opening_with(self.open_invoice)
         self.model.total_changed.connect(lambda total: self.count_label.setText(f"{total:,}件"))
         self.message = error_label()
         self.message.setObjectName("invoiceMessage")
@@ -329,26 +329,7 @@ class InvoicePage(QWidget):
     def _update_buttons(self) -> None:
         self.open_button.setEnabled(self.selection.selected_id() is not None)
 
-    def _enter_table(self) -> None:
-        if self.model.rowCount() and self.selection.selected_id() is None:
-            self.selection.select_row(0)
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
-
     # -- windows and dialogs -------------------------------------------------------------
-    def open_selected(self) -> None:
-        invoice_id = self.selection.selected_id()
-        if invoice_id is not None:
-            self.open_invoice(invoice_id)
-
-    def _activated(self, index: QModelIndex) -> None:
-        invoice_id = index.data(INVOICE_ID_ROLE)
-        if invoice_id is not None:
-            self.open_invoice(invoice_id)
-
     def open_invoice(self, invoice_id: int) -> None:
         open_invoice_window(self.ctx, invoice_id, self, self.window_opened.emit)
 

@@ -22,7 +22,7 @@ from PySide6.QtGui import QBrush, QColor
 from reseller_desk.domain.invoice_document import InvoiceKind
 from reseller_desk.services.billing import invoices
 from reseller_desk.services.billing.invoices import InvoiceFilter, InvoiceRow, Matches
-from reseller_desk.ui.tables import NO_PARENT, Index, header_data
+from reseller_desk.ui.tables import NO_PARENT, Index, fill_page, header_data, sorted_query
 from reseller_desk.ui.widgets import ALIGN_CENTER, ALIGN_LEFT, ALIGN_RIGHT, ERROR_COLOR, MUTED_COLOR, Column, format_yen
 
 if TYPE_CHECKING:
@@ -148,9 +148,7 @@ class InvoiceTableModel(QAbstractTableModel):
     # -- sorting -------------------------------------------------------------------------
     def sort_query(self, column: int, order: Qt.SortOrder) -> InvoiceQuery | None:
         """The query ordered by ``column``, or None when the list cannot be sorted by it."""
-        if not 0 <= column < len(COLUMNS) or COLUMNS[column].key not in SORTABLE:
-            return None
-        return replace(self.query, sort=COLUMNS[column].key, descending=order == Qt.SortOrder.DescendingOrder)
+        return sorted_query(self.query, COLUMNS, SORTABLE, column, order)
 
     def sort_column(self) -> int:
         return next(i for i, c in enumerate(COLUMNS) if c.key == self.query.sort)
@@ -182,17 +180,7 @@ class InvoiceTableModel(QAbstractTableModel):
 
     def _load_page(self, page: int) -> None:
         page_ids = self._ids[page * self.page_size:(page + 1) * self.page_size]
-        missing = [i for i in page_ids if i not in self._cache]
-        if not missing:
-            return
-        rows = self._fetch_rows(missing)
-        overflow = len(self._cache) + len(rows) - self.cache_limit
-        if overflow > 0:
-            keep = set(page_ids)
-            for stale in [i for i in self._cache if i not in keep][:overflow]:  # oldest first
-                del self._cache[stale]
-        for row in rows:
-            self._cache[row.invoice_id] = row
+        fill_page(self._cache, page_ids, self._fetch_rows, lambda row: row.invoice_id, self.cache_limit)
 
     # -- QAbstractTableModel -------------------------------------------------------------
     def rowCount(self, parent: Index = NO_PARENT) -> int:  # noqa: N802 - Qt naming

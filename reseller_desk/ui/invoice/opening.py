@@ -1,6 +1,6 @@
 """Opening an invoice's window from anywhere (the 請求書 list, another invoice's link): one window
 per invoice among the main window's children; opening one already open brings it forward. The
-invoice is read off the UI thread."""
+invoice is read off the UI thread (ui.record_windows)."""
 
 from __future__ import annotations
 
@@ -9,36 +9,22 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QWidget
 
 from reseller_desk.services.billing.invoices import InvoiceDetail, invoice_detail
+from reseller_desk.ui import record_windows
 from reseller_desk.ui.context import AppContext
-
-
-def open_windows(anchor: QWidget) -> list[QWidget]:
-    from reseller_desk.ui.invoice.window import InvoiceWindow
-
-    return [w for w in anchor.window().findChildren(InvoiceWindow) if w.isVisible()]
 
 
 def open_invoice_window(ctx: AppContext, invoice_id: int, anchor: QWidget,
                         opened: Callable[[QWidget], None] | None = None) -> None:
-    """Show invoice ``invoice_id``'s window (parented to ``anchor``'s top-level window)."""
+    """Show invoice ``invoice_id``'s window (parented to ``anchor``'s top-level window); its links
+    to the invoice it corrects or that corrects it open those the same way."""
     from reseller_desk.ui.invoice.window import InvoiceWindow
 
-    for window in open_windows(anchor):
-        if getattr(window, "invoice_id", None) == invoice_id:
-            window.raise_()
-            window.activateWindow()
-            if opened:
-                opened(window)
-            return
     db = ctx.db
-    top = anchor.window()
 
-    def show(detail: InvoiceDetail) -> None:
+    def build(detail: InvoiceDetail, top: QWidget) -> QWidget:
         window = InvoiceWindow(ctx, detail, top)
-        window.finished.connect(lambda _r, w=window: ctx.ops.delete_when_idle(w))
         window.open_requested.connect(lambda other: open_invoice_window(ctx, other, top, opened))
-        window.show()
-        if opened:
-            opened(window)
+        return window
 
-    ctx.ops.run(lambda: invoice_detail(db, invoice_id), success=show, parent=anchor)
+    record_windows.open_record_window(ctx, anchor, InvoiceWindow, "invoice_id", invoice_id,
+                                      lambda: invoice_detail(db, invoice_id), build, opened)
