@@ -73,6 +73,9 @@ class TodayPage(QWidget):
         self.cutoff_label.setObjectName("cancellationCutoff")
         self.cutoff_label.setStyleSheet(f"color: {WARNING_COLOR}; font-weight: bold;")
         self.cutoff_label.setWordWrap(True)
+        self.billing_label = QLabel()
+        self.billing_label.setObjectName("billingReminder")
+        self.billing_label.setWordWrap(True)
         self.models: dict[str, RecordTableModel[WorkItem]] = {}
         self.tables: dict[str, QTableView] = {}
         self.empty_labels: dict[str, QLabel] = {}
@@ -81,6 +84,7 @@ class TodayPage(QWidget):
         column = QVBoxLayout(body)
         column.addWidget(self.heading)
         column.addWidget(self.cutoff_label)
+        column.addWidget(self.billing_label)
         for key, title, empty in SECTIONS:
             box = QGroupBox(title)
             box.setObjectName(f"today_{key}")
@@ -123,6 +127,11 @@ class TodayPage(QWidget):
         self.heading.setText(f"{format_date_long(work.today)} の業務")
         self.cutoff_label.setText(cutoff_text(work.cutoffs))
         self.cutoff_label.setVisible(bool(work.cutoffs))
+        reminder = work.billing
+        self.billing_label.setText(reminder.text if reminder else "")
+        self.billing_label.setVisible(reminder is not None)
+        waiting = reminder is not None and (reminder.invoices == 0 or reminder.unfinished_run)
+        self.billing_label.setStyleSheet(f"color: {WARNING_COLOR}; font-weight: bold;" if waiting else "")
         for key, title, _empty in SECTIONS:
             items = getattr(work, key)
             self.models[key].set_records(items)

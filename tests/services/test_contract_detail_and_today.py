@@ -13,6 +13,7 @@ from reseller_desk.services.contracts import detail, today
 from reseller_desk.services.errors import NotFound
 from tests.services.builders import TODAY
 from tests.services.contracts_on_file import application_of, put_ending, put_suspension, sc_contract, sh_contract
+from tests.services.invoice_builders import a_customer, document, issue_documents
 
 
 def test_the_detail_shows_the_contract_its_composition_payment_timeline_and_notices(db, clerk, manager, office):
@@ -74,3 +75,12 @@ def test_the_sc_cancellation_cutoff_is_the_last_company_business_day_of_the_mont
     # 2027-01-31 is a Sunday: the cutoff moves back to Friday the 29th.
     [cutoff] = today.todays_work(db, today=dt.date(2027, 1, 25)).cutoffs
     assert (cutoff.cutoff, cutoff.days_left) == (dt.date(2027, 1, 29), 4)
+
+
+def test_todays_work_reminds_of_last_months_invoices_until_they_are_issued(db, manager):
+    december_first = dt.date(2026, 12, 1)
+    reminder = today.todays_work(db, today=december_first).billing
+    assert (reminder.month, reminder.invoices, reminder.deadline) == (dt.date(2026, 11, 1), 0, dt.date(2026, 12, 15))
+    assert reminder.text == "2026年11月分の請求書はまだ発行されていません（発行期限 12月15日）。請求 → 月次請求 で発行します。"
+    issue_documents(db, a_customer(db, manager), [document()])
+    assert today.todays_work(db, today=december_first).billing.text == "2026年11月分の請求書は1件発行済みです。"

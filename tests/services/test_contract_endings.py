@@ -21,6 +21,7 @@ from reseller_desk.services.errors import PermissionDenied, ServiceError, Valida
 
 from .builders import SUZUKI, sc_input
 from .contract_builders import approved, contract_now, notice_kinds, pdf_text, timeline, version
+from .invoice_builders import document, issue_documents
 
 TODAY = dt.date(2026, 11, 20)   # a Friday
 
@@ -233,3 +234,37 @@ def test_an_sc_cancellation_across_the_year_end_closure_matches_the_rules_engine
                                                                         max(desired, earliest))
     assert preview.last_billable_month == rules.last_billable_month(effective) == effective.replace(day=1)
     assert (preview.problem is None) == (desired >= earliest)
+
+
+def test_the_preview_names_a_desired_month_too_far_ahead_as_accepting_would_refuse_it(db, office, manager):
+    contract_id = approved(db, manager, sc_input(office), today=TODAY)
+    far = dt.date(2029, 6, 1)
+    preview = lifecycle.preview_cancellation(db, contract_id, requested_on=TODAY, desired_month=far, today=TODAY)
+    with pytest.raises(ValidationFailed) as refused:
+        lifecycle.accept_cancellation(db, manager, contract_id, requested_on=TODAY, desired_month=far,
+                                      expected_version=version(db, contract_id), today=TODAY)
+    assert preview.problem == refused.value.errors["desired_month"]
+    assert "2028年11月20日" in preview.problem
+
+
+def test_a_change_never_rewrites_a_month_already_invoiced_nor_drops_lines_below_the_numbers_held(db, office, manager,
+                                                                                                  clerk):
+    contract_id = approved(db, manager, sc_input(office), today=TODAY)
+    december = dt.date(2026, 12, 1)
+    issue_documents(db, contract_now(db, contract_id).customer_id, [document(month=december)])
+    with pytest.raises(ValidationFailed) as billed:
+        lifecycle.change_lines(db, clerk, contract_id, lines=3, from_month=december,
+                               expected_version=version(db, contract_id), today=TODAY)
+    assert billed.value.errors["from_month"] == "2026年12月分まで請求済みです。変更月は2027年1月以降にしてください。"
+    with pytest.raises(ValidationFailed) as ended:
+        lifecycle.end_option(db, clerk, contract_id, option_id=office["sc_rec"], last_month=dt.date(2026, 11, 1),
+                             expected_version=version(db, contract_id), today=TODAY)
+    assert "2026年12月分まで請求済み" in ended.value.errors["last_month"]
+    lifecycle.set_numbers(db, clerk, contract_id, numbers=["0312345678", "0312345679"],
+                          expected_version=version(db, contract_id), today=TODAY)
+    with pytest.raises(ValidationFailed) as numbers:
+        lifecycle.change_lines(db, clerk, contract_id, lines=1, from_month=dt.date(2027, 1, 1),
+                               expected_version=version(db, contract_id), today=TODAY)
+    assert "番号を1件外して" in numbers.value.errors["lines"]
+    lifecycle.change_lines(db, clerk, contract_id, lines=3, from_month=dt.date(2027, 1, 1),
+                           expected_version=version(db, contract_id), today=TODAY)

@@ -53,6 +53,7 @@ def test_todays_work_shows_a_suspension_starting_today_and_opens_its_contract(cl
         [item] = page.items("suspensions_starting")
         assert item.contract_id == sc and "開始の操作" in item.text
         assert "締め日" in page.cutoff_label.text() and "あと10日" in page.cutoff_label.text()
+        assert page.billing_label.text().startswith("2026年10月分の請求書はまだ発行されていません")
         with qtbot.waitSignal(page.record_opened, timeout=3000) as opened:
             page.open_item(item)
     assert isinstance(opened.args[0], ContractWindow) and opened.args[0].contract_id == sc

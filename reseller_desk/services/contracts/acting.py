@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import CompanyClosure, Contract, Customer, TermsProfileRecord
+from reseller_desk.db.models import CompanyClosure, Contract, Customer, Invoice, TermsProfileRecord
 from reseller_desk.domain.bounds import (
     EARLIEST_DATE,
     NOTE_MAX_LENGTH,
@@ -28,6 +28,7 @@ from reseller_desk.domain.bounds import (
 from reseller_desk.domain.calendar import BusinessCalendar, japanese_date
 from reseller_desk.domain.contract import ContractAction, TransitionRefused, transition
 from reseller_desk.domain.contract_history import first_of_month, month_before
+from reseller_desk.domain.invoice_document import InvoiceKind
 from reseller_desk.domain.terms import TermsProfile, load_profile
 from reseller_desk.domain.text import clean_line, clean_note, is_visible, length_problem, text_type_problem
 from reseller_desk.services import audit, versions
@@ -123,6 +124,23 @@ def planned_date_problem(value: object, today: dt.date, label: str, years: int =
         return f"{label}は{japanese_date(EARLIEST_DATE)}以降の日付にしてください。"
     latest = years_after(today, years)
     return f"{label}は{japanese_date(latest)}までの日付にしてください。" if value > latest else None
+
+
+def billed_through(session: Session, contract: Contract) -> dt.date | None:
+    """The latest usage month already invoiced for the contract's billing account (its customer
+    under its terms), or None: a change never rewrites a month that has been billed."""
+    return session.scalar(select(func.max(Invoice.billing_month)).where(
+        Invoice.customer_id == contract.customer_id, Invoice.terms_profile_id == contract.terms_profile_id,
+        Invoice.kind == InvoiceKind.INVOICE))
+
+
+def billed_month_problem(session: Session, contract: Contract, month: dt.date, label: str) -> str | None:
+    """Why a change from ``month`` would rewrite an invoiced month, or None."""
+    billed = billed_through(session, contract)
+    if billed is None or month > billed:
+        return None
+    after = first_of_month(billed + dt.timedelta(days=31))
+    return f"{month_text(billed)}分まで請求済みです。{label}は{month_text(after)}以降にしてください。"
 
 
 def month_reach_problem(dated: dt.date, today: dt.date, label: str, years: int = 2) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reseller_desk import clock
@@ -41,6 +41,7 @@ from reseller_desk.domain.text import clean_line, clean_note, is_visible, length
 from reseller_desk.services.contracts import history
 from reseller_desk.services.contracts.acting import (
     audit_contract,
+    billed_month_problem,
     changing,
     done,
     load_for_change,
@@ -68,6 +69,8 @@ def _month_problem(session: Session, contract: Contract, month: object, today: d
             problem = f"{label}は今のプランの開始月（{month_text(running.from_month)}）より前にできません。"
         elif contract.last_billable_month is not None and month > contract.last_billable_month:
             problem = f"{label}は最終請求月（{month_text(contract.last_billable_month)}）より後にできません。"
+        else:
+            problem = billed_month_problem(session, contract, first_of_month(month), label)
     refuse_if({field: problem} if problem else {})
 
 
@@ -135,6 +138,11 @@ def change_lines(db: Database, actor: Actor, contract_id: int, *, lines: int, fr
         plan_id, current = _running(session, contract)
         if current == count:
             raise ValidationFailed({"lines": "今と同じ回線数です。"})
+        held = session.scalar(select(func.count()).select_from(ContractNumber).where(
+            ContractNumber.contract_id == contract.id, ContractNumber.released_on.is_(None))) or 0
+        if count < held:
+            raise ValidationFailed({"lines": f"電話番号が{held}件登録されています。"
+                                             f"{count}回線にするには、先に番号を{held - count}件外してください。"})
         history.change_plan_period(session, actor, contract, plan_id=plan_id, lines=count, from_month=from_month)
         history.record_event(session, actor, contract, ContractEventKind.LINES_CHANGED, effective_on=from_month,
                              reason=f"{current}回線 → {count}回線")
@@ -190,7 +198,8 @@ def end_option(db: Database, actor: Actor, contract_id: int, *, option_id: int, 
             problem = f"最終月はオプションの開始月（{month_text(running.from_month)}）より前にできません。"
         effective = first_of_month(last_month + dt.timedelta(days=31)) if problem is None else None
         if effective is not None:   # the ending is dated the month after
-            problem = month_reach_problem(effective, today, "最終月")
+            problem = (month_reach_problem(effective, today, "最終月")
+                       or billed_month_problem(session, contract, effective, "終了の翌月"))
         refuse_if({"last_month": problem} if problem else {})
         assert running is not None and effective is not None
         running.until_month = last_month
@@ -210,6 +219,8 @@ def _agreement_problems(session: Session, contract: Contract, a: object, today: 
     month = planned_date_problem(a.from_month, today, "開始月", years=2) or (
         a.until_month is not None and planned_date_problem(a.until_month, today, "終了月", years=2)) or \
         period_problem(a.from_month, a.until_month)
+    if not month:
+        month = billed_month_problem(session, contract, first_of_month(a.from_month), "開始月")
     if month:
         problems["from_month"] = month
     number = clean_line(a.document_number)

@@ -11,6 +11,7 @@ inside the plan's minimum term (SH §18, per contract), and calls the ending hoo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from sqlalchemy import select, update
@@ -114,10 +115,11 @@ def _cancellation_problems(contract: Contract, requested_on: object, desired_mon
 
 
 def preview_cancellation(db: Database, contract_id: int, *, requested_on: dt.date,
-                         desired_month: dt.date | None = None) -> CancellationPreview:
+                         desired_month: dt.date | None = None, today: dt.date | None = None) -> CancellationPreview:
     """What accepting a cancellation received on ``requested_on`` for ``desired_month`` (any day
     of it; None: the earliest possible) would record; writes nothing. Bad dates are refused
-    (ValidationFailed) as accepting would refuse them; a too-early month is ``problem``."""
+    (ValidationFailed) as accepting would refuse them; a month too early, or too far ahead for
+    accepting to take it (more than two years), is ``problem``."""
     for value, label, field in ((requested_on, "解約の受付日", "requested_on"),
                                 (desired_month, "解約希望月", "desired_month")):
         if (value is not None or field == "requested_on") and (p := date_type_problem(value, label)):
@@ -125,7 +127,13 @@ def preview_cancellation(db: Database, contract_id: int, *, requested_on: dt.dat
     month = first_of_month(desired_month) if desired_month is not None else None
     with db.transaction() as session:
         contract = load(session, contract_id)
-        return _preview(session, contract, profile_of(session, contract), requested_on, month)
+        plan = _preview(session, contract, profile_of(session, contract), requested_on, month)
+    if plan.problem is None and desired_month is not None:   # as accept_cancellation refuses it
+        today = today or clock.today()
+        too_far = (planned_date_problem(desired_month, today, "解約希望月", years=2)
+                   or month_reach_problem(plan.effective_on, today, "解約希望月"))
+        plan = dataclasses.replace(plan, problem=too_far)
+    return plan
 
 
 # -- recording an ending ---------------------------------------------------------------------------

@@ -11,16 +11,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from reseller_desk import clock
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import Contract, ContractEnding, Customer, Succession, Suspension
+from reseller_desk.db.models import BillRun, Contract, ContractEnding, Customer, Invoice, Succession, Suspension
 from reseller_desk.domain import rules
 from reseller_desk.domain.application import ApplicationStatus
 from reseller_desk.domain.calendar import BusinessCalendar
 from reseller_desk.domain.contract_history import first_of_month
+from reseller_desk.domain.invoice_document import InvoiceKind
 from reseller_desk.domain.terms import CancellationCutoff, available_profiles, load_profile
 from reseller_desk.services import settings
 from reseller_desk.services.applications.queries import list_applications
@@ -55,6 +56,27 @@ class CancellationCutoffInfo:
 
 
 @dataclass(frozen=True)
+class BillingReminder:
+    """The monthly billing of the last usage month: how many invoices are issued, whether its
+    last run stopped part-way, and the day they are due (rules.invoice_issue_deadline, SC §10.2)."""
+
+    month: dt.date
+    invoices: int
+    unfinished_run: bool
+    deadline: dt.date
+
+    @property
+    def text(self) -> str:
+        month = f"{self.month.year}年{self.month.month}月分"
+        due = f"発行期限 {self.deadline.month}月{self.deadline.day}日"
+        if self.unfinished_run:
+            return f"{month}の月次請求が途中で止まっています。請求 → 月次請求 を再実行すると残りを発行します（{due}）。"
+        if self.invoices == 0:
+            return f"{month}の請求書はまだ発行されていません（{due}）。請求 → 月次請求 で発行します。"
+        return f"{month}の請求書は{self.invoices:,}件発行済みです。"
+
+
+@dataclass(frozen=True)
 class TodaysWork:
     today: dt.date
     suspensions_starting: tuple[WorkItem, ...]
@@ -63,6 +85,7 @@ class TodaysWork:
     cutoffs: tuple[CancellationCutoffInfo, ...]
     successions: tuple[WorkItem, ...]
     applications_waiting: tuple[WorkItem, ...]
+    billing: BillingReminder | None = None
 
 
 def _contract_items(session: Session, statement: Select[Any], text: Callable[[Any], str]) -> tuple[WorkItem, ...]:
@@ -106,6 +129,16 @@ def _applications(db: Database, today: dt.date) -> tuple[WorkItem, ...]:
                           f"{r.status_label}（{r.days_waiting}日待ち）") for r in waiting)
 
 
+def _billing(session: Session, today: dt.date) -> BillingReminder:
+    month = first_of_month(today) - relativedelta(months=1)
+    issued = session.scalar(select(func.count()).select_from(Invoice).where(
+        Invoice.billing_month == month, Invoice.kind == InvoiceKind.INVOICE)) or 0
+    last_run = session.scalar(select(BillRun.status).where(BillRun.billing_month == month)
+                              .order_by(BillRun.id.desc()).limit(1))
+    deadline = min(rules.invoice_issue_deadline(load_profile(key), month) for key in available_profiles())
+    return BillingReminder(month, issued, last_run is not None and last_run != "finished", deadline)
+
+
 def todays_work(db: Database, *, today: dt.date | None = None) -> TodaysWork:
     today = today or clock.today()
     month = first_of_month(today)
@@ -133,8 +166,9 @@ def todays_work(db: Database, *, today: dt.date | None = None) -> TodaysWork:
             .where(Succession.state == "waiting", Succession.proof_deadline <= near)
             .order_by(Succession.proof_deadline, Contract.customer_code),
             lambda w: _succession_text(w, today))
+        billing = _billing(session, today)
     return TodaysWork(today, starting, due, cancellations, cancellation_cutoffs(calendar, today), successions,
-                      _applications(db, today))
+                      _applications(db, today), billing)
 
 
 def _succession_text(w: Succession, today: dt.date) -> str:
@@ -150,5 +184,5 @@ def all_items(work: TodaysWork) -> Sequence[WorkItem]:
             *work.successions, *work.applications_waiting)
 
 
-__all__ = ["SUCCESSION_WARNING_DAYS", "CancellationCutoffInfo", "TodaysWork", "WorkItem", "all_items",
-           "cancellation_cutoffs", "todays_work"]
+__all__ = ["SUCCESSION_WARNING_DAYS", "BillingReminder", "CancellationCutoffInfo", "TodaysWork", "WorkItem",
+           "all_items", "cancellation_cutoffs", "todays_work"]
