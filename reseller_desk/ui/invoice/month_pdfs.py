@@ -111,7 +111,7 @@ class MonthPdfDialog(QDialog):
 
         def work(progress: Progress) -> Any:
             def report(done: int, total: int) -> None:
-                progress.report(done, total, f"PDFを作成しています… {done:,} / {total:,} 件")
+                progress.report(done, total, f"PDFを作成しています… {done:,} / {total:,}")
 
             try:
                 return save_month_pdfs(db, month, Path(folder), combined=True, progress=report,
