@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from reseller_desk import __version__, cli_bill, cli_login, cli_usage, cli_user, cli_verify
+from reseller_desk import __version__, cli_bill, cli_invoices, cli_login, cli_usage, cli_user, cli_verify
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database
@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(profiles)
 
     cli_user.add_parser(sub, _add_db)
+    cli_invoices.add_parser(sub, _add_db)
 
     backup = sub.add_parser("backup", help="データベースのバックアップを作る（管理者。PostgreSQL は pg_dump）")
     _add_db(backup)
@@ -100,13 +101,14 @@ from reseller_desk.services.errors import ValidationFailed  # noqa: E402 - light
 #: a database that is missing or not at this version's schema instead of creating or upgrading
 #: it. Every other command opens an existing database and upgrades it.
 CREATING_COMMANDS = frozenset({"demo", "migrate", "restore"})
-READ_COMMANDS = frozenset({"status", "customers", "profiles", "user list", "verify"})
+READ_COMMANDS = frozenset({"status", "customers", "profiles", "user list", "verify", "invoices list",
+                           "invoices pdf"})
 _command: ContextVar[str | None] = ContextVar("reseller_desk_command", default=None)
 
 
 def _command_name(args: argparse.Namespace) -> str:
-    sub = getattr(args, "user_command", None) or getattr(args, "import_command", None) \
-        or getattr(args, "usage_command", None)
+    sub = (getattr(args, "user_command", None) or getattr(args, "import_command", None)
+           or getattr(args, "usage_command", None) or getattr(args, "invoices_command", None))
     return f"{args.command} {sub}" if sub else str(args.command)
 
 
@@ -282,6 +284,7 @@ COMMANDS = {
     "customers": cmd_customers,
     "profiles": cmd_profiles,
     "user": lambda args: cli_user.cmd_user(args, _open),
+    "invoices": lambda args: cli_invoices.cmd_invoices(args, _open, terminal_safe),
     "backup": cmd_backup,
     "import": cmd_import,
     "usage": lambda args: cli_usage.cmd_usage(args, _open, terminal_safe),

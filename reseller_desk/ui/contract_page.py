@@ -5,7 +5,7 @@ UI thread through Operations; the next pages follow as the list is scrolled."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reseller_desk.domain.terms import available_profiles, load_profile
@@ -65,15 +65,15 @@ class ContractPage(QWidget):
         self.open_button = QPushButton("開く")
         self.open_button.setObjectName("openContract")
         self.open_button.setToolTip("選択した契約を開く（Enter / ダブルクリック）")
-        self.open_button.clicked.connect(self.open_selected)
+        self.open_button.clicked.connect(lambda: self.open_selected())
 
         self.table = list_table(self.model, COLUMNS, "contractTable", self)
         header = self.table.horizontalHeader()
         header.setSortIndicatorShown(True)
         header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.AscendingOrder)
         header.sectionClicked.connect(self._header_clicked)
-        self.table.activated.connect(self._activated)
         self.selection = SelectableList(self.table, CONTRACT_ID_ROLE, self.model.row_of, self._update_buttons)
+        self.open_selected = self.selection.opening_with(self.open_contract)
         self.model.total_changed.connect(lambda total: self.count_label.setText(f"{total:,}件"))
 
         top = QHBoxLayout()
@@ -145,24 +145,12 @@ class ContractPage(QWidget):
         self.open_button.setEnabled(self.selection.selected_id() is not None)
 
     def _enter_table(self) -> None:
-        if self.model.rowCount() and self.selection.selected_id() is None:
-            self.selection.select_row(0)
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.selection.enter()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     # -- windows -------------------------------------------------------------------------
-    def open_selected(self) -> None:
-        contract_id = self.selection.selected_id()
-        if contract_id is not None:
-            self.open_contract(contract_id)
-
-    def _activated(self, index: QModelIndex) -> None:
-        contract_id = index.data(CONTRACT_ID_ROLE)
-        if contract_id is not None:
-            self.open_contract(contract_id)
-
     def open_contract(self, contract_id: int) -> None:
         open_contract_window(self.ctx, contract_id, self, self.window_opened.emit)

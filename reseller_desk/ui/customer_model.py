@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from reseller_desk.domain.customer import CustomerKind
 from reseller_desk.services import customers as customer_service
 from reseller_desk.services.customers import CustomerRow
-from reseller_desk.ui.tables import NO_PARENT, header_data
+from reseller_desk.ui.tables import NO_PARENT, fill_page, header_data
 from reseller_desk.ui.widgets import ALIGN_CENTER, ALIGN_LEFT, ALIGN_RIGHT, Column
 
 if TYPE_CHECKING:
@@ -240,17 +240,7 @@ class CustomerTableModel(QAbstractTableModel):
 
     def _load_page(self, page: int) -> None:
         page_ids = [i for i in self._ids[page * self.page_size:(page + 1) * self.page_size] if i is not None]
-        missing = [i for i in page_ids if i not in self._cache]
-        if not missing:
-            return
-        rows = self._fetch_rows(missing)
-        overflow = len(self._cache) + len(rows) - self.cache_limit
-        if overflow > 0:
-            keep = set(page_ids)
-            for stale in [i for i in self._cache if i not in keep][:overflow]:  # oldest first
-                del self._cache[stale]
-        for row in rows:
-            self._cache[row.id] = row
+        fill_page(self._cache, page_ids, self._fetch_rows, lambda row: row.id, self.cache_limit)
 
     # -- QAbstractTableModel -----------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:

@@ -10,6 +10,7 @@ shares only :func:`header_data`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -46,6 +47,32 @@ def header_data(columns: Sequence[Column], section: int, orientation: Qt.Orienta
     if role == Qt.ItemDataRole.TextAlignmentRole:
         return alignment if alignment is not None else columns[section].alignment
     return None
+
+
+def fill_page(cache: dict[int, R], page_ids: Sequence[int], fetch: Callable[[Sequence[int]], list[R]],
+              key: Callable[[R], int], limit: int) -> None:
+    """Read the rows of ``page_ids`` not in ``cache`` (one fetch) into it, dropping the oldest
+    rows of other pages first so that it holds at most about ``limit`` (a paged list's cache)."""
+    missing = [i for i in page_ids if i not in cache]
+    if not missing:
+        return
+    rows = fetch(missing)
+    overflow = len(cache) + len(rows) - limit
+    if overflow > 0:
+        keep = set(page_ids)
+        for stale in [i for i in cache if i not in keep][:overflow]:  # oldest first
+            del cache[stale]
+    for row in rows:
+        cache[key(row)] = row
+
+
+def sorted_query(query: Any, columns: Sequence[Column], sortable: frozenset[str], column: int,
+                 order: Qt.SortOrder) -> Any:
+    """``query`` (a dataclass with ``sort`` and ``descending``) ordered by ``column``, or None when
+    the list cannot be sorted by it (a column worked out per page)."""
+    if not 0 <= column < len(columns) or columns[column].key not in sortable:
+        return None
+    return dataclasses.replace(query, sort=columns[column].key, descending=order == Qt.SortOrder.DescendingOrder)
 
 
 class RecordTableModel(QAbstractTableModel, Generic[R]):
@@ -159,6 +186,28 @@ class SelectableList:
     def selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
         return rows[0].data(self.id_role) if rows else None
+
+    def opening_with(self, open_record: Callable[[int], None]) -> Callable[[], None]:
+        """Enter and double-click open the record of their row with ``open_record``; returns
+        the slot of the page's 開く button (the selected record)."""
+        def activated(index: QModelIndex) -> None:
+            record_id = index.data(self.id_role)
+            if record_id is not None:
+                open_record(record_id)
+
+        def open_selected() -> None:
+            record_id = self.selected_id()
+            if record_id is not None:
+                open_record(record_id)
+
+        self.table.activated.connect(activated)
+        return open_selected
+
+    def enter(self) -> None:
+        """↓ from the search field: into the list, its first row selected if none is."""
+        if self.table.model().rowCount() and self.selected_id() is None:
+            self.select_row(0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def select_row(self, row: int) -> None:
         """Select and show one whole row."""

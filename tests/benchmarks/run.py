@@ -624,6 +624,8 @@ def run(customers: int = DEFAULT_CUSTOMERS, db_path: Path | None = None, *, fres
     screening = screening_figure(db_path)
     log_in = login_figure(db_path)
     contract_list = contract_figures(db_path, min(DEFAULT_CONTRACTS, customers))
+    from tests.benchmarks.bench_invoice_list import invoice_list_figures  # the 請求書 list (issue 10)
+    contract_list += invoice_list_figures(db_path, min(DEFAULT_CONTRACTS, customers))
     try:
         bare = measure_bare_startup(startup_repeats)
         startup = measure_startup(db_path, startup_repeats)

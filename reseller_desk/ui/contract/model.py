@@ -21,7 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 from reseller_desk.domain.contract import LIVE_STATUSES, ContractStatus
 from reseller_desk.services.contracts import queries
 from reseller_desk.services.contracts.queries import ContractRow
-from reseller_desk.ui.tables import NO_PARENT, Index, RecordTableModel
+from reseller_desk.ui.tables import NO_PARENT, Index, RecordTableModel, sorted_query
 from reseller_desk.ui.widgets import ALIGN_CENTER, ALIGN_LEFT, ALIGN_RIGHT, ERROR_COLOR, Column, format_yen
 
 if TYPE_CHECKING:
@@ -155,9 +155,7 @@ class ContractTableModel(RecordTableModel[ContractRow]):
     def sort_query(self, column: int, order: Qt.SortOrder) -> ListQuery | None:
         """The query sorted by ``column``, or None when the list cannot be sorted by it (the
         charges and the next event are worked out per page)."""
-        if not 0 <= column < len(COLUMNS) or COLUMNS[column].key not in SORTABLE:
-            return None
-        return replace(self.query, sort=COLUMNS[column].key, descending=order == Qt.SortOrder.DescendingOrder)
+        return sorted_query(self.query, COLUMNS, SORTABLE, column, order)
 
     def sort_column(self) -> int:
         return next(i for i, c in enumerate(COLUMNS) if c.key == self.query.sort)
