@@ -38,8 +38,9 @@ from reseller_desk.ui.customer_page import debounced_search
 from reseller_desk.ui.invoice.model import COLUMNS, INVOICE_ID_ROLE, InvoiceQuery, InvoiceTableModel, Loaded
 from reseller_desk.ui.invoice.month_pdfs import MonthPdfDialog
 from reseller_desk.ui.invoice.opening import open_invoice_window
-from reseller_desk.ui.invoice.run_dialog import INVOICES, MonthlyRunDialog, offered_months
+from reseller_desk.ui.invoice.run_dialog import MonthlyRunDialog, offered_months
 from reseller_desk.ui.invoice.run_history import RunHistoryPanel
+from reseller_desk.ui.invoice.usage_import import UsageImportDialog
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.tables import SelectableList, list_table
 from reseller_desk.ui.widgets import (
@@ -176,6 +177,10 @@ class InvoicePage(QWidget):
         self.run_button.setObjectName("monthlyRun")
         self.run_button.setToolTip("利用月を選んで、その月の請求書を発行します")
         self.run_button.clicked.connect(self.open_monthly_run)
+        self.usage_button = QPushButton("通話料取込…")
+        self.usage_button.setObjectName("usageImport")
+        self.usage_button.setToolTip("上位事業者の通話明細（CSV）をその月の請求に取り込みます")
+        self.usage_button.clicked.connect(lambda: self.open_usage_import())
         self.month_pdf_button = QPushButton("月の請求書をPDF保存…")
         self.month_pdf_button.setObjectName("monthPdfs")
         self.month_pdf_button.clicked.connect(self.open_month_pdfs)
@@ -209,7 +214,7 @@ class InvoicePage(QWidget):
                        self.min_total, QLabel("〜"), self.max_total, QLabel("円"), self.clear_button):
             second.addWidget(widget)
         second.addStretch(1)
-        for widget in (self.csv_button, self.month_pdf_button, self.run_button, self.open_button):
+        for widget in (self.csv_button, self.month_pdf_button, self.usage_button, self.run_button, self.open_button):
             second.addWidget(widget)
         second_errors = QHBoxLayout()
         for name in ("issued_from", "issued_to", "min_total", "max_total"):
@@ -323,7 +328,7 @@ class InvoicePage(QWidget):
         self.load(sorted_query)
 
     def _data_changed(self, what: str) -> None:
-        if what in (INVOICES, Changes.CUSTOMERS):
+        if what in (Changes.INVOICES, Changes.CUSTOMERS):
             self.refresh()
 
     def _update_buttons(self) -> None:
@@ -355,6 +360,12 @@ class InvoicePage(QWidget):
         """After a run: the list shows that month's invoices (the run's change notice has the
         order read again)."""
         self.set_filter(InvoiceFilter(month=month))
+
+    def open_usage_import(self) -> UsageImportDialog:
+        dialog = UsageImportDialog(self.ctx, self.window())
+        self._keep(dialog)
+        dialog.open()
+        return dialog
 
     def open_month_pdfs(self) -> MonthPdfDialog:
         dialog = MonthPdfDialog(self.ctx, self.window(), month=month_of(self.month))

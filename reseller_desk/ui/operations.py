@@ -59,6 +59,8 @@ class Changes(QObject):
     INCIDENTS = "incidents"
     #: A backup was made (設定 → バックアップ; the status bar's warning).
     BACKUPS = "backups"
+    #: Invoices were issued (a billing run, a correction) or call charges imported.
+    INVOICES = "invoices"
 
     changed = Signal(str)
 

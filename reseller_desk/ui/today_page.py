@@ -151,7 +151,7 @@ class TodayPage(QWidget):
         return list(self.models[key].records)
 
     def _data_changed(self, what: str) -> None:
-        if what in (Changes.CONTRACTS, Changes.APPLICATIONS, Changes.SETTINGS):
+        if what in (Changes.CONTRACTS, Changes.APPLICATIONS, Changes.SETTINGS, Changes.INVOICES):
             self.refresh()
 
     def _activated(self, index: QModelIndex) -> None:

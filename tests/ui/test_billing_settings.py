@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import text
 
 from reseller_desk import clock
 from reseller_desk.domain.charges import TaxCategory
@@ -17,6 +18,7 @@ from reseller_desk.ui.settings.billing_tab import NO_DAY
 from reseller_desk.ui.settings.page import SettingsPage
 from reseller_desk.ui.settings.tab import MANAGER_ONLY
 from reseller_desk.ui.widgets import select_data
+from tests.services.invoice_builders import a_customer, document, issue_documents
 from tests.versions import company_now
 
 from .helpers import shown_settings_page
@@ -49,7 +51,7 @@ def test_the_choices_are_the_profiles_bounds_and_the_defaults_are_shown(tab):
     assert "SC §10.1" in tab.collection_day.toolTip() and "翌営業日" in tab.collection_day.toolTip()
     assert "SC §10.2" in tab.invoice_issue_day.toolTip() and "15日" in tab.invoice_issue_day.toolTip()
     assert "terms-rules §4" in tab.early_termination_tax.toolTip()
-    assert tab.action_row.count() == 0, "the row for the tab's actions is there, empty"
+    assert tab.verify_button.text() == "請求書の改ざん検査…" and "電子帳簿保存法" in tab.verify_button.toolTip()
 
 
 def test_last_months_dates_follow_what_is_chosen_before_it_is_saved(db, tab, artifacts):
@@ -103,3 +105,20 @@ def test_a_clerk_sees_the_billing_settings_read_only(db, clerk_ctx, qtbot, shown
     tab.save()  # asked anyway: the service refuses, said once in the tab
     assert "管理者" in tab.status.text() and service.billing_settings(db) == service.DEFAULTS
     assert shown.messages == []
+
+
+def test_the_chain_check_passes_untouched_invoices_and_names_one_altered_behind_the_apps_back(db, tab, manager):
+    customer = a_customer(db, manager)
+    issued = issue_documents(db, customer, [document(), document(month=dt.date(2026, 10, 1))])
+    tab.verify_chain()
+    assert tab.verify_result.text() == "2 件の請求書を検査しました。改ざんは見つかりませんでした。"
+    altered = issued[0]
+    with db.engine.begin() as conn:   # someone with the database file, not the app
+        if db.engine.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER invoices_frozen_update"))
+        else:
+            conn.execute(text("ALTER TABLE invoices DISABLE TRIGGER invoices_frozen"))
+        conn.execute(text("UPDATE invoices SET total = total - 1000 WHERE id = :i"), {"i": altered.invoice_id})
+    tab.verify_chain()
+    assert tab.verify_result.text().startswith(f"請求書 {altered.number}")
+    assert "バックアップと照合してください" in tab.verify_result.text()

@@ -48,6 +48,7 @@ from reseller_desk.services.billing.correction_lines import (
 from reseller_desk.services.billing.corrections import REASON_MAX_LENGTH, Correction, CorrectionTarget
 from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.ui.context import AppContext
+from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.widgets import (
     APP_STYLE,
     MONEY_ALIGNMENT,
@@ -63,7 +64,6 @@ from reseller_desk.ui.widgets import (
 )
 
 #: What changed, for the screens that list invoices (Operations' change notification).
-INVOICES_CHANGED = "invoices"
 COLUMNS = ("カスタマID", "内容", "数量", "単価", "金額", "税区分")
 DESCRIPTION, QUANTITY, UNIT, AMOUNT, TAX = 1, 2, 3, 4, 5
 #: The totals shown, in order: the settlement's field and its label.
@@ -334,7 +334,7 @@ class CorrectionDialog(QDialog):
         self.ctx.ops.run(lambda: corrections.issue_correction(db, actor, invoice_id, reason=reason,
                                                               replacement=replacement),
                          success=self._succeeded, invalid=self.show_invalid, failure=self.show_refused,
-                         changes=INVOICES_CHANGED, done=self._finished, parent=self)
+                         changes=Changes.INVOICES, done=self._finished, parent=self)
 
     def _finished(self) -> None:
         self.confirm_button.setEnabled(self.target is not None and not self.target.refusal and not self.isHidden())

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from reseller_desk import clock
 from reseller_desk.domain.contract_history import first_of_month
 from reseller_desk.ui.context import AppContext
-from reseller_desk.ui.operations import Progress
+from reseller_desk.ui.operations import Changes, Progress
 from reseller_desk.ui.tables import RecordTableModel, list_table
 from reseller_desk.ui.widgets import (
     ALIGN_CENTER,
@@ -46,7 +46,6 @@ from reseller_desk.ui.widgets import (
 )
 
 #: What "data changed" the run announces (the 請求書 list and the history refresh).
-INVOICES = "invoices"
 #: How many months back the month chooser offers (an office moving in bills its last closed month).
 MONTHS_OFFERED = 36
 #: The status of a run (db.models.billing.BillRun.status) -> its word.
@@ -208,7 +207,7 @@ class MonthlyRunDialog(QDialog):
             return bill_month(db, actor, month, progress=report, cancelled=lambda: progress.cancelled)
 
         self.ctx.ops.run(work, progress=f"{month_text(month)}分を請求しています…", success=self.show_summary,
-                         changes=INVOICES, done=lambda: self.run_button.setEnabled(True), parent=self)
+                         changes=Changes.INVOICES, done=lambda: self.run_button.setEnabled(True), parent=self)
 
     def show_summary(self, summary: Any) -> None:
         self.summary = summary

@@ -11,7 +11,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from reseller_desk.ui.context import AppContext
-from reseller_desk.ui.invoice.run_dialog import INVOICES, RunSummaryDialog, run_status_text
+from reseller_desk.ui.invoice.run_dialog import RunSummaryDialog, run_status_text
+from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.tables import RecordTableModel, list_table
 from reseller_desk.ui.widgets import (
     ALIGN_CENTER,
@@ -62,7 +63,7 @@ class RunHistoryPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
-        ctx.changes.changed.connect(lambda what: self.refresh() if what == INVOICES else None)
+        ctx.changes.changed.connect(lambda what: self.refresh() if what == Changes.INVOICES else None)
 
     def refresh(self) -> None:
         from reseller_desk.services.billing.runs import list_runs

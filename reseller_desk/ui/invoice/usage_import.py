@@ -41,7 +41,7 @@ from reseller_desk.services.errors import ServiceError
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.contract.changes import month_edit, month_of
 from reseller_desk.ui.contract_import import AskOpenPath, ask_open_path
-from reseller_desk.ui.operations import Progress
+from reseller_desk.ui.operations import Changes, Progress
 from reseller_desk.ui.tables import RecordTableModel, list_table
 from reseller_desk.ui.widgets import ALIGN_RIGHT, Column, muted_label, to_qdate
 
@@ -205,7 +205,8 @@ class UsageImportDialog(QDialog):
             return import_usage(ctx.db, ctx.actor, data, name, month, drop_bad=drop_bad)
 
         ctx.ops.run(run, progress=PROGRESS_LABEL, cancellable=False, success=self._imported, failure=self._refused,
-                    done=lambda: self.choose_button.setEnabled(True), status="通話料を取り込みました。", parent=self)
+                    done=lambda: self.choose_button.setEnabled(True), status="通話料を取り込みました。",
+                    changes=Changes.INVOICES, parent=self)
 
     def _imported(self, result: UsagePreview) -> None:
         self.preview = None

@@ -1,8 +1,8 @@
 """One issued invoice in its own window: a header (number, kind, customer, month, dates, the
 amount), the link to the invoice it corrects or that corrects it, the PDF itself in the preview
 (ui.invoice.preview: pypdfium2, no QtPdf in PySide6-Essentials), 印刷… through the print
-dialog, PDF保存…, and the place of 訂正… (ui.invoice.correction, another part of issue 10: the
-button shows when that module is there).
+dialog, PDF保存…, and 訂正… (ui.invoice.correction: a credit invoice and, where needed, a
+replacement; a manager's action, shown disabled with the reason to a clerk).
 
 The PDF is made by the service (services.billing.documents.invoice_pdf, from the frozen
 document) off the UI thread; an issued invoice never changes, so the window never reloads it.
@@ -10,7 +10,6 @@ document) off the UI thread; an issued invoice never changes, so the window neve
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -20,9 +19,11 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reseller_desk.domain.invoice_document import InvoiceKind
+from reseller_desk.domain.staff import Role
 from reseller_desk.services.billing.invoices import InvoiceDetail, InvoiceLink
 from reseller_desk.services.errors import ServiceError
 from reseller_desk.ui.context import AppContext
+from reseller_desk.ui.invoice.correction import CorrectionDialog
 from reseller_desk.ui.invoice.pdf_pages import print_pages
 from reseller_desk.ui.invoice.preview import PdfPreview
 from reseller_desk.ui.widgets import (
@@ -53,11 +54,6 @@ def ask_printer(parent: QWidget, printer: QPrinter) -> bool:
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle("請求書を印刷")
     return dialog.exec() == QDialog.DialogCode.Accepted
-
-
-def correction_available() -> bool:
-    """Whether ui.invoice.correction (CorrectionDialog) is part of this build."""
-    return importlib.util.find_spec("reseller_desk.ui.invoice.correction") is not None
 
 
 class InvoiceWindow(QDialog):
@@ -112,13 +108,15 @@ class InvoiceWindow(QDialog):
         self.save_button.setObjectName("saveInvoicePdf")
         self.save_button.setToolTip(f"{pdf_file_name(row.number, row.customer_name)} として保存します")
         self.save_button.clicked.connect(lambda: self.save_pdf())
-        # 訂正… (適格返還請求書と、必要なら新しい請求書): ui.invoice.correction, another part of issue 10.
+        # 訂正… (適格返還請求書と、必要なら新しい請求書): a manager's action.
         self.correct_button = QPushButton("訂正…")
         self.correct_button.setObjectName("correctInvoice")
-        self.correct_button.setToolTip("この請求書を返還請求書で取り消し、必要なら正しい請求書を発行します")
+        manager = ctx.actor.role == Role.MANAGER
+        self.correct_button.setToolTip("この請求書を返還請求書で取り消し、必要なら正しい請求書を発行します" if manager
+                                       else "請求書の訂正は管理者が行います")
+        self.correct_button.setEnabled(manager)
         self.correct_button.clicked.connect(self.open_correction)
-        self.correct_button.setVisible(kind is InvoiceKind.INVOICE and not row.corrected_by
-                                       and correction_available())
+        self.correct_button.setVisible(kind is InvoiceKind.INVOICE and not row.corrected_by)
         close_button = QPushButton("閉じる")
         close_button.clicked.connect(self.reject)
         for button in (self.print_button, self.save_button):
@@ -211,11 +209,9 @@ class InvoiceWindow(QDialog):
         self.ctx.ops.run(write, status=f"{row.number} を {Path(path).name} に保存しました。", parent=self)
 
     # -- 訂正 -----------------------------------------------------------------------------
-    def open_correction(self) -> QDialog | None:
-        if not correction_available():
-            return None
-        correction = importlib.import_module("reseller_desk.ui.invoice.correction")
-        dialog = correction.CorrectionDialog(self.ctx, self.invoice_id, self)
+    def open_correction(self) -> QDialog:
+        dialog = CorrectionDialog(self.ctx, self.invoice_id, self)
+        dialog.done_with.connect(lambda _message: self.correct_button.setVisible(False))
         dialog.open()
         return dialog
 

@@ -4,7 +4,8 @@ these settings give for last month's invoices (services.billing_settings.billing
 arithmetic here). The choices offered are the bounds of the terms profiles, read with the
 settings. The settings share the company row's version with 会社情報: a save over a change made
 since is refused naming who, with 「最新の内容を読み込む」 (ui.stale_edit). The row at the bottom is
-kept for the tab's actions (the check of the stored invoices)."""
+holds 「請求書の改ざん検査」: the hash chain of every stored invoice checked off the UI thread
+(services.billing.verify, 電子帳簿保存法), naming the first invoice that does not match."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from reseller_desk.domain.charges import TaxCategory
 from reseller_desk.services import billing_settings as service
+from reseller_desk.services.billing import verify
+from reseller_desk.services.billing.verify import ChainReport
 from reseller_desk.services.billing_settings import BillingDates, BillingSettings
 from reseller_desk.services.errors import ValidationFailed
 from reseller_desk.ui.context import AppContext
-from reseller_desk.ui.operations import Changes
+from reseller_desk.ui.operations import Changes, Progress
 from reseller_desk.ui.settings.tab import SettingsTab
 from reseller_desk.ui.widgets import (
+    ERROR_COLOR,
     FieldErrors,
     field_cell,
     form_layout,
@@ -80,9 +84,19 @@ class BillingTab(SettingsTab):
         buttons.addWidget(muted_label("口座振替日と発行日は、これから発行する請求書に使います。"), 1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
-        #: The tab's actions (e.g. 「請求書の改ざん検査」), added by the modules that own them.
+        #: The tab's actions: 「請求書の改ざん検査」.
         self.action_row = QHBoxLayout()
         self.action_row.setObjectName("billingActions")
+        self.verify_button = QPushButton("請求書の改ざん検査…")
+        self.verify_button.setObjectName("verifyChain")
+        self.verify_button.setToolTip("発行済みの請求書すべてのハッシュの連鎖を確かめ、内容が変えられた最初の請求書を示します"
+                                      "（電子帳簿保存法）。何も書き換えません。")
+        self.verify_button.clicked.connect(lambda: self.verify_chain())
+        self.verify_result = QLabel()
+        self.verify_result.setObjectName("verifyResult")
+        self.verify_result.setWordWrap(True)
+        self.action_row.addWidget(self.verify_button)
+        self.action_row.addWidget(self.verify_result, 1)
         layout = QVBoxLayout(self)
         fields = QWidget()
         fields.setLayout(form)
@@ -197,3 +211,22 @@ class BillingTab(SettingsTab):
         self.set_status("\n".join([str(error), *others.values()]), error=True)
         if first is not None:
             first.setFocus()
+
+    # -- 請求書の改ざん検査 ----------------------------------------------------------------------
+    def verify_chain(self) -> None:
+        db = self.ctx.db
+        self.verify_button.setEnabled(False)
+
+        def work(progress: Progress) -> ChainReport:
+            def report(done: int, total: int) -> None:
+                progress.report(done, total, f"請求書を検査しています… {done:,} / {total:,}")
+
+            return verify.verify_chain(db, progress=report, cancelled=lambda: progress.cancelled)
+
+        def shown(report: ChainReport) -> None:
+            self.verify_result.setText(verify.report_text(report))
+            self.verify_result.setStyleSheet("" if report.fault is None else f"color: {ERROR_COLOR};")
+
+        self.ctx.ops.run(work, progress="請求書のハッシュの連鎖を検査しています…", success=shown,
+                         failure=lambda e: self.verify_result.setText(str(e)),
+                         done=lambda: self.verify_button.setEnabled(True), parent=self)
