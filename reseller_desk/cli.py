@@ -142,7 +142,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from reseller_desk.demo import DEMO_STAFF
 
     print(f"デモデータを作成しました: 顧客 {summary.customers} 件、契約 {summary.contracts} 件、"
-          f"プラン {summary.plans} 件、オプション {summary.options} 件、申込 {summary.applications} 件 ({db.url})")
+          f"プラン {summary.plans} 件、オプション {summary.options} 件、申込 {summary.applications} 件、"
+          f"請求書 {summary.invoices} 件 ({db.url})")
     print("デモ用アカウント（パスワードは公開されています。実運用のデータベースでは使わないでください）:")
     for login, name, role, password in DEMO_STAFF:
         label = "管理者" if role == "manager" else "事務"

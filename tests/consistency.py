@@ -18,8 +18,12 @@ every problem found, in words; an empty list means:
   numbers released by a contract that has ended, a timeline starting with its formation (or
   its import) whose moves, walked in the order recorded through ``domain.contract.transition``,
   each go from the status the one before left and end at the contract's status;
-- every number issued once and without gaps: the カスタマID, the 申込番号 of each year and the
-  文書番号 of each kind and year are exactly 1 … n, and their counter stands at n + 1;
+- every number issued once and without gaps: the カスタマID, the 申込番号 of each year, the
+  文書番号 of each kind and year and the 請求書番号 of each year are exactly 1 … n, and their
+  counter stands at n + 1;
+- every invoice whole: each with its lines (as many as its frozen document holds), its hash
+  chained to the one issued before it, one invoice per billing account and month, and every
+  one-time charge or call marked billed naming an invoice that exists;
 - the database opens again with ``Database.open`` at this version's schema.
 
 Queries are plain SQL, the same on both engines; numbers and JSON are read in Python.
@@ -41,6 +45,7 @@ from sqlalchemy.pool import NullPool
 from reseller_desk.db.database import Database, to_url
 from reseller_desk.db.revisions import head_revision
 from reseller_desk.domain.contract import ContractAction, ContractStatus, TransitionRefused, transition
+from reseller_desk.domain.invoice_document import GENESIS_HASH, chain_hash
 
 #: Each table of a thing that is added, the entity its audit records name, and the action.
 ADDED = (
@@ -63,6 +68,7 @@ NUMBERED = (
     ("SELECT customer_code FROM contracts", re.compile(r"C(\d{7})"), "customer-code"),
     ("SELECT number FROM applications", re.compile(r"A-(\d{4})-(\d{6})"), "application-{0}"),
     ("SELECT number FROM notices", re.compile(r"(.)-(\d{4})-(\d{6})"), "notice-{0}-{1}"),
+    ("SELECT number FROM invoices", re.compile(r"(\d{4})-(\d{6})"), "invoice-{0}"),
 )
 
 
@@ -84,12 +90,36 @@ def check(target: str | Path) -> Consistency:
     try:
         with engine.connect() as conn:
             found.problems += (half_made(conn) + unaudited(conn) + numbering_problems(conn)
-                               + contract_problems(conn) + timeline_problems(conn))
+                               + contract_problems(conn) + timeline_problems(conn) + invoice_problems(conn))
             found.counts = counts(conn)
     finally:
         engine.dispose()
     found.problems += reopening_problems(target)
     return found
+
+
+def invoice_problems(conn: Connection) -> list[str]:
+    """Invoices without all their lines, a broken hash chain, two invoices of one account and
+    month, and charges or calls marked billed by an invoice that does not exist."""
+    problems: list[str] = []
+    lines = Counter(_column(conn, "SELECT invoice_id FROM invoice_lines"))
+    previous = GENESIS_HASH
+    for number, invoice_id, document, before, content in conn.execute(text(
+            "SELECT number, id, document_json, previous_hash, content_hash FROM invoices ORDER BY id")):
+        if lines[invoice_id] != len(json.loads(document)["lines"]) or lines[invoice_id] == 0:
+            problems.append(f"invoice {number} with {lines[invoice_id]} line rows")
+        if before != previous or content != chain_hash(previous, document):
+            problems.append(f"invoice {number} breaks the hash chain")
+        previous = content
+    problems += _listed("billing accounts invoiced twice for a month", conn.execute(text("""
+        SELECT customer_id, terms_profile_id, billing_month FROM invoices
+        WHERE kind = 'invoice' AND corrects_invoice_id IS NULL
+        GROUP BY customer_id, terms_profile_id, billing_month HAVING count(*) > 1""")).all())
+    for table in ("one_time_charges", "usage_records"):
+        problems += _listed(f"{table} billed by no invoice", _column(conn, f"""
+            SELECT t.id FROM {table} t WHERE t.invoice_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.id = t.invoice_id)"""))
+    return problems
 
 
 def sqlite_file_problems(path: str) -> list[str]:
@@ -296,7 +326,7 @@ def numbering_problems(conn: Connection) -> list[str]:
 
 def counts(conn: Connection) -> dict[str, int]:
     found = {table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-             for table in ("customers", "applications", "contracts", "notices", "audit_log")}
+             for table in ("customers", "applications", "contracts", "notices", "invoices", "audit_log")}
     found.update((f"applications {status}", n) for status, n in conn.execute(
         text("SELECT status, count(*) FROM applications GROUP BY status")).all())
     return found

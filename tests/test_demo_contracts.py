@@ -271,3 +271,4 @@ def test_the_demo_database_passes_the_consistency_checks(demo):
     found = check(target)
     assert found.problems == []
     assert found.counts["contracts"] > CUSTOMERS * 0.8
+    assert found.counts["invoices"] > found.counts["contracts"], "two months billed by the run itself"
