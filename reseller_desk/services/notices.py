@@ -38,6 +38,7 @@ from reseller_desk.services import audit, numbering
 from reseller_desk.services.contracts import history
 from reseller_desk.services.errors import NotFound, ServiceError
 from reseller_desk.services.permissions import Actor
+from reseller_desk.services.prices import named_prices_in
 
 
 @dataclass(frozen=True)
@@ -121,12 +122,16 @@ def issue_approval(session: Session, actor: Actor, app: Application, contract: C
     option_ids = [option_id for option_id, _ in composition.options]
     options = list(session.scalars(select(PlanOption).where(PlanOption.id.in_(option_ids)).order_by(PlanOption.code)))
     support = f"{profile.support.hours}（{printed_clause(profile.support.clause)}）" if profile.support else ""
-    charges = monthly_charges(plan.monthly_fee, lines, (o.monthly_fee for o in options))
+    # The prices in force in the first month billed (a price change in 設定 takes effect from a month).
+    plan_prices, option_prices = named_prices_in(session, contract.first_billable_month or contract.formed_on,
+                                                 [plan.id], option_ids)
+    price, option_price = plan_prices[plan.id], [option_prices[o.id] for o in options]
+    charges = monthly_charges(price.monthly_fee, lines, (o.monthly_fee for o in option_price))
     details = ApprovalDetails(
         customer_code=contract.customer_code, service_name=profile.name, provider_name=profile.provider,
-        plan_name=plan.name, plan_monthly_fee=plan.monthly_fee,
-        initial_fee=initial_fee_total(plan.initial_fee, lines, (o.initial_fee for o in options)),
-        options=tuple(OptionLine(o.name, o.monthly_fee) for o in options), lines=lines,
+        plan_name=plan.name, plan_monthly_fee=price.monthly_fee,
+        initial_fee=initial_fee_total(price.initial_fee, lines, (o.initial_fee for o in option_price)),
+        options=tuple(OptionLine(o.name, o.monthly_fee) for o in option_price), lines=lines,
         contract_formed_on=contract.formed_on,
         registration_date_label=printed_clause(application.formation_label(profile)),
         first_billable_month=contract.first_billable_month,

@@ -13,6 +13,7 @@ account of the service has an invoice for month M, no price of that service chan
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -22,6 +23,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Invoice, Plan, PlanOption, PriceChange, StaffUser
+from reseller_desk.domain.billing import NamedPrice
 from reseller_desk.domain.bounds import EARLIEST_DATE, MAX_FEE, is_date, is_record_id, years_after, yen_problem
 from reseller_desk.domain.invoice_document import InvoiceKind
 from reseller_desk.domain.prices import Price, PricedItem, price_in
@@ -167,6 +169,32 @@ def prices_now(db: Database, item: PricedItem, month: dt.date, item_ids: list[in
         result[item_id] = PriceNow(price_in(month, Price(monthly, initial), mine),
                                    later.from_month if later else None, later.price if later else None)
     return result
+
+
+def named_prices_in(session: Session, month: dt.date, plan_ids: Collection[int] | None = None,
+                    option_ids: Collection[int] | None = None) -> tuple[dict[int, NamedPrice], dict[int, NamedPrice]]:
+    """Inside the caller's transaction: plan id → and option id → the name and the price in
+    force in ``month`` (domain.prices.price_in over the changes from a month ≤ it), for every
+    plan and option, or those of the ids given. What the billing run and the contract screens
+    read, in four queries."""
+    month = month.replace(day=1)
+    found: list[dict[int, NamedPrice]] = []
+    for item, ids in ((PricedItem.PLAN, plan_ids), (PricedItem.OPTION, option_ids)):
+        model, column = _model(item), _change_column(item)
+        statement = select(model.id, model.name, model.monthly_fee, model.initial_fee)
+        changes = select(column, PriceChange.from_month, PriceChange.monthly_fee, PriceChange.initial_fee).where(
+            column.is_not(None), PriceChange.from_month <= month)
+        if ids is not None:
+            statement, changes = statement.where(model.id.in_(ids)), changes.where(column.in_(ids))
+        by_item: dict[int, list[PriceChangeValue]] = {}
+        for item_id, from_month, monthly, initial in session.execute(changes):
+            by_item.setdefault(item_id, []).append(PriceChangeValue(item, item_id, from_month, monthly, initial))
+        named = {}
+        for item_id, name, monthly, initial in session.execute(statement):
+            price = price_in(month, Price(monthly, initial), by_item.get(item_id, ()))
+            named[item_id] = NamedPrice(name, price.monthly_fee, price.initial_fee)
+        found.append(named)
+    return found[0], found[1]
 
 
 def _month_label(month: dt.date) -> str:

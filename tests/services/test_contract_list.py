@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from reseller_desk.domain.contract import ContractStatus
+from reseller_desk.domain.prices import PricedItem
+from reseller_desk.services import prices
 from reseller_desk.services.contracts import queries
 from tests.services.builders import SUZUKI, TODAY
 from tests.services.contracts_on_file import put_ending, put_suspension, sc_contract, sh_contract
@@ -24,6 +26,15 @@ def test_a_row_shows_the_plan_lines_and_the_monthly_charges_of_this_month(db, cl
     assert (row.profile_key, row.plan_name, row.lines) == ("simpleconnect", "ベーシック", 2)
     # SC registered 2026-11-20: billed from December; this month already holds its periods.
     assert row.monthly_charges == 2 * 2980 + 500
+
+
+def test_the_monthly_charges_follow_a_price_change_from_the_month_it_takes_effect(db, clerk, manager, office):
+    sc_contract(db, clerk, manager, office)
+    prices.add_price_change(db, manager, PricedItem.PLAN, office["sc"], from_month=dt.date(2027, 1, 1),
+                            monthly_fee=3280, initial_fee=5000, today=TODAY)
+    [november] = page(db)
+    [january] = queries.contract_page(db, today=dt.date(2027, 1, 5))
+    assert (november.monthly_charges, january.monthly_charges) == (2 * 2980 + 500, 2 * 3280 + 500)
 
 
 def test_an_sh_contract_without_its_opening_date_waits_for_opening_as_its_next_event(db, clerk, manager, office):

@@ -248,7 +248,7 @@ def detail_of(session: Session, contract: Contract, today: dt.date) -> ContractD
     if customer is None or profile is None:  # the foreign keys forbid it
         raise NotFound(f"契約 {contract.customer_code} の顧客または約款が見つかりません。")
     periods = periods_of(session, [contract.id])
-    prices = prices_of(session, periods)
+    prices = prices_of(session, periods, first_of_month(today))
     plan_name = {i: name for i, (name, _fee) in prices.plans.items()}
     option_name = {i: name for i, (name, _fee) in prices.options.items()}
     composition = periods.composition(contract.id, first_of_month(today))

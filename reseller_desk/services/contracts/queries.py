@@ -28,7 +28,6 @@ from reseller_desk.db.models import (
     ContractPlanPeriod,
     Customer,
     Plan,
-    PlanOption,
     SpecialAgreementRow,
     Succession,
     Suspension,
@@ -45,6 +44,7 @@ from reseller_desk.domain.contract_history import (
     first_of_month,
 )
 from reseller_desk.domain.search import search_terms
+from reseller_desk.services.prices import named_prices_in
 
 #: Sort keys of the list -> what the page is ordered by (ties by カスタマID). The charges and the
 #: next event are worked out per page, so the list is not sorted by them.
@@ -225,15 +225,14 @@ class Prices:
         return monthly_charge(composition, plan_fee, {i: fee for i, (_name, fee) in self.options.items()})
 
 
-def prices_of(session: Session, periods: Periods) -> Prices:
+def prices_of(session: Session, periods: Periods, month: dt.date) -> Prices:
+    """The names and the monthly fees in force in ``month`` (a price change in 設定 takes effect
+    from its month: services.prices.named_prices_in) of the plans and options ``periods`` hold."""
     plan_ids = {p.plan_id for ps in periods.plans.values() for p in ps}
     option_ids = {o.option_id for os in periods.options.values() for o in os}
-    plans = {i: (name, fee) for i, name, fee in session.execute(
-        select(Plan.id, Plan.name, Plan.monthly_fee).where(Plan.id.in_(plan_ids)))} if plan_ids else {}
-    options = {i: (name, fee) for i, name, fee in session.execute(
-        select(PlanOption.id, PlanOption.name, PlanOption.monthly_fee).where(PlanOption.id.in_(option_ids)))
-        } if option_ids else {}
-    return Prices(plans, options)
+    plans, options = named_prices_in(session, month, plan_ids, option_ids)
+    return Prices({i: (p.name, p.monthly_fee) for i, p in plans.items()},
+                  {i: (o.name, o.monthly_fee) for i, o in options.items()})
 
 
 def next_events(session: Session, ids: Sequence[int], statuses: dict[int, ContractStatus]) -> dict[int, NextEvent]:
@@ -274,7 +273,7 @@ def contract_rows(session: Session, ids: Sequence[int], today: dt.date) -> list[
         .join(TermsProfileRecord, TermsProfileRecord.id == Contract.terms_profile_id)
         .where(Contract.id.in_(ids)))}
     periods = periods_of(session, ids)
-    prices = prices_of(session, periods)
+    prices = prices_of(session, periods, month)
     events = next_events(session, ids, {i: row[3] for i, row in heads.items()})
     rows = []
     for contract_id in ids:
