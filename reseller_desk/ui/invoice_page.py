@@ -177,7 +177,7 @@ class InvoicePage(QWidget):
         self.run_button.setObjectName("monthlyRun")
         self.run_button.setToolTip("利用月を選んで、その月の請求書を発行します")
         self.run_button.clicked.connect(self.open_monthly_run)
-        self.usage_button = QPushButton("通話料取込…")
+        self.usage_button = QPushButton("通話料の取込…")
         self.usage_button.setObjectName("usageImport")
         self.usage_button.setToolTip("上位事業者の通話明細（CSV）をその月の請求に取り込みます")
         self.usage_button.clicked.connect(lambda: self.open_usage_import())
