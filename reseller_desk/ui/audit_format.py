@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "backup.make": "バックアップの作成", "contract.import": "契約の移行（取込）",
     "contracts.import": "契約の取込（移行）",
     "price.change": "価格改定", "price.change_removed": "価格改定の取消", "billing_settings.update": "請求の設定の変更",
+    "invoice.correct": "請求書の訂正",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -47,6 +48,7 @@ ENTITY_LABELS = {
     "option": "オプション", "company": "会社情報", "bank_account": "振込先口座", "bank_accounts": "振込先口座",
     "closure": "休業日", "closures": "休業日", "company_closures": "休業日", "incident": "顧客の記録",
     "database": "データベース",
+    "invoice": "請求書",
 }
 VERB_LABELS = {"add": "の追加", "update": "の変更", "remove": "の削除", "replace": "の変更", "issue": "の発行"}
 #: Names of the values an audit record keeps.
@@ -74,6 +76,7 @@ VALUE_LABELS = {
     "customers_created": "新規の顧客", "customers_reused": "既存の顧客",
     "from_month": "適用月", "collection_day": "口座振替日", "invoice_issue_day": "請求書発行日",
     "early_termination_tax": "契約解除料の税区分",
+    "credit": "返還請求書", "replacement": "再発行の請求書", "total": "請求額",
 }
 #: Stored codes shown with their Japanese labels, by the name they are kept under; the status of
 #: a contract and of an identity letter are read with their own enum.
