@@ -45,7 +45,6 @@ from reseller_desk.ui.widgets import (
     muted_label,
 )
 
-#: What "data changed" the run announces (the 請求書 list and the history refresh).
 #: How many months back the month chooser offers (an office moving in bills its last closed month).
 MONTHS_OFFERED = 36
 #: The status of a run (db.models.billing.BillRun.status) -> its word.

@@ -1,7 +1,5 @@
-"""PENDING — rename to tests/test_cli_invoices_pdf.py once main has i10-pdf
-(services.billing.documents.save_month_pdfs): ``reseller-desk invoices pdf`` writes one file per
-invoice of the month and combined.pdf, with its progress on stderr. It passed against i10-pdf's
-files laid over this branch (not merged)."""
+"""``reseller-desk invoices pdf`` run in-process: one file per invoice of the month and
+combined.pdf, with its progress on stderr."""
 
 from __future__ import annotations
 

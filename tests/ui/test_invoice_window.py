@@ -1,8 +1,4 @@
-"""PENDING — rename to tests/ui/test_invoice_window.py once main has i10-run (services.billing.run,
-runs) and i10-pdf (services.billing.documents): it needs both, and tests must not fake them. It
-passed against both branches' files laid over this one (not merged).
-
-From the window, end to end: 月次請求 bills a month (the run's own service), the summary says
+"""From the window, end to end: 月次請求 bills a month (the run's own service), the summary says
 what it did, the list shows the month's invoices, an invoice opens with its PDF drawn in the
 preview (pixels, not a blank page), prints to a PDF printer (no dialog) with every page, saves,
 links a credit to what it returns, and 請求履歴 says a cut-short run is finished by running again."""
