@@ -40,7 +40,7 @@ ACTION_LABELS = {
     "backup.make": "バックアップの作成", "contract.import": "契約の移行（取込）",
     "contracts.import": "契約の取込（移行）",
     "price.change": "価格改定", "price.change_removed": "価格改定の取消", "billing_settings.update": "請求の設定の変更",
-    "invoice.correct": "請求書の訂正",
+    "invoice.correct": "請求書の訂正", "usage.import": "通話料の取込",
     "invoice.issue": "請求書の発行（月次請求）", "bill_run.start": "月次請求の開始",
     "bill_run.finished": "月次請求の完了", "bill_run.cancelled": "月次請求の中止", "bill_run.failed": "月次請求の失敗",
 }
