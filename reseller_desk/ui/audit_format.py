@@ -38,13 +38,15 @@ ACTION_LABELS = {
     "staff.password_reset": "パスワードのリセット", "demo.customers": "デモデータの作成",
     "backup.make": "バックアップの作成", "contract.import": "契約の移行（取込）",
     "contracts.import": "契約の取込（移行）",
+    "invoice.issue": "請求書の発行（月次請求）", "bill_run.start": "月次請求の開始",
+    "bill_run.finished": "月次請求の完了", "bill_run.cancelled": "月次請求の中止", "bill_run.failed": "月次請求の失敗",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
     "screening_item": "審査項目", "customer_incident": "顧客の記録", "staff": "担当者", "plan": "プラン",
     "option": "オプション", "company": "会社情報", "bank_account": "振込先口座", "bank_accounts": "振込先口座",
     "closure": "休業日", "closures": "休業日", "company_closures": "休業日", "incident": "顧客の記録",
-    "database": "データベース",
+    "database": "データベース", "bill_run": "月次請求",
 }
 VERB_LABELS = {"add": "の追加", "update": "の変更", "remove": "の削除", "replace": "の変更", "issue": "の発行"}
 #: Names of the values an audit record keeps.
