@@ -32,18 +32,24 @@ DEFAULT_INVOICES = 100_000
 TARGET_MS = 100.0
 SEARCH = "やまだ"
 MONTHS = 12
-FIRST_MONTH = dt.date(2025, 12, 1)
+#: Twelve months before any the demo office bills itself (reseller_desk.demo.billing).
+FIRST_MONTH = dt.date(2024, 12, 1)
+THIRD_MONTH = dt.date(2025, 2, 1)   # of the twelve: what the month filter looks for
 
 
 def add_invoices(db, count: int = DEFAULT_INVOICES, seed: int = 10) -> int:
     """``count`` invoices, one per customer (the first ``count``), bulk inserted; returns how many."""
+    from collections import Counter
+
     from dateutil.relativedelta import relativedelta
     from sqlalchemy import insert, select
 
     from reseller_desk.db.models import Customer, Invoice, TermsProfileRecord
     from reseller_desk.domain.billing import invoice_number
     from reseller_desk.domain.intake import PaymentMethod
-    from reseller_desk.domain.invoice_document import GENESIS_HASH, InvoiceKind, chain_hash
+    from reseller_desk.domain.invoice_document import InvoiceKind, chain_hash
+    from reseller_desk.services import numbering
+    from reseller_desk.services.billing.issuing import latest_hash
     from tests.services.invoice_builders import document, recurring
 
     rng = random.Random(seed)
@@ -51,12 +57,16 @@ def add_invoices(db, count: int = DEFAULT_INVOICES, seed: int = 10) -> int:
         customers = list(session.execute(select(Customer.id, Customer.name).order_by(Customer.id).limit(count)))
         profile_id = session.scalar(select(TermsProfileRecord.id).where(TermsProfileRecord.key == "simpleconnect"))
         template = document()
-        rows, previous, sequence = [], GENESIS_HASH, {}
+        # After the invoices the demo office already has: the chain goes on from its head and
+        # each year's numbers from its counter.
+        years = Counter((FIRST_MONTH + relativedelta(months=n % MONTHS + 1)).year for n in range(len(customers)))
+        sequence = {year: numbering.reserve(session, f"invoice-{year}", n) - 1 for year, n in sorted(years.items())}
+        rows, previous = [], latest_hash(session)
         for n, (customer_id, name) in enumerate(customers):
             month = FIRST_MONTH + relativedelta(months=n % MONTHS)
             issue_date = month + relativedelta(months=1)
             year = issue_date.year
-            sequence[year] = sequence.get(year, 0) + 1
+            sequence[year] += 1
             number = invoice_number(year, sequence[year])
             credit = n % 50 == 49
             lines = rng.randint(1, 12)
@@ -91,7 +101,7 @@ def queries():
     from reseller_desk.services.billing.invoices import InvoiceFilter
     from reseller_desk.ui.invoice.model import InvoiceQuery
 
-    month = dt.date(2026, 2, 1)  # the third of the twelve months
+    month = THIRD_MONTH
     return {
         "first page": InvoiceQuery(),
         "month filter": InvoiceQuery(InvoiceFilter(month=month)),
