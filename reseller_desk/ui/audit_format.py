@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "staff.password_reset": "パスワードのリセット", "demo.customers": "デモデータの作成",
     "backup.make": "バックアップの作成", "contract.import": "契約の移行（取込）",
     "contracts.import": "契約の取込（移行）",
+    "usage.import": "通話料の取込",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -45,6 +46,7 @@ ENTITY_LABELS = {
     "option": "オプション", "company": "会社情報", "bank_account": "振込先口座", "bank_accounts": "振込先口座",
     "closure": "休業日", "closures": "休業日", "company_closures": "休業日", "incident": "顧客の記録",
     "database": "データベース",
+    "usage_import": "通話料の取込",
 }
 VERB_LABELS = {"add": "の追加", "update": "の変更", "remove": "の削除", "replace": "の変更", "issue": "の発行"}
 #: Names of the values an audit record keeps.
@@ -70,6 +72,7 @@ VALUE_LABELS = {
     "file_name": "ファイル名", "folder": "保存先", "size": "サイズ（バイト）",
     "row": "行", "rows": "行数", "added": "追加した契約", "already_imported": "取込済みの行",
     "customers_created": "新規の顧客", "customers_reused": "既存の顧客",
+    "month": "対象月", "imported": "取り込んだ通話", "dropped": "除いた行", "total_amount": "金額（税抜）",
 }
 #: Stored codes shown with their Japanese labels, by the name they are kept under; the status of
 #: a contract and of an identity letter are read with their own enum.
