@@ -30,8 +30,8 @@ def add_parser(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argum
     bill = sub.add_parser("bill", help="月次請求: 終わった月の請求書を発行する（再実行すると残りだけ発行）")
     add_db(bill)
     bill.add_argument("--month", required=True, metavar="YYYY-MM", help="請求する利用月（例: 2026-11）")
-    bill.add_argument("--chunk", type=int, default=500, metavar="N",
-                      help="一度に書き込む請求先の数（既定 500）。中断しても書き込み済みの分は残ります")
+    bill.add_argument("--chunk", type=int, default=None, metavar="N",
+                      help="一度に書き込む請求先の数（省略時は 月次請求 と同じ）。中断しても書き込み済みの分は残ります")
     cli_login.add_arguments(bill, who="請求を行う担当者（事務・管理者）")
 
 
@@ -73,7 +73,8 @@ def cmd_bill(args: argparse.Namespace, open_db: Callable[[str | None], Database]
             print(f"請求中 {done:,}/{total:,}", file=sys.stderr, flush=True)
 
         try:
-            summary = bill_month(db, actor, month, progress=progress, chunk=args.chunk)
+            chunk = {} if args.chunk is None else {"chunk": args.chunk}
+            summary = bill_month(db, actor, month, progress=progress, **chunk)
         except ValidationFailed as error:   # the field's own words (the month, the chunk)
             for message in error.errors.values():
                 print(f"エラー: {terminal_safe(message)}", file=sys.stderr)

@@ -27,13 +27,19 @@ class EnumCode(TypeDecorator[Any]):
         super().__init__(length)
         self.enum = enum
         self.blank_is_none = blank_is_none
+        self._members = {member.value: member for member in enum}   # code → member, without the enum's lookup
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if isinstance(value, self.enum):   # the common case, without the enum's lookup
+            return value._value_
         if value is None or (self.blank_is_none and value == ""):
             return "" if self.blank_is_none else None
         return self.enum(value).value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        member = self._members.get(value)
+        if member is not None:
+            return member
         if value is None or (self.blank_is_none and value == ""):
             return None
         return self.enum(value)

@@ -35,8 +35,8 @@ from reseller_desk.domain.terms import TermsProfile
 
 __all__ = [
     "BillLine", "LineKind", "NamedPrice", "Settlement", "Totals", "billable_in", "carried_in_line",
-    "contract_lines", "due_date", "invoice_number", "issue_date", "last_day", "reversed_lines", "settle",
-    "usage_line", "TRANSFER_FEE_NOTE",
+    "contract_lines", "due_date", "invoice_number", "issue_date", "last_day", "replacement_due_date",
+    "reversed_lines", "settle", "usage_line", "MIN_DAYS_TO_PAY", "TRANSFER_FEE_NOTE",
 ]
 
 #: SC §10.1, §11; SH §29.4: transfer fees are the customer's.
@@ -238,6 +238,27 @@ def due_date(profile: TermsProfile, bank: BusinessCalendar, month: dt.date, meth
     if method is PaymentMethod.DEBIT:
         return rules.debit_date(profile, bank, month, collection_day)
     return rules.transfer_due_date(profile, bank, month)
+
+
+#: The fewest days between a replacement invoice's issue and its due date (docs/decisions.md,
+#: corrections: the terms give a due date per usage month, never one days after the issue).
+MIN_DAYS_TO_PAY = 10
+
+
+def replacement_due_date(profile: TermsProfile, bank: BusinessCalendar, method: PaymentMethod,
+                         original_due: dt.date | None, today: dt.date, collection_day: int) -> dt.date:
+    """The due date of a replacement invoice issued ``today``: the original's when it is
+    :data:`MIN_DAYS_TO_PAY` days away or more; else the due date (:func:`due_date`) of the usage
+    month before today's, of today's month, or of the next, the first that far away."""
+    floor = today + dt.timedelta(days=MIN_DAYS_TO_PAY)
+    if original_due is not None and original_due >= floor:
+        return original_due
+    this_month = first_of_month(today)
+    for month in (this_month - relativedelta(months=1), this_month):
+        due = due_date(profile, bank, month, method, collection_day)
+        if due >= floor:
+            return due
+    return due_date(profile, bank, this_month + relativedelta(months=1), method, collection_day)
 
 
 def invoice_number(year: int, sequence: int) -> str:

@@ -25,7 +25,7 @@ __all__ = ["AgreementDocument", "AgreementSubject", "Composition", "ContractEven
 
 
 def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
+    return day if day.day == 1 else day.replace(day=1)
 
 
 def month_before(month: dt.date) -> dt.date:
@@ -144,10 +144,14 @@ class Composition:
 
     def plan_fee_override(self) -> int | None:
         """The 特約's monthly fee per line replacing the plan's, if one covers this month."""
+        if not self.agreements:
+            return None
         return next((a.monthly_fee for a in self.agreements
                      if a.subject is AgreementSubject.PLAN_MONTHLY_FEE and a.monthly_fee is not None), None)
 
     def option_fee_override(self, option_id: int) -> int | None:
+        if not self.agreements:
+            return None
         return next((a.monthly_fee for a in self.agreements
                      if a.subject is AgreementSubject.OPTION_MONTHLY_FEE and a.option_id == option_id
                      and a.monthly_fee is not None), None)

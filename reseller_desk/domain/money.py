@@ -21,6 +21,7 @@ __all__ = [
     "require_rate",
     "require_yen",
     "round_yen",
+    "yen_at_rate",
 ]
 
 
@@ -83,6 +84,17 @@ def exact(value: int | Decimal | Fraction) -> Fraction:
     if isinstance(value, Decimal) and not value.is_finite():
         raise ValueError(f"有限の数ではありません ({value})")
     return Fraction(value)
+
+
+def yen_at_rate(amount: int, rate: Decimal, rounding: Rounding | str) -> int:
+    """``amount`` yen × ``rate``, rounded once to a whole yen in the given direction: exact, in
+    integers (the rate's own ratio), the same as :func:`round_yen` of the product."""
+    direction = Rounding(rounding)
+    numerator, denominator = rate.as_integer_ratio()
+    product = amount * numerator
+    if direction is Rounding.CEILING:
+        return -(-product // denominator)
+    return product // denominator
 
 
 def round_yen(value: int | Decimal | Fraction, rounding: Rounding | str) -> int:

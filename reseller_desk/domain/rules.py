@@ -29,6 +29,7 @@ from reseller_desk.domain.money import (
     require_rate,
     require_yen,
     round_yen,
+    yen_at_rate,
 )
 from reseller_desk.domain.terms import (
     CancellationCutoff,
@@ -161,7 +162,7 @@ def consumption_tax(profile: TermsProfile, taxable_total: int, rate: Decimal) ->
     """
     require_yen("taxable_total", taxable_total)
     require_rate("rate", rate)
-    return round_yen(exact(taxable_total) * exact(rate), profile.tax.rounding)
+    return yen_at_rate(taxable_total, rate, profile.tax.rounding)
 
 
 # -- late interest ------------------------------------------------------------------------

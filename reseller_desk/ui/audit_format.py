@@ -50,6 +50,7 @@ ENTITY_LABELS = {
     "option": "オプション", "company": "会社情報", "bank_account": "振込先口座", "bank_accounts": "振込先口座",
     "closure": "休業日", "closures": "休業日", "company_closures": "休業日", "incident": "顧客の記録",
     "database": "データベース", "invoice": "請求書", "bill_run": "月次請求",
+    "usage_import": "通話料の取込",
 }
 VERB_LABELS = {"add": "の追加", "update": "の変更", "remove": "の削除", "replace": "の変更", "issue": "の発行"}
 #: Names of the values an audit record keeps.
@@ -75,6 +76,7 @@ VALUE_LABELS = {
     "file_name": "ファイル名", "folder": "保存先", "size": "サイズ（バイト）",
     "row": "行", "rows": "行数", "added": "追加した契約", "already_imported": "取込済みの行",
     "customers_created": "新規の顧客", "customers_reused": "既存の顧客",
+    "month": "対象月", "imported": "取り込んだ通話", "dropped": "除いた行", "total_amount": "金額（税抜）",
     "from_month": "適用月", "collection_day": "口座振替日", "invoice_issue_day": "請求書発行日",
     "early_termination_tax": "契約解除料の税区分",
     "credit": "返還請求書", "replacement": "再発行の請求書", "total": "請求額",

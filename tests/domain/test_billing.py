@@ -223,3 +223,5 @@ def test_the_frozen_json_is_exactly_that_of_dataclasses_asdict():
     assert document.to_json() == json.dumps(dataclasses.asdict(document), ensure_ascii=False, sort_keys=True,
                                             separators=(",", ":"), default=_json_default)
     assert InvoiceDocument.from_json(document.to_json()) == document
+    assert document.numbered("2026-000009") == dataclasses.replace(document, number="2026-000009")
+    assert document.number == "2026-000001"      # numbering makes a new document

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reseller_desk.domain.calendar import BusinessCalendar
+from reseller_desk.domain.money import exact, round_yen
 from reseller_desk.domain.rules import (
     cancellation_cutoff,
     cancellation_date,
@@ -57,6 +58,12 @@ def test_consumption_tax_is_never_negative_and_within_a_yen_of_the_exact_tax(pro
     tax = consumption_tax(profile, taxable, rate)
     assert tax >= 0
     assert abs(tax - taxable * rate) < 1
+
+
+@PROPERTY
+@given(profiles, yen, st.decimals(min_value=Decimal(0), max_value=Decimal(1), places=6))
+def test_consumption_tax_in_integers_is_the_exact_product_rounded_once(profile, taxable, rate):
+    assert consumption_tax(profile, taxable, rate) == round_yen(exact(taxable) * exact(rate), profile.tax.rounding)
 
 
 @PROPERTY

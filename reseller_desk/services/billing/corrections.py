@@ -11,9 +11,8 @@ gapless number series:
   the issuer as it is now, and the number and issue date of the invoice it corrects;
 - the replacement (kind INVOICE), when lines are given: the same usage month and customer, the
   lines settled under the account's profile (domain.billing.settle: tax once per rate), dated
-  today, referring to the original. Its due date: the original's when that is at least
-  :data:`MIN_DAYS_TO_PAY` days away, else the due date of the usage month before this one, or,
-  when that too is nearer than that, of this month (never a due date days after the issue).
+  today, referring to the original. Its due date: domain.billing.replacement_due_date (the
+  original's when that is at least ten days away, else the next due date that is).
 
 Only a manager corrects (it changes what a customer owes). The reason is required and kept on
 both documents (``extra["correction_reason"]``) and in the audit record.
@@ -26,34 +25,31 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reseller_desk import clock
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import BankAccount, CompanySettings, Invoice, TermsProfileRecord
+from reseller_desk.db.models import BankAccount, CompanySettings, Invoice
 from reseller_desk.domain import billing
 from reseller_desk.domain.billing import BillLine, LineKind, Settlement, Totals
 from reseller_desk.domain.bounds import closure_date_problem, is_record_id
 from reseller_desk.domain.calendar import BusinessCalendar, japanese_date
-from reseller_desk.domain.contract_history import first_of_month
 from reseller_desk.domain.invoice_document import DocumentParty, InvoiceDocument, InvoiceKind, TransferAccount
 from reseller_desk.domain.terms import TermsProfile, load_profile
 from reseller_desk.domain.text import clean_line, length_problem, text_type_problem
 from reseller_desk.services import audit
 from reseller_desk.services.billing import issuing
 from reseller_desk.services.billing.correction_lines import MAX_AMOUNT, line_problems
+from reseller_desk.services.contracts.acting import profile_by_id
 from reseller_desk.services.errors import NotFound, ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
 from reseller_desk.services.retry import retried
 
-__all__ = ["Correction", "CorrectionTarget", "InvoiceRef", "MIN_DAYS_TO_PAY", "REASON_MAX_LENGTH", "correction_lines",
+__all__ = ["Correction", "CorrectionTarget", "InvoiceRef", "REASON_MAX_LENGTH", "correction_lines",
            "correction_target", "issue_correction", "preview_settlement"]
 
 REASON_MAX_LENGTH = 200
-#: The fewest days between a replacement's issue and its due date (else a later due date).
-MIN_DAYS_TO_PAY = 10
 ACTION = "請求書の訂正"
 #: The collection day when the company details were never saved (company_settings' default).
 DEFAULT_COLLECTION_DAY = 27
@@ -108,10 +104,7 @@ def _load(session: Session, invoice_id: object) -> Invoice:
 
 
 def _profile(session: Session, invoice: Invoice) -> TermsProfile:
-    record = session.get(TermsProfileRecord, invoice.terms_profile_id)
-    if record is None:  # the foreign key forbids it
-        raise NotFound(f"請求書 {invoice.number} の約款プロファイルが見つかりません。")
-    return load_profile(record.key)
+    return profile_by_id(session, invoice.terms_profile_id, f"請求書 {invoice.number}")
 
 
 def _refusal(session: Session, invoice: Invoice) -> str:
@@ -135,10 +128,9 @@ def correction_target(db: Database, invoice_id: int) -> CorrectionTarget:
     with db.transaction() as session:
         invoice = _load(session, invoice_id)
         document = InvoiceDocument.from_json(invoice.document_json)
-        record = session.get(TermsProfileRecord, invoice.terms_profile_id)
         return CorrectionTarget(invoice.id, invoice.number, invoice.kind, document.customer.name,
                                 document.customer_codes, document.billing_month, document.issue_date,
-                                document.due_date, record.key if record else "", document.totals,
+                                document.due_date, _profile(session, invoice).key, document.totals,
                                 _editable(document.lines), _refusal(session, invoice))
 
 
@@ -183,24 +175,6 @@ def _credit(original: InvoiceDocument, issuer: DocumentParty, profile: TermsProf
         corrects_issue_date=original.issue_date, extra={"correction_reason": reason})
 
 
-def replacement_due_date(profile: TermsProfile, original: InvoiceDocument, today: dt.date,
-                         collection_day: int) -> dt.date:
-    """The original's due date when it is :data:`MIN_DAYS_TO_PAY` days away or more; else the
-    due date of the usage month before today's (domain.billing.due_date), or of today's month
-    when that one is nearer than that too."""
-    floor = today + dt.timedelta(days=MIN_DAYS_TO_PAY)
-    if original.due_date is not None and original.due_date >= floor:
-        return original.due_date
-    bank = BusinessCalendar.bank()
-    this_month = first_of_month(today)
-    for month in (this_month - relativedelta(months=1), this_month):
-        due = billing.due_date(profile, bank, month, original.payment_method, collection_day)
-        if due >= floor:
-            return due
-    return billing.due_date(profile, bank, this_month + relativedelta(months=1), original.payment_method,
-                            collection_day)
-
-
 def _replacement(session: Session, original: InvoiceDocument, issuer: DocumentParty, profile: TermsProfile,
                  lines: Sequence[BillLine], today: dt.date, reason: str) -> InvoiceDocument:
     settled = billing.settle(profile, original.billing_month, list(lines))
@@ -211,7 +185,8 @@ def _replacement(session: Session, original: InvoiceDocument, issuer: DocumentPa
     transfer = _transfer_accounts_now(session, original.transfer_accounts) if original.transfer_accounts else ()
     return dataclasses.replace(
         original, number="", kind=InvoiceKind.INVOICE, issue_date=today,
-        due_date=replacement_due_date(profile, original, today, collection_day), issuer=issuer,
+        due_date=billing.replacement_due_date(profile, BusinessCalendar.bank(), original.payment_method,
+                                               original.due_date, today, collection_day), issuer=issuer,
         lines=settled.lines, totals=settled.totals, carried_forward=settled.carried_forward,
         transfer_accounts=transfer, notes=profile.billing.invoice_notes, corrects_number=original.number,
         corrects_issue_date=original.issue_date, extra={"correction_reason": reason})

@@ -4,22 +4,22 @@
 Issuing assigns the number (gapless per year of the issue date, 2026-000123: a counter row in the
 same transaction, so a rollback issues nothing), freezes the document (domain.invoice_document)
 and chains its SHA-256 to the previous invoice's. Invoices and their lines are written with
-SQLAlchemy Core (one executemany each), the same on SQLite and PostgreSQL. The caller holds the
+one driver executemany each (db.bulk), the same on SQLite and PostgreSQL. The caller holds the
 write lock (``db.transaction(write=True)``), so the chain has one order: by id.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from reseller_desk.db.models import Invoice, InvoiceLineRow
+from reseller_desk.db.bulk import insert_rows, reserve_ids
+from reseller_desk.db.models import Invoice, InvoiceLineRow, utcnow
 from reseller_desk.domain.billing import invoice_number
 from reseller_desk.domain.invoice_document import GENESIS_HASH, InvoiceDocument, chain_hash
 from reseller_desk.services import numbering
@@ -66,62 +66,46 @@ def _numbers(session: Session, drafts: Sequence[Draft]) -> list[str]:
     return numbers
 
 
-#: The tables themselves: Core executemany, not the ORM's bulk insert (which, asked for the ids
-#: in order with RETURNING, sends SQLite one INSERT per row).
 _INVOICES = cast(Table, Invoice.__table__)
 _LINES = cast(Table, InvoiceLineRow.__table__)
-
-
-def _insert_invoices(session: Session, rows: Sequence[Mapping[str, object]]) -> list[int]:
-    """Insert ``rows`` (one executemany) and return their ids in order, found by their numbers
-    (unique; the caller holds the write lock, so nobody else issues meanwhile)."""
-    session.connection().execute(insert(_INVOICES), rows)
-    numbers = [str(row["number"]) for row in rows]
-    id_of: dict[str, int] = {}
-    for start in range(0, len(numbers), 1000):
-        batch = numbers[start:start + 1000]
-        found = session.execute(select(Invoice.number, Invoice.id).where(Invoice.number.in_(batch)))
-        id_of.update(found.tuples().all())
-    return [id_of[number] for number in numbers]
+_INVOICE_COLUMNS = ("id", "number", "kind", "billing_month", "customer_id", "terms_profile_id", "bill_run_id",
+                    "corrects_invoice_id", "issue_date", "due_date", "payment_method", "customer_name",
+                    "customer_codes", "taxable_10", "tax_10", "taxable_8", "tax_8", "exempt", "outside", "total",
+                    "carried_forward", "document_json", "previous_hash", "content_hash", "issued_at", "issued_by_id")
+_LINE_COLUMNS = ("invoice_id", "position", "kind", "customer_code", "contract_id", "description", "period_from",
+                 "period_to", "quantity", "unit_amount", "amount", "tax_category", "source", "source_id")
 
 
 def issue(session: Session, drafts: Sequence[Draft], *, issued_by_id: int | None,
           issued_at: dt.datetime | None = None) -> list[Issued]:
-    """Issue ``drafts`` in order: numbers, frozen JSON, the hash chain, invoice and line rows.
-    Returns them with their ids and numbers. The caller audits and commits."""
+    """Issue ``drafts`` in order: numbers, frozen JSON, the hash chain, invoice and line rows
+    (db.bulk: the ids reserved first, each table one executemany). Returns them with their ids
+    and numbers. The caller audits and commits."""
     if not drafts:
         return []
     previous = latest_hash(session)
-    rows, documents = [], []
-    for draft, number in zip(drafts, _numbers(session, drafts), strict=True):
-        document = dataclasses.replace(draft.document, number=number)
+    when = issued_at or utcnow()
+    ids = reserve_ids(session, _INVOICES, len(drafts))
+    invoices: list[tuple[object, ...]] = []
+    lines: list[tuple[object, ...]] = []
+    issued: list[Issued] = []
+    for invoice_id, draft, number in zip(ids, drafts, _numbers(session, drafts), strict=True):
+        document = draft.document.numbered(number)
         text = document.to_json()
         content = chain_hash(previous, text)
         t = document.totals
-        rows.append({
-            "number": number, "kind": document.kind, "billing_month": document.billing_month,
-            "customer_id": draft.customer_id, "terms_profile_id": draft.terms_profile_id,
-            "bill_run_id": draft.bill_run_id, "corrects_invoice_id": draft.corrects_invoice_id,
-            "issue_date": document.issue_date, "due_date": document.due_date,
-            "payment_method": document.payment_method, "customer_name": document.customer.name,
-            "customer_codes": ";".join(document.customer_codes), "taxable_10": t.taxable_10, "tax_10": t.tax_10,
-            "taxable_8": t.taxable_8, "tax_8": t.tax_8, "exempt": t.exempt, "outside": t.outside,
-            "total": t.total, "carried_forward": document.carried_forward, "document_json": text,
-            "previous_hash": previous, "content_hash": content, "issued_by_id": issued_by_id,
-            **({"issued_at": issued_at} if issued_at else {}),
-        })
-        documents.append(document)
+        invoices.append((
+            invoice_id, number, document.kind, document.billing_month, draft.customer_id, draft.terms_profile_id,
+            draft.bill_run_id, draft.corrects_invoice_id, document.issue_date, document.due_date,
+            document.payment_method, document.customer.name, ";".join(document.customer_codes), t.taxable_10,
+            t.tax_10, t.taxable_8, t.tax_8, t.exempt, t.outside, t.total, document.carried_forward, text, previous,
+            content, when, issued_by_id))
+        lines.extend((invoice_id, position, line.kind, line.customer_code, line.contract_id, line.description,
+                      line.period_from, line.period_to, line.quantity, line.unit_amount, line.amount,
+                      line.tax_category, line.source, line.source_id)
+                     for position, line in enumerate(document.lines, start=1))
+        issued.append(Issued(invoice_id, number, document))
         previous = content
-    ids = _insert_invoices(session, rows)
-    lines = [
-        {"invoice_id": invoice_id, "position": position, "kind": line.kind, "customer_code": line.customer_code,
-         "contract_id": line.contract_id, "description": line.description, "period_from": line.period_from,
-         "period_to": line.period_to, "quantity": line.quantity, "unit_amount": line.unit_amount,
-         "amount": line.amount, "tax_category": line.tax_category, "source": line.source,
-         "source_id": line.source_id}
-        for invoice_id, document in zip(ids, documents, strict=True)
-        for position, line in enumerate(document.lines, start=1)
-    ]
-    if lines:
-        session.connection().execute(insert(_LINES), lines)
-    return [Issued(i, d.number, d) for i, d in zip(ids, documents, strict=True)]
+    insert_rows(session, _INVOICES, _INVOICE_COLUMNS, invoices)
+    insert_rows(session, _LINES, _LINE_COLUMNS, lines)
+    return issued

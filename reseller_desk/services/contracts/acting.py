@@ -64,9 +64,14 @@ def load_for_change(session: Session, contract_id: object, expected_version: obj
 
 
 def profile_of(session: Session, contract: Contract) -> TermsProfile:
-    record = session.get(TermsProfileRecord, contract.terms_profile_id)
+    return profile_by_id(session, contract.terms_profile_id, f"契約 {contract.customer_code}")
+
+
+def profile_by_id(session: Session, profile_id: int, owner: str) -> TermsProfile:
+    """The terms profile of a row that refers to it (``owner``: the row, as the message names it)."""
+    record = session.get(TermsProfileRecord, profile_id)
     if record is None:  # the foreign key forbids it
-        raise NotFound(f"契約 {contract.customer_code} の約款プロファイルが見つかりません。")
+        raise NotFound(f"{owner} の約款プロファイルが見つかりません。")
     return load_profile(record.key)
 
 
