@@ -5,7 +5,8 @@ Core's ``execute(insert(table), rows)`` binds every row through the compiler (a 
 parameters per row, looked up by name, each value through its type). :func:`insert_rows` does
 what that comes to once: it writes the INSERT in the driver's own parameter style, asks each
 column's type for its bind processor on this dialect (``TypeEngine.dialect_impl``, the same
-conversion Core applies: an ``EnumCode`` to its code, a date to SQLite's ISO text) and hands the
+conversion Core applies: an ``EnumCode`` to its code, a date to SQLite's ISO text), converts
+each distinct value once per call (a run's lines share a few dates and codes) and hands the
 driver plain tuples in one ``executemany``.
 
 :func:`reserve_ids` gives the ids the next rows of a table will have, so that the caller can
@@ -40,13 +41,20 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
            f"({', '.join(quote(name) for name in columns)}) VALUES ({', '.join(mark for _ in columns)})")
     processors: list[Callable[[Any], Any] | None] = [
         table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
-    converting = [(i, p) for i, p in enumerate(processors) if p is not None]
+    converting = [(i, p, {}) for i, p in enumerate(processors) if p is not None]
     if converting:
         bound = []
         for row in rows:
             values = list(row)
-            for i, process in converting:
-                values[i] = process(values[i])
+            for i, process, seen in converting:
+                value = values[i]
+                key = (type(value), value)   # the same few dates and codes, converted once
+                try:
+                    values[i] = seen[key]
+                except KeyError:
+                    values[i] = seen[key] = process(value)
+                except TypeError:   # not hashable
+                    values[i] = process(value)
             bound.append(tuple(values))
     else:
         bound = [tuple(row) for row in rows]

@@ -143,9 +143,11 @@ def contract_lines(profile: TermsProfile, month: dt.date, *, customer_code: str,
 
 def usage_line(month: dt.date, *, customer_code: str, contract_id: int | None, phone_number: str, calls: int,
                amount: int) -> BillLine:
-    """The call charges of one number for ``month``: one line with the call count and total, 課税10%."""
+    """The call charges of one number for ``month``: one line with the call count and total, 課税10%.
+    Calls given by カスタマID alone (no number) make the line 通話料（N通話）."""
     month = first_of_month(month)
-    return BillLine(LineKind.USAGE, f"通話料 {phone_number}（{calls:,}通話）", calls, None, amount,
+    number = f" {phone_number}" if phone_number.strip() else ""
+    return BillLine(LineKind.USAGE, f"通話料{number}（{calls:,}通話）", calls, None, amount,
                     TaxCategory.TAXABLE_10, customer_code, contract_id, month, last_day(month), "usage")
 
 

@@ -225,3 +225,12 @@ def test_the_frozen_json_is_exactly_that_of_dataclasses_asdict():
     assert InvoiceDocument.from_json(document.to_json()) == document
     assert document.numbered("2026-000009") == dataclasses.replace(document, number="2026-000009")
     assert document.number == "2026-000001"      # numbering makes a new document
+
+
+def test_call_charges_are_one_line_per_number_and_name_the_number_only_when_there_is_one():
+    by_number = billing.usage_line(OCT, customer_code="C0000001", contract_id=1, phone_number="0312345678",
+                                   calls=1234, amount=4321)
+    by_code = billing.usage_line(OCT, customer_code="C0000001", contract_id=1, phone_number="", calls=2, amount=30)
+    assert by_number.description == "通話料 0312345678（1,234通話）"
+    assert by_code.description == "通話料（2通話）"
+    assert (by_code.kind, by_code.tax_category, by_code.unit_amount) == (LineKind.USAGE, TaxCategory.TAXABLE_10, None)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from reseller_desk import clock
 from reseller_desk.db.models import AuditEntry, ContractNumber, UsageImport, UsageRecord
-from reseller_desk.services.billing.usage import UsageRefused, import_usage, preview_usage
+from reseller_desk.services.billing.usage import UsageImportCancelled, UsageRefused, import_usage, preview_usage
 from reseller_desk.services.errors import PermissionDenied, ValidationFailed
 
 from .invoice_builders import document, issue_documents, recurring
@@ -128,6 +128,16 @@ def test_importing_the_same_file_again_adds_nothing(db, lines, clerk):
     assert len(records(db)) == 30
     with db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(UsageImport)) == 1
+
+
+def test_an_import_cancelled_once_the_file_is_checked_writes_nothing_and_can_be_run_again(db, lines, clerk):
+    data = usage_csv(calls_of(lines, 30))
+    with pytest.raises(UsageImportCancelled, match="何も取り込んでいません"):
+        import_usage(db, clerk, data, "11月分.csv", MONTH, cancelled=lambda: True)
+    assert records(db) == []
+    with db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(UsageImport)) == 0
+    assert import_usage(db, clerk, data, "11月分.csv", MONTH, cancelled=lambda: False).added == 30
 
 
 def test_a_number_moved_to_another_contract_charges_each_call_to_the_contract_holding_it_that_day(db, lines, clerk):

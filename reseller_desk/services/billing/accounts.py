@@ -193,13 +193,18 @@ def _contract_ids(month: dt.date) -> Select[tuple[int]]:
 T = TypeVar("T")
 
 
+def _rows(conn: Connection | Session, statement: Any) -> Sequence[Any]:
+    """All rows at once (one fetchall: iterating a result asks the driver for each row)."""
+    return conn.execute(statement).all()
+
+
 def _periods_in(conn: Connection, make: Callable[..., T], columns: Sequence[Any], ids: Select[tuple[int]],
                 month: dt.date) -> dict[int, list[T]]:
     """contract id → the periods covering ``month``: ``columns`` are the contract id, what
     ``make`` takes, and last the period's first and last month."""
     contract_id, from_month, until = columns[0], columns[-2], columns[-1]
     result: dict[int, list[T]] = defaultdict(list)
-    for contract, *values in conn.execute(select(*columns).where(contract_id.in_(ids),
+    for contract, *values in _rows(conn, select(*columns).where(contract_id.in_(ids),
                                                                  _covering(from_month, until, month))):
         result[contract].append(make(*values))
     return result
@@ -211,11 +216,11 @@ def read_month(session: Session, month: dt.date) -> MonthData:
     month of 100,000 contracts reads half a million rows)."""
     ids = _contract_ids(month)
     conn = session.connection()
-    profiles = {pid: load_profile(key) for pid, key in conn.execute(
+    profiles = {pid: load_profile(key) for pid, key in _rows(conn,
         select(TermsProfileRecord.id, TermsProfileRecord.key))}
     contracts: dict[int, ContractInfo] = {}
     awaiting: list[ContractInfo] = []
-    for row in conn.execute(
+    for row in _rows(conn,
             select(Contract.id, Contract.customer_code, Contract.customer_id, Contract.terms_profile_id,
                    Contract.status, Contract.first_billable_month, Contract.last_billable_month,
                    Contract.payment_method, Contract.debit_bank_code, Contract.debit_bank_name,
@@ -232,14 +237,14 @@ def read_month(session: Session, month: dt.date) -> MonthData:
                                ids, month)
     option_periods = _periods_in(conn, OptionPeriod, (o.contract_id, o.option_id, o.quantity, o.from_month,
                                                          o.until_month), ids, month)
-    first_held = {(c, o) for c, o in conn.execute(
+    first_held = {(c, o) for c, o in _rows(conn,
         select(ContractOptionPeriod.contract_id, ContractOptionPeriod.option_id)
         .where(ContractOptionPeriod.contract_id.in_(ids), ContractOptionPeriod.from_month <= month)
         .group_by(ContractOptionPeriod.contract_id, ContractOptionPeriod.option_id)
         .having(func.min(ContractOptionPeriod.from_month) == month))}
     agreements: dict[int, list[SpecialAgreement]] = defaultdict(list)
     a = SpecialAgreementRow
-    for row in conn.execute(
+    for row in _rows(conn,
             select(a.contract_id, a.subject, a.document, a.document_number, a.from_month, a.until_month,
                    a.monthly_fee, a.option_id, a.condition)
             .where(a.contract_id.in_(ids), _covering(a.from_month, a.until_month, month)).order_by(a.from_month, a.id)):
@@ -247,19 +252,19 @@ def read_month(session: Session, month: dt.date) -> MonthData:
     plans, options = named_prices_in(session, month)
     charges: dict[AccountKey, list[Charge]] = defaultdict(list)
     c = OneTimeCharge
-    for row in conn.execute(
+    for row in _rows(conn,
             select(c.customer_id, c.terms_profile_id, c.id, c.contract_id, c.kind, c.description, c.quantity,
                    c.unit_amount, c.amount, c.tax_category)
             .where(c.billing_month == month, c.invoice_id.is_(None)).order_by(c.id)):
         charges[row[0], row[1]].append(Charge(*row[2:]))
     customer_ids = select(Contract.customer_id).where(Contract.id.in_(ids)).union(
         select(c.customer_id).where(c.billing_month == month, c.invoice_id.is_(None)))
-    customers = {cid: CustomerInfo(kind, name, postal, address) for cid, kind, name, postal, address in conn.execute(
+    customers = {cid: CustomerInfo(kind, name, postal, address) for cid, kind, name, postal, address in _rows(conn,
         select(Customer.id, Customer.kind, Customer.name, Customer.postal_code, Customer.address)
         .where(Customer.id.in_(customer_ids)))}
     usage: dict[int, list[CallCharges]] = defaultdict(list)
     u = UsageRecord
-    for contract_id, number, calls, amount, last_id in conn.execute(
+    for contract_id, number, calls, amount, last_id in _rows(conn,
             select(u.contract_id, u.phone_number, func.count(), func.sum(u.amount), func.max(u.id))
             .where(u.billing_month == month, u.invoice_id.is_(None))
             .group_by(u.contract_id, u.phone_number).order_by(u.contract_id, u.phone_number)):
@@ -278,7 +283,7 @@ def _carried(conn: Connection, month: dt.date) -> dict[AccountKey, list[Carried]
     credit = aliased(Invoice)
     returned = select(credit.id).where(credit.kind == InvoiceKind.CREDIT, credit.corrects_invoice_id == Invoice.id)
     result: dict[AccountKey, list[Carried]] = defaultdict(list)
-    for customer_id, profile_id, invoice_id, number, amount in conn.execute(
+    for customer_id, profile_id, invoice_id, number, amount in _rows(conn,
             select(Invoice.customer_id, Invoice.terms_profile_id, Invoice.id, Invoice.number, Invoice.carried_forward)
             .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.carried_forward > 0, Invoice.billing_month < month,
                    ~exists(brought), ~exists(returned)).order_by(Invoice.id)):
@@ -295,7 +300,7 @@ def already_invoiced(conn: Connection | Session, month: dt.date, after_id: int =
     if after_id == 0:
         query = query.where(Invoice.billing_month == month)
     keys, last = set(), after_id
-    for invoice_id, customer_id, profile_id, kind, billing_month, corrects in conn.execute(query):
+    for invoice_id, customer_id, profile_id, kind, billing_month, corrects in _rows(conn, query):
         if kind is InvoiceKind.INVOICE and billing_month == month and corrects is None:
             keys.add((customer_id, profile_id))
         last = max(last, invoice_id)

@@ -71,11 +71,15 @@ from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, require_role
 from reseller_desk.services.retry import retried
 
-__all__ = ["MAX_CHUNK", "bill_month"]
+__all__ = ["DEFAULT_CHUNK", "MAX_CHUNK", "bill_month"]
 
 log = logging.getLogger(__name__)
 
 MAX_CHUNK = 10_000
+#: Accounts per write transaction: at 100,000 accounts a chunk takes about a second, which is
+#: how often the progress moves and how soon 中止 stops the run; fewer, larger transactions
+#: spend less on commits (each one checkpoints the WAL).
+DEFAULT_CHUNK = 5_000
 #: The tables themselves: a per-row UPDATE through them is Core executemany (the ORM would
 #: take a list of parameters for a bulk update by primary key).
 _CHARGES = cast(Table, OneTimeCharge.__table__)
@@ -308,7 +312,7 @@ class _Documents:
 # -- the use case ------------------------------------------------------------------------------------------
 def bill_month(db: Database, actor: Actor, month: dt.date, *, today: dt.date | None = None,
                progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None,
-               chunk: int = 2000) -> BillRunSummary:
+               chunk: int = DEFAULT_CHUNK) -> BillRunSummary:
     """Issue every billing account's invoice of usage ``month`` that is not issued yet; returns
     the run's summary. Clerks and managers. Not retried as a whole (see the module docstring)."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="月次請求")

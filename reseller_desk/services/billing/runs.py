@@ -28,7 +28,9 @@ from reseller_desk.services.errors import NotFound
 __all__ = ["BillRunSummary", "ProfileTotals", "RunProblem", "get_run", "list_runs"]
 
 RUNNING, FINISHED, CANCELLED, FAILED = "running", "finished", "cancelled", "failed"
-STATUS_LABELS = {RUNNING: "実行中（中断）", FINISHED: "完了", CANCELLED: "取消（中止）", FAILED: "失敗"}
+#: The words of a run's status, in the window and the CLI alike. A run still "running" in the
+#: record either runs now on another desk or was stopped short (killed): 未完了 is true of both.
+STATUS_LABELS = {RUNNING: "未完了", FINISHED: "完了", CANCELLED: "中止", FAILED: "失敗"}
 
 
 @dataclass(frozen=True)

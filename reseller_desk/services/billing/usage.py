@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,11 +35,12 @@ from reseller_desk.domain.text import clean_line
 from reseller_desk.domain.usage_file import CUSTOMER_CODE, HEADER_ROW, NUMBER, Call, UsageProblem, month_label
 from reseller_desk.services import audit
 from reseller_desk.services.contracts.import_file import MAX_FILE_BYTES, ImportRefused, _decode
-from reseller_desk.services.errors import ValidationFailed
+from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
 from reseller_desk.services.retry import retried
 
-__all__ = ["MAX_FILE_BYTES", "UsagePreview", "UsageProblem", "UsageRefused", "import_usage", "preview_usage",
+__all__ = ["MAX_FILE_BYTES", "UsageImportCancelled", "UsagePreview", "UsageProblem", "UsageRefused", "import_usage",
+           "preview_usage",
            "read_usage_file"]
 
 #: usage_imports.file_name's width.
@@ -100,6 +101,11 @@ class UsagePreview:
         return text
 
 
+class UsageImportCancelled(ServiceError):
+    def __init__(self) -> None:
+        super().__init__("通話料の取込を中止しました（何も取り込んでいません）。")
+
+
 class UsageRefused(ValidationFailed):
     """Nothing was imported: the preview with every fault (``preview.problems``), and as
     ValidationFailed's ``errors`` keyed "行 N 列 C"."""
@@ -146,11 +152,12 @@ def preview_usage(db: Database, data: bytes, file_name: str, month: dt.date) -> 
 
 @retried
 def import_usage(db: Database, actor: Actor, data: bytes, file_name: str, month: dt.date, *,
-                 drop_bad: bool = False) -> UsagePreview:
+                 drop_bad: bool = False, cancelled: Callable[[], bool] | None = None) -> UsagePreview:
     """Import the calls of ``data`` for ``month`` (clerk or manager): all of them when every row
     is valid, or with ``drop_bad`` the valid ones (the others recorded as dropped). UsageRefused,
     writing nothing, when a row is at fault (and not ``drop_bad``), when the file itself is, or
-    when no row is valid. Calls imported before are not added again."""
+    when no row is valid. Calls imported before are not added again. ``cancelled()`` True once
+    the file is checked stops the import before anything is written (UsageImportCancelled)."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="通話料の取込")
     if not isinstance(drop_bad, bool):
         raise ValidationFailed({"drop_bad": "はい・いいえで指定してください"}, "取込の指定が正しくありません。")
@@ -165,6 +172,8 @@ def import_usage(db: Database, actor: Actor, data: bytes, file_name: str, month:
             raise UsageRefused(preview, "取り込める行がありません（何も取り込んでいません）。")
         if not checked.new:
             return preview
+        if cancelled is not None and cancelled():
+            raise UsageImportCancelled()
         usage_import = UsageImport(billing_month=month, file_name=name, file_sha256=hashlib.sha256(data).hexdigest(),
                                    rows_imported=len(checked.new), rows_dropped=preview.bad_rows,
                                    total_amount=sum(r["amount"] for r in checked.new), imported_by_id=actor.user_id)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from reseller_desk import clock
 from reseller_desk.domain.contract_history import first_of_month
+from reseller_desk.services.billing.runs import FINISHED, STATUS_LABELS
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes, Progress
 from reseller_desk.ui.tables import RecordTableModel, list_table
@@ -47,16 +48,14 @@ from reseller_desk.ui.widgets import (
 
 #: How many months back the month chooser offers (an office moving in bills its last closed month).
 MONTHS_OFFERED = 36
-#: The status of a run (db.models.billing.BillRun.status) -> its word.
-RUN_STATUS = {"running": "中断", "finished": "完了", "cancelled": "中止", "failed": "失敗"}
 RERUN_NOTE = "再実行で残りを発行します"
 DEFAULT_SIZE = (980, 620)
 
 
 def run_status_text(status: str) -> str:
     """完了; a run cut short or cancelled: 中止（再実行で残りを発行します）."""
-    word = RUN_STATUS.get(status, status)
-    return f"{word}（{RERUN_NOTE}）" if status in ("running", "cancelled", "failed") else word
+    word = STATUS_LABELS.get(status, status)
+    return word if status == FINISHED else f"{word}（{RERUN_NOTE}）"
 
 
 def offered_months(today: dt.date, count: int = MONTHS_OFFERED) -> list[dt.date]:

@@ -58,7 +58,7 @@ class RunHistoryPanel(QWidget):
         self.open_button.setToolTip("選択した請求の記録（合計と、対象外・失敗の理由）を開く")
         self.open_button.clicked.connect(self.open_selected)
         row = QHBoxLayout()
-        row.addWidget(muted_label("中断・中止した月は、月次請求をもう一度実行すると残りの請求先だけを発行します。"), 1)
+        row.addWidget(muted_label("未完了・中止・失敗の月は、月次請求をもう一度実行すると残りだけを発行します。"), 1)
         row.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)

@@ -201,10 +201,11 @@ class UsageImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.choose_button.setEnabled(False)
 
-        def run(_progress: Progress) -> UsagePreview:
-            return import_usage(ctx.db, ctx.actor, data, name, month, drop_bad=drop_bad)
+        def run(progress: Progress) -> UsagePreview:
+            return import_usage(ctx.db, ctx.actor, data, name, month, drop_bad=drop_bad,
+                                cancelled=lambda: progress.cancelled)
 
-        ctx.ops.run(run, progress=PROGRESS_LABEL, cancellable=False, success=self._imported, failure=self._refused,
+        ctx.ops.run(run, progress=PROGRESS_LABEL, cancellable=True, success=self._imported, failure=self._refused,
                     done=lambda: self.choose_button.setEnabled(True), status="通話料を取り込みました。",
                     changes=Changes.INVOICES, parent=self)
 
