@@ -41,7 +41,8 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: It
            f"({', '.join(quote(name) for name in columns)}) VALUES ({', '.join(mark for _ in columns)})")
     processors: list[Callable[[Any], Any] | None] = [
         table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
-    converting = [(i, p, {}) for i, p in enumerate(processors) if p is not None]
+    converting: list[tuple[int, Callable[[Any], Any], dict[tuple[type, Any], Any]]] = [
+        (i, p, {}) for i, p in enumerate(processors) if p is not None]
     if converting:
         bound = []
         for row in rows:
