@@ -35,8 +35,8 @@ from reseller_desk.domain.terms import TermsProfile
 
 __all__ = [
     "BillLine", "LineKind", "NamedPrice", "Settlement", "Totals", "billable_in", "carried_in_line",
-    "contract_lines", "due_date", "invoice_number", "issue_date", "last_day", "replacement_due_date",
-    "reversed_lines", "settle", "usage_line", "MIN_DAYS_TO_PAY", "TRANSFER_FEE_NOTE",
+    "contract_lines", "due_date", "invoice_number", "issue_date", "last_day", "monthly_charges", "rental_line",
+    "replacement_due_date", "reversed_lines", "settle", "usage_line", "MIN_DAYS_TO_PAY", "TRANSFER_FEE_NOTE",
 ]
 
 #: SC §10.1, §11; SH §29.4: transfer fees are the customer's.
@@ -149,6 +149,21 @@ def usage_line(month: dt.date, *, customer_code: str, contract_id: int | None, p
     number = f" {phone_number}" if phone_number.strip() else ""
     return BillLine(LineKind.USAGE, f"通話料{number}（{calls:,}通話）", calls, None, amount,
                     TaxCategory.TAXABLE_10, customer_code, contract_id, month, last_day(month), "usage")
+
+
+def rental_line(month: dt.date, *, customer_code: str, contract_id: int | None, model_name: str, serial: str,
+                fee: int, rental_id: int | None) -> BillLine:
+    """A unit lent in ``month`` (domain.equipment.rental_billed_in): its rent for the month,
+    whole (no proration, terms-rules.md §4), 課税10%, a RECURRING line of its contract."""
+    month = first_of_month(month)
+    return BillLine(LineKind.RECURRING, f"機器レンタル {model_name}（{serial}）", 1, fee, fee, TaxCategory.TAXABLE_10,
+                    customer_code, contract_id, month, last_day(month), "rental", rental_id)
+
+
+def monthly_charges(lines: Iterable[BillLine]) -> int:
+    """A contract's monthly charges (1カ月当たりの料金等): its recurring lines before tax (plan,
+    options, rentals), the base of the late-return penalty (terms-rules.md §8, decision)."""
+    return sum(line.amount for line in lines if line.kind is LineKind.RECURRING)
 
 
 def carried_in_line(amount: int, from_number: str, source_id: int | None) -> BillLine:

@@ -41,6 +41,7 @@ class ChargeKind(StrEnum):
     LATE_RETURN_PENALTY = "late_return_penalty"  # 返却遅延違約金 (SH §13.4)
     DAMAGES = "damages"                          # 損害金（付属品不足・破損, SH §13.5）
     REPLACEMENT = "replacement"                  # 代替機代金（紛失, SH §13.5）
+    REPLACEMENT_PENALTY = "replacement_penalty"  # 交換前機器の未返送違約金 (SC §21.3)
     LATE_INTEREST = "late_interest"              # 遅延損害金 (SC §14, SH §30)
     FIXED = "fixed"                              # その他の単発請求
     CREDIT = "credit"                            # 値引き・訂正 (CREDIT_ADJ; a negative amount)
@@ -53,6 +54,7 @@ class ChargeKind(StrEnum):
 _CHARGE_LABELS = {
     ChargeKind.EARLY_TERMINATION: "契約解除料", ChargeKind.EQUIPMENT_SALE: "機器販売",
     ChargeKind.LATE_RETURN_PENALTY: "返却遅延違約金", ChargeKind.DAMAGES: "損害金",
-    ChargeKind.REPLACEMENT: "代替機代金", ChargeKind.LATE_INTEREST: "遅延損害金",
+    ChargeKind.REPLACEMENT: "代替機代金", ChargeKind.REPLACEMENT_PENALTY: "交換前機器の未返送違約金",
+    ChargeKind.LATE_INTEREST: "遅延損害金",
     ChargeKind.FIXED: "その他", ChargeKind.CREDIT: "値引き・訂正",
 }

@@ -204,6 +204,7 @@ class DepositTerms:
 class RentalReturnTerms:
     clause: str
     multiplier: int
+    deadline_roll: Roll = Roll.NEXT_BUSINESS_DAY   # the return deadline off the office's closed days
 
 
 @dataclass(frozen=True)
@@ -382,7 +383,8 @@ def _read_profile(data: dict[str, Any], file: str) -> TermsProfile:
     rental_return = None
     if (section := top.optional_section("rental_return")) is not None:
         t = section
-        rental_return = RentalReturnTerms(clause=t.text("clause"), multiplier=t.integer("multiplier", 0))
+        rental_return = RentalReturnTerms(clause=t.text("clause"), multiplier=t.integer("multiplier", 0),
+                                          deadline_roll=t.choice("deadline_roll", Roll))
         t.done()
 
     replacement = None

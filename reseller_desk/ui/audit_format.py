@@ -16,6 +16,7 @@ from reseller_desk.domain.application import ApplicationStatus, IdentityLetterRe
 from reseller_desk.domain.charges import TaxCategory
 from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.domain.customer import FIELD_LABELS, CustomerKind
+from reseller_desk.domain.equipment import UnitAction, UnitStatus
 from reseller_desk.domain.intake import Channel, DocumentKind, IdentityKind, PaymentMethod
 from reseller_desk.domain.notices import NoticeKind
 from reseller_desk.domain.staff import Role
@@ -25,6 +26,7 @@ from reseller_desk.ui.widgets import format_local_datetime
 
 #: What each action of the log is, in the words of the office.
 ACTION_LABELS = {
+    **{f"unit.{action.value}": f"機器の{action.label}" for action in UnitAction},
     "application.add": "申込の受付", "application.update": "申込の変更", "application.screening": "審査の照合",
     "screening.answer": "審査項目の回答", "application.approve": "申込の承諾", "application.refuse": "申込の不承諾",
     "application.withdraw": "申込の取下げ", "application.withdrawal_request": "取下げの申し出の記録",
@@ -50,7 +52,8 @@ ENTITY_LABELS = {
     "option": "オプション", "company": "会社情報", "bank_account": "振込先口座", "bank_accounts": "振込先口座",
     "closure": "休業日", "closures": "休業日", "company_closures": "休業日", "incident": "顧客の記録",
     "database": "データベース", "invoice": "請求書", "bill_run": "月次請求",
-    "usage_import": "通話料の取込",
+    "usage_import": "通話料の取込", "unit": "機器", "equipment_model": "機種", "rental": "貸出",
+    "equipment_sale": "機器の販売", "return_request": "機器の返却", "warranty_replacement": "保証交換",
 }
 VERB_LABELS = {"add": "の追加", "update": "の変更", "remove": "の削除", "replace": "の変更", "issue": "の発行"}
 #: Names of the values an audit record keeps.
@@ -76,6 +79,7 @@ VALUE_LABELS = {
     "file_name": "ファイル名", "folder": "保存先", "size": "サイズ（バイト）",
     "row": "行", "rows": "行数", "added": "追加した契約", "already_imported": "取込済みの行",
     "customers_created": "新規の顧客", "customers_reused": "既存の顧客",
+    "location": "場所", "serial_number": "製造番号", "model": "機種",
     "month": "対象月", "imported": "取り込んだ通話", "dropped": "除いた行", "total_amount": "金額（税抜）",
     "from_month": "適用月", "collection_day": "口座振替日", "invoice_issue_day": "請求書発行日",
     "early_termination_tax": "契約解除料の税区分",
@@ -93,6 +97,7 @@ ACTION_ENUMS: dict[str, dict[str, tuple[type[StrEnum], ...]]] = {
     "contract.import": {"status": (ContractStatus,)},
     "application.identity_letter": {"status": (IdentityLetterResult,)},
     "billing_settings.update": {"early_termination_tax": (TaxCategory,)},
+    **{f"unit.{action.value}": {"status": (UnitStatus,)} for action in UnitAction},
 }
 CSV_HEADER = ("日時", "担当", "操作", "内容", "対象", "変更前", "変更後")
 #: Who a record names when it names nobody: a failed log-in with a login ID of no account.

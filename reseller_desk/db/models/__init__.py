@@ -23,6 +23,18 @@ from reseller_desk.db.models.billing import (
 from reseller_desk.db.models.charges import OneTimeCharge
 from reseller_desk.db.models.contracts import Contract, Notice
 from reseller_desk.db.models.customers import Customer, CustomerIncident
+from reseller_desk.db.models.equipment import (
+    EquipmentAccessory,
+    EquipmentModel,
+    EquipmentPriceChange,
+    EquipmentSale,
+    EquipmentUnit,
+    Rental,
+    ReturnedAccessory,
+    ReturnRequest,
+    UnitEvent,
+    WarrantyReplacement,
+)
 from reseller_desk.db.models.intake import (
     Application,
     ApplicationDocument,
@@ -54,6 +66,8 @@ from reseller_desk.db.models.office import (
 )
 
 __all__ = [
+    "EquipmentModel", "EquipmentAccessory", "EquipmentPriceChange", "EquipmentUnit", "UnitEvent", "Rental",
+    "EquipmentSale", "ReturnRequest", "ReturnedAccessory", "WarrantyReplacement",
     "NAMING_CONVENTION", "utcnow", "version_counter", "Base", "StaffUser", "DatabaseInfo", "CompanySettings",
     "BankAccount", "CompanyClosure", "TermsProfileRecord", "Plan", "PlanOption", "AuditEntry", "Counter",
     "Customer", "CustomerIncident", "DebitAccountColumns", "Application", "ApplicationOption",

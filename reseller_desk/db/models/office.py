@@ -90,6 +90,8 @@ class CompanySettings(Base):
     # of M+1 (None: the first company business day; never after the 15th).
     collection_day: Mapped[int] = mapped_column(Integer, default=27)
     invoice_issue_day: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Days after a contract ends by which lent units are to be back (SH §13.4; domain.equipment).
+    equipment_return_days: Mapped[int] = mapped_column(Integer, default=14)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
     row_version: Mapped[int] = version_counter()

@@ -31,9 +31,12 @@ from reseller_desk.db.models import (
     ContractOptionPeriod,
     ContractPlanPeriod,
     Customer,
+    EquipmentModel,
+    EquipmentUnit,
     Invoice,
     InvoiceLineRow,
     OneTimeCharge,
+    Rental,
     SpecialAgreementRow,
     TermsProfileRecord,
     UsageRecord,
@@ -44,9 +47,11 @@ from reseller_desk.domain.charges import ChargeKind, TaxCategory
 from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.domain.contract_history import OptionPeriod, PlanPeriod, SpecialAgreement, composition_in
 from reseller_desk.domain.customer import CustomerKind
+from reseller_desk.domain.equipment import rental_billed_in
 from reseller_desk.domain.intake import PaymentMethod
 from reseller_desk.domain.invoice_document import InvoiceKind
 from reseller_desk.domain.terms import TermsProfile, load_profile
+from reseller_desk.services.equipment.prices import model_prices_in
 from reseller_desk.services.prices import named_prices_in
 
 __all__ = ["Account", "AccountKey", "Billed", "ContractInfo", "MonthData", "Skipped", "accounts_of", "bill_account",
@@ -107,6 +112,18 @@ class CallCharges:
 
 
 @dataclass(frozen=True, slots=True)
+class LentUnit:
+    """A unit lent to a contract on some day of M (equipment: ``rentals``), with its rent in M."""
+
+    rental_id: int
+    lent_on: dt.date
+    returned_on: dt.date | None
+    model_name: str
+    serial: str
+    fee: int
+
+
+@dataclass(frozen=True, slots=True)
 class Carried:
     invoice_id: int
     number: str
@@ -131,6 +148,7 @@ class MonthData:
     carried: dict[AccountKey, list[Carried]]
     already: set[AccountKey]
     seen_invoice_id: int                               # the newest invoice when this was read
+    rentals: dict[int, list[LentUnit]]                 # contract id → units lent on some day of M
 
 
 @dataclass(frozen=True)
@@ -271,7 +289,26 @@ def read_month(session: Session, month: dt.date) -> MonthData:
         usage[contract_id].append(CallCharges(number, calls, int(amount), last_id))
     already, seen = already_invoiced(conn, month)
     return MonthData(month, profiles, contracts, awaiting, plan_periods, option_periods, first_held, agreements,
-                     plans, options, customers, charges, usage, _carried(conn, month), already, seen)
+                     plans, options, customers, charges, usage, _carried(conn, month), already, seen,
+                     _rentals(session, conn, ids, month))
+
+
+def _rentals(session: Session, conn: Connection, ids: Select[tuple[int]], month: dt.date) -> dict[int, list[LentUnit]]:
+    """The units lent to the contracts read on some day of M, in the order lent, with the rent of
+    their model in force in M (services.equipment.prices)."""
+    r, unit, model = Rental, EquipmentUnit, EquipmentModel
+    rows = _rows(conn, select(r.contract_id, r.id, r.lent_on, r.returned_on, model.id, model.name, unit.serial_number)
+                 .join(unit, unit.id == r.unit_id).join(model, model.id == unit.model_id)
+                 .where(r.contract_id.in_(ids), r.lent_on <= billing.last_day(month),
+                        or_(r.returned_on.is_(None), r.returned_on >= month))
+                 .order_by(r.contract_id, r.lent_on, r.id))
+    if not rows:
+        return {}
+    prices = model_prices_in(session, month, {row[4] for row in rows})
+    result: dict[int, list[LentUnit]] = defaultdict(list)
+    for contract_id, rental_id, lent_on, returned_on, model_id, name, serial in rows:
+        result[contract_id].append(LentUnit(rental_id, lent_on, returned_on, name, serial, prices[model_id].rental_fee))
+    return result
 
 
 def _carried(conn: Connection, month: dt.date) -> dict[AccountKey, list[Carried]]:
@@ -354,6 +391,11 @@ def bill_account(account: Account, data: MonthData) -> Billed | Skipped:
                 profile, month, customer_code=info.code, contract_id=info.id, composition=composition,
                 first_billable_month=info.first_billable, plan=data.plans[composition.plan_id],
                 options={o: data.options[o] for o, _ in composition.options}, option_first_months=first_months)
+            lines += [billing.rental_line(month, customer_code=info.code, contract_id=info.id,
+                                          model_name=lent.model_name, serial=lent.serial, fee=lent.fee,
+                                          rental_id=lent.rental_id)
+                      for lent in data.rentals.get(info.id, ())
+                      if rental_billed_in(month, lent.lent_on, lent.returned_on, info.last_billable)]
             paying.append(info)
         elif calls:
             paying.append(info)
