@@ -40,6 +40,11 @@ class NoticeKind(StrEnum):
     CANCELLATION = "cancellation"              # 解約受付通知書 (SC §23, SH §26)
     TERMINATION = "termination"                # 契約解除通知書 (SC §24, §26; SH §27, §36)
     SUCCESSION_REQUEST = "succession_request"  # 地位承継届出のお願い (SH §20.1)
+    # equipment (issue 11)
+    RETURN_REQUEST = "return_request"              # 機器返却のお願い (SH §13.4)
+    RETURN_REMINDER = "return_reminder"            # 機器返却のお願い（督促）
+    REPLACEMENT_SENT = "replacement_sent"          # 交換機器送付のご案内 (SC §21)
+    REPLACED_UNIT_RETURN = "replaced_unit_return"  # 交換前機器返送のお願い (SC §21.2)
 
     @property
     def label(self) -> str:
@@ -54,15 +59,20 @@ class NoticeKind(StrEnum):
             "cancellation": "解約受付通知書",
             "termination": "契約解除通知書",
             "succession_request": "地位承継届出のお願い",
+            "return_request": "機器返却のお願い",
+            "return_reminder": "機器返却のお願い（再送）",
+            "replacement_sent": "交換機器送付のご案内",
+            "replaced_unit_return": "交換前機器返送のお願い",
         }[self.value]
 
     @property
     def number_prefix(self) -> str:
         """Document numbers look like 承-2026-000001 / 否-… / 取-… (予 停 再 解 除 継 for the
-        contract's notices)."""
+        contract's notices, 返 督 交 送 for the equipment's)."""
         return {"approval": "承", "refusal": "否", "revocation": "取", "suspension_notice": "予",
                 "suspension": "停", "resumption": "再", "cancellation": "解", "termination": "除",
-                "succession_request": "継"}[self.value]
+                "succession_request": "継", "return_request": "返", "return_reminder": "督",
+                "replacement_sent": "交", "replaced_unit_return": "送"}[self.value]
 
 
 @dataclass(frozen=True)
