@@ -61,6 +61,8 @@ class Changes(QObject):
     BACKUPS = "backups"
     #: Invoices were issued (a billing run, a correction) or call charges imported.
     INVOICES = "invoices"
+    #: Equipment moved or changed (units, models, rentals, sales, returns, replacements).
+    EQUIPMENT = "equipment"
 
     changed = Signal(str)
 
