@@ -56,7 +56,25 @@ def model_combo(models: list[ModelRecord], *, any_model: str | None = None) -> Q
     return box
 
 
-class ReceiveDialog(QDialog):
+class RefusalsShown:
+    """What the equipment dialogs do with a refusal: a ValidationFailed beside its fields (and
+    the rest in ``summary``), anything else in ``summary``. Needs ``errors`` and ``summary``."""
+
+    errors: FieldErrors
+    summary: QLabel
+
+    def _invalid(self, error: ValidationFailed) -> None:
+        self.errors.show_refusal(error, self.summary)
+
+    def _refused(self, error: ServiceError) -> None:
+        self.summary.setText(str(error))
+        self.summary.setVisible(True)
+
+    def error_text(self, field: str) -> str:
+        return self.errors.message(field)
+
+
+class ReceiveDialog(RefusalsShown, QDialog):
     """One unit at a time: choose the model, scan."""
 
     #: A unit was received (its UnitRow).
@@ -135,17 +153,10 @@ class ReceiveDialog(QDialog):
         self.received.emit(row)
 
     def _invalid(self, error: ValidationFailed) -> None:
-        self.errors.show_refusal(error, self.summary)
+        super()._invalid(error)
         widget = self.serial if "serial" in error.errors or "mac" not in error.errors else self.mac
         widget.selectAll()
         widget.setFocus()
-
-    def _refused(self, error: ServiceError) -> None:
-        self.summary.setText(str(error))
-        self.summary.setVisible(True)
-
-    def error_text(self, field: str) -> str:
-        return self.errors.message(field)
 
 
 class ReceiveListDialog(QDialog):

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit
 from reseller_desk.domain.equipment import UnitAction, UnitStatus
 from reseller_desk.services.equipment import stock
 from reseller_desk.services.equipment.stock import UnitDetail
-from reseller_desk.services.errors import ServiceError
 from reseller_desk.services.permissions import Role
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.equipment.model import HISTORY_COLUMNS, HistoryModel
+from reseller_desk.ui.equipment.receive import RefusalsShown
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.tables import list_table
 from reseller_desk.ui.widgets import APP_STYLE, error_label, form_layout, format_date
@@ -30,7 +30,7 @@ MOVES: dict[UnitAction, tuple[str, Callable[..., UnitDetail], bool]] = {
 }
 
 
-class UnitWindow(QDialog):
+class UnitWindow(RefusalsShown, QDialog):
     #: The unit moved (its new UnitDetail).
     changed = Signal(object)
 
@@ -118,7 +118,3 @@ class UnitWindow(QDialog):
     def reload(self) -> None:
         ctx, unit_id = self.ctx, self.detail.unit.id
         ctx.ops.run(lambda: stock.unit_detail(ctx.db, unit_id), success=self.show_detail, parent=self)
-
-    def _refused(self, error: ServiceError) -> None:
-        self.summary.setText(str(error))
-        self.summary.setVisible(True)

@@ -30,10 +30,11 @@ from reseller_desk import clock
 from reseller_desk.domain.equipment import EquipmentKind
 from reseller_desk.services.equipment import catalog
 from reseller_desk.services.equipment.catalog import AccessoryDetails, ModelDetails, ModelPriceRow, ModelRecord
-from reseller_desk.services.errors import ServiceError, ValidationFailed
+from reseller_desk.services.errors import ServiceError
 from reseller_desk.services.permissions import Role
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.contract.changes import month_edit
+from reseller_desk.ui.equipment.receive import RefusalsShown
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.settings.tab import MANAGER_ONLY, SettingsTab
 from reseller_desk.ui.tables import RecordTableModel, list_table
@@ -143,7 +144,7 @@ class EquipmentTab(SettingsTab):
         return dialog
 
 
-class ModelDialog(QDialog):
+class ModelDialog(RefusalsShown, QDialog):
     """A model's details and accessories: added (``record`` None) or changed."""
 
     saved = Signal(object)
@@ -260,16 +261,6 @@ class ModelDialog(QDialog):
         self.saved.emit(record)
         self.accept()
 
-    def _invalid(self, error: ValidationFailed) -> None:
-        self.errors.show_refusal(error, self.summary)
-
-    def _refused(self, error: ServiceError) -> None:
-        self.summary.setText(str(error))
-        self.summary.setVisible(True)
-
-    def error_text(self, field: str) -> str:
-        return self.errors.message(field)
-
 
 HISTORY_COLUMNS = (
     Column("from_month", "適用月", 110, text=lambda h: month_text(h.from_month) if h.from_month else "当初から"),
@@ -280,7 +271,7 @@ HISTORY_COLUMNS = (
 )
 
 
-class ModelPriceDialog(QDialog):
+class ModelPriceDialog(RefusalsShown, QDialog):
     """A model's prices from each month, and the form to add or remove a change."""
 
     changed = Signal(object)
@@ -359,16 +350,6 @@ class ModelPriceDialog(QDialog):
         self.errors.clear()
         self.model.set_records(history)
         self.changed.emit(history)
-
-    def _invalid(self, error: ValidationFailed) -> None:
-        self.errors.show_refusal(error, self.summary)
-
-    def _refused(self, error: ServiceError) -> None:
-        self.summary.setText(str(error))
-        self.summary.setVisible(True)
-
-    def error_text(self, field: str) -> str:
-        return self.errors.message(field)
 
 
 __all__ = ["EquipmentTab", "ModelDialog", "ModelPriceDialog"]
