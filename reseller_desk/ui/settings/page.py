@@ -15,6 +15,7 @@ from reseller_desk.ui.settings.bank_accounts_tab import BankAccountsTab
 from reseller_desk.ui.settings.billing_tab import BillingTab
 from reseller_desk.ui.settings.closures_tab import ClosuresTab
 from reseller_desk.ui.settings.company_tab import CompanyTab
+from reseller_desk.ui.settings.equipment_tab import EquipmentTab
 from reseller_desk.ui.settings.plans_tab import PlansTab
 from reseller_desk.ui.settings.staff_tab import StaffTab
 from reseller_desk.ui.settings.tab import MANAGER_ONLY
@@ -39,6 +40,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.closures_tab, "休業日")
         self.tabs.addTab(self.plans_tab, "プラン・オプション")
         self.tabs.addTab(self.billing_tab, "請求")
+        self.equipment_tab = EquipmentTab(ctx)   # 機器: reads and follows Changes.EQUIPMENT itself
+        self.tabs.addTab(self.equipment_tab, "機器")
         manager = ctx.actor.role == Role.MANAGER
         self.backup_tab: BackupTab | None = BackupTab(ctx) if manager else None
         if self.backup_tab is not None:
