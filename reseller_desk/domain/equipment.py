@@ -182,6 +182,7 @@ def allowed_actions(status: UnitStatus) -> tuple[UnitAction, ...]:
 SERIAL_MAX_LENGTH = 40
 MAC_MAX_LENGTH = 17
 _SERIAL = re.compile(r"[A-Z0-9][A-Z0-9\-/.]*")
+_MAC_DIGITS = re.compile(r"[0-9A-Fa-f]{12}")
 
 
 def normalise_serial(text: str) -> str:
@@ -208,8 +209,12 @@ def normalise_mac(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
     if not text:
         return ""
+    # netaddr alone reads "00:1A:2B" as 00:00:00:1A:00:2B: twelve hex digits are required first.
+    digits = re.sub(r"[:\-.]", "", text)
     try:
-        return str(EUI(text, version=48, dialect=mac_unix_expanded)).upper()
+        if not _MAC_DIGITS.fullmatch(digits):
+            raise ValueError(text)
+        return str(EUI(digits, version=48, dialect=mac_unix_expanded)).upper()
     except (AddrFormatError, TypeError, ValueError) as error:
         raise ValueError("MAC アドレスは 00:1A:2B:3C:4D:5E のような12桁の16進数で入力してください。") from error
 

@@ -68,6 +68,7 @@ def test_serials_and_macs_are_stored_in_one_form():
         == {"00:1A:2B:3C:4D:5E"}
     assert normalise_mac("  ") == "" and mac_problem("") is None and mac_problem(None) is None
     assert "12桁の16進数" in mac_problem("00:1A:2B:3C:4D")
+    assert mac_problem("00:1A:2B") and mac_problem("00:1A:2B:3C:4D:5E:6F") and mac_problem("00:1A:2B:3C:4D:5G")
 
 
 def test_a_rental_is_billed_for_every_month_lent_on_any_day_up_to_the_last_billable_month():
