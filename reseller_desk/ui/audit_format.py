@@ -27,6 +27,7 @@ from reseller_desk.ui.widgets import format_local_datetime
 #: What each action of the log is, in the words of the office.
 ACTION_LABELS = {
     **{f"unit.{action.value}": f"機器の{action.label}" for action in UnitAction},
+    "equipment_sale.confirm_paid": "販売代金の入金確認",
     "application.add": "申込の受付", "application.update": "申込の変更", "application.screening": "審査の照合",
     "screening.answer": "審査項目の回答", "application.approve": "申込の承諾", "application.refuse": "申込の不承諾",
     "application.withdraw": "申込の取下げ", "application.withdrawal_request": "取下げの申し出の記録",
@@ -80,6 +81,7 @@ VALUE_LABELS = {
     "row": "行", "rows": "行数", "added": "追加した契約", "already_imported": "取込済みの行",
     "customers_created": "新規の顧客", "customers_reused": "既存の顧客",
     "location": "場所", "serial_number": "製造番号", "model": "機種",
+    "paid_note": "入金確認のメモ", "price": "販売価格（税抜）",
     "month": "対象月", "imported": "取り込んだ通話", "dropped": "除いた行", "total_amount": "金額（税抜）",
     "from_month": "適用月", "collection_day": "口座振替日", "invoice_issue_day": "請求書発行日",
     "early_termination_tax": "契約解除料の税区分",
