@@ -16,9 +16,8 @@ from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Contract, EquipmentModel
 from reseller_desk.domain.contract import ContractStatus
-from reseller_desk.domain.equipment import UnitAction, UnitStatus
+from reseller_desk.domain.equipment import UnitAction, UnitStatus, lending_problem
 from reseller_desk.domain.terms import load_profile
-from reseller_desk.domain.equipment import lending_problem
 from reseller_desk.services.equipment import holdings, lending, units
 from reseller_desk.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 

@@ -13,9 +13,15 @@ from sqlalchemy.orm import Session
 
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import EquipmentModel, EquipmentSale, EquipmentUnit, Rental
-from reseller_desk.domain.equipment import UnitStatus, lending_problem, normalise_serial, serial_problem, shipping_problem
+from reseller_desk.domain.equipment import (
+    UnitStatus,
+    lending_problem,
+    normalise_serial,
+    serial_problem,
+    shipping_problem,
+)
 from reseller_desk.services.contracts import acting
-from reseller_desk.services.equipment.lending import lend_contract_problem, contract_problem, sale_paid
+from reseller_desk.services.equipment.lending import contract_problem, lend_contract_problem, sale_paid
 from reseller_desk.services.equipment.prices import model_prices_in
 from reseller_desk.services.equipment.units import unit_by_serial
 

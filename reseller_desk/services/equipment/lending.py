@@ -32,7 +32,6 @@ from reseller_desk.domain.calendar import japanese_date
 from reseller_desk.domain.charges import ChargeKind, TaxCategory
 from reseller_desk.domain.contract import LIVE_STATUSES, ContractStatus
 from reseller_desk.domain.contract_history import first_of_month
-from reseller_desk.domain.text import clean_note
 from reseller_desk.domain.equipment import (
     UnitAction,
     UnitStatus,
@@ -41,6 +40,7 @@ from reseller_desk.domain.equipment import (
     serial_problem,
     shipping_problem,
 )
+from reseller_desk.domain.text import clean_note
 from reseller_desk.services import audit
 from reseller_desk.services.contracts import acting
 from reseller_desk.services.equipment import units
@@ -120,6 +120,11 @@ def _day(value: object, today: dt.date, label: str, field: str = "on") -> dt.dat
     return value
 
 
+def _not_before(on: dt.date, earliest: dt.date, label: str, what: str) -> None:
+    if on < earliest:
+        raise ValidationFailed({"on": f"{label}は{what}（{japanese_date(earliest)}）以降にしてください。"})
+
+
 def find_unit(session: Session, unit: object) -> EquipmentUnit:
     """The unit of an id, or of a serial number as typed or scanned (normalised)."""
     if isinstance(unit, str):
@@ -129,7 +134,8 @@ def find_unit(session: Session, unit: object) -> EquipmentUnit:
         serial = normalise_serial(unit)
         found = units.unit_by_serial(session, serial)
         if found is None:
-            raise ValidationFailed({"serial": f"製造番号 {serial} の機器は登録されていません。入庫を確認してください。"})
+            raise ValidationFailed({"serial": f"製造番号 {serial} の機器は登録されていません。"
+                                              "入庫を確認してください。"})
         return found
     return units.load_unit(session, unit)
 
@@ -176,8 +182,7 @@ def lend_unit(db: Database, actor: Actor, contract_id: int, unit: int | str, on:
         problem = lending_problem(acting.profile_of(session, contract)) or lend_contract_problem(contract)
         if problem:
             raise ServiceError(problem)
-        if on < contract.formed_on:
-            raise ValidationFailed({"on": f"貸出日は契約の成立日（{japanese_date(contract.formed_on)}）以降にしてください。"})
+        _not_before(on, contract.formed_on, "貸出日", "契約の成立日")
         found = find_unit(session, unit)
         customer = acting.customer_of(session, contract)
         units.move(session, actor, found, UnitAction.LEND, on, contract_id=contract.id, location=customer.name,
@@ -208,8 +213,7 @@ def end_rental(db: Database, actor: Actor, unit_id: int, on: dt.date | None = No
         rental = open_rental(session, unit.id)
         if rental is None:
             raise ServiceError(f"機器 {unit.serial_number} は貸出中ではありません（貸出の記録がありません）。")
-        if on < rental.lent_on:
-            raise ValidationFailed({"on": f"返却日は貸出日（{japanese_date(rental.lent_on)}）以降にしてください。"})
+        _not_before(on, rental.lent_on, "返却日", "貸出日")
         contract = acting.load(session, rental.contract_id)
         action = UnitAction.RETURN_FOR_REPAIR if damaged else UnitAction.RETURN
         units.move(session, actor, unit, action, on, note=text or f"契約中の返却 {contract.customer_code}",
@@ -237,8 +241,7 @@ def sell_unit(db: Database, actor: Actor, contract_id: int, unit: int | str, pri
         contract = acting.load(session, contract_id)
         if (problem := contract_problem(contract, "販売")):
             raise ServiceError(problem)
-        if on < contract.formed_on:
-            raise ValidationFailed({"on": f"販売日は契約の成立日（{japanese_date(contract.formed_on)}）以降にしてください。"})
+        _not_before(on, contract.formed_on, "販売日", "契約の成立日")
         found = find_unit(session, unit)
         model = _model(session, found)
         amount = model_prices_in(session, on, [model.id])[model.id].sale_price if price is None else int(price)
@@ -284,7 +287,8 @@ def confirm_sale_paid(db: Database, actor: Actor, sale_id: int, note: str) -> Eq
                      summary=f"販売代金の入金確認 {unit.serial_number} {contract.customer_code}",
                      customer_id=contract.customer_id)
         return EquipmentResult(unit.id, unit.serial_number,
-                               f"機器 {unit.serial_number} の入金を確認しました。出荷できます。", sale.id, sale.charge_id)
+                               f"機器 {unit.serial_number} の入金を確認しました。出荷できます。",
+                               sale.id, sale.charge_id)
 
 
 @retried
@@ -302,8 +306,7 @@ def ship_sale(db: Database, actor: Actor, sale_id: int, on: dt.date | None = Non
             raise ServiceError(f"機器 {unit.serial_number} は {japanese_date(sale.shipped_on)} に出荷済みです。")
         if (problem := shipping_problem(sale_paid(session, sale))):
             raise ServiceError(problem)
-        if on < sale.sold_on:
-            raise ValidationFailed({"on": f"出荷日は販売日（{japanese_date(sale.sold_on)}）以降にしてください。"})
+        _not_before(on, sale.sold_on, "出荷日", "販売日")
         contract = acting.load(session, sale.contract_id)
         customer = acting.customer_of(session, contract)
         units.move(session, actor, unit, UnitAction.SHIP, on, contract_id=contract.id, location=customer.name,
@@ -343,7 +346,7 @@ def cancel_sale(db: Database, actor: Actor, sale_id: int, reason: str, *,
                 billing_month=month, kind=ChargeKind.CREDIT, description=f"{charge.description}の取消",
                 quantity=1, unit_amount=-charge.amount, amount=-charge.amount, tax_category=charge.tax_category,
                 source=SALE_CANCEL_SOURCE, source_id=sale.id, note=text, recorded_by_id=actor.user_id))
-            message += (f"販売代金は請求済みのため、{month.year}年{month.month}月分の請求で {charge.amount:,}円（税抜）を"
-                        "減額します。" if invoiced else "販売代金の請求も取り消しました。")
+            message += (f"販売代金は請求済みのため、{month.year}年{month.month}月分の請求で {charge.amount:,}円（税抜）"
+                        "を減額します。" if invoiced else "販売代金の請求も取り消しました。")
         session.flush()
         return EquipmentResult(unit.id, unit.serial_number, message, sale.id, sale.charge_id)

@@ -154,9 +154,11 @@ class EquipmentSection(QWidget):
         sale = unit if unit is not None and unit.sale_id is not None else None
         pick_sale = "一覧で販売した機器を選んでください。"
         open_sale = pick_sale if sale is None else "出荷済みです。" if sale.shipped_on else None
-        self._enable(self.paid_button, MANAGERS_ONLY.format("入金確認") if not manager else open_sale
-                     or ("入金確認済みです。" if sale and sale.paid else None), "販売代金の入金を確認したことを記録します。")
-        self._enable(self.ship_button, open_sale or (sale.ship_problem if sale else None), "選んだ販売機器を本日出荷します。")
+        paid = "入金確認済みです。" if sale is not None and sale.paid else None
+        self._enable(self.paid_button, MANAGERS_ONLY.format("入金確認") if not manager else open_sale or paid,
+                     "販売代金の入金を確認したことを記録します。")
+        self._enable(self.ship_button, open_sale or (sale.ship_problem if sale else None),
+                     "選んだ販売機器を本日出荷します。")
         self._enable(self.cancel_button, MANAGERS_ONLY.format("販売の取消") if not manager else open_sale,
                      "出荷前の販売を取り消し、機器を在庫に戻します（請求は減額で訂正）。")
         lent = unit is not None and unit.holding == holdings.LENT
@@ -392,7 +394,8 @@ class CancelSaleDialog(EquipmentDialog):
 
     def build(self) -> None:
         self.reason = self.note_field("note", "取消の理由")
-        self.form.addRow("", muted_label("機器は在庫に戻り、販売代金は同じ額の減額で訂正されます（請求済みなら次の請求で）。"))
+        self.form.addRow("", muted_label("機器は在庫に戻り、販売代金は同じ額の減額で訂正されます"
+                                         "（請求済みなら次の請求で）。"))
 
     def call(self) -> Any:
         assert self.unit is not None
