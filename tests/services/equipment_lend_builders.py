@@ -7,10 +7,12 @@ moves; the one-time charges of a contract."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import select
 
+from reseller_desk import clock
+from reseller_desk.db.database import Database
 from reseller_desk.db.models import (
     EquipmentModel,
     EquipmentPriceChange,
@@ -75,6 +77,26 @@ def sc_contract(db, manager, office, *, first_billable: dt.date = OCTOBER) -> in
                                       plans=[(office["sc"], 1, first_billable, None)], first_billable=first_billable,
                                       formed_on=dt.date(2026, 8, 20))
     return contract_id
+
+
+def bad_input_office(tmp_path_factory, name: str, profile_key: str, plan_key: str, serials: Sequence[str]
+                     ) -> Iterator[tuple[object, int, list[int]]]:
+    """The bad-input property tests' office (tests/services/test_bad_input_properties.Office, on
+    SQLite, once for a module) with a contract of ``profile_key`` and units of one model in
+    stock: (office, contract id, unit ids)."""
+    from .test_bad_input_properties import Office  # noqa: PLC0415 - the property tests' own office
+
+    with clock.frozen(dt.datetime(2026, 11, 20, 10, 0)):
+        db = Database.open(tmp_path_factory.mktemp(name) / "desk.sqlite3", create=True)
+        try:
+            office = Office(db)
+            made = put_units(db, office.manager, put_model(db, code="PH-PROP"), serials)
+            contract, _ = put_contract(db, office.customer_id, profile_key,
+                                       plans=[(office.plans[plan_key], 1, SEPTEMBER, None)],
+                                       first_billable=SEPTEMBER, formed_on=dt.date(2026, 8, 20))
+            yield office, contract, made
+        finally:
+            db.dispose()
 
 
 # -- reading back --------------------------------------------------------------------------------

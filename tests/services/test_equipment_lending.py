@@ -5,15 +5,12 @@ Japanese and writes nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import update
 
-from reseller_desk import clock
-from reseller_desk.db.database import Database
 from reseller_desk.db.models import Contract, EquipmentModel
 from reseller_desk.domain.contract import ContractStatus
 from reseller_desk.domain.equipment import UnitAction, UnitStatus, lending_problem
@@ -21,8 +18,9 @@ from reseller_desk.domain.terms import load_profile
 from reseller_desk.services.equipment import holdings, lending, units
 from reseller_desk.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 
-from .billing_office import TODAY, count_rows, put_contract
+from .billing_office import TODAY, count_rows
 from .equipment_lend_builders import (
+    bad_input_office,
     moves_of,
     put_model,
     put_units,
@@ -31,7 +29,7 @@ from .equipment_lend_builders import (
     sh_contract,
     unit_state,
 )
-from .test_bad_input_properties import BAD_DATE, BAD_ID, PROPERTY, WRONG_TYPE, Office, attempt, drives, mostly
+from .test_bad_input_properties import BAD_DATE, BAD_ID, PROPERTY, WRONG_TYPE, attempt, drives, mostly
 
 NOV_2 = dt.date(2026, 11, 2)
 
@@ -177,20 +175,10 @@ def test_the_open_rentals_of_a_contract_are_those_not_back_in_the_order_lent(db,
 
 # -- bad input ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def lend_office(tmp_path_factory) -> Iterator[tuple[Office, int, int]]:
-    """The bad-input office (SQLite, once for the module) with an SH contract and a unit in stock."""
-    with clock.frozen(dt.datetime(2026, 11, 20, 10, 0)):
-        db = Database.open(tmp_path_factory.mktemp("bad-lending") / "desk.sqlite3", create=True)
-        try:
-            office = Office(db)
-            model = put_model(db, code="PH-PROP")
-            [unit] = put_units(db, office.manager, model, ["SN-PROP-1"])
-            contract, _ = put_contract(db, office.customer_id, "sokujitsu",
-                                       plans=[(office.plans["sh"], 1, dt.date(2026, 9, 1), None)],
-                                       first_billable=dt.date(2026, 9, 1), formed_on=dt.date(2026, 8, 20))
-            yield office, contract, unit
-        finally:
-            db.dispose()
+def lend_office(tmp_path_factory):
+    """The bad-input office with an SH contract and a unit in stock."""
+    for office, contract, [unit] in bad_input_office(tmp_path_factory, "bad-lending", "sokujitsu", "sh", ["SN-PROP-1"]):
+        yield office, contract, unit
 
 
 ANY_UNIT = mostly("mine", st.one_of(BAD_ID, WRONG_TYPE, st.text(max_size=45)))

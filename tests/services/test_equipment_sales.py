@@ -5,23 +5,21 @@ shipping credited, never edited."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reseller_desk import clock
-from reseller_desk.db.database import Database
 from reseller_desk.domain.equipment import UnitAction, UnitStatus, lending_problem, shipping_problem
 from reseller_desk.domain.terms import load_profile
 from reseller_desk.services.billing.run import bill_month
 from reseller_desk.services.equipment import holdings, lending
 from reseller_desk.services.errors import PermissionDenied, ServiceError, ValidationFailed
 
-from .billing_office import NOVEMBER, OCTOBER, TODAY, put_contract
+from .billing_office import NOVEMBER, OCTOBER, TODAY
 from .equipment_lend_builders import (
     PHONE_PRICE,
+    bad_input_office,
     charges_of,
     moves_of,
     put_model,
@@ -40,7 +38,6 @@ from .test_bad_input_properties import (
     BAD_NUMBER,
     PROPERTY,
     WRONG_TYPE,
-    Office,
     actor_of,
     attempt,
     drives,
@@ -195,20 +192,10 @@ def test_a_sale_quote_gives_the_units_model_and_price_in_force(db, stock):
 
 # -- bad input ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def sale_office(tmp_path_factory) -> Iterator[tuple[Office, int, list[int]]]:
-    """The bad-input office (SQLite, once for the module) with an SC contract and units in stock."""
-    with clock.frozen(dt.datetime(2026, 11, 20, 10, 0)):
-        db = Database.open(tmp_path_factory.mktemp("bad-sales") / "desk.sqlite3", create=True)
-        try:
-            office = Office(db)
-            model = put_model(db, code="PH-PROP")
-            made = put_units(db, office.manager, model, [f"SN-PROP-{n}" for n in range(40)])
-            contract, _ = put_contract(db, office.customer_id, "simpleconnect",
-                                       plans=[(office.plans["sc"], 1, dt.date(2026, 9, 1), None)],
-                                       first_billable=dt.date(2026, 9, 1), formed_on=dt.date(2026, 8, 20))
-            yield office, contract, made
-        finally:
-            db.dispose()
+def sale_office(tmp_path_factory):
+    """The bad-input office with an SC contract and units in stock."""
+    yield from bad_input_office(tmp_path_factory, "bad-sales", "simpleconnect", "sc",
+                                [f"SN-PROP-{n}" for n in range(40)])
 
 
 @drives("equipment.lending.sell_unit", "equipment.lending.confirm_sale_paid", "equipment.lending.ship_sale",

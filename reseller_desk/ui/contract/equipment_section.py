@@ -21,7 +21,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,25 +30,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reseller_desk import clock
 from reseller_desk.domain.equipment import UnitStatus
+from reseller_desk.services.contracts.detail import ContractDetail
 from reseller_desk.services.equipment import holdings, lending
 from reseller_desk.services.equipment.holdings import ContractEquipment, HeldUnit, SaleQuote
-from reseller_desk.services.errors import ServiceError, ValidationFailed
+from reseller_desk.services.errors import ServiceError
 from reseller_desk.services.permissions import Role
 from reseller_desk.ui.context import AppContext
+from reseller_desk.ui.contract.actions import ActionDialog
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.tables import RecordTableModel, list_table
 from reseller_desk.ui.widgets import (
     ALIGN_CENTER,
     ALIGN_RIGHT,
-    APP_STYLE,
     Column,
-    FieldErrors,
     date_edit,
     error_label,
-    field_cell,
-    form_layout,
     format_date,
     format_yen,
     muted_label,
@@ -76,10 +72,11 @@ class EquipmentSection(QWidget):
     #: A dialog was opened (the dialog), for tests.
     dialog_opened = Signal(object)
 
-    def __init__(self, ctx: AppContext, contract_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, detail: ContractDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.contract_id = contract_id
+        self.detail = detail
+        self.contract_id = detail.id
         self.equipment: ContractEquipment | None = None
         self.model: RecordTableModel[HeldUnit] = RecordTableModel(COLUMNS, self)
         self.table = list_table(self.model, COLUMNS, "equipmentTable", self)
@@ -118,6 +115,11 @@ class EquipmentSection(QWidget):
         return button
 
     # -- showing -------------------------------------------------------------------------
+    def show_contract(self, detail: ContractDetail) -> None:
+        """The window read the contract again (its status decides what may be lent or sold)."""
+        self.detail = detail
+        self.reload()
+
     def reload(self) -> None:
         db, contract_id = self.ctx.db, self.contract_id
         self.ctx.ops.run(lambda: holdings.units_of_contract(db, contract_id), success=self.show_equipment, parent=self)
@@ -177,28 +179,28 @@ class EquipmentSection(QWidget):
 
     # -- acting --------------------------------------------------------------------------
     def start_lend(self) -> EquipmentDialog:
-        return self._open(LendDialog(self.ctx, self.contract_id, self))
+        return self._open(LendDialog(self.ctx, self.detail, self))
 
     def start_sell(self) -> EquipmentDialog:
-        return self._open(SellDialog(self.ctx, self.contract_id, self))
+        return self._open(SellDialog(self.ctx, self.detail, self))
 
     def start_confirm_paid(self) -> EquipmentDialog | None:
         unit = self.selected()
         if unit is None or unit.sale_id is None:
             return None
-        return self._open(ConfirmPaidDialog(self.ctx, self.contract_id, self, unit))
+        return self._open(ConfirmPaidDialog(self.ctx, self.detail, self, unit))
 
     def start_cancel_sale(self) -> EquipmentDialog | None:
         unit = self.selected()
         if unit is None or unit.sale_id is None:
             return None
-        return self._open(CancelSaleDialog(self.ctx, self.contract_id, self, unit))
+        return self._open(CancelSaleDialog(self.ctx, self.detail, self, unit))
 
     def start_end_rental(self) -> EquipmentDialog | None:
         unit = self.selected()
         if unit is None or unit.rental_id is None:
             return None
-        return self._open(EndRentalDialog(self.ctx, self.contract_id, self, unit))
+        return self._open(EndRentalDialog(self.ctx, self.detail, self, unit))
 
     def ship_selected(self) -> None:
         unit = self.selected()
@@ -232,58 +234,24 @@ class EquipmentSection(QWidget):
             self.reload()
 
 
-class EquipmentDialog(QDialog):
-    """One action of the 機器 tab: fields, a red label under each, 実行 and キャンセル."""
+class EquipmentDialog(ActionDialog):
+    """One action of the 機器 tab (ui.contract.actions.ActionDialog: fields with a red label
+    under each, 実行 and キャンセル), on the selected ``unit`` when it acts on one; what it does
+    is announced as Changes.EQUIPMENT."""
 
-    done_with = Signal(str)
-    title = ""
-    confirm_text = "実行"
-
-    def __init__(self, ctx: AppContext, contract_id: int, parent: QWidget | None = None,
+    def __init__(self, ctx: AppContext, detail: ContractDetail, parent: QWidget | None = None,
                  unit: HeldUnit | None = None) -> None:
-        super().__init__(parent)
-        self.ctx, self.contract_id, self.unit = ctx, contract_id, unit
-        self.today = clock.today()
-        self.setStyleSheet(APP_STYLE)
-        self.setWindowTitle(self.title + (f"（{unit.serial_number}）" if unit else ""))
-        self.errors = FieldErrors(on_cleared=self._cleared)
-        self.summary = error_label()
-        self.summary.setObjectName("summary")
-        self.form = form_layout()
-        self.confirm_button = QPushButton(self.confirm_text)
-        self.confirm_button.setObjectName("confirmAction")
-        self.confirm_button.clicked.connect(self.submit)
-        cancel = QPushButton("キャンセル")
-        cancel.clicked.connect(self.reject)
-        footer = QHBoxLayout()
-        footer.addStretch(1)
-        footer.addWidget(cancel)
-        footer.addWidget(self.confirm_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
+        self.unit = unit
+        super().__init__(ctx, detail, parent)
         if unit is not None:
-            layout.addWidget(muted_label(f"{unit.serial_number}　{unit.model_name}　{unit.state_label}"))
-        layout.addLayout(self.form)
-        layout.addStretch(1)
-        layout.addLayout(footer)
-        self.build()
-        self.setMinimumWidth(520)
-
-    def build(self) -> None:
-        raise NotImplementedError
-
-    def call(self) -> Any:
-        raise NotImplementedError
-
-    def field(self, name: str, label: str, widget: QWidget) -> Any:
-        self.form.addRow(label, field_cell(widget, labels=[self.errors.add(name, widget)], left=True))
-        return widget
+            self.form.insertRow(0, "機器", QLabel(f"{unit.serial_number}　{unit.model_name}　{unit.state_label}"))
 
     def note_field(self, name: str, label: str) -> QPlainTextEdit:
         edit = QPlainTextEdit()
         edit.setFixedHeight(60)
         edit.setObjectName(name)
-        return self.field(name, label, edit)
+        self.field(name, label, edit)
+        return edit
 
     def submit(self) -> None:
         self.errors.clear()
@@ -291,24 +259,6 @@ class EquipmentDialog(QDialog):
         self.confirm_button.setEnabled(False)
         self.ctx.ops.run(self.call, success=self._succeeded, invalid=self.show_invalid, failure=self.show_refused,
                          changes=Changes.EQUIPMENT, done=lambda: self.confirm_button.setEnabled(True), parent=self)
-
-    def _succeeded(self, result: lending.EquipmentResult) -> None:
-        self.done_with.emit(result.message)
-        self.accept()
-
-    def show_invalid(self, error: ValidationFailed) -> None:
-        self.errors.show_refusal(error, self.summary)
-
-    def show_refused(self, error: ServiceError) -> None:
-        self.summary.setText(str(error))
-        self.summary.setVisible(True)
-
-    def error_text(self, name: str) -> str:
-        return self.errors.message(name)
-
-    def _cleared(self) -> None:
-        if not self.errors.has_errors():
-            self.summary.setVisible(False)
 
 
 def serial_edit() -> QLineEdit:
@@ -324,12 +274,14 @@ class LendDialog(EquipmentDialog):
     confirm_text = "貸し出す"
 
     def build(self) -> None:
-        self.serial = self.field("serial", "製造番号", serial_edit())
+        self.serial = serial_edit()
+        self.field("serial", "製造番号", self.serial)
         self.serial.returnPressed.connect(self.submit)   # a scanner types the serial and Enter
-        self.on = self.field("on", "貸出日", date_edit(self.today))
+        self.on = date_edit(self.today)
+        self.field("on", "貸出日", self.on)
 
     def call(self) -> Any:
-        db, actor, cid, serial, on = self.ctx.db, self.ctx.actor, self.contract_id, self.serial.text(), to_date(self.on)
+        db, actor, cid, serial, on = self.ctx.db, self.ctx.actor, self.detail.id, self.serial.text(), to_date(self.on)
         return lending.lend_unit(db, actor, cid, serial, on)
 
 
@@ -341,14 +293,17 @@ class SellDialog(EquipmentDialog):
     confirm_text = "販売する"
 
     def build(self) -> None:
-        self.serial = self.field("serial", "製造番号", serial_edit())
+        self.serial = serial_edit()
+        self.field("serial", "製造番号", self.serial)
         self.serial.returnPressed.connect(self.look_up)
         self.serial.editingFinished.connect(self.look_up)
         self.model_label = muted_label("")
         self.model_label.setObjectName("modelName")
         self.form.addRow("機種", self.model_label)
-        self.price = self.field("price", "販売価格（税抜）", yen_spin_box())
-        self.on = self.field("on", "販売日", date_edit(self.today))
+        self.price = yen_spin_box()
+        self.field("price", "販売価格（税抜）", self.price)
+        self.on = date_edit(self.today)
+        self.field("on", "販売日", self.on)
         self._looked_up = ""
 
     def look_up(self) -> None:
@@ -367,7 +322,7 @@ class SellDialog(EquipmentDialog):
         self.price.setFocus()
 
     def call(self) -> Any:
-        db, actor, cid = self.ctx.db, self.ctx.actor, self.contract_id
+        db, actor, cid = self.ctx.db, self.ctx.actor, self.detail.id
         serial, price, on = self.serial.text(), self.price.value(), to_date(self.on)
         return lending.sell_unit(db, actor, cid, serial, price, on)
 
@@ -408,7 +363,8 @@ class EndRentalDialog(EquipmentDialog):
     confirm_text = "返却を受け付ける"
 
     def build(self) -> None:
-        self.on = self.field("on", "返却日", date_edit(self.today))
+        self.on = date_edit(self.today)
+        self.field("on", "返却日", self.on)
         self.damaged = QCheckBox("破損あり（修理へ回す）")
         self.damaged.setObjectName("damaged")
         self.form.addRow("", self.damaged)

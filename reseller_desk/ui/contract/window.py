@@ -99,7 +99,7 @@ class ContractWindow(QDialog):
         self.agreements_tab = AgreementsTab()
         self.notices_panel = NoticesPanel(ctx)
         self.notices_panel.failed.connect(lambda title, text: ctx.ops.show_message(title, text))
-        self.equipment_section = EquipmentSection(ctx, detail.id)
+        self.equipment_section = EquipmentSection(ctx, detail)
         self.equipment_section.acted.connect(self._acted)
         self.tabs = QTabWidget()
         for widget, title in ((self.summary_tab, "概要"), (self.timeline_tab, "履歴"), (self.lines_tab, "回線・番号"),
@@ -136,6 +136,8 @@ class ContractWindow(QDialog):
         for tab in (self.summary_tab, self.timeline_tab, self.lines_tab, self.options_tab, self.agreements_tab):
             tab.show_detail(detail)
         self.notices_panel.show_notices(detail.notices)
+        if detail is not self.equipment_section.detail:
+            self.equipment_section.show_contract(detail)
         self._show_actions(detail)
         self.change_button.setVisible(buttons.changes_allowed(detail.status))
 
