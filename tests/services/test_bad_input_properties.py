@@ -74,7 +74,8 @@ DRIVEN: set[str] = set()
 #: that it sees them when this module runs alone).
 DRIVERS_ELSEWHERE = ("tests.services.test_contract_bad_input", "tests.services.test_prices",
                      "tests.services.test_billing_settings", "tests.services.test_equipment_catalog",
-                     "tests.services.test_equipment_stock")
+                     "tests.services.test_equipment_stock", "tests.services.test_equipment_lending",
+                     "tests.services.test_equipment_sales")
 
 
 def drives(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:

@@ -1,7 +1,8 @@
 """One contract in its own window: a header (カスタマID, customer, status, service), one button
 per action its status allows (domain.contract.allowed_actions, as the service read it; the
 others are absent, and the services refuse them anyway), and the tabs 概要, 履歴, 回線・番号,
-オプション, 特約 and 通知書 (the notices issued, opened as stored, ui.application.notices_panel).
+オプション, 特約, 通知書 (the notices issued, opened as stored, ui.application.notices_panel) and
+機器 (the units lent and sold to the contract and their actions, ui.contract.equipment_section).
 
 An action's button opens its dialog (ui.contract.actions), and so does each item of the
 「変更」 menu, shown while the contract is live (ui.contract.changes: プラン, 回線数, オプション,
@@ -25,6 +26,7 @@ from reseller_desk.services.permissions import Role
 from reseller_desk.ui.application.notices_panel import NoticesPanel
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.contract import buttons
+from reseller_desk.ui.contract.equipment_section import EquipmentSection
 from reseller_desk.ui.contract.model import STATUS_COLORS
 from reseller_desk.ui.contract.tabs import AgreementsTab, LinesTab, OptionsTab, SummaryTab, TimelineTab
 from reseller_desk.ui.operations import Changes
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from reseller_desk.ui.contract.actions import ActionDialog
 
 DEFAULT_SIZE = (1120, 640)
-(SUMMARY_TAB, TIMELINE_TAB, LINES_TAB, OPTIONS_TAB, AGREEMENTS_TAB, NOTICES_TAB) = range(6)
+(SUMMARY_TAB, TIMELINE_TAB, LINES_TAB, OPTIONS_TAB, AGREEMENTS_TAB, NOTICES_TAB, EQUIPMENT_TAB) = range(7)
 
 
 class ContractWindow(QDialog):
@@ -97,10 +99,12 @@ class ContractWindow(QDialog):
         self.agreements_tab = AgreementsTab()
         self.notices_panel = NoticesPanel(ctx)
         self.notices_panel.failed.connect(lambda title, text: ctx.ops.show_message(title, text))
+        self.equipment_section = EquipmentSection(ctx, detail)
+        self.equipment_section.acted.connect(self._acted)
         self.tabs = QTabWidget()
         for widget, title in ((self.summary_tab, "概要"), (self.timeline_tab, "履歴"), (self.lines_tab, "回線・番号"),
                               (self.options_tab, "オプション"), (self.agreements_tab, "特約"),
-                              (self.notices_panel, "通知書")):
+                              (self.notices_panel, "通知書"), (self.equipment_section, "機器")):
             self.tabs.addTab(widget, title)
 
         self.close_button = QPushButton("閉じる")
@@ -132,6 +136,8 @@ class ContractWindow(QDialog):
         for tab in (self.summary_tab, self.timeline_tab, self.lines_tab, self.options_tab, self.agreements_tab):
             tab.show_detail(detail)
         self.notices_panel.show_notices(detail.notices)
+        if detail is not self.equipment_section.detail:
+            self.equipment_section.show_contract(detail)
         self._show_actions(detail)
         self.change_button.setVisible(buttons.changes_allowed(detail.status))
 
