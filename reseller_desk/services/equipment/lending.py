@@ -10,7 +10,7 @@
   :func:`sale_paid`; :func:`ship_sale` (出荷) asks it (SC §10.4); :func:`cancel_sale` (販売の取消,
   manager) before shipping, crediting the charge (charges are never edited).
 
-:func:`charge_month` is the one rule of the month a charge of an event is billed in.
+services.equipment.charging.charge_month is the one rule of the month a charge of an event is billed in.
 Every move of a unit goes through services.equipment.units.move.
 """
 
@@ -31,7 +31,6 @@ from reseller_desk.domain.bounds import is_record_id, recorded_date_problem, yen
 from reseller_desk.domain.calendar import japanese_date
 from reseller_desk.domain.charges import ChargeKind, TaxCategory
 from reseller_desk.domain.contract import LIVE_STATUSES, ContractStatus
-from reseller_desk.domain.contract_history import first_of_month
 from reseller_desk.domain.equipment import (
     UnitAction,
     UnitStatus,
@@ -44,12 +43,13 @@ from reseller_desk.domain.text import clean_note
 from reseller_desk.services import audit
 from reseller_desk.services.contracts import acting
 from reseller_desk.services.equipment import units
+from reseller_desk.services.equipment.charging import charge_month
 from reseller_desk.services.equipment.prices import model_prices_in
 from reseller_desk.services.errors import NotFound, ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
 from reseller_desk.services.retry import retried
 
-__all__ = ["SALE_CANCEL_SOURCE", "SALE_SOURCE", "EquipmentResult", "cancel_sale", "charge_month", "find_unit",
+__all__ = ["SALE_CANCEL_SOURCE", "SALE_SOURCE", "EquipmentResult", "cancel_sale", "find_unit",
            "lend_contract_problem", "open_rental",
            "confirm_sale_paid", "contract_problem", "end_rental", "lend_unit", "sale_paid", "sell_unit", "ship_sale"]
 
@@ -70,17 +70,6 @@ class EquipmentResult:
 
 
 # -- rules in one place --------------------------------------------------------------------------
-def charge_month(session: Session, contract: Contract, on: dt.date) -> dt.date:
-    """The usage month a charge recorded for an event on ``on`` is billed in: the event's month,
-    or the first month after the last one invoiced for the contract's billing account (a billed
-    month is never rewritten: acting.billed_through)."""
-    month = first_of_month(on)
-    billed = acting.billed_through(session, contract)
-    if billed is not None and month <= billed:
-        month = first_of_month(billed + dt.timedelta(days=31))
-    return month
-
-
 def sale_paid(session: Session, sale: EquipmentSale) -> bool:
     """Whether a sale is paid for (SC §10.4: it ships only then). Until the payments issue
     exists this is a manager's confirmation (:func:`confirm_sale_paid`); that issue feeds the
@@ -231,7 +220,7 @@ def sell_unit(db: Database, actor: Actor, contract_id: int, unit: int | str, pri
               on: dt.date | None = None, *, today: dt.date | None = None) -> EquipmentResult:
     """販売: ``unit`` sold to the contract's customer on ``on`` at ``price`` (yen before tax;
     the model's sale price in force that month unless given). Records the sale, its charge
-    (機器販売, 課税10%, in :func:`charge_month`) and moves the unit 出荷待ち: it ships once paid."""
+    (機器販売, 課税10%, in charging.charge_month) and moves the unit 出荷待ち: it ships once paid."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="機器の販売")
     today = today or clock.today()
     on = _day(today if on is None else on, today, "販売日")
