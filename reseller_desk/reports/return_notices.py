@@ -31,13 +31,21 @@ class _ReturnRenderer(NoticeRenderer):
         self.d: ReturnNoticeDetails = doc.details
 
     def unit_rows(self) -> list[Row]:
-        rows = []
-        for n, unit in enumerate(self.d.units, start=1):
-            label = "返却機器" if len(self.d.units) == 1 else f"返却機器 {n}"
-            accessories = "、".join(unit.accessories) if unit.accessories else "なし"
-            rows.append(Row(label, f"{unit.model_name}\n製造番号{SP}{unit.serial}",
-                            note=f"同梱する付属品: {accessories}"))
-        return rows
+        """The units, one line each, and what to send with them: one row (a contract may have
+        several phones; the letter stays one page)."""
+        units = self.d.units
+        lines = [f"{u.model_name}{SP}製造番号{SP}{u.serial}" for u in units]
+        by_model: dict[str, tuple[str, ...]] = {}
+        for u in units:
+            by_model.setdefault(u.model_name, u.accessories)
+        if len(by_model) == 1:
+            [accessories] = by_model.values()
+            note = f"同梱する付属品（1台ごと）: {'、'.join(accessories) or 'なし'}"
+        else:
+            note = "同梱する付属品（1台ごと）: " + "／".join(f"{model} {'、'.join(a) or 'なし'}"
+                                                     for model, a in by_model.items())
+        label = "返却機器" if len(units) == 1 else f"返却機器（{len(units)}台）"
+        return [Row(label, "\n".join(lines), note=note)]
 
     def common_rows(self) -> list[Row]:
         d = self.d
@@ -60,8 +68,7 @@ class _ReturnRenderer(NoticeRenderer):
         return Row("お問い合わせ先", "\n".join(p for p in parts if p))
 
     def record_notes(self) -> list[str]:
-        return ["付属品が不足している場合や破損している場合は、付属品の代金または修理代相当額を申し受けます。"
-                + (f"（{self.d.clause}）" if self.d.clause else "")]
+        return ["付属品が不足している場合や破損している場合は、付属品の代金または修理代相当額を申し受けます。"]
 
 
 class ReturnRequestRenderer(_ReturnRenderer):
