@@ -68,6 +68,9 @@ class _ReturnDialog(QDialog):
         self.ok_button.clicked.connect(self.submit)
         close = QPushButton("閉じる")
         close.clicked.connect(self.reject)
+        # Enter in a field (a scanner ends the serial with it) never presses a button
+        for button in (self.ok_button, close):
+            button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.ok_button)
@@ -130,12 +133,12 @@ class ReceiveReturnDialog(_ReturnDialog):
         self.repair_cost.setObjectName("returnRepairCost")
         self.field("製造番号", "serial", self.serial)
         self.form.addRow("返却の記録", self.found)
+        self.accessory_box.addWidget(self.errors.add("accessories", self.found))
         self.form.addRow("返却された付属品", self.accessory_box)
-        self.errors.add("accessories", self.found)
         self.field("返却日", "on", self.on)
         self.field("破損の内容", "damage_note", self.damage)
         self.field("修理代（請求額）", "repair_cost", self.repair_cost)
-        self.layout_.insertWidget(1, muted_label("付属品の不足は付属品の代金、修理代は入力した額を、遅延損害金とともに"
+        self.layout_.insertWidget(0, muted_label("付属品の不足は付属品の代金、修理代は入力した額を、遅延損害金とともに"
                                                  "次回の請求に不課税で計上します。"))
         self.ok_button.setEnabled(False)
         self.resize(560, self.sizeHint().height())
@@ -171,10 +174,14 @@ class ReceiveReturnDialog(_ReturnDialog):
             check = QCheckBox(f"{accessory.name}（不足時 ¥{accessory.replacement_price:,}）")
             check.setObjectName(f"accessory_{accessory.id}")
             check.setChecked(True)
-            self.accessory_box.addWidget(check)
+            self.accessory_box.insertWidget(len(self.accessory_checks), check)
+            check.show()
             self.accessory_checks[accessory.id] = check
+        if not lookup.accessories:
+            self.found.setText(self.found.text() + "\n（この機種に付属品はありません）")
         self.ok_button.setEnabled(True)
-        self.ok_button.setDefault(True)
+        self.layout_.activate()
+        self.resize(max(self.width(), self.sizeHint().width()), self.sizeHint().height())
 
     def submit(self) -> None:
         from reseller_desk.services.equipment.returns import receive_return
@@ -210,7 +217,7 @@ class DeclareLostDialog(_ReturnDialog):
         self.form.addRow("", self.other)
         self.field("代替機代金", "amount", self.amount)
         self.field("理由・メモ", "reason", self.reason)
-        self.layout_.insertWidget(1, muted_label("代替機代金（不課税）と、返却期限を過ぎていれば遅延損害金を次回の請求に"
+        self.layout_.insertWidget(0, muted_label("代替機代金（不課税）と、返却期限を過ぎていれば遅延損害金を次回の請求に"
                                                  "計上し、機器は「紛失」として在庫から外れます。"))
         self.resize(560, self.sizeHint().height())
 
@@ -238,7 +245,7 @@ class PenaltyDialog(_ReturnDialog):
         self.reason = _note_edit("penaltyReason", "減額・免除の理由（必須、操作履歴に残ります）")
         self.field("請求する額", "amount", self.amount)
         self.field("理由", "reason", self.reason)
-        self.layout_.insertWidget(1, muted_label("0円にすると免除です。返却受付・紛失の処理のとき、この額を請求します"
+        self.layout_.insertWidget(0, muted_label("0円にすると免除です。返却受付・紛失の処理のとき、この額を請求します"
                                                  "（契約の機器すべてに共通）。"))
         self.resize(520, self.sizeHint().height())
 
