@@ -22,6 +22,7 @@ from reseller_desk.domain.contract_history import first_of_month
 from reseller_desk.domain.equipment import rental_billed_in
 from reseller_desk.domain.staff import Role
 from reseller_desk.domain.terms import TermsProfile
+from reseller_desk.domain.text import clean_note
 from reseller_desk.services import audit
 from reseller_desk.services.contracts import history
 from reseller_desk.services.contracts.acting import billed_through, changing, note_problem, profile_of
@@ -31,8 +32,8 @@ from reseller_desk.services.permissions import Actor, require_role
 from reseller_desk.services.prices import named_prices_in
 from reseller_desk.services.retry import retried
 
-__all__ = ["OPEN", "SOURCE", "add_charge", "charge_month", "computed_penalty", "contract_penalty_so_far", "load_request",
-           "monthly_charges_at_end", "open_group", "set_amount", "set_penalty"]
+__all__ = ["OPEN", "SOURCE", "add_charge", "charge_month", "computed_penalty", "contract_penalty_so_far",
+           "load_request", "monthly_charges_at_end", "open_group", "set_amount", "set_penalty"]
 
 #: ``one_time_charges.source`` of every charge a return records.
 SOURCE = "return_request"
@@ -160,7 +161,8 @@ def set_penalty(db: Database, actor: Actor, request_id: int, amount: int, reason
     with changing(db, actor) as session:
         request = load_request(session, request_id)
         if request.status != OPEN or request.reason != "contract_ended":
-            raise ServiceError("この返却はすでに処理済みか、契約終了による返却ではないため、遅延損害金を変更できません。")
+            raise ServiceError("この返却はすでに処理済みか、契約終了による返却ではないため、"
+                               "遅延損害金を変更できません。")
         contract = session.get(Contract, request.contract_id)
         assert contract is not None  # the foreign key says so
         profile = profile_of(session, contract)
@@ -171,7 +173,7 @@ def set_penalty(db: Database, actor: Actor, request_id: int, amount: int, reason
         before = {"penalty_charged": request.penalty_charged, "penalty_reason": request.penalty_reason,
                   "penalty_so_far": so_far}
         for member in group:
-            member.penalty_charged, member.penalty_reason = amount, reason.strip()
+            member.penalty_charged, member.penalty_reason = amount, clean_note(reason)
         session.flush()
         audit.record(session, actor, "return_request.penalty", "return_request", request.id, before=before,
                      after={"penalty_charged": amount, "penalty_reason": request.penalty_reason},

@@ -19,6 +19,7 @@ from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Contract, EquipmentAccessory, EquipmentModel, EquipmentUnit, Notice, ReturnRequest
 from reseller_desk.domain import rules
+from reseller_desk.domain.bounds import is_record_id
 from reseller_desk.domain.notices import NoticeKind, printed_clause
 from reseller_desk.domain.return_notices import (
     ReturnedUnitLine,
@@ -77,7 +78,8 @@ def _details(session: Session, contract: Contract, profile: TermsProfile, reques
         customer_code=contract.customer_code, contract_ended_on=contract.ends_on or requests[0].requested_on,
         deadline=min(r.deadline for r in requests), place=requests[0].place, units=_unit_lines(session, requests),
         monthly_charges=requests[0].monthly_charges, multiplier=terms.multiplier if terms else 0,
-        clause=clause.replace(", ", "・"), late_clause=printed_clause(terms.clause.split(",")[-1].strip()) if terms else "",
+        clause=clause.replace(", ", "・"),
+        late_clause=printed_clause(terms.clause.split(",")[-1].strip()) if terms else "",
         **reminder)  # type: ignore[arg-type]
 
 
@@ -120,6 +122,8 @@ def send_reminders(db: Database, actor: Actor, request_ids: Sequence[int], *,
     request's reminders counted. Clerks and managers. The letters, in the order of the contracts."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="返却督促の作成")
     today = today or clock.today()
+    if not isinstance(request_ids, (list, tuple, set, frozenset)) or not all(is_record_id(i) for i in request_ids):
+        raise NotFound("選んだ返却が見つかりません。一覧を読み込み直してください。")
     ids = list(dict.fromkeys(request_ids))
     if not ids:
         raise ValidationFailed({"requests": "督促する返却を一覧で選んでください。"})

@@ -24,8 +24,8 @@ from reseller_desk.db.database import Database
 from reseller_desk.db.models import (
     CompanySettings,
     Contract,
-    Customer,
     ContractEnding,
+    Customer,
     EquipmentAccessory,
     EquipmentModel,
     EquipmentUnit,
@@ -35,7 +35,13 @@ from reseller_desk.db.models import (
 )
 from reseller_desk.domain import rules
 from reseller_desk.domain.charges import ChargeKind
-from reseller_desk.domain.equipment import DEFAULT_RETURN_DAYS, UnitAction, normalise_serial, return_deadline
+from reseller_desk.domain.equipment import (
+    DEFAULT_RETURN_DAYS,
+    UnitAction,
+    normalise_serial,
+    return_deadline,
+    serial_problem,
+)
 from reseller_desk.domain.staff import Role
 from reseller_desk.domain.terms import TermsProfile
 from reseller_desk.domain.text import clean_note, is_visible
@@ -67,8 +73,8 @@ from reseller_desk.services.errors import NotFound, ServiceError, ValidationFail
 from reseller_desk.services.permissions import Actor, require_role
 from reseller_desk.services.retry import retried
 
-__all__ = ["AccessoryChoice", "ChargedItem", "ClosedReturn", "OpenReturn", "ReturnLookup", "contract_ended", "declare_lost",
-           "find_return", "office_place", "open_returns", "receive_return"]
+__all__ = ["AccessoryChoice", "ChargedItem", "ClosedReturn", "OpenReturn", "ReturnLookup", "contract_ended",
+           "declare_lost", "find_return", "office_place", "open_returns", "receive_return"]
 
 CONTRACT_ENDED = "contract_ended"
 
@@ -146,7 +152,8 @@ def contract_ended(session: Session, actor: Actor, contract: Contract, ending: C
         session.flush()
         audit.record(session, actor, "return_request.create", "return_request", request.id,
                      after={"serial_number": unit.serial_number, "deadline": deadline, "monthly_charges": base},
-                     summary=f"機器の返却依頼 {unit.serial_number}（{contract.customer_code}、期限 {deadline:%Y-%m-%d}）",
+                     summary=f"機器の返却依頼 {unit.serial_number}"
+                             f"（{contract.customer_code}、期限 {deadline:%Y-%m-%d}）",
                      customer_id=contract.customer_id)
         changed.append(request)
     if changed:
@@ -154,9 +161,11 @@ def contract_ended(session: Session, actor: Actor, contract: Contract, ending: C
 
 
 # -- closing a return ------------------------------------------------------------------------------
-def _request_for(session: Session, which: int | str) -> ReturnRequest:
+def _request_for(session: Session, which: object) -> ReturnRequest:
     """The open request of a request id, or of a unit's serial number (scanned or typed)."""
     if isinstance(which, str):
+        if serial_problem(which):
+            raise NotFound(f"製造番号を確かめてください: {serial_problem(which)}")
         unit = units.unit_by_serial(session, normalise_serial(which))
         if unit is None:
             raise NotFound(f"製造番号 {normalise_serial(which)} の機器は登録されていません。")
@@ -309,7 +318,7 @@ def declare_lost(db: Database, actor: Actor, request_id: int, on: dt.date, amoun
         problems["reason"] = p
     refuse_if(problems)
     with changing(db, actor) as session:
-        request = _request_for(session, request_id)
+        request = _request_for(session, request_id if not isinstance(request_id, str) else None)
         contract, unit, model = _context(session, request)
         rental = session.get(Rental, request.rental_id) if request.rental_id else None
         _on_problems(on, today, "紛失とする日", rental.lent_on if rental else None)
@@ -393,7 +402,8 @@ def open_returns(db: Database, today: dt.date | None = None) -> list[OpenReturn]
     with db.transaction() as session:
         rows = session.execute(
             select(ReturnRequest, Contract, Customer.name, EquipmentUnit.serial_number, EquipmentModel.name)
-            .join(Contract, Contract.id == ReturnRequest.contract_id).join(Customer, Customer.id == Contract.customer_id)
+            .join(Contract, Contract.id == ReturnRequest.contract_id)
+            .join(Customer, Customer.id == Contract.customer_id)
             .join(EquipmentUnit, EquipmentUnit.id == ReturnRequest.unit_id)
             .join(EquipmentModel, EquipmentModel.id == EquipmentUnit.model_id)
             .where(ReturnRequest.status == OPEN)

@@ -30,8 +30,8 @@ from reseller_desk.ui.widgets import (
     FieldErrors,
     date_edit,
     error_label,
-    format_date,
     form_layout,
+    format_date,
     muted_label,
     to_date,
     yen_spin_box,
@@ -217,8 +217,8 @@ class DeclareLostDialog(_ReturnDialog):
         self.form.addRow("", self.other)
         self.field("代替機代金", "amount", self.amount)
         self.field("理由・メモ", "reason", self.reason)
-        self.layout_.insertWidget(0, muted_label("代替機代金（不課税）と、返却期限を過ぎていれば遅延損害金を次回の請求に"
-                                                 "計上し、機器は「紛失」として在庫から外れます。"))
+        self.layout_.insertWidget(0, muted_label("代替機代金（不課税）と、返却期限を過ぎていれば遅延損害金を"
+                                                 "次回の請求に計上し、機器は「紛失」として在庫から外れます。"))
         self.resize(560, self.sizeHint().height())
 
     def submit(self) -> None:

@@ -191,8 +191,9 @@ class ReturnsPage(QWidget):
 
         def done(saved: Any) -> None:
             combined = f"、印刷用に {saved.combined.name}" if saved.combined else ""
-            text = (f"督促状を発行し、{len(saved.files):,}件を {folder} に保存しました{combined}。" if not saved.cancelled
-                    else f"督促状は発行済みです。保存を中止しました（{len(saved.files):,}件は保存済み: {folder}）。")
+            count = f"{len(saved.files):,}件"
+            text = (f"督促状を発行し、{count}を {folder} に保存しました{combined}。" if not saved.cancelled
+                    else f"督促状は発行済みです。保存を中止しました（{count}は保存済み: {folder}）。")
             self.result_label.setText(text)
             self.ctx.ops.message.emit(text)
             self.reminders_saved.emit(saved)
