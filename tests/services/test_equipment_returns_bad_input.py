@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from reseller_desk import clock
+from reseller_desk.db.database import Database
 from reseller_desk.services.contracts.acting import load
 from reseller_desk.services.equipment import penalties, return_notices, returns
 
@@ -31,8 +34,19 @@ from .test_bad_input_properties import (
     attempt,
     drives,
     mostly,
-    office,  # noqa: F401 (the module's office fixture)
 )
+
+
+@pytest.fixture(scope="module")
+def bad_office(tmp_path_factory) -> Iterator[Office]:
+    """The bad-input office in a database of its own."""
+    with clock.frozen(dt.datetime(2026, 11, 20, 10, 0)):
+        db = Database.open(tmp_path_factory.mktemp("bad-returns") / "desk.sqlite3", create=True)
+        try:
+            yield Office(db)
+        finally:
+            db.dispose()
+
 
 _serials = itertools.count(1)
 _models: dict[int, dict[str, int]] = {}
@@ -61,8 +75,9 @@ ACCESSORIES = st.one_of(st.sets(st.integers(-3, 10**6)), st.lists(ANY_BAD, max_s
 @PROPERTY
 @given(actor=ACTORS, which=st.integers(0, 3), on=mostly(TODAY, BAD_DATE), accessories=mostly("all", ACCESSORIES),
        note=mostly("", BAD_TEXT), cost=mostly(0, BAD_NUMBER))
-def test_receiving_a_return_with_bad_values_saves_it_cleaned_or_refuses_it(office, actor, which, on, accessories,
+def test_receiving_a_return_with_bad_values_saves_it_cleaned_or_refuses_it(bad_office, actor, which, on, accessories,
                                                                           note, cost):
+    office = bad_office
     request_id, serial, phone = late_return(office)
     key = {0: serial, 1: request_id, 2: serial.lower()}.get(which, "\udcff")
     back = {phone["ac"], phone["handset"]} if accessories == "all" else accessories
@@ -73,8 +88,9 @@ def test_receiving_a_return_with_bad_values_saves_it_cleaned_or_refuses_it(offic
 @PROPERTY
 @given(actor=ACTORS, request=mostly("mine"), on=mostly(TODAY, BAD_DATE), amount=mostly(None, BAD_NUMBER),
        reason=mostly("", BAD_TEXT))
-def test_declaring_a_unit_lost_with_bad_values_saves_it_cleaned_or_refuses_it(office, actor, request, on, amount,
+def test_declaring_a_unit_lost_with_bad_values_saves_it_cleaned_or_refuses_it(bad_office, actor, request, on, amount,
                                                                              reason):
+    office = bad_office
     request_id, _, _ = late_return(office)
     target = request_id if request == "mine" else request
     attempt(office, lambda: returns.declare_lost(office.db, actor_of(office, actor), target, on, amount, reason))
@@ -83,7 +99,8 @@ def test_declaring_a_unit_lost_with_bad_values_saves_it_cleaned_or_refuses_it(of
 @drives("equipment.penalties.set_penalty")
 @PROPERTY
 @given(actor=ACTORS, request=mostly("mine"), amount=mostly(0, BAD_NUMBER), reason=mostly("配送遅延のため", BAD_TEXT))
-def test_reducing_a_penalty_with_bad_values_saves_it_cleaned_or_refuses_it(office, actor, request, amount, reason):
+def test_reducing_a_penalty_with_bad_values_saves_it_cleaned_or_refuses_it(bad_office, actor, request, amount, reason):
+    office = bad_office
     request_id, _, _ = late_return(office)
     target = request_id if request == "mine" else request
     attempt(office, lambda: penalties.set_penalty(office.db, actor_of(office, actor), target, amount, reason))
@@ -92,7 +109,8 @@ def test_reducing_a_penalty_with_bad_values_saves_it_cleaned_or_refuses_it(offic
 @drives("equipment.return_notices.send_reminders")
 @PROPERTY
 @given(actor=ACTORS, ids=mostly("mine", st.one_of(BAD_ID, st.lists(BAD_ID, max_size=3))))
-def test_sending_reminders_with_bad_values_issues_them_or_refuses(office, actor, ids):
+def test_sending_reminders_with_bad_values_issues_them_or_refuses(bad_office, actor, ids):
+    office = bad_office
     request_id, _, _ = late_return(office)
     chosen = [request_id] if ids == "mine" else ids
     attempt(office, lambda: return_notices.send_reminders(office.db, actor_of(office, actor), chosen))

@@ -219,7 +219,8 @@ def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(d
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["本日の業務", "顧客", "契約", "申込", "請求", "返却管理", "設定"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+        "本日の業務", "顧客", "契約", "申込", "請求", "返却管理", "設定"]
     assert window.actor_label.text() == "担当: 事務 太郎（事務）"
     window.show_section("applications")
     window.new_application()
