@@ -48,6 +48,9 @@ ACTION_LABELS = {
     "invoice.correct": "請求書の訂正", "usage.import": "通話料の取込",
     "invoice.issue": "請求書の発行（月次請求）", "bill_run.start": "月次請求の開始",
     "bill_run.finished": "月次請求の完了", "bill_run.cancelled": "月次請求の中止", "bill_run.failed": "月次請求の失敗",
+    "return_request.create": "機器の返却依頼", "return_request.deadline": "返却期限の変更",
+    "return_request.receive": "機器の返却受付", "return_request.lost": "機器の紛失（代替機代金）",
+    "return_request.penalty": "遅延損害金の減免", "return_request.remind": "返却督促の発行",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -90,6 +93,11 @@ VALUE_LABELS = {
     "from_month": "適用月", "collection_day": "口座振替日", "invoice_issue_day": "請求書発行日",
     "early_termination_tax": "契約解除料の税区分",
     "credit": "返還請求書", "replacement": "再発行の請求書", "total": "請求額",
+    "deadline": "返却期限", "monthly_charges": "遅延損害金の基準額（月額）", "returned_on": "返却日",
+    "missing_accessories": "不足した付属品", "damage_note": "破損の内容", "repair_cost": "修理代",
+    "penalty": "遅延損害金", "penalty_charged": "請求する遅延損害金", "penalty_reason": "減免の理由",
+    "penalty_so_far": "現時点の遅延損害金", "requests": "返却の記録",
+    "reminders_sent": "督促回数",
 }
 #: Stored codes shown with their Japanese labels, by the name they are kept under; the status of
 #: a contract and of an identity letter are read with their own enum.
