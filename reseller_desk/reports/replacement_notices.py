@@ -64,7 +64,7 @@ class ReplacementSentRenderer(_ReplacementRenderer):
             Row("カスタマID", d.customer_code),
             Row("サービス", self.doc.service_name),
             Row("機種", d.model_name),
-            Row("交換品（お送りした機器）", self.unit_text(d.new_serial, d.new_mac)),
+            Row("お送りした交換品", self.unit_text(d.new_serial, d.new_mac)),
             Row("発送日", jp_date(d.shipped_on)),
             Row("ご返送いただく機器", f"交換前の機器本体\n{self.unit_text(d.old_serial)}"),
             Row("ご返送の期限", f"交換品のお受け取り日から{d.return_days}日以内", note=d.return_clause),
