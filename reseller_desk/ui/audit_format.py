@@ -47,7 +47,8 @@ ACTION_LABELS = {
     "bill_run.finished": "月次請求の完了", "bill_run.cancelled": "月次請求の中止", "bill_run.failed": "月次請求の失敗",
     # warranty replacements (services.equipment.replacements)
     "warranty_replacement.ship": "保証交換品の発送", "warranty_replacement.received": "保証交換品の受領の記録",
-    "warranty_replacement.returned": "交換前機器の返送受付", "warranty_replacement.penalty": "交換前機器の未返送違約金の請求",
+    "warranty_replacement.returned": "交換前機器の返送受付",
+    "warranty_replacement.penalty": "交換前機器の未返送違約金の請求",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -88,7 +89,8 @@ VALUE_LABELS = {
     "early_termination_tax": "契約解除料の税区分",
     "credit": "返還請求書", "replacement": "再発行の請求書", "total": "請求額",
     # warranty replacements
-    "old_unit": "交換前の機器", "new_unit": "交換品", "shipped_on": "発送日", "sale_price_at_contract": "契約時の販売価格",
+    "old_unit": "交換前の機器", "new_unit": "交換品", "shipped_on": "発送日",
+    "sale_price_at_contract": "契約時の販売価格",
     "deadline": "返送期限", "returned_on": "返送の受付日", "damaged": "破損", "penalty": "違約金",
     "billing_month": "請求月",
 }

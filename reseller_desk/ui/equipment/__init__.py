@@ -1,0 +1,1 @@
+"""Equipment screens (issue 11)."""
