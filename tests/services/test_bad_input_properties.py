@@ -73,7 +73,7 @@ DRIVEN: set[str] = set()
 #: The modules that drive services with ``drives`` beside this one (imported by the guard, so
 #: that it sees them when this module runs alone).
 DRIVERS_ELSEWHERE = ("tests.services.test_contract_bad_input", "tests.services.test_prices",
-                     "tests.services.test_billing_settings")
+                     "tests.services.test_billing_settings", "tests.services.test_warranty_replacements")
 
 
 def drives(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:

@@ -7,8 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
+from reseller_desk import clock
+from reseller_desk.db.database import Database
 from reseller_desk.db.models import EquipmentSale, Notice, UnitEvent, WarrantyReplacement
 from reseller_desk.domain.equipment import UnitAction, UnitStatus
 from reseller_desk.domain.replacement_notices import ReplacedUnitReturnDetails, ReplacementSentDetails
@@ -28,6 +32,19 @@ from .equipment_swap_builders import (
     sh_contract,
     sold_unit,
     unit_row,
+)
+from .test_bad_input_properties import (
+    ACTORS,
+    BAD_DATE,
+    BAD_ID,
+    BAD_TEXT,
+    PROPERTY,
+    WRONG_TYPE,
+    Office,
+    actor_of,
+    attempt,
+    drives,
+    mostly,
 )
 
 PENALTY = PRICE_AT_CONTRACT + PRICE_AT_CONTRACT // 10   # 15,000 + 10% (SC §21.3)
@@ -267,3 +284,62 @@ def test_only_staff_may_replace_and_an_unknown_replacement_is_not_found(db, cler
         replacements.ship_replacement(db, None, swap["old"], swap["new"], today=TODAY)  # type: ignore[arg-type]
     with pytest.raises(NotFound):
         replacements.record_received(db, clerk, 999, dt.date(2026, 11, 3), today=TODAY)
+
+
+# -- bad input (driven as tests/services/test_bad_input_properties.py drives every service) ------
+@pytest.fixture(scope="module")
+def bad_office(tmp_path_factory):
+    """The bad-input office in a database of its own, with a sold phone, two in stock, and a
+    replacement shipped and received (due 2026-10-17, late on 2026-11-20)."""
+    with clock.frozen(dt.datetime(2026, 11, 20, 10, 0)):
+        db = Database.open(tmp_path_factory.mktemp("bad-swaps") / "desk.sqlite3", create=True)
+        try:
+            office = Office(db)
+            contract_id, _code = sc_contract(db, office.plans, office.manager)
+            model = put_model(db)
+            office.swap = {"sold": sold_unit(db, office.manager, contract_id, model, "T46-0001"),  # type: ignore[attr-defined]
+                           "stock": put_unit(db, office.manager, model, "T46-0002")}
+            put_unit(db, office.manager, model, "T46-0003")
+            late = sold_unit(db, office.manager, contract_id, model, "T46-0004")
+            office.swap["replacement"] = replacements.ship_replacement(  # type: ignore[attr-defined]
+                db, office.manager, late, "T46-0003", dt.date(2026, 10, 1)).replacement_id
+            replacements.record_received(db, office.manager, office.swap["replacement"], dt.date(2026, 10, 3))
+            yield office
+        finally:
+            db.dispose()
+
+
+UNITS = st.one_of(st.sampled_from(["sold", "stock", "T46-0002", "t46-0001", "", "NOPE"]), BAD_ID, BAD_TEXT)
+DAYS = st.one_of(st.none(), BAD_DATE, WRONG_TYPE)
+
+
+def unit_ref(office, drawn):
+    return office.swap.get(drawn, drawn) if isinstance(drawn, str) else drawn
+
+
+@drives("equipment.replacements.ship_replacement")
+@PROPERTY
+@given(actor=ACTORS, old=UNITS, new=UNITS, on=DAYS, note=st.one_of(st.just(""), BAD_TEXT, WRONG_TYPE))
+def test_shipping_a_replacement_with_bad_values_ships_it_or_refuses(bad_office, actor, old, new, on, note):
+    attempt(bad_office, lambda: replacements.ship_replacement(
+        bad_office.db, actor_of(bad_office, actor), unit_ref(bad_office, old), unit_ref(bad_office, new), on, note))
+
+
+REPLACEMENT = mostly("replacement", BAD_ID)
+
+
+@drives("equipment.replacements.record_received", "equipment.replacements.old_unit_returned",
+        "equipment.replacements.charge_replacement_penalty")
+@pytest.mark.parametrize("service", ["record_received", "old_unit_returned", "charge_replacement_penalty"])
+@PROPERTY
+@given(actor=ACTORS, replacement=REPLACEMENT, on=DAYS, damaged=mostly(False, WRONG_TYPE))
+def test_a_replacements_next_step_with_bad_values_is_taken_or_refused(bad_office, service, actor, replacement, on,
+                                                                      damaged):
+    replacement_id = bad_office.swap["replacement"] if replacement == "replacement" else replacement
+    who = actor_of(bad_office, actor)
+    calls = {"record_received": lambda: replacements.record_received(bad_office.db, who, replacement_id, on),
+             "old_unit_returned": lambda: replacements.old_unit_returned(bad_office.db, who, replacement_id, on,
+                                                                         damaged),
+             "charge_replacement_penalty": lambda: replacements.charge_replacement_penalty(bad_office.db, who,
+                                                                                           replacement_id, on)}
+    attempt(bad_office, calls[service])
