@@ -24,6 +24,11 @@ every problem found, in words; an empty list means:
 - every invoice whole: each with its lines (as many as its frozen document holds), its hash
   chained to the one issued before it, one invoice per billing account and month, and every
   one-time charge or call marked billed naming an invoice that exists;
+- every unit's status true to its rows (issue 11): a 貸出中 unit has one open rental and no
+  other status has one but 返却待ち; a 返却待ち unit has one open return request and no other
+  status has one; a 出荷待ち unit one sale not shipped nor cancelled; a 販売済 unit a shipped sale
+  or a warranty replacement that sent it; a unit held by a contract only while it is out; and
+  its history starts with its receipt and ends in its status;
 - the database opens again with ``Database.open`` at this version's schema.
 
 Queries are plain SQL, the same on both engines; numbers and JSON are read in Python.
@@ -90,7 +95,8 @@ def check(target: str | Path) -> Consistency:
     try:
         with engine.connect() as conn:
             found.problems += (half_made(conn) + unaudited(conn) + numbering_problems(conn)
-                               + contract_problems(conn) + timeline_problems(conn) + invoice_problems(conn))
+                               + contract_problems(conn) + timeline_problems(conn) + invoice_problems(conn)
+                               + equipment_problems(conn))
             found.counts = counts(conn)
     finally:
         engine.dispose()
@@ -135,6 +141,47 @@ def sqlite_file_problems(path: str) -> list[str]:
     if foreign:
         problems.append(f"foreign_key_check: {len(foreign)} rows, e.g. {foreign[:3]}")
     return problems
+
+
+def equipment_problems(conn: Connection) -> list[str]:
+    """Each unit's status against its rentals, return requests, sales, replacements and history."""
+    def units(sql: str) -> list:
+        return _column(conn, sql)
+
+    open_rentals = "SELECT unit_id FROM rentals WHERE returned_on IS NULL"
+    open_requests = "SELECT unit_id FROM return_requests WHERE status = 'open'"
+    return (
+        _listed("units 貸出中 without exactly one open rental", units(
+            "SELECT u.serial_number FROM equipment_units u WHERE u.status = 'lent' AND (SELECT COUNT(*) FROM rentals r"
+            " WHERE r.unit_id = u.id AND r.returned_on IS NULL AND r.contract_id = u.contract_id) <> 1"))
+        + _listed("units with an open rental neither 貸出中 nor 返却待ち", units(
+            f"SELECT serial_number FROM equipment_units WHERE id IN ({open_rentals})"
+            " AND status NOT IN ('lent', 'awaiting_return')"))
+        + _listed("units 返却待ち without exactly one open return request", units(
+            "SELECT u.serial_number FROM equipment_units u WHERE u.status = 'awaiting_return' AND (SELECT COUNT(*)"
+            " FROM return_requests q WHERE q.unit_id = u.id AND q.status = 'open') <> 1"))
+        + _listed("open return requests of a unit not 返却待ち", units(
+            f"SELECT serial_number FROM equipment_units WHERE id IN ({open_requests}) AND status <> 'awaiting_return'"))
+        + _listed("units 出荷待ち without one sale awaiting shipment", units(
+            "SELECT u.serial_number FROM equipment_units u WHERE u.status = 'awaiting_shipment' AND (SELECT COUNT(*)"
+            " FROM equipment_sales s WHERE s.unit_id = u.id AND s.shipped_on IS NULL AND NOT s.cancelled) <> 1"))
+        + _listed("units 販売済 neither shipped by a sale nor sent as a replacement", units(
+            "SELECT u.serial_number FROM equipment_units u WHERE u.status = 'sold' AND NOT EXISTS (SELECT 1 FROM"
+            " equipment_sales s WHERE s.unit_id = u.id AND s.shipped_on IS NOT NULL AND NOT s.cancelled)"
+            " AND NOT EXISTS (SELECT 1 FROM warranty_replacements w WHERE w.new_unit_id = u.id)"))
+        + _listed("units in the office still held by a contract", units(
+            "SELECT serial_number FROM equipment_units WHERE status IN ('in_stock', 'in_repair', 'disposed')"
+            " AND contract_id IS NOT NULL"))
+        + _listed("units out without the contract holding them", units(
+            "SELECT serial_number FROM equipment_units WHERE status IN ('lent', 'sold', 'awaiting_shipment',"
+            " 'awaiting_return') AND contract_id IS NULL"))
+        + _listed("units whose history does not start with their receipt", units(
+            "SELECT u.serial_number FROM equipment_units u WHERE COALESCE((SELECT e.action FROM unit_events e"
+            " WHERE e.unit_id = u.id ORDER BY e.id LIMIT 1), '') <> 'receive'"))
+        + _listed("units whose last move does not end in their status", units(
+            "SELECT u.serial_number FROM equipment_units u WHERE COALESCE((SELECT e.to_status FROM unit_events e"
+            " WHERE e.unit_id = u.id ORDER BY e.id DESC LIMIT 1), '') <> u.status"))
+    )
 
 
 def _listed(what: str, rows: Iterable[object]) -> list[str]:

@@ -28,6 +28,7 @@ from reseller_desk.db.models import (
 from reseller_desk.demo import fill_demo
 from reseller_desk.demo.stories import initial_status
 from reseller_desk.domain import rules
+from reseller_desk.domain.charges import ChargeKind
 from reseller_desk.domain.contract import LIVE_STATUSES, ContractStatus, transition
 from reseller_desk.domain.contract_history import ContractEventKind, first_of_month, overlaps
 from reseller_desk.domain.lifecycle import service_data_deletion_due
@@ -233,7 +234,7 @@ def test_the_demo_early_termination_fees_are_one_time_charges_of_contracts_ended
     plans = {p.id: p for p in _rows(db, Plan)}
     last_plan = {p.contract_id: plans[p.plan_id] for p in _rows(db, ContractPlanPeriod, ContractPlanPeriod.from_month)}
     contracts = {c.id: c for c in _rows(db, Contract)}
-    charges = {ch.source_id: ch for ch in _rows(db, OneTimeCharge)}
+    charges = {ch.source_id: ch for ch in _rows(db, OneTimeCharge) if ch.kind == ChargeKind.EARLY_TERMINATION}
     tax = _rows(db, CompanySettings)[0].early_termination_tax
     fees = 0
     for e in _rows(db, ContractEnding):

@@ -20,6 +20,7 @@ from reseller_desk.db.models import CompanySettings, Customer, StaffUser, utcnow
 from reseller_desk.demo.applications import demo_applications
 from reseller_desk.demo.billing import bill_demo_months
 from reseller_desk.demo.contracts import insert_contracts, insert_rows
+from reseller_desk.demo.equipment import fill_equipment
 from reseller_desk.demo.people import demo_customer
 from reseller_desk.demo.stories import Office, OptionInfo, PlanInfo, Story
 from reseller_desk.demo.tales import office_stories
@@ -202,5 +203,6 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
     stories = office_stories(office, rng, [d.kind == CustomerKind.INDIVIDUAL for d in drafts])
     statuses = insert_customers_and_contracts(db, manager, clerk, drafts, office, stories)
     count = demo_applications(db, manager, clerk, rng, today)
+    fill_equipment(db, manager, clerk, today)
     invoices = bill_demo_months(db, clerk, today)
     return DemoSummary(customers, len(DEMO_PLANS), len(DEMO_OPTIONS), count, len(stories), dict(statuses), invoices)

@@ -51,6 +51,10 @@ ACTION_LABELS = {
     "return_request.create": "機器の返却依頼", "return_request.deadline": "返却期限の変更",
     "return_request.receive": "機器の返却受付", "return_request.lost": "機器の紛失（代替機代金）",
     "return_request.penalty": "遅延損害金の減免", "return_request.remind": "返却督促の発行",
+    # warranty replacements (services.equipment.replacements)
+    "warranty_replacement.ship": "保証交換品の発送", "warranty_replacement.received": "保証交換品の受領の記録",
+    "warranty_replacement.returned": "交換前機器の返送受付",
+    "warranty_replacement.penalty": "交換前機器の未返送違約金の請求",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -95,9 +99,14 @@ VALUE_LABELS = {
     "credit": "返還請求書", "replacement": "再発行の請求書", "total": "請求額",
     "deadline": "返却期限", "monthly_charges": "遅延損害金の基準額（月額）", "returned_on": "返却日",
     "missing_accessories": "不足した付属品", "damage_note": "破損の内容", "repair_cost": "修理代",
-    "penalty": "遅延損害金", "penalty_charged": "請求する遅延損害金", "penalty_reason": "減免の理由",
+    "penalty": "遅延損害金・違約金", "penalty_charged": "請求する遅延損害金", "penalty_reason": "減免の理由",
     "penalty_so_far": "現時点の遅延損害金", "requests": "返却の記録",
     "reminders_sent": "督促回数",
+    # warranty replacements
+    "old_unit": "交換前の機器", "new_unit": "交換品", "shipped_on": "発送日",
+    "sale_price_at_contract": "契約時の販売価格",
+    "damaged": "破損",
+    "billing_month": "請求月",
 }
 #: Stored codes shown with their Japanese labels, by the name they are kept under; the status of
 #: a contract and of an identity letter are read with their own enum.

@@ -75,7 +75,8 @@ DRIVEN: set[str] = set()
 DRIVERS_ELSEWHERE = ("tests.services.test_contract_bad_input", "tests.services.test_prices",
                      "tests.services.test_billing_settings", "tests.services.test_equipment_catalog",
                      "tests.services.test_equipment_stock", "tests.services.test_equipment_lending",
-                     "tests.services.test_equipment_sales", "tests.services.test_equipment_returns_bad_input")
+                     "tests.services.test_equipment_sales", "tests.services.test_equipment_returns_bad_input",
+                     "tests.services.test_warranty_replacements")
 
 
 def drives(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
