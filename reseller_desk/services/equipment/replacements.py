@@ -34,7 +34,6 @@ from reseller_desk.db.models import (
     EquipmentModel,
     EquipmentSale,
     EquipmentUnit,
-    OneTimeCharge,
     ReturnRequest,
     WarrantyReplacement,
 )
@@ -42,7 +41,6 @@ from reseller_desk.domain import rules
 from reseller_desk.domain.bounds import is_record_id, recorded_date_problem
 from reseller_desk.domain.calendar import japanese_date
 from reseller_desk.domain.charges import ChargeKind, TaxCategory
-from reseller_desk.domain.contract_history import first_of_month
 from reseller_desk.domain.equipment import (
     UnitAction,
     UnitStatus,
@@ -57,15 +55,15 @@ from reseller_desk.domain.tax import rate_on
 from reseller_desk.domain.terms import TermsProfile
 from reseller_desk.domain.text import clean_note
 from reseller_desk.services import audit
-from reseller_desk.services.contracts.acting import billed_through, customer_of, load, note_problem, profile_of
-from reseller_desk.services.equipment import replacement_notices, units
+from reseller_desk.services.contracts.acting import customer_of, load, note_problem, profile_of
+from reseller_desk.services.equipment import charging, replacement_notices, units
 from reseller_desk.services.equipment.prices import model_prices_in
 from reseller_desk.services.errors import NotFound, ServiceError, ValidationFailed
 from reseller_desk.services.permissions import Actor, confirm_actor, require_role
 from reseller_desk.services.retry import retried
 
 __all__ = ["SOURCE", "OpenReplacement", "ReplacementResult", "ReplacementView", "charge_replacement_penalty",
-           "old_unit_returned", "original_sale", "penalty_month", "penalty_of", "record_received", "replacement_view",
+           "old_unit_returned", "original_sale", "penalty_of", "record_received", "replacement_view",
            "replacements_open", "ship_replacement"]
 
 #: ``one_time_charges.source`` of the penalty (its source_id: the replacement).
@@ -292,17 +290,6 @@ def old_unit_returned(db: Database, actor: Actor, replacement_id: int, on: dt.da
         return ReplacementResult(replacement.id, f"交換前の機器 {old.serial_number} の返送を受け付け、{where}。")
 
 
-def penalty_month(session: Session, contract: Contract, on: dt.date) -> dt.date:
-    """The first month not yet invoiced for the contract's account, from the month of ``on`` on
-    (a charge never lands on a month already billed). Private to this module for now: the
-    lending and returns services need the same rule (the lead unifies)."""
-    month = first_of_month(on)
-    billed = billed_through(session, contract)
-    if billed is not None and billed >= month:
-        month = first_of_month(billed + dt.timedelta(days=31))
-    return month
-
-
 @retried
 def charge_replacement_penalty(db: Database, actor: Actor, replacement_id: int, on: dt.date | None = None, *,
                                today: dt.date | None = None) -> ReplacementResult:
@@ -323,15 +310,10 @@ def charge_replacement_penalty(db: Database, actor: Actor, replacement_id: int, 
                                "違約金は請求できません。")
         old = units.load_unit(session, replacement.old_unit_id)
         penalty = penalty_of(profile, replacement.sale_price_at_contract, day)
-        charge = OneTimeCharge(
-            customer_id=contract.customer_id, terms_profile_id=contract.terms_profile_id, contract_id=contract.id,
-            billing_month=penalty_month(session, contract, day), kind=ChargeKind.REPLACEMENT_PENALTY,
-            description=f"交換前機器の未返送違約金（{old.serial_number}）", quantity=1, unit_amount=penalty,
-            amount=penalty, tax_category=TaxCategory.OUTSIDE, source=SOURCE, source_id=replacement.id,
-            note=f"返送期限 {replacement.deadline.isoformat()}（SC §21.3）",
-            recorded_by_id=actor.user_id)
-        session.add(charge)
-        session.flush()
+        charge = charging.add_charge(session, actor, contract, day, ChargeKind.REPLACEMENT_PENALTY,
+                                     f"交換前機器の未返送違約金（{old.serial_number}）", penalty, TaxCategory.OUTSIDE,
+                                     source=SOURCE, source_id=replacement.id,
+                                     note=f"返送期限 {replacement.deadline.isoformat()}（SC §21.3）")
         units.move(session, actor, old, UnitAction.DECLARE_LOST, day, note="保証交換の交換前機器が期限までに返送されず",
                    customer_id=contract.customer_id)
         request.status, request.closed_on = "lost", day
