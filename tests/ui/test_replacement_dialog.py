@@ -113,3 +113,18 @@ def test_a_unit_in_stock_cannot_be_replaced_and_the_dialog_says_why(clerk_ctx, q
     dialog = dialog_for(clerk_ctx, qtbot, sold["spare"])
     assert dialog.problem.isVisibleTo(dialog) and "販売済" in dialog.problem.text()
     assert not dialog.ship_box.isEnabled() and not dialog.open_box.isEnabled()
+
+
+def test_the_unit_window_opens_the_replacement_of_a_sold_unit_and_not_of_one_in_stock(clerk_ctx, db, qtbot, sold):
+    from reseller_desk.services.equipment.stock import unit_detail
+    from reseller_desk.ui.equipment.unit_window import UnitWindow
+
+    in_stock = UnitWindow(clerk_ctx, unit_detail(db, sold["spare"]))
+    qtbot.addWidget(in_stock)
+    assert not in_stock.replacement_button.isEnabled() and "SC §21" in in_stock.replacement_button.toolTip()
+    window = UnitWindow(clerk_ctx, unit_detail(db, sold["old"]))
+    qtbot.addWidget(window)
+    assert window.replacement_button.isEnabled()
+    dialog = window.open_replacement()     # a child of the window, deleted when closed
+    assert isinstance(dialog, ReplacementDialog) and dialog.isVisible()
+    assert dialog.parent() is window

@@ -17,6 +17,7 @@ from reseller_desk.services.permissions import Role
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.equipment.model import HISTORY_COLUMNS, HistoryModel
 from reseller_desk.ui.equipment.receive import RefusalsShown
+from reseller_desk.ui.equipment.replacement_dialog import open_replacement_dialog
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.tables import list_table
 from reseller_desk.ui.widgets import APP_STYLE, error_label, form_layout, format_date
@@ -28,6 +29,9 @@ MOVES: dict[UnitAction, tuple[str, Callable[..., UnitDetail], bool]] = {
     UnitAction.DISPOSE: ("廃棄", stock.dispose, True),
     UnitAction.DECLARE_LOST: ("紛失（在庫）", stock.declare_lost_in_stock, True),
 }
+
+
+REPLACEABLE_ONLY = "保証交換は当社が販売した「販売済」の機器だけです（SC §21）。"
 
 
 class UnitWindow(RefusalsShown, QDialog):
@@ -66,9 +70,14 @@ class UnitWindow(RefusalsShown, QDialog):
             moves.addWidget(button)
         self.summary = error_label()
         self.summary.setObjectName("summary")
+        # SC §21: a sold unit's warranty replacement, and the unit it replaced until it is back.
+        self.replacement_button = QPushButton("保証交換…")
+        self.replacement_button.setObjectName("replacement")
+        self.replacement_button.clicked.connect(self.open_replacement)
         close = QPushButton("閉じる")
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.replacement_button)
         bottom.addStretch(1)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
@@ -91,6 +100,9 @@ class UnitWindow(RefusalsShown, QDialog):
         for key, text in values.items():
             self.fields[key].setText(text)
         self.history_model.set_records(detail.history)
+        replaceable = unit.status in (UnitStatus.SOLD, UnitStatus.AWAITING_RETURN)
+        self.replacement_button.setEnabled(replaceable)
+        self.replacement_button.setToolTip("" if replaceable else REPLACEABLE_ONLY)
         manager = self.ctx.actor.role == Role.MANAGER
         for action, button in self.buttons.items():
             allowed = action in detail.allowed
@@ -100,6 +112,12 @@ class UnitWindow(RefusalsShown, QDialog):
             button.setEnabled(allowed and not needs_manager)
             button.setToolTip("管理者だけが行えます。" if allowed and needs_manager else
                               "" if allowed else f"「{unit.status_label}」の機器にはできません。")
+
+    def open_replacement(self) -> QDialog:
+        """保証交換 of this unit (ui.equipment.replacement_dialog); the window follows what it does."""
+        dialog = open_replacement_dialog(self.ctx, self.detail.unit.id, self)
+        dialog.finished.connect(lambda _result: self.reload())
+        return dialog
 
     def move(self, action: UnitAction) -> None:
         ctx, unit, note = self.ctx, self.detail.unit, self.note.text()
