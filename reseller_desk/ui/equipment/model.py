@@ -80,11 +80,11 @@ class HistoryModel(RecordTableModel[HistoryRow]):
 
 
 PREVIEW_COLUMNS = (
-    Column("row", "行", 50, MONEY_ALIGNMENT, lambda r: str(r.row)),
-    Column("serial", "製造番号", 150),
-    Column("mac", "MAC", 140),
-    Column("model_name", "機種", 160),
-    Column("problems", "誤り", 360, text=lambda r: " ".join(r.problems) if r.problems else "OK"),
+    Column("row", "行", 40, MONEY_ALIGNMENT, lambda r: str(r.row)),
+    Column("serial", "製造番号", 130),
+    Column("mac", "MAC", 130),
+    Column("model_name", "機種", 150),
+    Column("problems", "誤り", 540, text=lambda r: " ".join(r.problems) if r.problems else "OK"),
 )
 
 

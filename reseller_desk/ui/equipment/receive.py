@@ -214,7 +214,7 @@ class ReceiveListDialog(QDialog):
                                      "1行でも誤りがあれば何も取り込みません。"))
         layout.addWidget(self.table, 2)
         layout.addLayout(bottom)
-        self.resize(820, 600)
+        self.resize(1040, 600)   # the reason of a bad row readable whole (fits 1366×768)
 
     def _pasted_changed(self) -> None:
         self.source, self.source_name = self.pasted.toPlainText(), ""
