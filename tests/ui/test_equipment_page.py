@@ -163,3 +163,15 @@ def test_a_clerk_sees_dispose_and_loss_disabled(clerk_ctx, qtbot, shelf):
     window = opened[-1]
     assert {a.value for a, b in window.buttons.items() if b.isEnabled()} == {"send_to_repair"}
     assert page.receive_button.isEnabled()
+
+
+def test_a_long_list_is_read_a_page_at_a_time_and_the_next_page_added_below(page, monkeypatch):
+    import reseller_desk.ui.equipment.page as equipment_page
+
+    monkeypatch.setattr(equipment_page, "PAGE_SIZE", 3)
+    page.refresh()
+    assert serials(page) == ["P-1", "P-2", "P-3"]
+    assert page.count_label.text() == "4台（3台を表示）" and not page.more_button.isHidden()
+    page.more_button.click()
+    assert serials(page) == ["P-1", "P-2", "P-3", "R-1"]
+    assert page.count_label.text() == "4台" and page.more_button.isHidden()

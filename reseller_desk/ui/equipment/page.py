@@ -30,7 +30,7 @@ from reseller_desk.ui.equipment.unit_window import UnitWindow
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.tables import SelectableList, list_table
 
-#: The most units the list shows at once; a search or a filter narrows it.
+#: Units read at once; 次の500台 reads the next ones with the same filters.
 PAGE_SIZE = 500
 
 
@@ -72,6 +72,10 @@ class EquipmentPage(QWidget):
         self.list_button = QPushButton("一覧から入庫…")
         self.list_button.setObjectName("receiveList")
         self.list_button.clicked.connect(self.open_receive_list)
+        self.more_button = QPushButton(f"次の{PAGE_SIZE}台")
+        self.more_button.setObjectName("more")
+        self.more_button.setVisible(False)
+        self.more_button.clicked.connect(self.load_more)
         self.open_button = QPushButton("開く")
         self.open_button.setObjectName("openUnit")
         self.open_button.clicked.connect(self.open_selected)
@@ -97,6 +101,7 @@ class EquipmentPage(QWidget):
         top.addSpacing(12)
         top.addWidget(self.search, 1)
         top.addWidget(self.count_label)
+        top.addWidget(self.more_button)
         top.addWidget(self.receive_button)
         top.addWidget(self.list_button)
         top.addWidget(self.open_button)
@@ -147,8 +152,26 @@ class EquipmentPage(QWidget):
         self.total = total
         self.model.set_records(rows)
         self.counts_model.set_records(counts)
-        shown = f"（先頭{len(rows):,}台を表示。絞り込んでください）" if total > len(rows) else ""
-        self.count_label.setText(f"{total:,}台{shown}")
+        self._show_count()
+
+    def _show_count(self) -> None:
+        shown = len(self.model.records)
+        more = self.total > shown
+        self.count_label.setText(f"{self.total:,}台" + (f"（{shown:,}台を表示）" if more else ""))
+        self.more_button.setVisible(more)
+
+    def load_more(self) -> None:
+        """The next page of the same filters, added below the units shown."""
+        db, statuses, model_id, search = (self.ctx.db, self.status_filter.currentData() or (),
+                                          self.model_filter.currentData(), self.search.text())
+        offset = len(self.model.records)
+        self.ctx.ops.run(lambda: stock.list_units(db, statuses=statuses, model_id=model_id, search=search,
+                                                  offset=offset, limit=PAGE_SIZE),
+                         success=self._more_loaded, parent=self)
+
+    def _more_loaded(self, rows: list[UnitRow]) -> None:
+        self.model.set_records([*self.model.records, *rows])
+        self._show_count()
 
     def _data_changed(self, what: str) -> None:
         if what == Changes.EQUIPMENT:

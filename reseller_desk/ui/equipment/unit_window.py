@@ -65,7 +65,7 @@ class UnitWindow(RefusalsShown, QDialog):
         for action, (text, _service, _manager) in MOVES.items():
             button = QPushButton(text)
             button.setObjectName(f"move_{action.value}")
-            button.clicked.connect(lambda _=False, a=action: self.move(a))
+            button.clicked.connect(lambda _=False, a=action: self.move_unit(a))
             self.buttons[action] = button
             moves.addWidget(button)
         self.summary = error_label()
@@ -119,7 +119,7 @@ class UnitWindow(RefusalsShown, QDialog):
         dialog.finished.connect(lambda _result: self.reload())
         return dialog
 
-    def move(self, action: UnitAction) -> None:
+    def move_unit(self, action: UnitAction) -> None:
         ctx, unit, note = self.ctx, self.detail.unit, self.note.text()
         _text, service, _manager = MOVES[action]
         self.summary.setVisible(False)
