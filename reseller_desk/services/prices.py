@@ -35,7 +35,8 @@ from reseller_desk.services.retry import retried
 
 __all__ = [
     "INVOICED_PRICE_MESSAGE", "PRICE_HORIZON_YEARS", "Price", "PriceHistoryRow", "PriceNow", "PricedItem",
-    "add_price_change", "invoiced_through", "price_history", "price_in_month", "prices_now", "remove_price_change",
+    "add_price_change", "invoiced_month_problem", "invoiced_through", "price_history", "price_in_month", "prices_now",
+    "remove_price_change",
 ]
 
 #: How far ahead a price change may be entered: next year's price list is decided a year or so
@@ -220,6 +221,16 @@ def _from_month_problem(value: object, today: dt.date) -> str | None:
     return None
 
 
+def invoiced_month_problem(through: dt.date | None, from_month: dt.date) -> str | None:
+    """Why a price cannot change from ``from_month`` when the months up to ``through`` are
+    invoiced (a price change never rewrites an invoiced month), or None. Plans, options and
+    equipment models alike."""
+    if through is None or through < from_month:
+        return None
+    return (f"{_month_label(through)}分まで請求済みです。適用月は{_month_label(_next_month(through))}以降にしてください"
+            "（請求済みの月の価格は変えられません）。")
+
+
 @retried
 def add_price_change(db: Database, actor: Actor, item: PricedItem, item_id: int, *, from_month: dt.date,
                      monthly_fee: int, initial_fee: int, today: dt.date | None = None) -> list[PriceHistoryRow]:
@@ -242,10 +253,9 @@ def add_price_change(db: Database, actor: Actor, item: PricedItem, item_id: int,
         _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         row = _row(session, item, item_id)
         through = invoiced_through(session, row.terms_profile_id)
-        if through is not None and through >= from_month:
-            raise ValidationFailed({"from_month": f"{_month_label(through)}分まで請求済みです。"
-                                                  f"適用月は{_month_label(_next_month(through))}以降にしてください"
-                                                  "（請求済みの月の価格は変えられません）。"})
+        problem = invoiced_month_problem(through, from_month)
+        if problem:
+            raise ValidationFailed({"from_month": problem})
         column = _change_column(item)
         if session.scalar(select(PriceChange.id).where(column == row.id, PriceChange.from_month == from_month)):
             raise ValidationFailed({"from_month": f"{_month_label(from_month)}からの価格改定はすでにあります。"

@@ -46,7 +46,7 @@ from reseller_desk.services import audit, versions
 from reseller_desk.services.equipment.prices import model_prices_in
 from reseller_desk.services.errors import NotFound, ValidationFailed
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
-from reseller_desk.services.prices import _from_month_problem, _month_label, _next_month, invoiced_through
+from reseller_desk.services.prices import _from_month_problem, _month_label, invoiced_month_problem, invoiced_through
 from reseller_desk.services.retry import retried
 
 __all__ = ["AccessoryDetails", "MODEL", "MAX_ACCESSORIES", "ModelDetails", "ModelPriceRow", "ModelRecord",
@@ -366,10 +366,9 @@ def add_price_change(db: Database, actor: Actor, model_id: int, *, from_month: d
         _staff = confirm_actor(session, actor)  # held: the audit record's check then reads no row again
         row = _model(session, model_id)
         through = invoiced_through_any(session)
-        if through is not None and through >= from_month:
-            raise ValidationFailed({"from_month": f"{_month_label(through)}分まで請求済みです。"
-                                                  f"適用月は{_month_label(_next_month(through))}以降にしてください"
-                                                  "（請求済みの月の価格は変えられません）。"})
+        problem = invoiced_month_problem(through, from_month)
+        if problem:
+            raise ValidationFailed({"from_month": problem})
         if session.scalar(select(EquipmentPriceChange.id).where(EquipmentPriceChange.model_id == row.id,
                                                                 EquipmentPriceChange.from_month == from_month)):
             raise ValidationFailed({"from_month": f"{_month_label(from_month)}からの価格改定はすでにあります。"
