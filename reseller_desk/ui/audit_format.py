@@ -27,6 +27,7 @@ from reseller_desk.ui.widgets import format_local_datetime
 #: What each action of the log is, in the words of the office.
 ACTION_LABELS = {
     **{f"unit.{action.value}": f"機器の{action.label}" for action in UnitAction},
+    "return_settings.update": "返却期限の設定の変更",
     "unit.receive_list": "機器の一括入庫", "equipment_model.add": "機種の追加", "equipment_model.update": "機種の変更",
     "equipment_model.price_change": "機種の価格改定", "equipment_model.price_change_removed": "機種の価格改定の取消",
     "equipment_sale.confirm_paid": "販売代金の入金確認",
@@ -89,7 +90,7 @@ VALUE_LABELS = {
     "file_name": "ファイル名", "folder": "保存先", "size": "サイズ（バイト）",
     "row": "行", "rows": "行数", "added": "追加した契約", "already_imported": "取込済みの行",
     "customers_created": "新規の顧客", "customers_reused": "既存の顧客",
-    "location": "場所", "serial_number": "製造番号", "model": "機種",
+    "location": "場所", "serial_number": "製造番号", "model": "機種", "return_days": "返却期限（契約終了の何日後）",
     "maker": "メーカー", "sale_price": "販売価格", "rental_fee": "月額レンタル料", "warranty_months": "保証期間（月）",
     "accessories": "付属品",
     "paid_note": "入金確認のメモ", "price": "販売価格（税抜）",

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QDate
 
 from reseller_desk import clock
-from reseller_desk.services.equipment import catalog
+from reseller_desk.services.equipment import catalog, return_settings
 from reseller_desk.ui.settings.equipment_tab import ModelDialog, ModelPriceDialog
 from tests.services.equipment_stock_builders import a_model
 
@@ -77,3 +77,16 @@ def test_a_clerk_reads_the_models_but_cannot_change_them(clerk_ctx, qtbot, db, m
     assert not tab.add_button.isEnabled() and not tab.edit_button.isEnabled()
     dialog = tab.open_prices(0)
     assert not dialog.add_button.isEnabled()
+    assert not tab.return_days.isEnabled() and not tab.save_days_button.isEnabled()
+
+
+def test_a_manager_sets_the_return_days_that_the_next_ending_uses(ctx, qtbot, db, artifacts):
+    page = shown_settings_page(ctx, qtbot)
+    tab = page.equipment_tab
+    page.tabs.setCurrentWidget(tab)
+    assert tab.return_days.value() == 14 and tab.save_days_button.isEnabled()
+    tab.return_days.setValue(21)
+    tab.save_days_button.click()
+    assert return_settings.return_settings(db).days == 21
+    assert tab.return_days.value() == 21 and tab.return_days_version == return_settings.return_settings(db).version
+    tab.grab().save(str(artifacts / "settings_equipment.png"))

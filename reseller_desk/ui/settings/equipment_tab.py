@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -28,10 +29,11 @@ from PySide6.QtWidgets import (
 
 from reseller_desk import clock
 from reseller_desk.domain.equipment import EquipmentKind
-from reseller_desk.services.equipment import catalog
+from reseller_desk.services.equipment import catalog, return_settings
 from reseller_desk.services.equipment.catalog import AccessoryDetails, ModelDetails, ModelPriceRow, ModelRecord
 from reseller_desk.services.errors import ServiceError
 from reseller_desk.services.permissions import Role
+from reseller_desk.services.settings import NO_COMPANY_ROW
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.contract.changes import month_edit
 from reseller_desk.ui.equipment.receive import RefusalsShown
@@ -107,20 +109,47 @@ class EquipmentTab(SettingsTab):
         row.addWidget(self.add_button)
         row.addWidget(self.edit_button)
         row.addWidget(prices)
+        # The return deadline: days after a contract ends (SH §13.4, 返却管理 and 機器返却のお願い).
+        self.return_days = QSpinBox()
+        self.return_days.setObjectName("returnDays")
+        self.return_days.setRange(1, return_settings.MAX_RETURN_DAYS)
+        self.return_days.setSuffix(" 日後")
+        self.return_days_version = NO_COMPANY_ROW
+        self.save_days_button = QPushButton("保存")
+        self.save_days_button.setObjectName("saveReturnDays")
+        self.save_days_button.clicked.connect(self.save_return_days)
+        days_row = QHBoxLayout()
+        days_row.addWidget(QLabel("貸与機器の返却期限: 契約終了の"))
+        days_row.addWidget(self.return_days)
+        days_row.addWidget(muted_label("（休業日なら翌営業日。依頼済みの返却の期限は変わりません）"), 1)
+        days_row.addWidget(self.save_days_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
+        layout.addLayout(days_row)
         layout.addWidget(self.status)
-        ctx.changes.changed.connect(lambda what: self.load() if what == Changes.EQUIPMENT else None)
+        ctx.changes.changed.connect(lambda what: self.load() if what in (Changes.EQUIPMENT, Changes.SETTINGS) else None)
         self.set_editable(ctx.actor.role == Role.MANAGER)
         self.load()
 
     def changing_widgets(self) -> list[QWidget]:
-        return [self.add_button, self.edit_button]
+        return [self.add_button, self.edit_button, self.return_days, self.save_days_button]
 
     def load(self) -> None:
         db, today = self.ctx.db, clock.today()
         self.ctx.ops.run(lambda: catalog.list_models(db, today=today), success=self.model.set_records, parent=self)
+        self.ctx.ops.run(lambda: return_settings.return_settings(db), success=self._days_loaded, parent=self)
+
+    def _days_loaded(self, setting: return_settings.ReturnSettings) -> None:
+        self.return_days.setValue(setting.days)
+        self.return_days_version = setting.version
+
+    def save_return_days(self) -> None:
+        ctx, days, shown = self.ctx, self.return_days.value(), self.return_days_version
+        ctx.ops.run(lambda: return_settings.save_return_days(ctx.db, ctx.actor, days, expected_version=shown),
+                    success=self._days_loaded, invalid=lambda e: self.set_status(" ".join(e.errors.values()), True),
+                    failure=self.refused, reload=self.load, changes=Changes.SETTINGS,
+                    status=f"返却期限を契約終了の{days}日後にしました。", parent=self)
 
     def add(self) -> ModelDialog:
         return self._opened(ModelDialog(self.ctx, None, self.window()))
