@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from reseller_desk.domain.equipment import EquipmentKind, UnitAction
-from reseller_desk.services.equipment import catalog, stock, units
+from reseller_desk.services.equipment import catalog, stock, stock_list, units
 from reseller_desk.services.equipment.catalog import AccessoryDetails, ModelDetails
 
 TODAY = dt.date(2026, 11, 20)
@@ -34,4 +34,4 @@ def put_with_contract(db, actor, unit_id: int, contract_id: int, action: UnitAct
 
 
 def version_of(db, unit_id: int) -> int:
-    return stock.unit_detail(db, unit_id).unit.row_version
+    return stock_list.unit_detail(db, unit_id).unit.row_version

@@ -17,7 +17,7 @@ from reseller_desk.db.database import Database
 from reseller_desk.db.models import AuditEntry, EquipmentUnit
 from reseller_desk.domain.equipment import UnitAction, UnitStatus
 from reseller_desk.services.contracts.import_file import ImportRefused
-from reseller_desk.services.equipment import catalog, stock
+from reseller_desk.services.equipment import catalog, stock, stock_list
 from reseller_desk.services.errors import ConcurrentEdit, NotFound, PermissionDenied, ServiceError, ValidationFailed
 
 from .equipment_stock_builders import PHONE, ROUTER, TODAY, a_model, put_with_contract, received, version_of
@@ -148,22 +148,22 @@ def shelf(db, manager, clerk, sh_open):
 
 
 def test_the_list_is_sorted_by_serial_and_pages_through_every_unit(db, shelf):
-    first = stock.list_units(db, limit=4)
-    second = stock.list_units(db, offset=4, limit=4)
+    first = stock_list.list_units(db, limit=4)
+    second = stock_list.list_units(db, offset=4, limit=4)
     assert [r.serial_number for r in first + second] == ["P-1", "P-2", "P-3", "P-4", "P-5", "R-1", "R-2"]
-    assert stock.count_units(db) == 7
-    by_date = stock.list_units(db, sort="received_on", descending=True)
+    assert stock_list.count_units(db) == 7
+    by_date = stock_list.list_units(db, sort="received_on", descending=True)
     assert [r.serial_number for r in by_date[-2:]] == ["R-2", "R-1"]   # the oldest last, ties reversed too
 
 
 def test_the_list_filters_by_status_model_and_customer(db, shelf):
-    assert [r.serial_number for r in stock.list_units(db, statuses=[UnitStatus.LENT])] == ["P-1"]
-    assert stock.count_units(db, statuses=["in_stock"], model_id=shelf["phone"]) == 3
-    assert [r.serial_number for r in stock.list_units(db, model_id=shelf["router"])] == ["R-1", "R-2"]
-    [lent] = stock.list_units(db, search="やまだ")
+    assert [r.serial_number for r in stock_list.list_units(db, statuses=[UnitStatus.LENT])] == ["P-1"]
+    assert stock_list.count_units(db, statuses=["in_stock"], model_id=shelf["phone"]) == 3
+    assert [r.serial_number for r in stock_list.list_units(db, model_id=shelf["router"])] == ["R-1", "R-2"]
+    [lent] = stock_list.list_units(db, search="やまだ")
     assert lent.serial_number == "P-1" and lent.customer_name and lent.customer_code
-    assert [r.serial_number for r in stock.list_units(db, search=lent.customer_code.lower())] == ["P-1"]
-    assert [r.serial_number for r in stock.list_units(db, search="p4")] == ["P-4"]
+    assert [r.serial_number for r in stock_list.list_units(db, search=lent.customer_code.lower())] == ["P-1"]
+    assert [r.serial_number for r in stock_list.list_units(db, search="p4")] == ["P-4"]
 
 
 def test_the_list_finds_a_unit_by_its_mac_typed_any_way(db, manager, clerk):
@@ -171,18 +171,18 @@ def test_the_list_finds_a_unit_by_its_mac_typed_any_way(db, manager, clerk):
     stock.receive_unit(db, clerk, model_id, "SN-1", "00:1A:2B:3C:4D:5E", today=TODAY)
     received(db, clerk, model_id, "SN-2")
     for typed in ("3c:4d", "3C4D5E", "001a.2b3c"):
-        assert [r.serial_number for r in stock.list_units(db, search=typed)] == ["SN-1"], typed
+        assert [r.serial_number for r in stock_list.list_units(db, search=typed)] == ["SN-1"], typed
 
 
 def test_counts_are_by_model_and_status(db, shelf):
-    counts = {c.code: (c.counts, c.total) for c in stock.unit_counts(db)}
+    counts = {c.code: (c.counts, c.total) for c in stock_list.unit_counts(db)}
     assert counts["KX-HDV130"] == ({UnitStatus.IN_STOCK: 3, UnitStatus.LENT: 1, UnitStatus.IN_REPAIR: 1}, 5)
     assert counts["RTX830"] == ({UnitStatus.IN_STOCK: 2}, 2)
 
 
 # -- a unit's detail and the moves in the office ------------------------------------------------------------
 def test_a_units_detail_shows_its_holder_and_history_oldest_first(db, shelf):
-    detail = stock.unit_detail(db, shelf["phones"][2])
+    detail = stock_list.unit_detail(db, shelf["phones"][2])
     assert detail.unit.status is UnitStatus.LENT and detail.unit.contract_id == shelf["contract"]
     assert [h.action for h in detail.history] == [UnitAction.RECEIVE, UnitAction.LEND]
     assert detail.history[0].move_text == "在庫" and detail.history[1].move_text == "在庫→貸出中"
@@ -205,7 +205,7 @@ def test_a_refused_move_says_why_in_japanese_and_writes_nothing(db, manager, she
     with pytest.raises(ServiceError) as refused:
         stock.repaired(db, manager, unit_id, expected_version=version_of(db, unit_id), today=TODAY)
     assert "修理中" in str(refused.value)
-    assert len(stock.unit_detail(db, unit_id).history) == 1
+    assert len(stock_list.unit_detail(db, unit_id).history) == 1
 
 
 def test_a_unit_out_with_a_customer_is_not_declared_lost_here(db, manager, shelf):
@@ -235,7 +235,7 @@ def test_a_stale_move_is_refused(db, clerk, shelf):
 
 def test_an_unknown_unit_is_not_found(db):
     with pytest.raises(NotFound):
-        stock.unit_detail(db, 999)
+        stock_list.unit_detail(db, 999)
 
 
 # -- bad input ------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from reseller_desk import clock
 from reseller_desk.domain.equipment import UnitStatus
-from reseller_desk.services.equipment import stock
+from reseller_desk.services.equipment import stock, stock_list
 from reseller_desk.ui.equipment.page import EquipmentPage
 from reseller_desk.ui.equipment.receive import ReceiveDialog, ReceiveListDialog
 from reseller_desk.ui.equipment.unit_window import UnitWindow
@@ -85,7 +85,7 @@ def test_two_scans_each_ending_with_enter_put_two_units_in_stock(page, qtbot, db
         qtbot.keyClick(dialog.serial, Qt.Key.Key_Return)
     assert dialog.list.count() == 2 and dialog.count.text() == "入庫した機器: 2台"
     assert dialog.serial.text() == ""
-    assert stock.count_units(db, statuses=[UnitStatus.IN_STOCK], search="scan") == 2
+    assert stock_list.count_units(db, statuses=[UnitStatus.IN_STOCK], search="scan") == 2
     assert "SCAN-001" in serials(page)   # the page followed Changes.EQUIPMENT
     qtbot.keyClicks(dialog.serial, "SCAN-001")
     qtbot.keyClick(dialog.serial, Qt.Key.Key_Return)
@@ -117,13 +117,13 @@ def test_a_pasted_list_with_one_bad_row_is_refused_with_its_reason_and_nothing_i
     assert "2行に誤り" in dialog.summary.text()
     save_shot(dialog, "equipment_receive_list.png", artifacts)
     dialog.import_units()
-    assert stock.count_units(db, search="l1") == 0
+    assert stock_list.count_units(db, search="l1") == 0
     dialog.pasted.setPlainText("L-1\nL-2\n")
     assert not dialog.import_button.isEnabled()   # edited since the check
     dialog.check()
     assert dialog.import_button.isEnabled()
     dialog.import_units()
-    assert stock.count_units(db, search="l") == 2
+    assert stock_list.count_units(db, search="l") == 2
 
 
 def test_a_csv_file_is_previewed_as_soon_as_it_is_chosen(page, db, tmp_path):
@@ -133,7 +133,7 @@ def test_a_csv_file_is_previewed_as_soon_as_it_is_chosen(page, db, tmp_path):
     dialog.load_file(path)
     assert dialog.import_button.isEnabled()
     dialog.import_units()
-    assert [r.mac_address for r in stock.list_units(db, search="c1")] == ["00:A0:DE:00:00:01"]
+    assert [r.mac_address for r in stock_list.list_units(db, search="c1")] == ["00:A0:DE:00:00:01"]
 
 
 def test_the_unit_window_offers_only_the_moves_its_status_allows(page, qtbot, shelf):

@@ -116,7 +116,7 @@ def test_a_unit_in_stock_cannot_be_replaced_and_the_dialog_says_why(clerk_ctx, q
 
 
 def test_the_unit_window_opens_the_replacement_of_a_sold_unit_and_not_of_one_in_stock(clerk_ctx, db, qtbot, sold):
-    from reseller_desk.services.equipment.stock import unit_detail
+    from reseller_desk.services.equipment.stock_list import unit_detail
     from reseller_desk.ui.equipment.unit_window import UnitWindow
 
     in_stock = UnitWindow(clerk_ctx, unit_detail(db, sold["spare"]))

@@ -9,7 +9,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from reseller_desk.domain.equipment import UnitStatus
-from reseller_desk.services.equipment.stock import HistoryRow, ModelCount, PreviewRow, UnitRow
+from reseller_desk.services.equipment.stock import PreviewRow
+from reseller_desk.services.equipment.stock_list import HistoryRow, ModelCount, UnitRow
 from reseller_desk.ui.tables import RecordTableModel
 from reseller_desk.ui.widgets import ALIGN_CENTER, ERROR_COLOR, MONEY_ALIGNMENT, Column, format_date
 

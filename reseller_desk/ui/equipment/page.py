@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reseller_desk.services.equipment import catalog, stock
+from reseller_desk.services.equipment import catalog, stock_list
 from reseller_desk.services.equipment.catalog import ModelRecord
-from reseller_desk.services.equipment.stock import ModelCount, UnitDetail, UnitRow
+from reseller_desk.services.equipment.stock_list import ModelCount, UnitDetail, UnitRow
 from reseller_desk.services.permissions import Role
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.equipment.model import STATUS_FILTERS, UNIT_COLUMNS, UNIT_ID_ROLE, CountsModel, UnitTableModel
@@ -141,9 +141,9 @@ class EquipmentPage(QWidget):
                                           self.model_filter.currentData(), self.search.text())
 
         def read() -> tuple[list[UnitRow], int, list[ModelCount]]:
-            return (stock.list_units(db, statuses=statuses, model_id=model_id, search=search, limit=PAGE_SIZE),
-                    stock.count_units(db, statuses=statuses, model_id=model_id, search=search),
-                    stock.unit_counts(db))
+            return (stock_list.list_units(db, statuses=statuses, model_id=model_id, search=search, limit=PAGE_SIZE),
+                    stock_list.count_units(db, statuses=statuses, model_id=model_id, search=search),
+                    stock_list.unit_counts(db))
 
         self.ctx.ops.run(read, success=self._loaded, parent=self)
 
@@ -165,7 +165,7 @@ class EquipmentPage(QWidget):
         db, statuses, model_id, search = (self.ctx.db, self.status_filter.currentData() or (),
                                           self.model_filter.currentData(), self.search.text())
         offset = len(self.model.records)
-        self.ctx.ops.run(lambda: stock.list_units(db, statuses=statuses, model_id=model_id, search=search,
+        self.ctx.ops.run(lambda: stock_list.list_units(db, statuses=statuses, model_id=model_id, search=search,
                                                   offset=offset, limit=PAGE_SIZE),
                          success=self._more_loaded, parent=self)
 
@@ -223,7 +223,7 @@ class EquipmentPage(QWidget):
             self.opened.emit(existing)
             return
         db = self.ctx.db
-        self.ctx.ops.run(lambda: stock.unit_detail(db, unit_id), success=self._open_detail, parent=self)
+        self.ctx.ops.run(lambda: stock_list.unit_detail(db, unit_id), success=self._open_detail, parent=self)
 
     def _open_detail(self, detail: UnitDetail) -> None:
         window = UnitWindow(self.ctx, detail, self.window())

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from reseller_desk.services.contracts.import_file import ImportRefused
 from reseller_desk.services.equipment import stock
 from reseller_desk.services.equipment.catalog import ModelRecord
-from reseller_desk.services.equipment.stock import StockPreview, UnitRow
+from reseller_desk.services.equipment.stock import StockPreview
+from reseller_desk.services.equipment.stock_list import UnitRow
 from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.equipment.model import PREVIEW_COLUMNS, PreviewModel

@@ -11,8 +11,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from reseller_desk.domain.equipment import UnitAction, UnitStatus
-from reseller_desk.services.equipment import stock
-from reseller_desk.services.equipment.stock import UnitDetail
+from reseller_desk.services.equipment import stock, stock_list
+from reseller_desk.services.equipment.stock_list import UnitDetail
 from reseller_desk.services.permissions import Role
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.equipment.model import HISTORY_COLUMNS, HistoryModel
@@ -135,4 +135,4 @@ class UnitWindow(RefusalsShown, QDialog):
 
     def reload(self) -> None:
         ctx, unit_id = self.ctx, self.detail.unit.id
-        ctx.ops.run(lambda: stock.unit_detail(ctx.db, unit_id), success=self.show_detail, parent=self)
+        ctx.ops.run(lambda: stock_list.unit_detail(ctx.db, unit_id), success=self.show_detail, parent=self)
