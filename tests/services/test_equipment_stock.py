@@ -111,6 +111,19 @@ def test_a_list_with_one_bad_row_receives_nothing(db, manager, clerk):
     assert units_on_file(db) == 0
 
 
+def test_a_list_cancelled_part_way_receives_nothing_and_its_progress_was_heard(db, manager, clerk):
+    model_id = a_model(db, manager)
+    serials = "\n".join(f"SN-{n:03d}" for n in range(1, 121))
+    heard: list[tuple[int, int]] = []
+    with pytest.raises(stock.ReceiveCancelled, match="何も入庫していません"):
+        stock.receive_units(db, clerk, serials, model_id, today=TODAY, progress=lambda d, t: heard.append((d, t)),
+                            cancelled=lambda: len(heard) >= 1)
+    assert heard == [(50, 120)]
+    assert units_on_file(db) == 0
+    rows = stock.receive_units(db, clerk, serials, model_id, today=TODAY, progress=lambda d, t: heard.append((d, t)))
+    assert len(rows) == 120 and heard[-2:] == [(100, 120), (120, 120)]
+
+
 def test_a_good_list_is_received_whole_with_one_audit_record(db, manager, clerk):
     model_id = a_model(db, manager)
     rows = stock.receive_units(db, clerk, "SN-1\nSN-2\nSN-3\n", model_id, today=TODAY)

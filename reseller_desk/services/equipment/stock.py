@@ -11,7 +11,7 @@ the customer); a unit lost in the office costs nobody anything.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -40,8 +40,8 @@ from reseller_desk.services.errors import NotFound, ServiceError, ValidationFail
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
 from reseller_desk.services.retry import retried
 
-__all__ = ["UNIT", "PreviewRow", "StockPreview", "declare_lost_in_stock", "dispose", "preview_units", "receive_unit",
-           "receive_units", "repaired", "send_to_repair"]
+__all__ = ["PROGRESS_EVERY", "UNIT", "PreviewRow", "ReceiveCancelled", "StockPreview", "declare_lost_in_stock",
+           "dispose", "preview_units", "receive_unit", "receive_units", "repaired", "send_to_repair"]
 
 UNIT = versions.Versioned("この機器", "unit")
 
@@ -235,10 +235,13 @@ def preview_units(db: Database, source: str | bytes, model_id: int | None) -> St
 
 @retried
 def receive_units(db: Database, actor: Actor, source: str | bytes, model_id: int | None,
-                  on: dt.date | None = None, note: str = "", *, today: dt.date | None = None) -> list[UnitRow]:
+                  on: dt.date | None = None, note: str = "", *, today: dt.date | None = None,
+                  progress: Callable[[int, int], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> list[UnitRow]:
     """Receive every unit of a list (:func:`preview_units`' rows), all or nothing: while any
     row is at fault nothing is written and ImportRefused names every row's reasons. One audit
-    record for the list."""
+    record for the list. ``progress(done, total)`` hears how far it got; ``cancelled()`` True
+    stops it with ReceiveCancelled, and nothing is received (one transaction)."""
     require_role(actor, Role.CLERK, Role.MANAGER, action="機器の入庫")
     today = _today(today)
     errors: dict[str, str] = {}
@@ -259,8 +262,17 @@ def receive_units(db: Database, actor: Actor, source: str | bytes, model_id: int
                                         "（何も入庫していません）。")
         models = {m.id: m for m in session.scalars(select(EquipmentModel).where(
             EquipmentModel.id.in_({r.model_id for r in preview.rows})))}
-        received = [units.receive(session, actor, models[r.model_id], r.serial, r.mac, day, note=cleaned_note,
-                                  audited=False) for r in preview.rows if r.model_id is not None]
+        rows = [r for r in preview.rows if r.model_id is not None]
+        received = []
+        for done, r in enumerate(rows, start=1):
+            assert r.model_id is not None
+            received.append(units.receive(session, actor, models[r.model_id], r.serial, r.mac, day,
+                                          note=cleaned_note, audited=False))
+            if done % PROGRESS_EVERY == 0 or done == len(rows):
+                if cancelled is not None and cancelled():
+                    raise ReceiveCancelled()
+                if progress is not None:
+                    progress(done, len(rows))
         names = sorted({m.name for m in models.values()})
         audit.record(session, actor, "unit.receive_list", "unit", None,
                      after={"count": len(received), "model": "、".join(names), "received_on": day,
@@ -268,6 +280,15 @@ def receive_units(db: Database, actor: Actor, source: str | bytes, model_id: int
                      summary=f"機器の一括入庫 {len(received)}台（{'、'.join(names)}）")
         ids = [u.id for u in received]
         return rows_of(session, ids)
+
+
+class ReceiveCancelled(ServiceError):
+    def __init__(self) -> None:
+        super().__init__("入庫を中止しました（何も入庫していません）。")
+
+
+#: How often a list's receipt reports its progress and looks at 中止.
+PROGRESS_EVERY = 50
 
 
 # -- moves in the office --------------------------------------------------------------------------

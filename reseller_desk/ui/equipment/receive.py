@@ -32,7 +32,7 @@ from reseller_desk.services.equipment.stock_list import UnitRow
 from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.equipment.model import PREVIEW_COLUMNS, PreviewModel
-from reseller_desk.ui.operations import Changes
+from reseller_desk.ui.operations import Changes, Progress
 from reseller_desk.ui.tables import list_table
 from reseller_desk.ui.widgets import (
     APP_STYLE,
@@ -267,7 +267,12 @@ class ReceiveListDialog(QDialog):
             return
         ctx, source, model_id = self.ctx, self.source, self.model.currentData()
         self.import_button.setEnabled(False)
-        ctx.ops.run(lambda: stock.receive_units(ctx.db, ctx.actor, source, model_id), success=self._imported,
+        def work(progress: Progress) -> list[UnitRow]:
+            return stock.receive_units(ctx.db, ctx.actor, source, model_id,
+                                       progress=lambda done, total: progress.report(done, total),
+                                       cancelled=lambda: progress.cancelled)
+
+        ctx.ops.run(work, progress="機器を入庫しています…", success=self._imported,
                     invalid=self._import_refused, failure=lambda e: self._say(str(e), error=True),
                     changes=Changes.EQUIPMENT, parent=self)
 
