@@ -26,14 +26,12 @@ from reseller_desk.db.database import Database
 from reseller_desk.db.models import (
     CompanySettings,
     Contract,
-    ContractPlanPeriod,
     EquipmentAccessory,
     EquipmentModel,
     EquipmentPriceChange,
     EquipmentSale,
     EquipmentUnit,
     OneTimeCharge,
-    Plan,
     Rental,
     ReturnRequest,
     TermsProfileRecord,
@@ -54,6 +52,7 @@ from reseller_desk.domain.terms import load_profile
 from reseller_desk.services import audit
 from reseller_desk.services.contracts.acting import company_calendar
 from reseller_desk.services.equipment import replacements, units
+from reseller_desk.services.equipment.penalties import monthly_charges_at_end
 from reseller_desk.services.equipment.prices import model_prices_in
 from reseller_desk.services.equipment.replacement_notices import return_place
 from reseller_desk.services.permissions import Actor
@@ -152,17 +151,8 @@ def _lend(session: Session, actor: Actor, unit: EquipmentUnit, contract: Contrac
     return rental
 
 
-def _monthly_charges(session: Session, contract: Contract, rental_fee: int) -> int:
-    """The base of the late-return penalty as the returns service fixes it: the plan's monthly fee
-    × lines of the last period, and the unit's rent (options left aside in the demo)."""
-    row = session.execute(select(Plan.monthly_fee, ContractPlanPeriod.lines).join(
-        Plan, Plan.id == ContractPlanPeriod.plan_id).where(ContractPlanPeriod.contract_id == contract.id)
-        .order_by(ContractPlanPeriod.from_month.desc())).first()
-    return (row[0] * row[1] if row else 0) + rental_fee
-
-
 def _lend_and_end(session: Session, actor: Actor, stock: list[EquipmentUnit], ended: list[Contract],
-                  fees: dict[int, int], today: dt.date, rng: random.Random) -> None:
+                  today: dt.date, rng: random.Random) -> None:
     """Units lent to 即日発番 contracts that ended or are to end: asked back when the ending was
     recorded (SH §13.4, services.contracts.hooks), most still out — late when the deadline has
     passed — and one in four of those ended already back in stock."""
@@ -183,7 +173,7 @@ def _lend_and_end(session: Session, actor: Actor, stock: list[EquipmentUnit], en
         reminded = deadline + dt.timedelta(days=7)
         request = ReturnRequest(unit_id=unit.id, contract_id=contract.id, reason="contract_ended", rental_id=rental.id,
                                 requested_on=asked_on, deadline=deadline, place=place,
-                                monthly_charges=_monthly_charges(session, contract, fees[unit.model_id]),
+                                monthly_charges=monthly_charges_at_end(session, contract, profile),
                                 reminders_sent=1 if reminded <= today else 0,
                                 last_reminded_on=reminded if reminded <= today else None, recorded_by_id=actor.user_id)
         session.add(request)
@@ -229,7 +219,6 @@ def _fill(db: Database, manager: Actor, clerk: Actor, today: dt.date, seed: int)
     rng = random.Random(seed)
     with db.transaction(write=True) as session:
         models = _models(session, today)
-        fees = {model.id: demo.rental_fee for model, demo in models}
         stock = _receive(session, clerk, models, today, rng)
         rng.shuffle(stock)
         live = (ContractStatus.ACTIVE, ContractStatus.SUSPENDED)
@@ -239,7 +228,7 @@ def _fill(db: Database, manager: Actor, clerk: Actor, today: dt.date, seed: int)
         session.flush()
         ending = (ContractStatus.CANCELLATION_SCHEDULED, ContractStatus.CANCELLED, ContractStatus.TERMINATED,
                   ContractStatus.ENDED)
-        _lend_and_end(session, clerk, stock, _contracts(session, "sokujitsu", ending), fees, today, rng)
+        _lend_and_end(session, clerk, stock, _contracts(session, "sokujitsu", ending), today, rng)
         phones = [u for u in stock if u.model_id == models[0][0].id]
         buyers = [c for c in _contracts(session, "simpleconnect", live) if _start(c) <= today - dt.timedelta(days=45)]
         for_replacement = None
