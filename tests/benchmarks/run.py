@@ -661,6 +661,9 @@ def run(customers: int = DEFAULT_CUSTOMERS, db_path: Path | None = None, *, fres
     from tests.benchmarks import bench_billing  # the billing run at 10,000 and 100,000 contracts
 
     figures.extend(bench_billing.figures(log=log))
+    from tests.benchmarks import bench_matching  # 入金消込: 10,000 statement rows against 100,000 customers
+
+    figures.extend(bench_matching.figures(log=log))
     return figures
 
 
