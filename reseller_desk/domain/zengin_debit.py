@@ -27,7 +27,8 @@ from dataclasses import dataclass, field, replace
 import jaconv
 
 __all__ = ["RECORD_LENGTH", "RESULT_CODES", "DebitFile", "DebitHeader", "DebitRecord", "ZenginFileError",
-           "bank_kana", "kana_problem", "read_file", "with_result", "write_file"]
+           "bank_kana", "digits_at", "kana_problem", "read_file", "split_records", "text_at", "with_result",
+           "write_file"]
 
 RECORD_LENGTH = 120
 CRLF = b"\r\n"
@@ -211,7 +212,9 @@ def write_file(debit: DebitFile, *, line_breaks: bool = True) -> bytes:
 
 
 # -- reading -----------------------------------------------------------------------------------------
-def _records(data: bytes) -> list[bytes]:
+def split_records(data: bytes, length: int = RECORD_LENGTH) -> list[bytes]:
+    """The records of a 全銀協 file of ``length``-byte records, separated by CR LF or not at all
+    (formats.md §1.2); ZenginFileError naming the record otherwise."""
     if not isinstance(data, bytes):
         raise ZenginFileError(0, "ファイルの内容が正しく渡されていません。")
     if not data:
@@ -223,12 +226,22 @@ def _records(data: bytes) -> list[bytes]:
         for number, line in enumerate(lines, start=1):
             if b"\r" in line or b"\n" in line:
                 raise ZenginFileError(number, "改行は CR LF だけです（CR だけ・LF だけの改行は読めません）。")
-            if len(line) != RECORD_LENGTH:
-                raise ZenginFileError(number, f"レコードの長さが {len(line)} バイトです（120 バイトのはずです）。")
+            if len(line) != length:
+                raise ZenginFileError(number, f"レコードの長さが {len(line)} バイトです（{length} バイトのはずです）。")
         return lines
-    if len(data) % RECORD_LENGTH:
-        raise ZenginFileError(0, f"ファイルの長さ {len(data)} バイトが 120 バイトの倍数ではありません。")
-    return [data[i:i + RECORD_LENGTH] for i in range(0, len(data), RECORD_LENGTH)]
+    if len(data) % length:
+        raise ZenginFileError(0, f"ファイルの長さ {len(data)} バイトが {length} バイトの倍数ではありません。")
+    return [data[i:i + length] for i in range(0, len(data), length)]
+
+
+def digits_at(raw: bytes, start: int, length: int, what: str, record: int) -> int:
+    """An N field's value; ZenginFileError naming the record and the bytes when not digits."""
+    return _digits(raw, start, length, what, record)
+
+
+def text_at(raw: bytes, start: int, length: int, what: str, record: int) -> str:
+    """A C field's text, trailing spaces removed."""
+    return _text(raw, start, length, what, record)
 
 
 def _digits(raw: bytes, start: int, length: int, what: str, record: int) -> int:
@@ -283,7 +296,7 @@ def read_file(data: bytes, *, result: bool) -> DebitFile:
     """Read a request (``result=False``) or a result file; ZenginFileError for anything
     malformed, naming the record, so that nothing of a bad file is applied. The header's debit
     date carries no year (MMDD): its year is 2000 here, for the caller to place."""
-    raws = _records(data)
+    raws = split_records(data)
     kinds = [raw[:1] for raw in raws]
     for number, kind in enumerate(kinds, start=1):
         if kind not in (b"1", b"2", b"8", b"9"):
