@@ -27,8 +27,8 @@ from dataclasses import dataclass, field, replace
 import jaconv
 
 __all__ = ["RECORD_LENGTH", "RESULT_CODES", "DebitFile", "DebitHeader", "DebitRecord", "ZenginFileError",
-           "bank_kana", "digits_at", "kana_problem", "read_file", "split_records", "text_at", "with_result",
-           "write_file"]
+           "bank_kana", "check_order", "digits_at", "kana_problem", "read_file", "split_records", "text_at",
+           "with_result", "write_file"]
 
 RECORD_LENGTH = 120
 CRLF = b"\r\n"
@@ -234,6 +234,22 @@ def split_records(data: bytes, length: int = RECORD_LENGTH) -> list[bytes]:
     return [data[i:i + length] for i in range(0, len(data), length)]
 
 
+def check_order(raws: Sequence[bytes], what: str) -> None:
+    """Header 1, data 2 × n, trailer 8, end 9 (formats.md §1.2, §2.1); ZenginFileError naming
+    the first record out of place (``what``: the file's kind, for the message)."""
+    kinds = [raw[:1] for raw in raws]
+    for number, kind in enumerate(kinds, start=1):
+        if kind not in (b"1", b"2", b"8", b"9"):
+            raise ZenginFileError(number, f"データ区分 {kind.decode('latin-1')!r} は{what}のレコードではありません。")
+    if kinds[0] != b"1":
+        raise ZenginFileError(1, "最初のレコードがヘッダー（データ区分 1）ではありません。")
+    if len(kinds) < 3 or kinds[-1] != b"9" or kinds[-2] != b"8":
+        raise ZenginFileError(len(kinds), "ファイルがトレーラー（8）とエンド（9）で終わっていません。")
+    for number, kind in enumerate(kinds[1:-2], start=2):
+        if kind != b"2":
+            raise ZenginFileError(number, "ヘッダーとトレーラーの間はデータレコード（データ区分 2）だけです。")
+
+
 def digits_at(raw: bytes, start: int, length: int, what: str, record: int) -> int:
     """An N field's value; ZenginFileError naming the record and the bytes when not digits."""
     return _digits(raw, start, length, what, record)
@@ -297,17 +313,7 @@ def read_file(data: bytes, *, result: bool) -> DebitFile:
     malformed, naming the record, so that nothing of a bad file is applied. The header's debit
     date carries no year (MMDD): its year is 2000 here, for the caller to place."""
     raws = split_records(data)
-    kinds = [raw[:1] for raw in raws]
-    for number, kind in enumerate(kinds, start=1):
-        if kind not in (b"1", b"2", b"8", b"9"):
-            raise ZenginFileError(number, f"データ区分 {kind.decode('latin-1')!r} は口座振替のレコードではありません。")
-    if kinds[0] != b"1":
-        raise ZenginFileError(1, "最初のレコードがヘッダー（データ区分 1）ではありません。")
-    if len(kinds) < 3 or kinds[-1] != b"9" or kinds[-2] != b"8":
-        raise ZenginFileError(len(kinds), "ファイルがトレーラー（8）とエンド（9）で終わっていません。")
-    for number, kind in enumerate(kinds[1:-2], start=2):
-        if kind != b"2":
-            raise ZenginFileError(number, "ヘッダーとトレーラーの間はデータレコード（データ区分 2）だけです。")
+    check_order(raws, "口座振替")
     header = _header(raws[0])
     records = tuple(_data(raw, n) for n, raw in enumerate(raws[1:-2], start=2))
     trailer_at = len(raws) - 1

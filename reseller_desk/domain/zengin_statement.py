@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reseller_desk.domain.zengin_debit import ZenginFileError, digits_at, split_records, text_at
+from reseller_desk.domain.zengin_debit import ZenginFileError, check_order, digits_at, split_records, text_at
 
 __all__ = ["STATEMENT_RECORD_LENGTH", "StatementFile", "StatementRow", "read_statement", "reiwa_date"]
 
@@ -66,20 +66,6 @@ def reiwa_date(raw: bytes, start: int, what: str, record: int) -> dt.date:
         raise ZenginFileError(record, f"{what}（令和{year}年{month}月{day}日）が日付ではありません。") from error
 
 
-def _check_order(raws: list[bytes]) -> None:
-    kinds = [raw[:1] for raw in raws]
-    for number, kind in enumerate(kinds, start=1):
-        if kind not in (b"1", b"2", b"8", b"9"):
-            raise ZenginFileError(number, f"データ区分 {kind.decode('latin-1')!r} は明細のレコードではありません。")
-    if kinds[0] != b"1":
-        raise ZenginFileError(1, "最初のレコードがヘッダー（データ区分 1）ではありません。")
-    if len(kinds) < 3 or kinds[-1] != b"9" or kinds[-2] != b"8":
-        raise ZenginFileError(len(kinds), "ファイルがトレーラー（8）とエンド（9）で終わっていません。")
-    for number, kind in enumerate(kinds[1:-2], start=2):
-        if kind != b"2":
-            raise ZenginFileError(number, "ヘッダーとトレーラーの間はデータレコード（データ区分 2）だけです。")
-
-
 def _transfers(raws: list[bytes]) -> tuple[list[StatementRow], tuple[int, int, int, int]]:
     """01: the data records (all incoming), with the counts and sums (振込, 取消) to check."""
     rows, counted = [], [0, 0, 0, 0]
@@ -119,7 +105,7 @@ def read_statement(data: bytes) -> StatementFile:
     """The incoming transfers of a 振込入金通知 (01) or 入出金取引明細 (03) file;
     ZenginFileError for anything malformed, naming the record, so nothing of it is applied."""
     raws = split_records(data, STATEMENT_RECORD_LENGTH)
-    _check_order(raws)
+    check_order(raws, "明細")
     header, trailer, at = raws[0], raws[-2], len(raws) - 1
     kind = header[1:3].decode("latin-1")
     if kind not in KINDS:
