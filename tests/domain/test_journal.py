@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from reseller_desk.domain.journal import JournalLine, JournalRefused, Slip, neutralised, yayoi_file
 
-VECTOR = (Path(__file__).parent / "zengin" / "yayoi_shiwake_import_cp932_crlf.csv").read_bytes()
+VECTOR = (Path(__file__).parent / "format_vectors" / "yayoi_shiwake_import_cp932_crlf.csv").read_bytes()
 SLIPS = (
     Slip(dt.date(2025, 5, 27), (JournalLine("普通預金", 110000, "売掛金", 110000, debit_sub="テスト銀行",
                                             credit_sub="サンプル商会", memo="振込入金 サンプル商会"),)),

@@ -1,5 +1,5 @@
 """The 全銀協 口座振替 files (種別コード 91) written and read byte for byte against formats.md's test
-vectors (tests/domain/zengin/, copied from ../shared/reference/formats/), round trips over
+vectors (tests/domain/format_vectors/, copied from ../shared/reference/formats/), round trips over
 generated records, and garbage refused whole with the record at fault, never a crash."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from reseller_desk.domain.zengin_debit import (
     write_file,
 )
 
-VECTORS = Path(__file__).parent / "zengin"
+VECTORS = Path(__file__).parent / "format_vectors"
 HEADER = DebitHeader("0000012345", "ｶ)ﾃｽﾄｼﾖｳｼﾞ", dt.date(2026, 5, 27), "9999", "001", 1, "1234567",
                      bank_name="ﾃｽﾄｷﾞﾝｺｳ", branch_name="ﾎﾝﾃﾝ")
 YAMADA = DebitRecord("9999", "002", 1, "7654321", "ﾔﾏﾀﾞ ﾀﾛｳ", 10800, "1", new_code=1, bank_name="ﾃｽﾄｷﾞﾝｺｳ",

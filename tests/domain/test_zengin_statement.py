@@ -1,5 +1,5 @@
 """The bank's 200-byte statements (振込入金通知 01, 入出金取引明細 03) read from formats.md's vectors
-(tests/domain/zengin/), only money in returned, a trailer that does not add up refused naming it,
+(tests/domain/format_vectors/), only money in returned, a trailer that does not add up refused naming it,
 and garbage refused with a ZenginFileError, never a crash (domain.zengin_statement)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from reseller_desk.domain.zengin_debit import ZenginFileError
 from reseller_desk.domain.zengin_statement import StatementRow, read_statement
 
-VECTORS = Path(__file__).parent / "zengin"
+VECTORS = Path(__file__).parent / "format_vectors"
 NOTICE, MOVEMENTS = (VECTORS / "zengin01_furikomi_nyukin_crlf.dat").read_bytes(), \
     (VECTORS / "zengin03_nyushukkin_crlf.dat").read_bytes()
 SAMPLE = "ｶ)ｻﾝﾌﾟﾙｼﾖｳｶｲ"
