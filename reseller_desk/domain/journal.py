@@ -1,6 +1,6 @@
 """The accountant's journals (仕訳): slips of debit and credit lines that must balance, and the
 弥生会計 仕訳日記帳 import file they are written to (issue 12 "The accountant's journals";
-../shared/reference/formats.md §3). Pure: slips in, bytes out; the services build the month's
+the office's file-format reference (formats.md) §3). Pure: slips in, bytes out; the services build the month's
 slips from invoices and payments, and the account names from 設定's mapping.
 
 A 弥生 row has 25 columns, no header, Shift_JIS, CR LF (§3.2–3.3): 識別フラグ 2000 for a one-line

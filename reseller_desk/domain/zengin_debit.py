@@ -1,5 +1,5 @@
 """全銀協 預金口座振替 files (種別コード 91): the request the office sends its bank (預金口座振替依頼
-データ) and the result the bank returns (振替結果), as bytes (issue 12; ../shared/reference/formats.md
+データ) and the result the bank returns (振替結果), as bytes (issue 12; the office's file-format reference (formats.md)
 §1, with its test vectors).
 
 Four 120-byte records: header ``1``, data ``2`` × n, trailer ``8``, end ``9``; N fields right-aligned

@@ -1,5 +1,5 @@
 """The bank's statements of money in, as 全銀協 files of 200-byte records (issue 12 "Bank
-transfers"; ../shared/reference/formats.md §2): 振込入金通知 (種別コード 01, data format A) and
+transfers"; the office's file-format reference (formats.md) §2): 振込入金通知 (種別コード 01, data format A) and
 入出金取引明細 (種別コード 03). Pure: bytes in, the incoming transfers out, for the matcher
 (domain.payer_match) and the services.
 

@@ -1,5 +1,5 @@
 """The 全銀協 口座振替 files (種別コード 91) written and read byte for byte against formats.md's test
-vectors (tests/domain/format_vectors/, copied from ../shared/reference/formats/), round trips over
+vectors (tests/domain/format_vectors/, copied from the file-format reference), round trips over
 generated records, and garbage refused whole with the record at fault, never a crash."""
 
 from __future__ import annotations
