@@ -45,6 +45,11 @@ class NoticeKind(StrEnum):
     RETURN_REMINDER = "return_reminder"            # 機器返却のお願い（督促）
     REPLACEMENT_SENT = "replacement_sent"          # 交換機器送付のご案内 (SC §21)
     REPLACED_UNIT_RETURN = "replaced_unit_return"  # 交換前機器返送のお願い (SC §21.2)
+    # money in (issue 12)
+    DEBIT_FAILED = "debit_failed"                  # 口座振替不能のお知らせ
+    DUNNING_LETTER = "dunning_letter"              # 督促状
+    FINAL_DEMAND = "final_demand"                  # 催告書 (names a suspension date)
+    DEPOSIT_REQUEST = "deposit_request"            # 利用保証金預託のお願い (SC §9.10–11)
 
     @property
     def label(self) -> str:
@@ -63,16 +68,21 @@ class NoticeKind(StrEnum):
             "return_reminder": "機器返却のお願い（再送）",
             "replacement_sent": "交換機器送付のご案内",
             "replaced_unit_return": "交換前機器返送のお願い",
+            "debit_failed": "口座振替不能のお知らせ",
+            "dunning_letter": "督促状",
+            "final_demand": "催告書",
+            "deposit_request": "利用保証金預託のお願い",
         }[self.value]
 
     @property
     def number_prefix(self) -> str:
         """Document numbers look like 承-2026-000001 / 否-… / 取-… (予 停 再 解 除 継 for the
-        contract's notices, 返 督 交 送 for the equipment's)."""
+        contract's notices, 返 督 交 送 for the equipment's, 振 促 催 預 for money in)."""
         return {"approval": "承", "refusal": "否", "revocation": "取", "suspension_notice": "予",
                 "suspension": "停", "resumption": "再", "cancellation": "解", "termination": "除",
                 "succession_request": "継", "return_request": "返", "return_reminder": "督",
-                "replacement_sent": "交", "replaced_unit_return": "送"}[self.value]
+                "replacement_sent": "交", "replaced_unit_return": "送", "debit_failed": "振",
+                "dunning_letter": "促", "final_demand": "催", "deposit_request": "預"}[self.value]
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,11 @@ class InvoiceState(StrEnum):
     OPEN = "open"          # 未入金
     SHORT = "short"        # 過小入金
     PAID = "paid"          # 入金済
+    WRITTEN_OFF = "written_off"  # 償却済 (the manager wrote off what was left, with a note)
 
     @property
     def label(self) -> str:
-        return {"open": "未入金", "short": "過小入金", "paid": "入金済"}[self.value]
+        return {"open": "未入金", "short": "過小入金", "paid": "入金済", "written_off": "償却済"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -46,20 +47,24 @@ class OpenItem:
     due_date: dt.date | None
     total: int
     applied: int = 0
+    written_off: int = 0
 
     @property
     def owed(self) -> int:
-        return max(self.total - self.applied, 0)
+        return max(self.total - self.applied - self.written_off, 0)
 
     @property
     def state(self) -> InvoiceState:
-        return state_of(self.total, self.applied)
+        return state_of(self.total, self.applied, self.written_off)
 
 
-def state_of(total: int, applied: int) -> InvoiceState:
-    """未入金, 過小入金 or 入金済 from the invoice's total and the sum applied to it."""
+def state_of(total: int, applied: int, written_off: int = 0) -> InvoiceState:
+    """未入金, 過小入金, 入金済 or 償却済 from the invoice's total, the sum applied to it and what
+    the manager wrote off."""
     if total <= 0 or applied >= total:
         return InvoiceState.PAID
+    if applied + written_off >= total:
+        return InvoiceState.WRITTEN_OFF
     return InvoiceState.SHORT if applied > 0 else InvoiceState.OPEN
 
 

@@ -56,6 +56,9 @@ ACTION_LABELS = {
     "warranty_replacement.ship": "保証交換品の発送", "warranty_replacement.received": "保証交換品の受領の記録",
     "warranty_replacement.returned": "交換前機器の返送受付",
     "warranty_replacement.penalty": "交換前機器の未返送違約金の請求",
+    # money in (services.payments)
+    "payment.receive": "入金の記録", "payment.reverse": "入金の取消", "payment.apply_credit": "過入金の充当",
+    "payment.refund": "過入金の返金",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -65,6 +68,7 @@ ENTITY_LABELS = {
     "database": "データベース", "invoice": "請求書", "bill_run": "月次請求",
     "usage_import": "通話料の取込", "unit": "機器", "equipment_model": "機種", "rental": "貸出",
     "equipment_sale": "機器の販売", "return_request": "機器の返却", "warranty_replacement": "保証交換",
+    "payment": "入金",
 }
 VERB_LABELS = {"add": "の追加", "update": "の変更", "remove": "の削除", "replace": "の変更", "issue": "の発行"}
 #: Names of the values an audit record keeps.

@@ -63,6 +63,8 @@ class Changes(QObject):
     INVOICES = "invoices"
     #: Equipment moved or changed (units, models, rentals, sales, returns, replacements).
     EQUIPMENT = "equipment"
+    #: Money in: payments, statement lines, debit files, write-offs, interest, dunning, deposits.
+    PAYMENTS = "payments"
 
     changed = Signal(str)
 

@@ -21,6 +21,16 @@ from reseller_desk.db.models.billing import (
     UsageRecord,
 )
 from reseller_desk.db.models.charges import OneTimeCharge
+from reseller_desk.db.models.collections import (
+    Deposit,
+    DepositEntry,
+    DunningHold,
+    DunningLetter,
+    DunningLetterItem,
+    DunningStage,
+    JournalAccount,
+    LateInterest,
+)
 from reseller_desk.db.models.contracts import Contract, Notice
 from reseller_desk.db.models.customers import Customer, CustomerIncident
 from reseller_desk.db.models.equipment import (
@@ -64,6 +74,17 @@ from reseller_desk.db.models.office import (
     StaffUser,
     TermsProfileRecord,
 )
+from reseller_desk.db.models.payments import (
+    BankCsvMapping,
+    DebitBatch,
+    DebitRequest,
+    PayerName,
+    Payment,
+    PaymentApplication,
+    StatementImport,
+    StatementLine,
+    WriteOff,
+)
 
 __all__ = [
     "EquipmentModel", "EquipmentAccessory", "EquipmentPriceChange", "EquipmentUnit", "UnitEvent", "Rental",
@@ -75,6 +96,9 @@ __all__ = [
     "ContractNumber", "SpecialAgreementRow", "ContractEvent", "Suspension", "ContractEnding", "Succession",
     "OneTimeCharge", "PriceChange", "BillRun", "BillRunProblem", "Invoice", "InvoiceLineRow", "UsageImport",
     "UsageRecord",
+    "Payment", "PaymentApplication", "WriteOff", "PayerName", "BankCsvMapping", "StatementImport",
+    "StatementLine", "DebitBatch", "DebitRequest", "DunningStage", "DunningLetter", "DunningLetterItem",
+    "DunningHold", "Deposit", "DepositEntry", "LateInterest", "JournalAccount",
 ]
 
 import reseller_desk.db.frozen  # noqa: E402, F401 - issued invoices refused a change in the ORM too

@@ -92,6 +92,22 @@ class CompanySettings(Base):
     invoice_issue_day: Mapped[int | None] = mapped_column(Integer, default=None)
     # Days after a contract ends by which lent units are to be back (SH §13.4; domain.equipment).
     equipment_return_days: Mapped[int] = mapped_column(Integer, default=14)
+    # Direct debit (issue 12, domain.zengin_debit): the 委託者コード and name the collecting bank
+    # gave the office, and the office's account there (the request file's header).
+    debit_consignor_code: Mapped[str] = mapped_column(String(10), default="")
+    debit_consignor_name: Mapped[str] = mapped_column(String(40), default="")   # half-width kana
+    debit_bank_code: Mapped[str] = mapped_column(String(4), default="")
+    debit_bank_name: Mapped[str] = mapped_column(String(15), default="")        # half-width kana
+    debit_branch_code: Mapped[str] = mapped_column(String(3), default="")
+    debit_branch_name: Mapped[str] = mapped_column(String(15), default="")
+    debit_account_type: Mapped[int] = mapped_column(Integer, default=1)          # 1 普通, 2 当座
+    debit_account_number: Mapped[str] = mapped_column(String(7), default="")
+    # Days after a failed debit's result by which the customer is asked to pay by transfer
+    # (口座振替不能のお知らせ; decision, docs/decisions.md).
+    failed_debit_pay_days: Mapped[int] = mapped_column(Integer, default=14)
+    # Late interest (SC §14, SH §30): assessed when a late invoice is paid, and also the part
+    # accrued at each month end when this is set.
+    interest_at_month_end: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), default=None)
     row_version: Mapped[int] = version_counter()
