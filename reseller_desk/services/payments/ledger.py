@@ -32,8 +32,8 @@ from reseller_desk.services.payments.balances import account_of, balances, open_
 from reseller_desk.services.permissions import Actor, confirm_actor
 from reseller_desk.services.retry import retried
 
-__all__ = ["MAX_CHOSEN", "MAX_PAYMENT", "Receipt", "apply_credit", "invoice_ids_problem", "load_customer", "payment_problems", "receive",
-           "record_payment", "refund_credit", "reverse", "reverse_payment"]
+__all__ = ["MAX_CHOSEN", "MAX_PAYMENT", "Receipt", "apply_credit", "invoice_ids_problem", "load_customer",
+           "payment_problems", "receive", "record_payment", "refund_credit", "reverse", "reverse_payment"]
 
 #: The largest single payment (¥1,000,000,000 exclusive): far above any customer's month.
 MAX_PAYMENT = 999_999_999
