@@ -30,7 +30,8 @@ from reseller_desk.domain.receivables import InvoiceState, OpenItem, state_of
 #: Ids bound per IN (...): well under SQLite's 32,766 variables and PostgreSQL's 65,535.
 _CHUNK = 5000
 
-__all__ = ["Account", "InvoiceBalance", "account_of", "balances", "open_items", "unapplied_receipts"]
+__all__ = ["Account", "InvoiceBalance", "account_of", "balances", "customers_with_unapplied", "open_items",
+           "unapplied_receipts"]
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,18 @@ def unapplied_receipts(session: Session, customer_id: int) -> list[tuple[int, in
         if rest > 0:
             left.append((payment_id, rest))
     return left
+
+
+def customers_with_unapplied(session: Session) -> list[int]:
+    """The customers whose payment entries exceed what they applied (credit from receipts; the
+    part of corrected invoices settled beyond their total is found per customer by account_of)."""
+    paid = select(Payment.customer_id, func.sum(Payment.amount).label("paid")).group_by(Payment.customer_id).subquery()
+    applied = (select(Payment.customer_id, func.sum(PaymentApplication.amount).label("applied"))
+               .join(Payment, Payment.id == PaymentApplication.payment_id).group_by(Payment.customer_id).subquery())
+    rows = session.execute(select(paid.c.customer_id).outerjoin(applied, applied.c.customer_id == paid.c.customer_id)
+                           .where(paid.c.paid > func.coalesce(applied.c.applied, 0))
+                           .order_by(paid.c.customer_id))
+    return [row[0] for row in rows]
 
 
 @dataclass(frozen=True)
