@@ -26,7 +26,7 @@ class _DunningRenderer(NoticeRenderer):
         self.d: DunningNoticeDetails = doc.details
 
     def invoice_rows(self) -> list[Row]:
-        rows = [Row(f"請求書{SP}{line.number}", f"{jp_month(line.billing_month)}ご利用分",
+        rows = [Row("未入金の請求書", f"{line.number}{SP}{jp_month(line.billing_month)}ご利用分",
                     amount=yen(line.owed), note=f"お支払期日{SP}{jp_date(line.due_date)}")
                 for line in self.d.invoices]
         return [*rows, Row("未入金額の合計", f"{len(self.d.invoices)}件", amount=yen(self.d.total))]
