@@ -51,6 +51,7 @@ __all__ = [
     "deposit_required",
     "earliest_cancellation_month",
     "ends_within_minimum_term",
+    "final_demand_dates",
     "first_billable_month",
     "invoice_issue_deadline",
     "late_interest",
@@ -485,6 +486,38 @@ def transfer_due_date(
     _require_calendar("bank_calendar", bank_calendar)
     day = _last_of_month(_next_month(usage_month))
     return _roll(bank_calendar, day, profile.schedule.transfer_roll)
+
+
+# -- dunning ------------------------------------------------------------------------------
+
+
+def final_demand_dates(
+    profile: TermsProfile,
+    company_calendar: BusinessCalendar,
+    bank_calendar: BusinessCalendar,
+    issued_on: date,
+    days: int,
+) -> tuple[date, date]:
+    """(the day to pay by, the day the suspension starts) that a 催告書 issued on ``issued_on``
+    names, ``days`` after it.
+
+    SH §23.1(1) / SC §24.1(8): non-payment may suspend the service; SH §23.2: the customer is
+    told the start date beforehand. Decision (docs/decisions.md, 督促): the suspension starts
+    ``days`` after the letter, moved to the next company business day (the office stops a
+    service on a day it works); the customer pays by the day before it, moved as the terms move
+    a transfer's due date (SC §10.1: to the previous bank business day), never before the
+    letter's own day.
+    """
+    require_date("issued_on", issued_on)
+    _require_calendar("company_calendar", company_calendar)
+    _require_calendar("bank_calendar", bank_calendar)
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise ArgumentTypeError(f"days は int のはずです ({days!r} は {type(days).__name__})")
+    if days < 1:
+        raise ValueError(f"days は 1 以上のはずです ({days})")
+    suspension_on = company_calendar.on_or_after(issued_on + timedelta(days=days))
+    pay_by = _roll(bank_calendar, suspension_on - timedelta(days=1), profile.schedule.transfer_roll)
+    return max(pay_by, issued_on), suspension_on
 
 
 # -- deposits -----------------------------------------------------------------------------
