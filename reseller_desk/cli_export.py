@@ -31,9 +31,12 @@ JOURNALS = ("sales", "receipts", "all")
 def add_parser(sub: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
     export = sub.add_parser("export", help="出力: 月の仕訳を会計ソフトの取込形式で書き出す（弥生・freee・MF・CSV）")
     add_db(export)
-    export.add_argument("--month", required=True, metavar="YYYY-MM", help="仕訳の月（請求書の発行日・入金日の月。例: 2026-12）")
-    export.add_argument("--format", required=True, choices=FORMATS, help="yayoi 弥生会計 / freee / mf マネーフォワード / csv 汎用")
-    export.add_argument("--journal", default="all", choices=JOURNALS, help="sales 売上 / receipts 入金 / all すべて（既定）")
+    export.add_argument("--month", required=True, metavar="YYYY-MM",
+                        help="仕訳の月（請求書の発行日・入金日の月。例: 2026-12）")
+    export.add_argument("--format", required=True, choices=FORMATS,
+                        help="yayoi 弥生会計 / freee / mf マネーフォワード / csv 汎用")
+    export.add_argument("--journal", default="all", choices=JOURNALS,
+                        help="sales 売上 / receipts 入金 / all すべて（既定）")
     export.add_argument("--out", required=True, metavar="FILE", help="書き出すファイル")
     cli_login.add_arguments(export, who="書き出す担当者（事務・管理者）")
 

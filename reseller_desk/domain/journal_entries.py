@@ -90,7 +90,8 @@ _ROLE_LABELS = {
     Role.SALES_EXEMPT: "売上（非課税）", Role.OUTPUT_TAX_10: "仮受消費税（10%・税抜の帳簿）",
     Role.OUTPUT_TAX_8: "仮受消費税（8%・税抜の帳簿）", Role.INTEREST: "遅延損害金（不課税）",
     Role.DAMAGES: "損害金・違約金など（不課税）", Role.DEPOSIT: "利用保証金", Role.BANK: "入金口座（振込・口座振替）",
-    Role.CASH: "現金", Role.ADVANCE: "過入金（前受金）", Role.BAD_DEBT: "貸倒れ", Role.MISC_LOSS: "少額の償却（振込手数料の差引など）",
+    Role.CASH: "現金", Role.ADVANCE: "過入金（前受金）", Role.BAD_DEBT: "貸倒れ",
+    Role.MISC_LOSS: "少額の償却（振込手数料の差引など）",
 }
 
 

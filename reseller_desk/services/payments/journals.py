@@ -59,7 +59,8 @@ from reseller_desk.domain.text import clean_line, length_problem, text_type_prob
 from reseller_desk.services import audit, versions
 from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.services.payments.balances import applied_between
-from reseller_desk.services.permissions import Actor, Role as StaffRole, confirm_actor, require_role
+from reseller_desk.services.permissions import Actor, confirm_actor, require_role
+from reseller_desk.services.permissions import Role as StaffRole
 from reseller_desk.services.retry import retried
 
 __all__ = ["JOURNAL_ACCOUNTS", "JournalAccountRow", "JournalExport", "build_journal", "export_journal",
@@ -88,10 +89,10 @@ class JournalAccountRow:
 
 def _ledger(value: object) -> Ledger:
     try:
-        return Ledger(value)
+        return Ledger(str(value)) if isinstance(value, str) else Ledger("")
     except ValueError:
-        raise ValidationFailed({"ledger": "会計ソフトを選んでください（弥生会計・freee会計・マネーフォワード・CSV）。"}) \
-            from None
+        message = "会計ソフトを選んでください（弥生会計・freee会計・マネーフォワード・CSV）。"
+        raise ValidationFailed({"ledger": message}) from None
 
 
 def _overrides(session: Session, ledger: Ledger) -> dict[Role, JournalAccount]:
@@ -188,7 +189,8 @@ def vars_of(name: AccountName) -> dict[str, str]:
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(sorted(ids)))).all())
+    rows = session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(sorted(ids)))).all()
+    return {int(i): str(n) for i, n in rows}
 
 
 def _invoice_facts(session: Session, first: dt.date, last: dt.date) -> tuple[list[InvoiceFacts], int]:
@@ -219,7 +221,8 @@ def _invoice_facts(session: Session, first: dt.date, last: dt.date) -> tuple[lis
     return facts, issued
 
 
-def _receipt_facts(session: Session, first: dt.date, last: dt.date) -> tuple[list, list, list, list]:
+def _receipt_facts(session: Session, first: dt.date, last: dt.date) -> tuple[
+        list[PaymentFact], list[AppliedFact], list[WriteOffFact], list[DepositFact]]:
     payments = session.scalars(select(Payment).where(Payment.received_on.between(first, last))
                                .order_by(Payment.received_on, Payment.id)).all()
     write_offs = session.scalars(select(WriteOff).where(WriteOff.written_on.between(first, last))
@@ -230,8 +233,8 @@ def _receipt_facts(session: Session, first: dt.date, last: dt.date) -> tuple[lis
     applied = applied_between(session, first, last)
     names = _names(session, {p.customer_id for p in payments} | {w.customer_id for w in write_offs}
                    | {c for _, c in entries})
-    numbers = dict(session.execute(select(Invoice.id, Invoice.number).where(
-        Invoice.id.in_(sorted({a.invoice_id for a in applied} | {w.invoice_id for w in write_offs})))).all())
+    numbers: dict[int, str] = {int(i): str(n) for i, n in session.execute(select(Invoice.id, Invoice.number).where(
+        Invoice.id.in_(sorted({a.invoice_id for a in applied} | {w.invoice_id for w in write_offs}))))}
     return ([PaymentFact(p.id, p.kind, p.method, p.received_on, p.amount, names.get(p.customer_id, ""),
                          p.payer_name) for p in payments],
             [AppliedFact(a.payment_id, numbers.get(a.invoice_id, ""), a.applied_on, a.amount) for a in applied],
@@ -258,7 +261,7 @@ class JournalExport:
 
 def _kind(value: object) -> JournalKind:
     try:
-        return JournalKind(value)
+        return JournalKind(str(value)) if isinstance(value, str) else JournalKind("")
     except ValueError:
         raise ValidationFailed({"journal": "出力する仕訳を選んでください（売上・入金・すべて）。"}) from None
 
