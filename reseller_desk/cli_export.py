@@ -10,9 +10,7 @@ is one Japanese line on stderr and exit status 2, and no file is left behind.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,21 +39,10 @@ def add_parser(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argum
     cli_login.add_arguments(export, who="書き出す担当者（事務・管理者）")
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write whole or not at all: a temporary file beside it, renamed over it."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def cmd_export(args: argparse.Namespace, open_db: Callable[[str | None], Database],
                terminal_safe: Callable[..., str]) -> int:
     from reseller_desk.domain.journal_entries import JournalKind, Ledger
+    from reseller_desk.reports.invoice_batch import write_file
     from reseller_desk.services.payments.journals import export_journal
 
     month = parse_month(args.month)
@@ -73,7 +60,7 @@ def cmd_export(args: argparse.Namespace, open_db: Callable[[str | None], Databas
             return 2
     finally:
         db.dispose()
-    _write(out, export.data)
+    write_file(out, export.data)   # whole or not at all (a temporary file renamed over it)
     print(terminal_safe(f"{month:%Y年%m月} {Ledger(args.format).label}（{JournalKind(args.journal).label}）: "
                         f"仕訳 {len(export.slips):,}件 {export.lines:,}行  借方 {export.debit_total:,}円 = "
                         f"貸方 {export.credit_total:,}円 → {out}"))
