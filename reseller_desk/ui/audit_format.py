@@ -59,6 +59,7 @@ ACTION_LABELS = {
     # money in (services.payments)
     "payment.receive": "入金の記録", "payment.reverse": "入金の取消", "payment.apply_credit": "過入金の充当",
     "payment.refund": "過入金の返金",
+    "journal.export": "仕訳の書き出し", "journal_accounts.update": "会計ソフト連携の科目の変更",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -69,6 +70,7 @@ ENTITY_LABELS = {
     "usage_import": "通話料の取込", "unit": "機器", "equipment_model": "機種", "rental": "貸出",
     "equipment_sale": "機器の販売", "return_request": "機器の返却", "warranty_replacement": "保証交換",
     "payment": "入金",
+    "journal": "仕訳", "journal_accounts": "会計ソフト連携の科目",
 }
 VERB_LABELS = {"add": "の追加", "update": "の変更", "remove": "の削除", "replace": "の変更", "issue": "の発行"}
 #: Names of the values an audit record keeps.
