@@ -72,7 +72,7 @@ NOT_DRIVEN = {
 DRIVEN: set[str] = set()
 #: The modules that drive services with ``drives`` beside this one (imported by the guard, so
 #: that it sees them when this module runs alone).
-DRIVERS_ELSEWHERE = ("tests.services.test_contract_bad_input", "tests.services.test_prices",
+DRIVERS_ELSEWHERE = ("tests.services.test_contract_bad_input", "tests.services.test_journals_bad_input", "tests.services.test_prices",
                      "tests.services.test_billing_settings", "tests.services.test_equipment_catalog",
                      "tests.services.test_equipment_stock", "tests.services.test_equipment_lending",
                      "tests.services.test_equipment_sales", "tests.services.test_equipment_returns_bad_input",

@@ -30,8 +30,17 @@ from reseller_desk.domain.receivables import InvoiceState, OpenItem, state_of
 #: Ids bound per IN (...): well under SQLite's 32,766 variables and PostgreSQL's 65,535.
 _CHUNK = 5000
 
-__all__ = ["Account", "InvoiceBalance", "account_of", "balances", "customers_with_unapplied", "open_items",
-           "unapplied_receipts"]
+__all__ = [
+    "Account",
+    "Applied",
+    "InvoiceBalance",
+    "account_of",
+    "applied_between",
+    "balances",
+    "customers_with_unapplied",
+    "open_items",
+    "unapplied_receipts",
+]
 
 
 @dataclass(frozen=True)
@@ -154,6 +163,27 @@ def customers_with_unapplied(session: Session) -> list[int]:
                            .where(paid.c.paid > func.coalesce(applied.c.applied, 0))
                            .order_by(paid.c.customer_id))
     return [row[0] for row in rows]
+
+
+@dataclass(frozen=True)
+class Applied:
+    """Σ of one payment's applications to one invoice on one day."""
+
+    payment_id: int
+    invoice_id: int
+    applied_on: dt.date
+    amount: int
+
+
+def applied_between(session: Session, first: dt.date, last: dt.date) -> list[Applied]:
+    """What each payment applied to each invoice on each day from ``first`` to ``last``
+    (the accountant's receipts journal), zero sums left out, by day, payment and invoice."""
+    query = (select(PaymentApplication.payment_id, PaymentApplication.invoice_id, PaymentApplication.applied_on,
+                    func.sum(PaymentApplication.amount))
+             .where(PaymentApplication.applied_on.between(first, last))
+             .group_by(PaymentApplication.payment_id, PaymentApplication.invoice_id, PaymentApplication.applied_on)
+             .order_by(PaymentApplication.applied_on, PaymentApplication.payment_id, PaymentApplication.invoice_id))
+    return [Applied(p, i, on, int(a)) for p, i, on, a in session.execute(query) if int(a)]
 
 
 @dataclass(frozen=True)
