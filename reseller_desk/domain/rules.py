@@ -51,6 +51,7 @@ __all__ = [
     "deposit_required",
     "earliest_cancellation_month",
     "ends_within_minimum_term",
+    "failed_debit_due_date",
     "first_billable_month",
     "invoice_issue_deadline",
     "late_interest",
@@ -485,6 +486,23 @@ def transfer_due_date(
     _require_calendar("bank_calendar", bank_calendar)
     day = _last_of_month(_next_month(usage_month))
     return _roll(bank_calendar, day, profile.schedule.transfer_roll)
+
+
+def failed_debit_due_date(
+    profile: TermsProfile, bank_calendar: BusinessCalendar, result_day: date, pay_days: int
+) -> date:
+    """When an invoice whose direct debit failed (振替不能) is due by bank transfer instead.
+
+    The office asks for payment ``pay_days`` after the day it learns of the failure (its
+    setting, 設定 → 口座振替); the day is a transfer due date, so it rolls as SC §10.1 rolls
+    one (a bank non-business day moves to the previous bank business day). SH §29 leaves it
+    to the office, which applies the same schedule.
+    """
+    require_date("result_day", result_day)
+    _require_calendar("bank_calendar", bank_calendar)
+    if isinstance(pay_days, bool) or not isinstance(pay_days, int) or pay_days < 1:
+        raise ValueError(f"pay_days は1以上の整数です ({pay_days!r})")
+    return _roll(bank_calendar, result_day + timedelta(days=pay_days), profile.schedule.transfer_roll)
 
 
 # -- deposits -----------------------------------------------------------------------------
