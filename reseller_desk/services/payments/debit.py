@@ -13,6 +13,9 @@ Decisions (the issue is silent):
 * The amount asked is what the invoice still owes (balances), not its total.
 * An invoice already asked in a batch whose result is not in is left out (結果待ち); one whose
   debit failed is due by transfer now and is left out (振替不能) — never asked twice.
+* 新規コード (formats.md §1.4): 1 the contract's first request, 2 its account changed since the
+  last request, 0 otherwise. The bank and branch names are written when the contract's read as
+  half-width kana the bank takes (they are optional), else left blank.
 """
 
 from __future__ import annotations
@@ -82,6 +85,9 @@ class PreviewRow:
     account_type: int = 0
     account_number: str = ""
     holder_name: str = ""            # as the file writes it (half-width kana)
+    bank_name: str = ""              # half-width kana, or blank (optional in the file)
+    branch_name: str = ""
+    new_code: int = 0
     reason: str = ""                 # why it is left out ("" = included)
     note: str = ""                   # what the clerk should know although it is included
 
@@ -152,6 +158,24 @@ def _contract_for(session: Session, invoice: Invoice) -> tuple[Contract | None, 
     return chosen, note
 
 
+def _optional_name(text: str) -> str:
+    """A bank or branch name as the file may carry it (formats.md §1.7: kana, A–Z, 0–9, -), or blank."""
+    name = bank_kana(clean_line(text)).strip()
+    if not name or kana_problem(name) or any(c in name for c in " ().") or len(name.encode("cp932")) > 15:
+        return ""
+    return name
+
+
+def _new_code(session: Session, contract: Contract) -> int:
+    last = session.scalars(select(DebitRequest).where(DebitRequest.contract_id == contract.id)
+                           .order_by(DebitRequest.id.desc()).limit(1)).first()
+    if last is None:
+        return 1
+    same = (last.bank_code, last.branch_code, last.account_number.lstrip("0")) == (
+        contract.debit_bank_code, contract.debit_branch_code, contract.debit_account_number.lstrip("0"))
+    return 0 if same else 2
+
+
 def _row(session: Session, invoice: Invoice, amount: int, customer_name: str) -> PreviewRow:
     base = PreviewRow(invoice.id, invoice.number, invoice.customer_id, customer_name, amount)
     contract, note = _contract_for(session, invoice)
@@ -162,6 +186,8 @@ def _row(session: Session, invoice: Invoice, amount: int, customer_name: str) ->
     filled = _replace(base, contract_id=contract.id, customer_code=contract.customer_code,
                       bank_code=contract.debit_bank_code, branch_code=contract.debit_branch_code,
                       account_type=kind or 0, account_number=contract.debit_account_number, holder_name=holder,
+                      bank_name=_optional_name(contract.debit_bank_name),
+                      branch_name=_optional_name(contract.debit_branch_name), new_code=_new_code(session, contract),
                       note=note)
     problem = None
     if not (contract.debit_bank_code.isdigit() and len(contract.debit_bank_code) == 4
@@ -242,7 +268,8 @@ def _header(settings: DebitSettings, day: dt.date) -> DebitHeader:
 
 def _record(row: PreviewRow) -> DebitRecord:
     return DebitRecord(row.bank_code, row.branch_code, row.account_type, row.account_number, row.holder_name,
-                       row.amount, customer_number_of(row.invoice_id))
+                       row.amount, customer_number_of(row.invoice_id), new_code=row.new_code,
+                       bank_name=row.bank_name, branch_name=row.branch_name)
 
 
 @retried
