@@ -59,6 +59,8 @@ ACTION_LABELS = {
     # money in (services.payments)
     "payment.receive": "入金の記録", "payment.reverse": "入金の取消", "payment.apply_credit": "過入金の充当",
     "payment.refund": "過入金の返金",
+    "debit.export": "口座振替依頼データの作成", "debit.result": "口座振替結果の取込",
+    "debit_settings.update": "口座振替の設定の変更",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -68,7 +70,7 @@ ENTITY_LABELS = {
     "database": "データベース", "invoice": "請求書", "bill_run": "月次請求",
     "usage_import": "通話料の取込", "unit": "機器", "equipment_model": "機種", "rental": "貸出",
     "equipment_sale": "機器の販売", "return_request": "機器の返却", "warranty_replacement": "保証交換",
-    "payment": "入金",
+    "payment": "入金", "debit_batch": "口座振替依頼データ",
 }
 VERB_LABELS = {"add": "の追加", "update": "の変更", "remove": "の削除", "replace": "の変更", "issue": "の発行"}
 #: Names of the values an audit record keeps.
