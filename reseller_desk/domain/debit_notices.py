@@ -15,9 +15,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from reseller_desk.domain.invoice_document import TransferAccount
 from reseller_desk.domain.notices import Addressee, Issuer, NoticeKind
 
-__all__ = ["DebitFailedDetails", "DebitFailedDocument", "FailedDebitLine", "PayeeAccount", "from_json", "to_json"]
+__all__ = ["DebitFailedDetails", "DebitFailedDocument", "FailedDebitLine", "from_json", "to_json"]
 
 SCHEMA_VERSION = 1
 
@@ -31,22 +32,11 @@ class FailedDebitLine:
 
 
 @dataclass(frozen=True)
-class PayeeAccount:
-    """An account of the office to pay into (設定 → 振込先)."""
-
-    bank_name: str
-    branch_name: str
-    account_type: str
-    account_number: str
-    holder_kana: str
-
-
-@dataclass(frozen=True)
 class DebitFailedDetails:
     collection_date: dt.date
     lines: tuple[FailedDebitLine, ...]
     transfer_due: dt.date
-    accounts: tuple[PayeeAccount, ...]
+    accounts: tuple[TransferAccount, ...]
     customer_codes: tuple[str, ...] = ()
 
     @property
@@ -84,7 +74,7 @@ def from_json(text: str) -> DebitFailedDocument:
     lines = tuple(FailedDebitLine(**{**_known(FailedDebitLine, line),
                                      "billing_month": dt.date.fromisoformat(line["billing_month"])})
                   for line in d.get("lines") or ())
-    accounts = tuple(PayeeAccount(**_known(PayeeAccount, a)) for a in d.get("accounts") or ())
+    accounts = tuple(TransferAccount(**_known(TransferAccount, a)) for a in d.get("accounts") or ())
     details = DebitFailedDetails(collection_date=dt.date.fromisoformat(d["collection_date"]), lines=lines,
                                  transfer_due=dt.date.fromisoformat(d["transfer_due"]), accounts=accounts,
                                  customer_codes=tuple(d.get("customer_codes") or ()))

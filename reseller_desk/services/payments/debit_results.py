@@ -31,9 +31,9 @@ from reseller_desk.domain.debit_notices import (
     DebitFailedDetails,
     DebitFailedDocument,
     FailedDebitLine,
-    PayeeAccount,
     to_json,
 )
+from reseller_desk.domain.invoice_document import TransferAccount
 from reseller_desk.domain.notices import NoticeKind
 from reseller_desk.domain.payments import ReceiptMethod
 from reseller_desk.domain.text import clean_line
@@ -161,9 +161,9 @@ def _matched(debit: DebitFile, requests: dict[str, DebitRequest]) -> list[tuple[
     return pairs
 
 
-def _accounts(session: Session) -> tuple[PayeeAccount, ...]:
+def _accounts(session: Session) -> tuple[TransferAccount, ...]:
     rows = session.scalars(select(BankAccount).order_by(BankAccount.sort_order, BankAccount.id)).all()
-    return tuple(PayeeAccount(r.bank_name, r.branch_name, r.account_type, r.account_number, r.holder_kana)
+    return tuple(TransferAccount(r.bank_name, r.branch_name, r.account_type, r.account_number, r.holder_kana)
                  for r in rows)
 
 
