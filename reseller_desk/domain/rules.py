@@ -52,6 +52,7 @@ __all__ = [
     "earliest_cancellation_month",
     "ends_within_minimum_term",
     "final_demand_dates",
+    "failed_debit_due_date",
     "first_billable_month",
     "invoice_issue_deadline",
     "late_interest",
@@ -518,6 +519,21 @@ def final_demand_dates(
     suspension_on = company_calendar.on_or_after(issued_on + timedelta(days=days))
     pay_by = _roll(bank_calendar, suspension_on - timedelta(days=1), profile.schedule.transfer_roll)
     return max(pay_by, issued_on), suspension_on
+def failed_debit_due_date(
+    profile: TermsProfile, bank_calendar: BusinessCalendar, result_day: date, pay_days: int
+) -> date:
+    """When an invoice whose direct debit failed (振替不能) is due by bank transfer instead.
+
+    The office asks for payment ``pay_days`` after the day it learns of the failure (its
+    setting, 設定 → 口座振替); the day is a transfer due date, so it rolls as SC §10.1 rolls
+    one (a bank non-business day moves to the previous bank business day). SH §29 leaves it
+    to the office, which applies the same schedule.
+    """
+    require_date("result_day", result_day)
+    _require_calendar("bank_calendar", bank_calendar)
+    if isinstance(pay_days, bool) or not isinstance(pay_days, int) or pay_days < 1:
+        raise ValueError(f"pay_days は1以上の整数です ({pay_days!r})")
+    return _roll(bank_calendar, result_day + timedelta(days=pay_days), profile.schedule.transfer_roll)
 
 
 # -- deposits -----------------------------------------------------------------------------

@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "dunning.issue": "督促状・催告書の発行", "dunning.hold": "督促の保留", "dunning.release_hold": "督促保留の解除",
     "dunning_stages.save": "督促の段階の変更",
     "journal.export": "仕訳の書き出し", "journal_accounts.update": "会計ソフト連携の科目の変更",
+    "debit.export": "口座振替依頼データの作成", "debit.result": "口座振替結果の取込",
+    "debit_settings.update": "口座振替の設定の変更",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -75,6 +77,7 @@ ENTITY_LABELS = {
     "payment": "入金",
     "dunning_letter": "督促", "dunning_hold": "督促保留", "dunning_stages": "督促の段階",
     "journal": "仕訳", "journal_accounts": "会計ソフト連携の科目",
+    "debit_batch": "口座振替依頼データ",
 }
 VERB_LABELS = {"add": "の追加", "update": "の変更", "remove": "の削除", "replace": "の変更", "issue": "の発行"}
 #: Names of the values an audit record keeps.

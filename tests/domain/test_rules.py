@@ -70,6 +70,7 @@ PUBLIC_RULES = [
     "last_billable_month",
     "ends_within_minimum_term",
     "final_demand_dates",
+    "failed_debit_due_date",
 ]
 
 
@@ -596,6 +597,18 @@ def test_a_collection_day_must_be_an_int():
 )
 def test_transfer_due_date(terms, usage_month, expected):
     assert transfer_due_date(PROFILES[terms], BANK, usage_month) == expected
+
+
+@pytest.mark.parametrize("terms", ["SC", "SH"])
+def test_a_failed_debit_is_due_by_transfer_pay_days_later_on_the_bank_business_day_before(terms):
+    # 2027-01-04 + 14 = 2027-01-18 (Mon) stays; 2026-12-30 + 14 = 2027-01-13 (Wed) stays;
+    # 2026-12-19 + 14 = 2027-01-02 (Sat, bank holiday) moves back to 2026-12-30 (Wed).
+    profile = PROFILES[terms]
+    assert rules.failed_debit_due_date(profile, BANK, D(2027, 1, 4), 14) == D(2027, 1, 18)
+    assert rules.failed_debit_due_date(profile, BANK, D(2026, 12, 30), 14) == D(2027, 1, 13)
+    assert rules.failed_debit_due_date(profile, BANK, D(2026, 12, 19), 14) == D(2026, 12, 30)
+    with pytest.raises(ValueError):
+        rules.failed_debit_due_date(profile, BANK, D(2026, 12, 19), 0)
 
 
 # -- deposits (SC §9.10) ------------------------------------------------------------------
