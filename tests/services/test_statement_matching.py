@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from reseller_desk.db.models import Payment, PayerName, StatementLine
+from reseller_desk.db.models import PayerName, Payment, StatementLine
 from reseller_desk.domain.payer_match import MatchGroup
 from reseller_desk.domain.payments import ReceiptMethod, StatementLineStatus
 from reseller_desk.domain.receivables import InvoiceState
