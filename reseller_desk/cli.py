@@ -22,6 +22,7 @@ from reseller_desk import (
     cli_export,
     cli_invoices,
     cli_login,
+    cli_payments,
     cli_usage,
     cli_user,
     cli_verify,
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_bill.add_parser(sub, _add_db)
     cli_export.add_parser(sub, _add_db)
     cli_debit.add_parser(sub, _add_db)
+    cli_payments.add_parser(sub, _add_db)
 
     restore = sub.add_parser("restore", help="バックアップを空のデータベースに復元する（データのある所には復元しない）")
     restore.add_argument("file", metavar="FILE", help="reseller-desk backup で作ったファイル")
@@ -306,6 +308,7 @@ COMMANDS = {
     "bill": lambda args: cli_bill.cmd_bill(args, _open, terminal_safe),
     "export": lambda args: cli_export.cmd_export(args, _open, terminal_safe),
     "debit": lambda args: cli_debit.cmd_debit(args, _open, terminal_safe),
+    "payments": lambda args: cli_payments.cmd_payments(args, _open, terminal_safe),
 }
 
 
