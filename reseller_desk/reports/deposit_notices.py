@@ -65,15 +65,12 @@ class DepositRequestRenderer(NoticeRenderer):
             Row("利息", "利用保証金には利息を付しません。"),
             Row("充当", "ご利用料金等のお支払いがなされなかった場合は、利用保証金をその料金等に充当いたします。"
                        "ご契約の終了時には、未払いの料金等に充当したうえで、残額をご返還いたします。"),
-            Row("期日までにお預けいただけない場合", unpaid_text(jp_date(d.deadline), d.unpaid_clause)),
+            Row("期日を過ぎた場合", unpaid_text(jp_date(d.deadline), d.unpaid_clause)),
         ]
         if d.note:
             rows.append(Row("備考", d.note))
         rows.append(self.contact_row())
         return rows
-
-    def record_notes(self) -> list[str]:
-        return ["お振込みの際は、振込依頼人名の前にカスタマIDをご入力ください。"]
 
 
 def render_deposit_notice(doc: DepositNoticeDocument) -> bytes:
