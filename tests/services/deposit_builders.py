@@ -14,8 +14,8 @@ from reseller_desk.domain.billing import BillLine, LineKind
 from reseller_desk.domain.charges import TaxCategory
 from reseller_desk.domain.company import BankAccountDetails
 from reseller_desk.services import settings
-from reseller_desk.services.contracts import lifecycle
 from reseller_desk.services.billing.issuing import Draft, issue
+from reseller_desk.services.contracts import lifecycle
 from reseller_desk.services.contracts.acting import load, profile_of
 
 from .builders import TODAY, sc_input, sh_input
