@@ -240,7 +240,9 @@ def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(d
         "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "保証金", "設定", "操作履歴"]
     assert window.current_section() == "applications" and window.application_page.dialogs == []
     activate(window, qtbot)
-    qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)   # the 9th: 設定
+    assert window.current_section() == "settings"
+    window.show_section("audit")   # the 10th section has no Ctrl+number
     assert window.current_section() == "audit"
     qtbot.waitUntil(lambda: idle(window), timeout=3000)
     window.audit_page.refresh()
