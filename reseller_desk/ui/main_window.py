@@ -4,7 +4,8 @@ bar with the database, the staff member and the size of the customer book.
 Adding a section (契約, 請求 …) is one line in :data:`SECTIONS`; Ctrl+1 … Ctrl+9 follow the
 order of the sections the staff member sees, and 設定 past the ninth is Ctrl+0. A section's
 module is imported and its page built the first time it is shown, so start-up pays only for
-the customer book. A manager-only section (操作履歴) is left out of a clerk's navigation; its service refuses a clerk anyway.
+the customer book. A manager-only section (操作履歴) is left out of a clerk's navigation; its
+service refuses a clerk anyway.
 
 ファイル > 担当者の切替 logs the staff member out and shows the log-in dialog; the pages are
 rebuilt for whoever logs in.
