@@ -30,7 +30,8 @@ from reseller_desk.domain.receivables import InvoiceState, OpenItem, state_of
 #: Ids bound per IN (...): well under SQLite's 32,766 variables and PostgreSQL's 65,535.
 _CHUNK = 5000
 
-__all__ = ["Account", "InvoiceBalance", "account_of", "balances", "open_items", "unapplied_receipts"]
+__all__ = ["Account", "CreditApplied", "InvoiceBalance", "account_of", "balances", "credit_applications", "open_items",
+           "unapplied_receipts"]
 
 
 @dataclass(frozen=True)
@@ -171,3 +172,27 @@ def account_of(session: Session, customer_id: int) -> Account:
     return Account(customer_id, sum(b.owed for b in items), paid - applied + sum(b.over for b in items),
                    sum(1 for b in items if b.owed > 0),
                    sum(1 for b in items if b.state is InvoiceState.SHORT))
+
+
+@dataclass(frozen=True)
+class CreditApplied:
+    """Credit (過入金) applied to an invoice after its receipt was recorded (ledger.apply_credit)."""
+
+    applied_on: dt.date
+    payment_id: int
+    invoice_id: int
+    amount: int
+
+
+def credit_applications(session: Session, customer_id: int) -> list[CreditApplied]:
+    """The customer's receipts applied later than the day they came in (credit applied to a later
+    invoice), each as it was written, oldest first. (The account statement lists them: they move
+    money from the credit to an invoice and change no balance.)"""
+    rows = session.execute(
+        select(PaymentApplication.applied_on, PaymentApplication.payment_id, PaymentApplication.invoice_id,
+               PaymentApplication.amount)
+        .join(Payment, Payment.id == PaymentApplication.payment_id)
+        .where(Payment.customer_id == customer_id, Payment.kind == PaymentKind.RECEIPT,
+               PaymentApplication.amount > 0, PaymentApplication.applied_on > Payment.received_on)
+        .order_by(PaymentApplication.applied_on, PaymentApplication.id)).all()
+    return [CreditApplied(*row) for row in rows]
