@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -21,12 +21,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from reseller_desk.domain.account_statement import AccountStatement
 from reseller_desk.domain.company import CompanyDetails
 from reseller_desk.reports.fonts import GOTHIC, MINCHO, draw_string, markup, register_fonts
 from reseller_desk.reports.format import jp_date, postal, yen
-
-if TYPE_CHECKING:
-    from reseller_desk.services.payments.aging import AccountStatement
 
 __all__ = ["render_account_statement"]
 

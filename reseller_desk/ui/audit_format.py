@@ -59,6 +59,8 @@ ACTION_LABELS = {
     # money in (services.payments)
     "payment.receive": "入金の記録", "payment.reverse": "入金の取消", "payment.apply_credit": "過入金の充当",
     "payment.refund": "過入金の返金",
+    "payment.write_off": "未収金の償却", "late_interest.assess": "遅延損害金の計上",
+    "late_interest.waive": "遅延損害金の免除",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",

@@ -18,17 +18,19 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reseller_desk import clock
 from reseller_desk.db.database import Database
 from reseller_desk.db.models import Customer, Invoice, LateInterest, Payment, WriteOff
+from reseller_desk.domain.account_statement import AccountStatement, StatementEntry
 from reseller_desk.domain.invoice_document import InvoiceKind
 from reseller_desk.domain.payments import PaymentKind
 from reseller_desk.domain.receivables import AGING_BUCKETS, aging_table
 from reseller_desk.services.errors import ValidationFailed
-from reseller_desk.services.payments.balances import InvoiceBalance, account_of, balances, credit_applications
+from reseller_desk.services.payments.balances import Account, InvoiceBalance, account_of, balances, credit_applications
 from reseller_desk.services.payments.ledger import load_customer
 
-__all__ = ["AccountStatement", "AgingReport", "AgingRow", "CustomerInvoice", "StatementEntry", "account_statement", "aging_report",
-           "bucket_labels", "customer_invoices"]
+__all__ = ["AccountStatement", "AgingReport", "AgingRow", "CustomerInvoice", "StatementEntry", "account_statement",
+           "account_statement_pdf", "aging_report", "bucket_labels", "customer_account", "customer_invoices"]
 
 
 def bucket_labels() -> tuple[str, ...]:
@@ -72,33 +74,6 @@ def aging_report(db: Database, today: dt.date) -> AgingReport:
     rows.sort(key=lambda r: (r.name, r.customer_id))
     totals = tuple(sum(r.buckets[i] for r in rows) for i in range(len(AGING_BUCKETS)))
     return AgingReport(today, tuple(rows), totals, sum(totals), sum(r.credit for r in rows))
-
-
-@dataclass(frozen=True)
-class StatementEntry:
-    on: dt.date
-    kind: str             # 請求, 訂正, 入金, 入金取消, 返金, 償却, 充当, 遅延損害金
-    reference: str        # the invoice's number, or ""
-    description: str
-    charged: int          # what it adds to what the customer owes
-    paid: int             # what it takes off
-    balance: int          # after it
-    counts: bool = True   # False: listed only (credit applied, late interest to be billed)
-
-
-@dataclass(frozen=True)
-class AccountStatement:
-    customer_id: int
-    customer_name: str
-    postal_code: str
-    address: str
-    since: dt.date
-    until: dt.date
-    opening: int          # the balance before ``since`` (what was owed net of credit)
-    entries: tuple[StatementEntry, ...]
-    closing: int
-    owed: int             # now: what the open invoices owe
-    credit: int           # now: 過入金
 
 
 def _raw_entries(session: Session, customer_id: int, numbers: dict[int, str]) -> list[tuple[dt.date, int, StatementEntry]]:
@@ -181,3 +156,20 @@ def customer_invoices(db: Database, customer_id: int, *, open_only: bool = False
                                  b.state.label)
                  for b in balances(session, customer_id=customer_id).values() if b.owed or not open_only]
     return sorted(found, key=lambda i: (i.billing_month, i.invoice_id), reverse=True)
+
+
+def customer_account(db: Database, customer_id: int) -> tuple[str, Account]:
+    """The customer's name and receivables at a glance (what is owed, the credit)."""
+    with db.transaction() as session:
+        customer = load_customer(session, customer_id)
+        return customer.name, account_of(session, customer_id)
+
+
+def account_statement_pdf(db: Database, customer_id: int, *, since: dt.date, until: dt.date,
+                          today: dt.date | None = None) -> bytes:
+    """取引明細書 as PDF bytes (reports.account_statement), printed on demand: not stored."""
+    from reseller_desk.reports.account_statement import render_account_statement
+    from reseller_desk.services.settings import get_company
+
+    statement = account_statement(db, customer_id, since=since, until=until)
+    return render_account_statement(statement, get_company(db), printed_on=today or clock.today())
