@@ -48,11 +48,13 @@ def write_off(db: Database, actor: Actor, invoice_id: int, amount: int, *, accou
     today = today or clock.today()
     problems = {k: p for k, p in (
         ("amount", number_problem(amount, "償却額", 1, 999_999_999, "円")),
-        ("account", None if isinstance(account, WriteOffAccount) else "償却の勘定科目を選んでください。"),
+        ("account", None if isinstance(account, str) and any(account == a for a in WriteOffAccount)
+         else "償却の勘定科目を選んでください。"),
         ("note", note_problem(note, "償却の理由", required=True)),
         ("on", recorded_date_problem(on, today, "償却日"))) if p}
     if problems:
         raise ValidationFailed(problems)
+    account = WriteOffAccount(account)
     with db.transaction(write=True) as session:
         confirm_actor(session, actor)
         balance = balances(session, invoice_ids=[invoice_id]).get(invoice_id) if is_record_id(invoice_id) else None

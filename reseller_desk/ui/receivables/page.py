@@ -62,8 +62,9 @@ class AgingFilter(QSortFilterProxyModel):
         self.text = ""
 
     def set_text(self, text: str) -> None:
+        self.beginFilterChange()
         self.text = text.strip()
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, row: int, parent: Any) -> bool:  # noqa: N802 - Qt naming
         record = self.sourceModel().index(row, 0, parent).data(RECORD_ROLE)
