@@ -65,7 +65,8 @@ def _heading(statement: AccountStatement, issuer: CompanyDetails, printed_on: dt
     customer = [_p(postal(statement.postal_code) if statement.postal_code else "", s["body"]),
                 _p(statement.address, s["body"]), _p(f"{statement.customer_name}　御中", s["name"])]
     office = [_p(f"{jp_date(printed_on)} 発行", s["right"]), _p(issuer.name, s["right"]),
-              _p(f"{postal(issuer.postal_code)} {issuer.address}" if issuer.postal_code else issuer.address, s["right"]),
+              _p(f"{postal(issuer.postal_code)} {issuer.address}" if issuer.postal_code else issuer.address,
+                 s["right"]),
               _p(f"TEL {issuer.phone}" if issuer.phone else "", s["right"])]
     top = Table([[customer, office]], colWidths=[width * 0.55, width * 0.45])
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -113,7 +114,8 @@ def render_account_statement(statement: AccountStatement, issuer: CompanyDetails
                             bottomMargin=MARGIN + 4 * mm, title=f"取引明細書 {statement.customer_name}",
                             author=issuer.name)
     width = A4[0] - 2 * MARGIN
-    note = _p("灰色の行（充当・遅延損害金）は内訳の記載で、残高は変わりません。遅延損害金は次回以降のご請求書に計上します。",
+    note = _p("灰色の行（充当・遅延損害金）は内訳の記載で、残高は変わりません。"
+              "遅延損害金は次回以降のご請求書に計上します。",
               s["listed"])
     story = [*_heading(statement, issuer, printed_on, s, width), _table(statement, s, width), Spacer(0, 4 * mm),
              _totals(statement, s, width), Spacer(0, 3 * mm), note]

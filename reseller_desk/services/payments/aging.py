@@ -63,8 +63,8 @@ def aging_report(db: Database, today: dt.date) -> AgingReport:
         for balance in balances(session).values():
             if balance.owed:
                 by_customer[balance.customer_id].append(balance)
-        names = dict(session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(list(by_customer)))).all()) \
-            if by_customer else {}
+        names: dict[int, str] = {row[0]: row[1] for row in session.execute(
+            select(Customer.id, Customer.name).where(Customer.id.in_(list(by_customer))))} if by_customer else {}
         rows = []
         for customer_id, owing in by_customer.items():
             table = aging_table((b.item() for b in owing), today)
@@ -76,7 +76,8 @@ def aging_report(db: Database, today: dt.date) -> AgingReport:
     return AgingReport(today, tuple(rows), totals, sum(totals), sum(r.credit for r in rows))
 
 
-def _raw_entries(session: Session, customer_id: int, numbers: dict[int, str]) -> list[tuple[dt.date, int, StatementEntry]]:
+def _raw_entries(session: Session, customer_id: int,
+                 numbers: dict[int, str]) -> list[tuple[dt.date, int, StatementEntry]]:
     """Every entry of the customer (balance 0 for now), with an order within its day."""
     found: list[tuple[dt.date, int, StatementEntry]] = []
     for number, kind, on, total, month in session.execute(
@@ -118,7 +119,8 @@ def account_statement(db: Database, customer_id: int, *, since: dt.date, until: 
         raise ValidationFailed({"since": "期間の開始日は終了日以前の日付にしてください。"})
     with db.transaction() as session:
         customer = load_customer(session, customer_id)
-        numbers = dict(session.execute(select(Invoice.id, Invoice.number).where(Invoice.customer_id == customer_id)).all())
+        numbers: dict[int, str] = {row[0]: row[1] for row in session.execute(
+            select(Invoice.id, Invoice.number).where(Invoice.customer_id == customer_id))}
         opening, entries = 0, []
         for on, _, entry in _raw_entries(session, customer_id, numbers):
             if on < since:

@@ -210,7 +210,8 @@ def assess_month_end(db: Database, actor: Actor, month_end: dt.date, *, today: d
         settings = session.get(CompanySettings, COMPANY_ROW_ID)
         if settings is None or not settings.interest_at_month_end:
             raise ServiceError("遅延損害金の月末計上は設定で無効になっています（設定 → 請求 で有効にしてください）。")
-        late = session.scalars(select(Invoice.id).where(Invoice.kind == InvoiceKind.INVOICE, Invoice.due_date < month_end))
+        late = session.scalars(select(Invoice.id).where(Invoice.kind == InvoiceKind.INVOICE,
+                                                        Invoice.due_date < month_end))
         count = total = 0
         for balance in balances(session, invoice_ids=list(late)).values():
             if balance.owed == 0:

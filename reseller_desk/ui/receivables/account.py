@@ -85,7 +85,8 @@ class AccountWindow(QDialog):
         self.write_off_button.setVisible(manager)
         self.statement_button = self._button("取引明細書…", "accountStatement", self.statement,
                                              "期間を選んで取引明細書をPDFで保存します")
-        self.waive_button = self._button("免除…", "waiveInterest", self.waive, "選択した遅延損害金を免除します（管理者）")
+        self.waive_button = self._button("免除…", "waiveInterest", self.waive,
+                                         "選択した遅延損害金を免除します（管理者）")
         self.waive_button.setVisible(manager)
         for table in (self.invoice_table, self.interest_table):
             table.selectionModel().selectionChanged.connect(lambda *_: self._enable())

@@ -126,7 +126,8 @@ class WriteOffDialog(_MoneyDialog):
     def __init__(self, ctx: AppContext, invoice: Any, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "未収金の償却", "償却する", "writeOffDialog", parent)
         self.invoice = invoice
-        self.layout_.insertWidget(0, muted_label("請求書は変更せず、償却を別の仕訳として記録します（操作履歴に残ります）。"))
+        self.layout_.insertWidget(0, muted_label("請求書は変更せず、償却を別の仕訳として記録します"
+                                                 "（操作履歴に残ります）。"))
         self.form.addRow("請求書", QLabel(f"{invoice.number}（残高 {format_yen(invoice.owed)}）"))
         self.amount = yen_spin_box(max(invoice.owed, 0))
         self.amount.setObjectName("writeOffAmount")
