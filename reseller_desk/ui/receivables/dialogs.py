@@ -8,22 +8,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from reseller_desk import clock
 from reseller_desk.domain.payments import WriteOffAccount
-from reseller_desk.services.errors import ServiceError, ValidationFailed
+from reseller_desk.services.errors import ValidationFailed
 from reseller_desk.ui.context import AppContext
+from reseller_desk.ui.equipment.return_dialogs import _note_edit as note_edit
+from reseller_desk.ui.equipment.return_dialogs import _ReturnDialog as FormDialog
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.widgets import (
-    APP_STYLE,
-    FieldErrors,
     combo,
     date_edit,
     documents_folder,
-    error_label,
-    form_layout,
     format_yen,
     muted_label,
     to_date,
@@ -31,68 +28,17 @@ from reseller_desk.ui.widgets import (
 )
 
 
-def note_edit(name: str, placeholder: str) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setObjectName(name)
-    edit.setPlaceholderText(placeholder)
-    edit.setFixedHeight(64)
-    return edit
+class _MoneyDialog(FormDialog):
+    """返却管理's dialog frame (a form, a red summary, the action and 閉じる), announcing PAYMENTS."""
 
-
-class _MoneyDialog(QDialog):
-    """A form, a red summary, the action's button and 閉じる; the service runs through Operations."""
-
-    done = Signal(object)
     changes: tuple[str, ...] = (Changes.PAYMENTS,)
 
     def __init__(self, ctx: AppContext, title: str, button: str, name: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, title, button, parent)
         self.setObjectName(name)
-        self.setWindowTitle(title)
-        self.setStyleSheet(APP_STYLE)
-        self.errors = FieldErrors()
-        self.summary = error_label()
-        self.summary.setObjectName("moneySummary")
-        self.form = form_layout()
-        self.ok_button = QPushButton(button)
-        self.ok_button.setObjectName("moneyOk")
-        self.ok_button.clicked.connect(self.submit)
-        close = QPushButton("閉じる")
-        close.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.ok_button)
-        buttons.addWidget(close)
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.addLayout(self.form)
-        self.layout_.addWidget(self.summary)
-        self.layout_.addLayout(buttons)
 
-    def field(self, label: str, name: str, widget: QWidget) -> None:
-        cell = QVBoxLayout()
-        cell.addWidget(widget)
-        cell.addWidget(self.errors.add(name, widget))
-        self.form.addRow(label, cell)
-
-    def call(self, fn: Any) -> None:
-        self.summary.setVisible(False)
-        self.ok_button.setEnabled(False)
-
-        def succeeded(result: Any) -> None:
-            self.done.emit(result)
-            self.accept()
-
-        self.ctx.ops.run(fn, success=succeeded, invalid=lambda e: self.errors.show_refusal(e, self.summary),
-                         failure=self.failed, done=lambda: self.ok_button.setEnabled(True),
-                         changes=self.changes, parent=self)
-
-    def failed(self, error: ServiceError) -> None:
-        self.summary.setText(str(error))
-        self.summary.setVisible(True)
-
-    def submit(self) -> None:
-        raise NotImplementedError
+    def call(self, fn: Any, message: bool = False) -> None:
+        super().call(fn, message=message)
 
 
 class RefundDialog(_MoneyDialog):
