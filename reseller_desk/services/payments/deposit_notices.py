@@ -15,7 +15,7 @@ from reseller_desk.domain.deposit_notices import DepositNoticeDetails, DepositNo
 from reseller_desk.domain.invoice_document import TransferAccount
 from reseller_desk.domain.notices import NoticeKind, printed_clause
 from reseller_desk.domain.terms import TermsProfile
-from reseller_desk.services import audit, notices, numbering, records
+from reseller_desk.services import notices, numbering, records
 from reseller_desk.services.contracts.acting import customer_of
 from reseller_desk.services.errors import ServiceError
 from reseller_desk.services.permissions import Actor
@@ -63,12 +63,5 @@ def issue_deposit_request(session: Session, actor: Actor, contract: Contract, pr
     except UnprintableNotice as error:
         raise ServiceError(f"通知書 {document.number} を印刷できる形にできません（{error}）。"
                            "会社名・住所・宛名・備考の長さを確認してください。") from error
-    row = Notice(number=document.number, kind=kind.value, application_id=contract.application_id,
-                 contract_id=contract.id, customer_id=contract.customer_id, issued_on=issued_on,
-                 issued_by_id=actor.user_id, document_json=to_json(document), pdf=pdf)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "notice.issue", "notice", row.id, after={"number": row.number, "kind": row.kind},
-                 summary=f"{kind.label} {row.number}（{contract.customer_code}）", customer_id=contract.customer_id,
-                 application_id=contract.application_id)
-    return row
+    return notices.store_contract_notice(session, actor, kind, contract, document.number, issued_on,
+                                         to_json(document), pdf)
