@@ -93,4 +93,4 @@ def test_todays_work_says_what_money_in_is_waiting_and_nothing_when_nothing_is(d
     an_invoice(db, customer, due=dt.date(2026, 11, 30))
     money = today.todays_work(db, today=dt.date(2026, 12, 10)).money
     assert (money.dunning_due, money.open_lines, money.batches_waiting) == (1, 0, 0)
-    assert money.lines == ("督促状・催告書の発行待ちが1社・名あります（督促）。",)
+    assert money.lines == ("督促状・催告書の発行を待つ顧客が1件あります（督促）。",)

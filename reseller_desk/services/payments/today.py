@@ -37,7 +37,7 @@ class MoneyWork:
         if self.batches_waiting:
             found.append(f"振替結果を取り込んでいない口座振替が{self.batches_waiting:,}回分あります（口座振替）。")
         if self.dunning_due:
-            found.append(f"督促状・催告書の発行待ちが{self.dunning_due:,}社・名あります（督促）。")
+            found.append(f"督促状・催告書の発行を待つ顧客が{self.dunning_due:,}件あります（督促）。")
         if self.suspension_candidates:
             found.append(f"催告書の停止予定日を過ぎても未入金の顧客が{self.suspension_candidates:,}件あります"
                          "（督促 → 停止候補）。")
