@@ -30,7 +30,7 @@ from reseller_desk.domain.receivables import InvoiceState, OpenItem, state_of
 #: Ids bound per IN (...): well under SQLite's 32,766 variables and PostgreSQL's 65,535.
 _CHUNK = 5000
 
-__all__ = ["Account", "InvoiceBalance", "account_of", "balances", "open_items", "unapplied_receipts"]
+__all__ = ["Account", "InvoiceBalance", "account_of", "balances", "open_items", "open_items_of", "unapplied_receipts"]
 
 
 @dataclass(frozen=True)
@@ -171,3 +171,22 @@ def account_of(session: Session, customer_id: int) -> Account:
     return Account(customer_id, sum(b.owed for b in items), paid - applied + sum(b.over for b in items),
                    sum(1 for b in items if b.owed > 0),
                    sum(1 for b in items if b.state is InvoiceState.SHORT))
+
+
+def open_items_of(session: Session, customer_ids: Iterable[int]) -> dict[int, list[InvoiceBalance]]:
+    """:func:`open_items` of many customers at once (the statement matcher's): customer id →
+    their invoices that still owe something, oldest due first; customers owing nothing absent."""
+    wanted = sorted(set(customer_ids))
+    ids: list[int] = []
+    for start in range(0, len(wanted), _CHUNK):
+        ids.extend(session.scalars(select(Invoice.id).where(Invoice.kind == InvoiceKind.INVOICE,
+                                                            Invoice.customer_id.in_(wanted[start:start + _CHUNK]))))
+    found: dict[int, list[InvoiceBalance]] = defaultdict(list)
+    if not ids:
+        return {}
+    for start in range(0, len(ids), _CHUNK):     # balances binds the ids in one IN (…)
+        for balance in balances(session, invoice_ids=ids[start:start + _CHUNK]).values():
+            if balance.owed > 0:
+                found[balance.customer_id].append(balance)
+    return {customer: sorted(items, key=lambda b: (b.due_date or dt.date.max, b.invoice_id))
+            for customer, items in found.items()}
