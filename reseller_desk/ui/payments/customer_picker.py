@@ -27,7 +27,7 @@ class CustomerPicker(QWidget):
         self.search.setObjectName("customerSearch")
         self.search.setPlaceholderText("顧客名・フリガナ・電話番号で検索して Enter")
         self.search.setClearButtonEnabled(True)
-        self.search.returnPressed.connect(self.find)
+        self.search.returnPressed.connect(self.search_now)
         self.hits = QListWidget()
         self.hits.setObjectName("customerHits")
         self.hits.setFixedHeight(self.fontMetrics().height() * rows + 12)
@@ -41,7 +41,7 @@ class CustomerPicker(QWidget):
         layout.addWidget(self.hits)
         layout.addWidget(self.status)
 
-    def find(self) -> None:
+    def search_now(self) -> None:
         db, query = self.ctx.db, self.search.text()
         if not query.strip():
             self.show_choices([], "検索する語を入力してください。")
@@ -53,6 +53,7 @@ class CustomerPicker(QWidget):
 
     def show_choices(self, choices: Iterable[CustomerChoice], text: str = "", select_id: int | None = None) -> None:
         """List ``choices`` (a search's hits, a match's candidates); select ``select_id``."""
+        previous, self.customer_id = self.customer_id, None   # selecting below announces the choice
         self.hits.blockSignals(True)
         self.hits.clear()
         for choice in choices:
@@ -66,8 +67,7 @@ class CustomerPicker(QWidget):
                        if self.hits.item(i).data(Qt.ItemDataRole.UserRole) == select_id), None)
         if wanted is not None:
             self.hits.setCurrentRow(wanted)
-        elif self.customer_id is not None:
-            self.customer_id = None
+        elif previous is not None:
             self.chosen.emit(None)
 
     def choose_row(self, row: int) -> None:

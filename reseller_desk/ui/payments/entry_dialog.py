@@ -62,7 +62,7 @@ class _MoneyDialog(QDialog):
     """A form, a red summary, the action button and 閉じる; one service call through Operations."""
 
     #: The service's result once it succeeded.
-    done = Signal(object)
+    recorded = Signal(object)
 
     def __init__(self, ctx: AppContext, title: str, button: str, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -103,7 +103,7 @@ class _MoneyDialog(QDialog):
         self.ok_button.setEnabled(False)
 
         def succeeded(result: Any) -> None:
-            self.done.emit(result)
+            self.recorded.emit(result)
             self.accept()
 
         self.ctx.ops.run(fn, success=succeeded, invalid=self.refused, failure=self.failed, status=status,
@@ -249,8 +249,8 @@ class ReversePaymentDialog(_MoneyDialog):
         self.finish_layout()
 
     def submit(self) -> None:
-        if self.confirm is not None and not self.confirm(
-                "入金の取消", f"{self.payment.customer_name} の入金 ¥{self.payment.amount:,} を取り消します。よろしいですか。"):
+        question = f"{self.payment.customer_name} の入金 ¥{self.payment.amount:,} を取り消します。よろしいですか。"
+        if self.confirm is not None and not self.confirm("入金の取消", question):
             return
         db, actor, payment_id = self.ctx.db, self.ctx.actor, self.payment.id
         on, reason = to_date(self.on), self.reason.toPlainText()

@@ -8,7 +8,17 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reseller_desk import clock
 from reseller_desk.domain.payments import PaymentKind, ReceiptMethod
@@ -121,7 +131,7 @@ class PaymentListTab(QWidget):
     def _find_customer(self) -> None:
         self.picker.setVisible(True)
         self.picker.search.setText(self.customer_search.text())
-        self.picker.find()
+        self.picker.search_now()
 
     def _set_customer(self, customer_id: int | None) -> None:
         if customer_id is None:
@@ -147,8 +157,11 @@ class PaymentListTab(QWidget):
     def load_more(self) -> None:
         db, wanted, offset = self.ctx.db, self.current_filter(), len(self.model.records)
         self.ctx.ops.run(lambda: list_payments(db, wanted, offset=offset, limit=PAGE_SIZE),
-                         success=lambda rows: (self.model.set_records([*self.model.records, *rows]),
-                                               self._show_count()), parent=self)
+                         success=self._more_loaded, parent=self)
+
+    def _more_loaded(self, rows: list[PaymentRow]) -> None:
+        self.model.set_records([*self.model.records, *rows])
+        self._show_count()
 
     def _show_count(self) -> None:
         shown = len(self.model.records)
@@ -166,7 +179,7 @@ class PaymentListTab(QWidget):
         self.reverse_button.setEnabled(chosen is not None and chosen.reversible)
 
     # -- dialogs -----------------------------------------------------------------------------------
-    def _open(self, dialog: QWidget) -> Any:
+    def _open(self, dialog: QDialog) -> Any:
         dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)
         self.dialogs.append(dialog)
         self.dialog_opened.emit(dialog)
