@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from reseller_desk import __version__, cli_bill, cli_invoices, cli_login, cli_usage, cli_user, cli_verify
+from reseller_desk import __version__, cli_bill, cli_invoices, cli_login, cli_payments, cli_usage, cli_user, cli_verify
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database
@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_usage.add_parser(sub, _add_db)
     cli_verify.add_parser(sub, _add_db)
     cli_bill.add_parser(sub, _add_db)
+    cli_payments.add_parser(sub, _add_db)
 
     restore = sub.add_parser("restore", help="バックアップを空のデータベースに復元する（データのある所には復元しない）")
     restore.add_argument("file", metavar="FILE", help="reseller-desk backup で作ったファイル")
@@ -292,6 +293,7 @@ COMMANDS = {
     "restore": cmd_restore,
     "verify": lambda args: cli_verify.cmd_verify(args, _open, terminal_safe),
     "bill": lambda args: cli_bill.cmd_bill(args, _open, terminal_safe),
+    "payments": lambda args: cli_payments.cmd_payments(args, _open, terminal_safe),
 }
 
 

@@ -59,6 +59,10 @@ ACTION_LABELS = {
     # money in (services.payments)
     "payment.receive": "入金の記録", "payment.reverse": "入金の取消", "payment.apply_credit": "過入金の充当",
     "payment.refund": "過入金の返金",
+    # statements in and matched (services.payments.statements / matching)
+    "statement.import": "入金明細の取込", "statement.confirm": "入金の消込", "statement.ignore": "入金明細を対象外に",
+    "statement.reopen": "入金明細を未処理に戻す", "payer_name.add": "振込依頼人名の登録",
+    "payer_name.remove": "振込依頼人名の削除", "bank_csv_mapping.save": "銀行CSVの列設定の保存",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -69,6 +73,8 @@ ENTITY_LABELS = {
     "usage_import": "通話料の取込", "unit": "機器", "equipment_model": "機種", "rental": "貸出",
     "equipment_sale": "機器の販売", "return_request": "機器の返却", "warranty_replacement": "保証交換",
     "payment": "入金",
+    "statement_import": "入金明細の取込", "statement_line": "入金明細", "payer_name": "振込依頼人名",
+    "bank_csv_mapping": "銀行CSVの列設定",
 }
 VERB_LABELS = {"add": "の追加", "update": "の変更", "remove": "の削除", "replace": "の変更", "issue": "の発行"}
 #: Names of the values an audit record keeps.

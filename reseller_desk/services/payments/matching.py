@@ -126,8 +126,8 @@ def _names(session: Session, customer_ids: Iterable[int]) -> dict[int, str]:
     ids = sorted(set(customer_ids))
     names: dict[int, str] = {}
     for start in range(0, len(ids), _CHUNK):
-        names.update(session.execute(select(Customer.id, Customer.name)
-                                     .where(Customer.id.in_(ids[start:start + _CHUNK]))).tuples())
+        names.update((row[0], row[1]) for row in session.execute(
+            select(Customer.id, Customer.name).where(Customer.id.in_(ids[start:start + _CHUNK]))))
     return names
 
 
