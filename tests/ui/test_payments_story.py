@@ -62,6 +62,27 @@ def _import(tab, qtbot, path: Path, bank: str | None = None) -> None:
     assert not dialog.isVisible()
 
 
+def _refused_preview(tab, tmp_path: Path, artifacts: Path) -> None:
+    """A CSV with a bad date: the problem beside its row, 取り込む disabled, nothing imported."""
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes('"日付","内容","出金金額(円)","入金金額(円)","残高(円)","メモ"\r\n'
+                    '"2026/12/25","振込＊ﾔﾏﾀﾞ ﾀﾛｳ",,"3,300","1,000,000","-"\r\n'
+                    '"12月25日","振込＊ｽｽﾞｷ ﾊﾅｺ",,"1,100","1,001,100","-"\r\n'.encode("cp932"))
+    opened = []
+    tab.dialog_opened.connect(opened.append)
+    tab.import_button.click()
+    dialog = opened[-1]
+    dialog.bank.setCurrentIndex(dialog.bank.findData("住信SBI"))
+    dialog.ask_file = lambda _parent: str(bad)
+    dialog.choose_button.click()
+    assert [(line.row_no, line.problems) for line in dialog.model.records] == [
+        (2, ()), (3, ("日付「12月25日」が 2026/01/09 の形ではありません。",))]
+    assert not dialog.import_button.isEnabled() and "問題のある行が 1件" in dialog.problems.text()
+    _shot(dialog, artifacts, "payui_import_problems")
+    dialog.reject()
+    assert proposals(tab.ctx.db) == []
+
+
 def _select(table, row: int) -> None:
     table.selectRow(row)
 
@@ -92,6 +113,7 @@ def test_a_statement_is_imported_matched_and_confirmed_then_a_payment_is_entered
         qtbot.waitExposed(page)
         page.tabs.setCurrentIndex(STATEMENTS_TAB)
         tab = page.statements_tab
+        _refused_preview(tab, tmp_path, artifacts)
         _import(tab, qtbot, zengin)
         _import(tab, qtbot, csv, bank="住信SBI")
         _import(tab, qtbot, zengin)                              # again: nothing new
@@ -159,6 +181,12 @@ def test_a_statement_is_imported_matched_and_confirmed_then_a_payment_is_entered
         payers.add_button.click()
         assert [r.name for r in payers.model.records] == ["ﾀﾅｶ ﾊﾅｺ", "ﾔﾏﾀﾞﾊﾅｺ"]
         _shot(page, artifacts, "payui_payer_names")
+        page.tabs.setCurrentIndex(3)
+        assert [page.banks_tab.banks.item(i).text() for i in range(page.banks_tab.banks.count())] == [
+            "（新しい銀行）", "住信SBI"]
+        page.banks_tab.banks.setCurrentRow(1)
+        assert (page.banks_tab.amount_column.value(), page.banks_tab.payer_column.value()) == (4, 2)
+        _shot(page, artifacts, "payui_bank_csv")
 
         # 入金一覧: the three receipts, newest first; a payment entered by hand for the short one.
         page.tabs.setCurrentIndex(0)
@@ -185,7 +213,7 @@ def test_a_statement_is_imported_matched_and_confirmed_then_a_payment_is_entered
         dialog.method.setCurrentIndex(dialog.method.findData(ReceiptMethod.CASH))
         assert "過入金として残る額: ¥560" in dialog.preview.text()
         dialog.ok_button.click()
-        assert not dialog.isVisible()
+        assert not dialog.isVisible(), dialog.summary.text()
         assert _states(db, inv_hikari) == [(InvoiceState.PAID, 0)]
         assert listing.model.rowCount() == 4
         newest = listing.model.records[0]

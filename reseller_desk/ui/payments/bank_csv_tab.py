@@ -39,6 +39,7 @@ def _spin(minimum: int, maximum: int, name: str, special: str = "") -> QSpinBox:
     box = QSpinBox()
     box.setRange(minimum, maximum)
     box.setObjectName(name)
+    box.setMaximumWidth(120)
     if special:
         box.setSpecialValueText(special)
     return box
@@ -56,10 +57,12 @@ class BankCsvTab(QWidget):
         self.banks.currentRowChanged.connect(self._bank_selected)
         self.bank_name = QLineEdit()
         self.bank_name.setObjectName("bankName")
+        self.bank_name.setMaximumWidth(320)
         self.header_rows = _spin(0, MAX_HEADER_ROWS, "headerRows")
         self.date_column = _spin(1, MAX_COLUMN, "dateColumn")
         self.date_format: QComboBox = combo((example, fmt) for fmt, example in DATE_FORMATS.items())
         self.date_format.setObjectName("dateFormat")
+        self.date_format.setMaximumWidth(200)
         self.amount_column = _spin(1, MAX_COLUMN, "amountColumn")
         self.payer_column = _spin(1, MAX_COLUMN, "payerColumn")
         self.reference_column = _spin(0, MAX_COLUMN, "referenceColumn", "なし")

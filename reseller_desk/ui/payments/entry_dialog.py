@@ -135,9 +135,11 @@ class RecordPaymentDialog(_MoneyDialog):
         self.received_on.setObjectName("receivedOn")
         self.amount = yen_spin_box(MAX_PAYMENT)
         self.amount.setObjectName("amount")
+        self.amount.setMaximumWidth(220)
         self.amount.valueChanged.connect(lambda _v: self._preview())
         self.method: QComboBox = combo((m.label, m) for m in MANUAL_METHODS)
         self.method.setObjectName("method")
+        self.method.setMaximumWidth(220)
         self.payer_name = QLineEdit()
         self.payer_name.setObjectName("payerName")
         self.payer_name.setPlaceholderText("通帳に印字された名義（任意）")
@@ -219,7 +221,7 @@ class RecordPaymentDialog(_MoneyDialog):
             return
         db, actor = self.ctx.db, self.ctx.actor
         values = dict(received_on=to_date(self.received_on), amount=self.amount.value(),
-                      method=self.method.currentData(), payer_name=self.payer_name.text(),
+                      method=ReceiptMethod(self.method.currentData()), payer_name=self.payer_name.text(),
                       note=self.note.toPlainText(), invoice_ids=self.invoices.chosen() or None)
 
         def record() -> Receipt:

@@ -110,7 +110,7 @@ class ImportStatementDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
-        fit_on_screen(self, 820, 560)
+        fit_on_screen(self, 940, 560)
         self._enable()
         db = ctx.db
         ctx.ops.run(lambda: bank_mappings(db), success=self._banks, parent=self)
@@ -150,8 +150,7 @@ class ImportStatementDialog(QDialog):
         kind = preview.kind_label or ("CSV" if preview.source == "csv" else "")
         self.about.setText(f"{kind}　口座 {preview.account}　入金 {len(preview.rows):,}件 ¥{preview.total:,}"
                            if preview.rows else kind)
-        shown = {r.row_no for r in preview.rows}   # the other problems are not beside a row
-        general = [f"{line}行目: {m}" if line else m for line, m in preview.problems if line not in shown]
+        general = [m for line, m in preview.problems if line == 0]   # the others are beside their line
         bad = sum(1 for line in self.model.records if line.problems)
         text = "\n".join(general + ([f"問題のある行が {bad:,}件あります（赤い行）。直した明細を選び直してください。"]
                                     if bad else []))

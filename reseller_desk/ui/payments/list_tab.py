@@ -124,9 +124,10 @@ class PaymentListTab(QWidget):
     # -- filters -----------------------------------------------------------------------------------
     def current_filter(self) -> PaymentFilter:
         dates = self.use_dates.isChecked()
+        method, kind = self.method_filter.currentData(), self.kind_filter.currentData()  # (a combo keeps str)
         return PaymentFilter(date_from=to_date(self.date_from) if dates else None,
                              date_to=to_date(self.date_to) if dates else None, customer_id=self.customer_id,
-                             method=self.method_filter.currentData(), kind=self.kind_filter.currentData())
+                             method=ReceiptMethod(method) if method else None, kind=PaymentKind(kind) if kind else None)
 
     def _find_customer(self) -> None:
         self.picker.setVisible(True)

@@ -64,12 +64,12 @@ class PaymentTableModel(RecordTableModel[PaymentRow]):
 
 
 OPEN_INVOICE_COLUMNS = (
-    Column("number", "請求書番号", 140),
+    Column("number", "請求書番号", 125),
     Column("billing_month", "請求月", 90, ALIGN_CENTER, lambda i: month_text(i.billing_month)),
     Column("due_date", "支払期日", 100, ALIGN_CENTER, lambda i: format_date(i.due_date)),
-    Column("total", "請求額", 100, MONEY_ALIGNMENT, lambda i: f"¥{i.total:,}"),
-    Column("owed", "未入金額", 100, MONEY_ALIGNMENT, lambda i: f"¥{i.owed:,}"),
-    Column("state", "状態", 80, ALIGN_CENTER, lambda i: i.state.label),
+    Column("total", "請求額", 90, MONEY_ALIGNMENT, lambda i: f"¥{i.total:,}"),
+    Column("owed", "未入金額", 90, MONEY_ALIGNMENT, lambda i: f"¥{i.owed:,}"),
+    Column("state", "状態", 70, ALIGN_CENTER, lambda i: i.state.label),
 )
 
 

@@ -59,7 +59,9 @@ class PayerNamesTab(QWidget):
         self.remove_button.clicked.connect(self.remove)
 
         left = QGroupBox("顧客")
-        QVBoxLayout(left).addWidget(self.picker)
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.picker)
+        left_layout.addStretch(1)
         right = QWidget()
         column = QVBoxLayout(right)
         column.addWidget(self.customer_label)

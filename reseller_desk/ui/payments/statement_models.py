@@ -46,22 +46,33 @@ def proposed_choice(p: LineProposal) -> Choice | None:
 
 @dataclass(frozen=True)
 class PreviewLine:
-    row: PreviewRow
+    """A line of the file in the preview: the row read (None: it could not be read) and its problems."""
+
+    row_no: int
+    row: PreviewRow | None
     problems: tuple[str, ...]
 
 
 def preview_lines(rows: Iterable[PreviewRow], problems: Iterable[tuple[int, str]]) -> list[PreviewLine]:
+    """The rows read and the lines that could not be read, in file order, each with its
+    problems beside it (a problem of the whole file, line 0, is not a line)."""
     by_row: dict[int, list[str]] = {}
     for line, message in problems:
-        by_row.setdefault(line, []).append(message)
-    return [PreviewLine(r, tuple(by_row.get(r.row_no, ()))) for r in rows]
+        if line > 0:
+            by_row.setdefault(line, []).append(message)
+    read = {r.row_no: r for r in rows}
+    return [PreviewLine(n, read.get(n), tuple(by_row.get(n, ()))) for n in sorted(read.keys() | by_row.keys())]
+
+
+def _cell(text: Any) -> Any:
+    return lambda p: "" if p.row is None else text(p.row)
 
 
 PREVIEW_COLUMNS = (
-    Column("row_no", "行", 50, MONEY_ALIGNMENT, lambda p: str(p.row.row_no)),
-    Column("value_date", "日付", 100, ALIGN_CENTER, lambda p: format_date(p.row.value_date)),
-    Column("amount", "金額", 110, MONEY_ALIGNMENT, lambda p: f"¥{p.row.amount:,}"),
-    Column("payer_name", "振込依頼人", 220, text=lambda p: p.row.payer_name),
+    Column("row_no", "行", 50, MONEY_ALIGNMENT, lambda p: str(p.row_no)),
+    Column("value_date", "日付", 100, ALIGN_CENTER, _cell(lambda r: format_date(r.value_date))),
+    Column("amount", "金額", 110, MONEY_ALIGNMENT, _cell(lambda r: f"¥{r.amount:,}")),
+    Column("payer_name", "振込依頼人", 180, text=_cell(lambda r: r.payer_name)),
     Column("problems", "問題", 360, text=lambda p: " ".join(p.problems) if p.problems else "OK"),
 )
 
@@ -85,8 +96,8 @@ def _difference(p: LineProposal) -> str:
 
 
 PROPOSAL_COLUMNS = (
-    Column("value_date", "日付", 100, ALIGN_CENTER, lambda p: format_date(p.value_date)),
-    Column("payer_name", "振込依頼人", 190),
+    Column("value_date", "日付", 120, ALIGN_CENTER, lambda p: format_date(p.value_date)),   # with the check box
+    Column("payer_name", "振込依頼人", 170),
     Column("amount", "金額", 110, MONEY_ALIGNMENT, lambda p: f"¥{p.amount:,}"),
     Column("customer", "顧客", 190),
     Column("invoices", "消込先", 190),

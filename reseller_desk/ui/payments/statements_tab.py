@@ -92,6 +92,7 @@ class StatementsTab(QWidget):
         self.line_label = QLabel()
         self.line_label.setObjectName("selectedLine")
         self.line_label.setWordWrap(True)
+        self.line_label.setMinimumHeight(self.fontMetrics().height() * 2 + 8)   # the line and why it is not 一致
         self.picker = CustomerPicker(ctx, self, rows=4)
         self.picker.chosen.connect(self._customer_chosen)
         self.invoices = OpenInvoiceModel(self)
@@ -112,6 +113,7 @@ class StatementsTab(QWidget):
         self.confirm_button = QPushButton("消込を確定")
         self.confirm_button.setObjectName("confirmMatches")
         self.confirm_button.clicked.connect(self.confirm_checked)
+        self.confirm_button.setMinimumWidth(self.fontMetrics().horizontalAdvance("消込を確定（9,999件 ¥999,999,999）") + 24)
         self.ignore_button = QPushButton("対象外…")
         self.ignore_button.setObjectName("ignoreLines")
         self.ignore_button.setToolTip("選択した明細を顧客の入金ではないもの（利息、返金など）として外す")
@@ -129,10 +131,12 @@ class StatementsTab(QWidget):
         splitter.addWidget(panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([700, 520])
         bottom = QHBoxLayout()
         bottom.addWidget(self.confirm_button)
         bottom.addWidget(self.ignore_button)
         bottom.addWidget(self.result_label, 1)
+        bottom.addStretch(0)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(muted_label("一致はチェック済みです。要確認・不明の行は右で顧客と請求書を選んでください。"
