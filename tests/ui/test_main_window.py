@@ -112,10 +112,10 @@ def test_shortcuts_switch_sections_and_open_the_selected_customer(window, qtbot,
     qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "returns"
     qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section() == "payments"
+    qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "settings"
     assert window.stack.currentWidget() is window.settings_page
-    qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_section() == "audit"
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "contracts"
     assert window.stack.currentWidget() is window.contract_page
@@ -240,7 +240,7 @@ def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(d
         "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "入金", "設定", "操作履歴"]
     assert window.current_section() == "applications" and window.application_page.dialogs == []
     activate(window, qtbot)
-    qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+    window.show_section("audit")     # past Ctrl+9 since 入金 (issue 12)
     assert window.current_section() == "audit"
     qtbot.waitUntil(lambda: idle(window), timeout=3000)
     window.audit_page.refresh()

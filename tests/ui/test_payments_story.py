@@ -21,7 +21,7 @@ from reseller_desk.services.payments.balances import balances
 from reseller_desk.services.payments.matching import proposals
 from reseller_desk.ui.payments.entry_dialog import RecordPaymentDialog, ReversePaymentDialog
 from reseller_desk.ui.payments.import_dialog import ImportStatementDialog
-from reseller_desk.ui.payments.page import PaymentsPage, STATEMENTS_TAB
+from reseller_desk.ui.payments.page import STATEMENTS_TAB, PaymentsPage
 from tests.services.builders import MIRAI, YAMADA
 from tests.services.payment_builders import a_customer, an_invoice
 from tests.services.statement_builders import Row, a_mapping, sbi_csv, zengin01

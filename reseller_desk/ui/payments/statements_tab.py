@@ -113,7 +113,8 @@ class StatementsTab(QWidget):
         self.confirm_button = QPushButton("消込を確定")
         self.confirm_button.setObjectName("confirmMatches")
         self.confirm_button.clicked.connect(self.confirm_checked)
-        self.confirm_button.setMinimumWidth(self.fontMetrics().horizontalAdvance("消込を確定（9,999件 ¥999,999,999）") + 24)
+        widest = "消込を確定（9,999件 ¥999,999,999）"   # the text changes as rows are checked
+        self.confirm_button.setMinimumWidth(self.fontMetrics().horizontalAdvance(widest) + 24)
         self.ignore_button = QPushButton("対象外…")
         self.ignore_button.setObjectName("ignoreLines")
         self.ignore_button.setToolTip("選択した明細を顧客の入金ではないもの（利息、返金など）として外す")
