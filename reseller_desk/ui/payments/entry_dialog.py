@@ -8,38 +8,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from reseller_desk.domain.payments import ReceiptMethod
 from reseller_desk.domain.receivables import OpenItem, allocate
-from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.services.payments.ledger import MAX_PAYMENT, Receipt, record_payment, reverse_payment
 from reseller_desk.services.payments.queries import CustomerOpen, PaymentRow, customer_open
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.payments.customer_picker import CustomerPicker
 from reseller_desk.ui.payments.models import OPEN_INVOICE_COLUMNS, OpenInvoiceModel
+from reseller_desk.ui.service_dialog import ServiceDialog, note_edit
 from reseller_desk.ui.tables import list_table
 from reseller_desk.ui.widgets import (
-    APP_STYLE,
-    FieldErrors,
     combo,
     date_edit,
-    error_label,
     fit_on_screen,
-    form_layout,
     format_date,
     muted_label,
     to_date,
@@ -50,74 +41,11 @@ from reseller_desk.ui.widgets import (
 MANUAL_METHODS = (ReceiptMethod.TRANSFER, ReceiptMethod.DEBIT, ReceiptMethod.CASH, ReceiptMethod.OTHER)
 
 
-def _note_edit(name: str, placeholder: str) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setObjectName(name)
-    edit.setPlaceholderText(placeholder)
-    edit.setFixedHeight(56)
-    return edit
-
-
-class _MoneyDialog(QDialog):
-    """A form, a red summary, the action button and 閉じる; one service call through Operations."""
-
-    #: The service's result once it succeeded.
-    recorded = Signal(object)
+class _MoneyDialog(ServiceDialog):
+    """The frame of the dialogs here (ui.service_dialog), announcing Changes.PAYMENTS."""
 
     def __init__(self, ctx: AppContext, title: str, button: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setWindowTitle(title)
-        self.setStyleSheet(APP_STYLE)
-        self.errors = FieldErrors()
-        self.summary = error_label()
-        self.summary.setObjectName("paymentSummary")
-        self.form = form_layout()
-        self.ok_button = QPushButton(button)
-        self.ok_button.setObjectName("paymentOk")
-        self.ok_button.clicked.connect(self.submit)
-        close = QPushButton("閉じる")
-        close.clicked.connect(self.reject)
-        for each in (self.ok_button, close):
-            each.setAutoDefault(False)
-        self.buttons = QHBoxLayout()
-        self.buttons.addStretch(1)
-        self.buttons.addWidget(self.ok_button)
-        self.buttons.addWidget(close)
-        self.body = QVBoxLayout(self)
-        self.body.addLayout(self.form)
-
-    def finish_layout(self) -> None:
-        self.body.addWidget(self.summary)
-        self.body.addLayout(self.buttons)
-
-    def field(self, label: str, name: str, widget: QWidget, *, edited_by: tuple[QWidget, ...] = ()) -> None:
-        cell = QVBoxLayout()
-        cell.setSpacing(2)
-        cell.addWidget(widget)
-        cell.addWidget(self.errors.add(name, widget, edited_by=edited_by))
-        self.form.addRow(label, cell)
-
-    def call(self, fn: Any, status: str) -> None:
-        self.summary.setVisible(False)
-        self.ok_button.setEnabled(False)
-
-        def succeeded(result: Any) -> None:
-            self.recorded.emit(result)
-            self.accept()
-
-        self.ctx.ops.run(fn, success=succeeded, invalid=self.refused, failure=self.failed, status=status,
-                         done=lambda: self.ok_button.setEnabled(True), changes=Changes.PAYMENTS, parent=self)
-
-    def refused(self, error: ValidationFailed) -> None:
-        self.errors.show_refusal(error, self.summary)
-
-    def failed(self, error: ServiceError) -> None:
-        self.summary.setText(str(error))
-        self.summary.setVisible(True)
-
-    def submit(self) -> None:
-        raise NotImplementedError
+        super().__init__(ctx, title, button, parent, changes=Changes.PAYMENTS, name="payment")
 
 
 class RecordPaymentDialog(_MoneyDialog):
@@ -143,7 +71,7 @@ class RecordPaymentDialog(_MoneyDialog):
         self.payer_name = QLineEdit()
         self.payer_name.setObjectName("payerName")
         self.payer_name.setPlaceholderText("通帳に印字された名義（任意）")
-        self.note = _note_edit("paymentNote", "備考（任意）")
+        self.note = note_edit("paymentNote", "備考（任意）", 56)
         self.invoices = OpenInvoiceModel(self)
         self.invoices.dataChanged.connect(lambda *_: self._preview())
         self.invoice_table = list_table(self.invoices, OPEN_INVOICE_COLUMNS, "openInvoices", self)
@@ -164,13 +92,12 @@ class RecordPaymentDialog(_MoneyDialog):
         self.field("方法", "method", self.method)
         self.field("振込依頼人名", "payer_name", self.payer_name)
         self.field("備考", "note", self.note)
-        self.body.addWidget(QLabel("消し込む請求書"))
-        self.body.addWidget(muted_label("チェックした請求書に上から順に消し込みます。"
+        self.add_below_form(QLabel("消し込む請求書"))
+        self.add_below_form(muted_label("チェックした請求書に上から順に消し込みます。"
                                         "チェックしないときは支払期日の古い順です。"))
-        self.body.addWidget(self.invoice_table, 1)
-        self.body.addWidget(self.errors.add("invoices", self.invoice_table))
-        self.body.addWidget(self.preview)
-        self.finish_layout()
+        self.add_below_form(self.invoice_table, 1)
+        self.add_below_form(self.errors.add("invoices", self.invoice_table))
+        self.add_below_form(self.preview)
         fit_on_screen(self, 760, 720)
         if customer_id is not None:
             self._customer_chosen(customer_id)
@@ -220,14 +147,14 @@ class RecordPaymentDialog(_MoneyDialog):
             self.picker.search.setFocus()
             return
         db, actor = self.ctx.db, self.ctx.actor
-        values = dict(received_on=to_date(self.received_on), amount=self.amount.value(),
-                      method=ReceiptMethod(self.method.currentData()), payer_name=self.payer_name.text(),
-                      note=self.note.toPlainText(), invoice_ids=self.invoices.chosen() or None)
+        on, amount, method = to_date(self.received_on), self.amount.value(), ReceiptMethod(self.method.currentData())
+        payer, note, chosen = self.payer_name.text(), self.note.toPlainText(), self.invoices.chosen() or None
 
         def record() -> Receipt:
-            return record_payment(db, actor, customer_id, **values)
+            return record_payment(db, actor, customer_id, received_on=on, amount=amount, method=method,
+                                  payer_name=payer, note=note, invoice_ids=chosen)
 
-        self.call(record, f"入金 ¥{values['amount']:,} を記録しました。")
+        self.call(record, message=False, status=f"入金 ¥{amount:,} を記録しました。")
 
 
 class ReversePaymentDialog(_MoneyDialog):
@@ -244,11 +171,10 @@ class ReversePaymentDialog(_MoneyDialog):
         self.form.addRow("取り消す入金", about)
         self.on = date_edit()
         self.on.setObjectName("reverseOn")
-        self.reason = _note_edit("reverseReason", "例: 不渡り、二重入力、顧客の取り違え")
+        self.reason = note_edit("reverseReason", "例: 不渡り、二重入力、顧客の取り違え", 56)
         self.field("取消日", "on", self.on)
         self.field("取消の理由", "reason", self.reason)
-        self.body.addWidget(muted_label("入金は編集せず、逆の記録（取消）を残します。消し込んだ請求書は未入金に戻ります。"))
-        self.finish_layout()
+        self.add_below_form(muted_label("入金は編集せず、逆の記録（取消）を残します。消し込んだ請求書は未入金に戻ります。"))
 
     def submit(self) -> None:
         question = f"{self.payment.customer_name} の入金 ¥{self.payment.amount:,} を取り消します。よろしいですか。"
@@ -256,5 +182,5 @@ class ReversePaymentDialog(_MoneyDialog):
             return
         db, actor, payment_id = self.ctx.db, self.ctx.actor, self.payment.id
         on, reason = to_date(self.on), self.reason.toPlainText()
-        self.call(lambda: reverse_payment(db, actor, payment_id, reason=reason, on=on),
-                  f"入金 ¥{self.payment.amount:,} を取り消しました。")
+        self.call(lambda: reverse_payment(db, actor, payment_id, reason=reason, on=on), message=False,
+                  status=f"入金 ¥{self.payment.amount:,} を取り消しました。")

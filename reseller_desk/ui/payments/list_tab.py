@@ -5,13 +5,11 @@ reason, confirmed). Refreshed on Changes.PAYMENTS and CUSTOMERS."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +26,7 @@ from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.payments.customer_picker import CustomerPicker
 from reseller_desk.ui.payments.entry_dialog import RecordPaymentDialog, ReversePaymentDialog
 from reseller_desk.ui.payments.models import PAYMENT_COLUMNS, PAYMENT_ID_ROLE, PaymentTableModel
+from reseller_desk.ui.service_dialog import show_kept
 from reseller_desk.ui.tables import SelectableList, list_table
 from reseller_desk.ui.widgets import ConfirmFunction, ask_confirmation, combo, date_edit, muted_label, to_date
 
@@ -180,17 +179,9 @@ class PaymentListTab(QWidget):
         self.reverse_button.setEnabled(chosen is not None and chosen.reversible)
 
     # -- dialogs -----------------------------------------------------------------------------------
-    def _open(self, dialog: QDialog) -> Any:
-        dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)
-        self.dialogs.append(dialog)
-        self.dialog_opened.emit(dialog)
-        dialog.show()
-        return dialog
-
     def open_record(self) -> RecordPaymentDialog:
-        result: RecordPaymentDialog = self._open(RecordPaymentDialog(self.ctx, self.window(),
-                                                                     customer_id=self.customer_id))
-        return result
+        return show_kept(RecordPaymentDialog(self.ctx, self.window(), customer_id=self.customer_id), self.dialogs,
+                         self.dialog_opened)
 
     def open_reverse(self) -> ReversePaymentDialog | None:
         chosen = self.selected()
@@ -198,5 +189,4 @@ class PaymentListTab(QWidget):
             return None
         dialog = ReversePaymentDialog(self.ctx, chosen, self.window())
         dialog.confirm = self.confirm
-        result: ReversePaymentDialog = self._open(dialog)
-        return result
+        return show_kept(dialog, self.dialogs, self.dialog_opened)

@@ -4,7 +4,7 @@ check box each (the entry dialog, and the invoices of a statement line being mat
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -16,6 +16,7 @@ from reseller_desk.ui.tables import Index, RecordTableModel
 from reseller_desk.ui.widgets import ALIGN_CENTER, MONEY_ALIGNMENT, WARNING_COLOR, Column, format_date, month_text
 
 PAYMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+R = TypeVar("R")
 
 
 def _amount(row: PaymentRow) -> str:
@@ -73,13 +74,55 @@ OPEN_INVOICE_COLUMNS = (
 )
 
 
-class OpenInvoiceModel(RecordTableModel[OpenInvoice]):
+class CheckableModel(RecordTableModel[R]):
+    """A list with a check box in its first column; ``checked`` holds the keys of the rows ticked."""
+
+    def __init__(self, columns: tuple[Column, ...], parent: QObject | None = None) -> None:
+        super().__init__(columns, parent)
+        self.checked: set[int] = set()
+
+    def key(self, record: R) -> int:
+        raise NotImplementedError
+
+    def may_check(self, key: int) -> bool:
+        return True
+
+    def row_of(self, key: int) -> int | None:
+        return next((i for i, r in enumerate(self.records) if self.key(r) == key), None)
+
+    def set_checked(self, key: int, on: bool) -> bool:
+        row = self.row_of(key)
+        if row is None or (on and not self.may_check(key)):
+            return False
+        (self.checked.add if on else self.checked.discard)(key)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, 0), [Qt.ItemDataRole.CheckStateRole])
+        return True
+
+    def check_data(self, record: R, column: Column, role: int) -> Any:
+        if role == Qt.ItemDataRole.CheckStateRole and column is self.columns[0]:
+            return Qt.CheckState.Checked if self.key(record) in self.checked else Qt.CheckState.Unchecked
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsUserCheckable if index.isValid() and index.column() == 0 else flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or index.column() != 0:
+            return False
+        on = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
+        return self.set_checked(self.key(self.records[index.row()]), on)
+
+
+class OpenInvoiceModel(CheckableModel[OpenInvoice]):
     """A customer's open invoices, oldest due first, each with a check box (first column):
     the invoices checked, in list order, are the ones chosen."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(OPEN_INVOICE_COLUMNS, parent)
-        self.checked: set[int] = set()
+
+    def key(self, record: OpenInvoice) -> int:
+        return record.invoice_id
 
     def set_records(self, records: Iterable[OpenInvoice], checked: Iterable[int] = ()) -> None:
         self.beginResetModel()
@@ -91,29 +134,7 @@ class OpenInvoiceModel(RecordTableModel[OpenInvoice]):
     def chosen(self) -> list[int]:
         return [r.invoice_id for r in self.records if r.invoice_id in self.checked]
 
-    def set_checked(self, invoice_id: int, on: bool) -> None:
-        row = next((i for i, r in enumerate(self.records) if r.invoice_id == invoice_id), None)
-        if row is None:
-            return
-        (self.checked.add if on else self.checked.discard)(invoice_id)
-        index = self.index(row, 0)
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
-
     def extra_data(self, record: OpenInvoice, column: Column, role: int) -> Any:
-        if role == Qt.ItemDataRole.CheckStateRole and column is self.columns[0]:
-            return Qt.CheckState.Checked if record.invoice_id in self.checked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ForegroundRole and record.state is InvoiceState.SHORT and column.key == "state":
             return QBrush(QColor(WARNING_COLOR))
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        return flags | Qt.ItemFlag.ItemIsUserCheckable if index.isValid() and index.column() == 0 else flags
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or index.column() != 0:
-            return False
-        record = self.records[index.row()]
-        on = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
-        self.set_checked(record.invoice_id, on)
-        return True
+        return self.check_data(record, column, role)

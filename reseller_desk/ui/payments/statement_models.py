@@ -14,7 +14,8 @@ from PySide6.QtGui import QBrush, QColor
 from reseller_desk.domain.payer_match import MatchGroup
 from reseller_desk.services.payments.matching import Confirmation, LineProposal
 from reseller_desk.services.payments.statements import PreviewRow
-from reseller_desk.ui.tables import Index, RecordTableModel
+from reseller_desk.ui.payments.models import CheckableModel
+from reseller_desk.ui.tables import RecordTableModel
 from reseller_desk.ui.widgets import ALIGN_CENTER, ERROR_COLOR, MONEY_ALIGNMENT, WARNING_COLOR, Column, format_date
 
 LINE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -106,15 +107,20 @@ PROPOSAL_COLUMNS = (
 )
 
 
-class ProposalModel(RecordTableModel[LineProposal]):
+class ProposalModel(CheckableModel[LineProposal]):
     """One group's proposals. The first column's check box says whether 消込を確定 applies the
     line; ``choices`` (line id → Choice) says to whom, starting from the proposal's own."""
 
     def __init__(self, group: MatchGroup, parent: QObject | None = None) -> None:
         super().__init__(PROPOSAL_COLUMNS, parent)
         self.group = group
-        self.checked: set[int] = set()
         self.choices: dict[int, Choice] = {}
+
+    def key(self, record: LineProposal) -> int:
+        return record.line_id
+
+    def may_check(self, key: int) -> bool:
+        return key in self.choices   # a line with no customer cannot be applied
 
     def set_records(self, records: Iterable[LineProposal]) -> None:
         self.beginResetModel()
@@ -122,9 +128,6 @@ class ProposalModel(RecordTableModel[LineProposal]):
         self.choices = {p.line_id: c for p in self.records if (c := proposed_choice(p)) is not None}
         self.checked = {p.line_id for p in self.records if self.group is MatchGroup.MATCHED}
         self.endResetModel()
-
-    def row_of(self, line_id: int) -> int | None:
-        return next((i for i, r in enumerate(self.records) if r.line_id == line_id), None)
 
     def choose(self, line_id: int, choice: Choice) -> None:
         """The clerk picked the customer (and invoices) of a line: it is checked."""
@@ -134,14 +137,6 @@ class ProposalModel(RecordTableModel[LineProposal]):
         self.choices[line_id] = choice
         self.checked.add(line_id)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
-
-    def set_checked(self, line_id: int, on: bool) -> bool:
-        row = self.row_of(line_id)
-        if row is None or (on and line_id not in self.choices):
-            return False   # a line with no customer cannot be applied
-        (self.checked.add if on else self.checked.discard)(line_id)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, 0), [Qt.ItemDataRole.CheckStateRole])
-        return True
 
     def confirmations(self) -> list[Confirmation]:
         return [Confirmation(p.line_id, self.choices[p.line_id].customer_id, self.choices[p.line_id].invoice_ids,
@@ -164,18 +159,6 @@ class ProposalModel(RecordTableModel[LineProposal]):
     def extra_data(self, record: LineProposal, column: Column, role: int) -> Any:
         if role == LINE_ID_ROLE:
             return record.line_id
-        if role == Qt.ItemDataRole.CheckStateRole and column is self.columns[0]:
-            return Qt.CheckState.Checked if record.line_id in self.checked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ForegroundRole and column.key in ("difference", "reason") and record.difference:
             return QBrush(QColor(WARNING_COLOR))
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        return flags | Qt.ItemFlag.ItemIsUserCheckable if index.isValid() and index.column() == 0 else flags
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or index.column() != 0:
-            return False
-        on = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
-        return self.set_checked(self.records[index.row()].line_id, on)
+        return self.check_data(record, column, role)

@@ -40,6 +40,7 @@ from reseller_desk.ui.payments.customer_picker import CustomerPicker
 from reseller_desk.ui.payments.import_dialog import ImportStatementDialog
 from reseller_desk.ui.payments.models import OPEN_INVOICE_COLUMNS, OpenInvoiceModel
 from reseller_desk.ui.payments.statement_models import PROPOSAL_COLUMNS, Choice, ProposalModel
+from reseller_desk.ui.service_dialog import show_kept
 from reseller_desk.ui.tables import list_table
 from reseller_desk.ui.widgets import ConfirmFunction, ask_confirmation, error_label, format_date, muted_label
 
@@ -248,12 +249,7 @@ class StatementsTab(QWidget):
 
     # -- actions -----------------------------------------------------------------------------------
     def open_import(self) -> ImportStatementDialog:
-        dialog = ImportStatementDialog(self.ctx, self.window())
-        dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)
-        self.dialogs.append(dialog)
-        self.dialog_opened.emit(dialog)
-        dialog.show()
-        return dialog
+        return show_kept(ImportStatementDialog(self.ctx, self.window()), self.dialogs, self.dialog_opened)
 
     def confirm_checked(self) -> None:
         checked = self.confirmations()
