@@ -15,7 +15,18 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from reseller_desk import __version__, cli_bill, cli_invoices, cli_login, cli_payments, cli_usage, cli_user, cli_verify
+from reseller_desk import (
+    __version__,
+    cli_bill,
+    cli_debit,
+    cli_export,
+    cli_invoices,
+    cli_login,
+    cli_payments,
+    cli_usage,
+    cli_user,
+    cli_verify,
+)
 
 if TYPE_CHECKING:
     from reseller_desk.db.database import Database
@@ -87,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_usage.add_parser(sub, _add_db)
     cli_verify.add_parser(sub, _add_db)
     cli_bill.add_parser(sub, _add_db)
+    cli_export.add_parser(sub, _add_db)
+    cli_debit.add_parser(sub, _add_db)
     cli_payments.add_parser(sub, _add_db)
 
     restore = sub.add_parser("restore", help="バックアップを空のデータベースに復元する（データのある所には復元しない）")
@@ -293,6 +306,8 @@ COMMANDS = {
     "restore": cmd_restore,
     "verify": lambda args: cli_verify.cmd_verify(args, _open, terminal_safe),
     "bill": lambda args: cli_bill.cmd_bill(args, _open, terminal_safe),
+    "export": lambda args: cli_export.cmd_export(args, _open, terminal_safe),
+    "debit": lambda args: cli_debit.cmd_debit(args, _open, terminal_safe),
     "payments": lambda args: cli_payments.cmd_payments(args, _open, terminal_safe),
 }
 

@@ -96,7 +96,7 @@ def check(target: str | Path) -> Consistency:
         with engine.connect() as conn:
             found.problems += (half_made(conn) + unaudited(conn) + numbering_problems(conn)
                                + contract_problems(conn) + timeline_problems(conn) + invoice_problems(conn)
-                               + equipment_problems(conn))
+                               + equipment_problems(conn) + payment_problems(conn))
             found.counts = counts(conn)
     finally:
         engine.dispose()
@@ -141,6 +141,34 @@ def sqlite_file_problems(path: str) -> list[str]:
     if foreign:
         problems.append(f"foreign_key_check: {len(foreign)} rows, e.g. {foreign[:3]}")
     return problems
+
+
+def payment_problems(conn: Connection) -> list[str]:
+    """Payments as entries: a receipt applies no more than it brought in, an application belongs
+    to the payment's own customer, a reversal undoes exactly its receipt, and no invoice is
+    settled beyond its total (plus what credit invoices returned of it)."""
+    return (
+        _listed("receipts applied beyond their amount", _column(conn,
+            "SELECT p.id FROM payments p WHERE p.kind = 'receipt' AND p.amount < (SELECT COALESCE(SUM(a.amount), 0)"
+            " FROM payment_applications a WHERE a.payment_id = p.id)"))
+        + _listed("applications to another customer's invoice", _column(conn,
+            "SELECT a.id FROM payment_applications a JOIN payments p ON p.id = a.payment_id"
+            " JOIN invoices i ON i.id = a.invoice_id WHERE i.customer_id <> p.customer_id"))
+        + _listed("reversals that do not undo their receipt", _column(conn,
+            "SELECT r.id FROM payments r JOIN payments p ON p.id = r.reverses_payment_id"
+            " WHERE r.amount <> -p.amount OR r.customer_id <> p.customer_id OR (SELECT COALESCE(SUM(a.amount), 0)"
+            " FROM payment_applications a WHERE a.payment_id = r.id) <> -(SELECT COALESCE(SUM(a.amount), 0)"
+            " FROM payment_applications a WHERE a.payment_id = p.id AND a.id < (SELECT MIN(b.id) FROM"
+            " payment_applications b WHERE b.payment_id = r.id))"))
+        + _listed("invoices (never corrected) settled beyond their total", _column(conn,
+            "SELECT i.number FROM invoices i WHERE i.kind = 'invoice' AND (SELECT COALESCE(SUM(a.amount), 0)"
+            " FROM payment_applications a WHERE a.invoice_id = i.id) + (SELECT COALESCE(SUM(w.amount), 0)"
+            " FROM write_offs w WHERE w.invoice_id = i.id) > i.total"
+            " AND NOT EXISTS (SELECT 1 FROM invoices c WHERE c.corrects_invoice_id = i.id)"))
+        + _listed("payments without a payment.receive/reverse/refund record", _column(conn,
+            "SELECT p.id FROM payments p WHERE p.kind <> 'reversal' AND NOT EXISTS (SELECT 1 FROM audit_log l"
+            " WHERE l.entity = 'payment' AND l.entity_id = p.id)"))
+    )
 
 
 def equipment_problems(conn: Connection) -> list[str]:

@@ -21,6 +21,7 @@ from reseller_desk.demo.applications import demo_applications
 from reseller_desk.demo.billing import bill_demo_months
 from reseller_desk.demo.contracts import insert_contracts, insert_rows
 from reseller_desk.demo.equipment import fill_equipment
+from reseller_desk.demo.payments import fill_payments
 from reseller_desk.demo.people import demo_customer
 from reseller_desk.demo.stories import Office, OptionInfo, PlanInfo, Story
 from reseller_desk.demo.tales import office_stories
@@ -205,4 +206,5 @@ def fill_demo(db: Database, customers: int, seed: int = 1) -> DemoSummary:
     count = demo_applications(db, manager, clerk, rng, today)
     fill_equipment(db, manager, clerk, today)
     invoices = bill_demo_months(db, clerk, today)
+    fill_payments(db, clerk, today)
     return DemoSummary(customers, len(DEMO_PLANS), len(DEMO_OPTIONS), count, len(stories), dict(statuses), invoices)

@@ -19,7 +19,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["NOT_TAXED", "JournalLine", "JournalRefused", "Slip", "neutralised", "yayoi_file"]
+__all__ = ["NOT_TAXED", "JournalLine", "JournalRefused", "Slip", "encoding_problem", "neutralised", "refuse_unbalanced",
+           "refuse_negative", "yayoi_file"]
 
 #: 弥生's 税区分 for a line outside consumption tax (§3.4).
 NOT_TAXED = "対象外"
@@ -33,6 +34,7 @@ class JournalRefused(ValueError):
     def __init__(self, row: int, message: str) -> None:
         super().__init__(f"{row}行目: {message}" if row else message)
         self.row = row
+        self.reason = message
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class JournalLine:
     credit_tax: str = NOT_TAXED
     credit_tax_amount: int | None = None
     memo: str = ""
+    debit_partner: str = ""      # 取引先 (freee, MF); 弥生 has no column for it
+    credit_partner: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,33 @@ def _amount(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+def refuse_unbalanced(slip: Slip, row: int) -> None:
+    """Refuse a slip whose debits and credits differ (``row``: its first row in the file)."""
+    if slip.debits != slip.credits:
+        difference = slip.debits - slip.credits
+        raise JournalRefused(row, f"{slip.on:%Y/%m/%d} の仕訳の借方 {slip.debits:,}円 と"
+                                  f"貸方 {slip.credits:,}円 が合いません（差 {difference:,}円）。")
+
+
+def refuse_negative(line: JournalLine, row: int) -> None:
+    """Refuse a line with an amount that is not a whole number of yen ≥ 0."""
+    amounts = (line.debit_amount, line.credit_amount, line.debit_tax_amount or 0, line.credit_tax_amount or 0)
+    if any(isinstance(a, bool) or not isinstance(a, int) or a < 0 for a in amounts):
+        raise JournalRefused(row, "金額は0円以上の整数です（マイナスは貸借を入れ替えてください）。")
+
+
+def encoding_problem(cells: Sequence[str], encoding: str, product: str) -> str | None:
+    """Why a row's cells cannot be written in ``encoding`` (the first cell at fault), or None."""
+    for cell in cells:
+        try:
+            cell.encode(encoding)
+        except UnicodeEncodeError as error:
+            bad = cell[error.start:error.end]
+            return (f"「{cell}」の「{bad}」は Shift_JIS で書けません"
+                    f"（{product}に取り込めません）。名前を直してください。")
+    return None
+
+
 def yayoi_file(slips: Sequence[Slip]) -> bytes:
     """The slips as a 弥生会計 仕訳日記帳 import file (Shift_JIS, CR LF, no header). Refused whole
     when a slip does not balance, an amount is negative, or a name cannot be written in
@@ -96,27 +127,18 @@ def yayoi_file(slips: Sequence[Slip]) -> bytes:
     for slip in slips:
         if not slip.lines:
             continue
-        if slip.debits != slip.credits:
-            difference = slip.debits - slip.credits
-            raise JournalRefused(row + 1, f"{slip.on:%Y/%m/%d} の仕訳の借方 {slip.debits:,}円 と"
-                                          f"貸方 {slip.credits:,}円 が合いません（差 {difference:,}円）。")
+        refuse_unbalanced(slip, row + 1)
         for flag, line in zip(_flags(len(slip.lines)), slip.lines, strict=True):
             row += 1
-            amounts = (line.debit_amount, line.credit_amount, line.debit_tax_amount or 0, line.credit_tax_amount or 0)
-            if any(isinstance(a, bool) or not isinstance(a, int) or a < 0 for a in amounts):
-                raise JournalRefused(row, "金額は0円以上の整数です（マイナスは貸借を入れ替えてください）。")
+            refuse_negative(line, row)
             cells = [flag, "", "", f"{slip.on:%Y/%m/%d}", neutralised(line.debit_account), neutralised(line.debit_sub),
                      "", line.debit_tax if line.debit_account else NOT_TAXED, str(line.debit_amount),
                      _amount(line.debit_tax_amount), neutralised(line.credit_account), neutralised(line.credit_sub), "",
                      line.credit_tax if line.credit_account else NOT_TAXED, str(line.credit_amount),
                      _amount(line.credit_tax_amount), neutralised(line.memo), "", "", str(slip.kind), "",
                      neutralised(slip.memo), "0", "0", "no"]
-            for cell in cells:
-                try:
-                    cell.encode("cp932")
-                except UnicodeEncodeError as error:
-                    bad = cell[error.start:error.end]
-                    raise JournalRefused(row, f"「{cell}」の「{bad}」は Shift_JIS で書けません"
-                                              "（弥生会計に取り込めません）。名前を直してください。") from error
+            problem = encoding_problem(cells, "cp932", "弥生会計")
+            if problem:
+                raise JournalRefused(row, problem)
             writer.writerow(cells)
     return out.getvalue().encode("cp932")

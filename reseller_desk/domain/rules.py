@@ -13,11 +13,9 @@ programming error that no ``except ValueError`` may swallow).
 
 from __future__ import annotations
 
-import calendar as _stdlib_calendar
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -31,13 +29,27 @@ from reseller_desk.domain.money import (
     round_yen,
     yen_at_rate,
 )
+from reseller_desk.domain.money_rules import (
+    deposit_required,
+    failed_debit_due_date,
+    final_demand_dates,
+    late_interest,
+    late_interest_days,
+)
+from reseller_desk.domain.rule_basics import (
+    RuleNotApplicable,
+    _day_in_month,
+    _first_of_month,
+    _last_of_month,
+    _next_month,
+    _require_calendar,
+    _roll,
+    _section,
+)
 from reseller_desk.domain.terms import (
     CancellationCutoff,
     CancellationEffective,
     FirstBillableMonth,
-    InterestFirstDay,
-    InterestLastDay,
-    Roll,
     TermsProfile,
 )
 
@@ -51,6 +63,8 @@ __all__ = [
     "deposit_required",
     "earliest_cancellation_month",
     "ends_within_minimum_term",
+    "final_demand_dates",
+    "failed_debit_due_date",
     "first_billable_month",
     "invoice_issue_deadline",
     "late_interest",
@@ -65,61 +79,6 @@ __all__ = [
     "succession_deadline",
     "transfer_due_date",
 ]
-
-
-class RuleNotApplicable(Exception):
-    """The profile's terms have no such rule (its section is absent from the profile)."""
-
-
-# -- helpers ------------------------------------------------------------------------------
-
-_S = TypeVar("_S")
-
-
-def _section(profile: TermsProfile, section: _S | None, rule: str, reference: str) -> _S:
-    """The profile's section for a rule, or RuleNotApplicable naming the rule and its clause."""
-    if section is None:
-        raise RuleNotApplicable(
-            f"{profile.name} の規約 ({profile.cite_as}, {profile.version}) には"
-            f"{rule}の定めがありません ({reference} にあたる条項なし)"
-        )
-    return section
-
-
-
-def _require_calendar(name: str, value: object) -> BusinessCalendar:
-    if not isinstance(value, BusinessCalendar):
-        raise ArgumentTypeError(
-            f"{name} は BusinessCalendar のはずです ({value!r} は {type(value).__name__})"
-        )
-    return value
-
-
-def _first_of_month(d: date) -> date:
-    return d.replace(day=1)
-
-
-def _last_of_month(d: date) -> date:
-    return d.replace(day=_stdlib_calendar.monthrange(d.year, d.month)[1])
-
-
-def _day_in_month(month: date, day: int) -> date:
-    """``day`` of ``month``'s month, clamped to the month's last day (31 → 30, 28 or 29)."""
-    return month.replace(day=min(day, _stdlib_calendar.monthrange(month.year, month.month)[1]))
-
-
-def _next_month(d: date) -> date:
-    """The 1st of the month after ``d``'s month."""
-    following: date = _first_of_month(d) + relativedelta(months=1)
-    return following
-
-
-def _roll(calendar: BusinessCalendar, d: date, roll: Roll) -> date:
-    if roll is Roll.PREVIOUS_BUSINESS_DAY:
-        return calendar.on_or_before(d)
-    if roll is Roll.NEXT_BUSINESS_DAY:
-        return calendar.on_or_after(d)
-    return d
 
 
 # -- billing and tax ----------------------------------------------------------------------
@@ -163,38 +122,6 @@ def consumption_tax(profile: TermsProfile, taxable_total: int, rate: Decimal) ->
     require_yen("taxable_total", taxable_total)
     require_rate("rate", rate)
     return yen_at_rate(taxable_total, rate, profile.tax.rounding)
-
-
-# -- late interest ------------------------------------------------------------------------
-
-
-def late_interest_days(profile: TermsProfile, due: date, paid: date) -> int:
-    """Days of late interest between the due date and the payment day; never negative.
-
-    SC §14: from the day after the due date to the day before payment (支払前日まで).
-    SH §30: from the day after the due date until paid (支払い済みまで, payment day counted).
-    """
-    require_date("due", due)
-    require_date("paid", paid)
-    terms = profile.late_interest
-    first = due + timedelta(days=1) if terms.first_day is InterestFirstDay.DAY_AFTER_DUE else due
-    last = paid - timedelta(days=1) if terms.last_day is InterestLastDay.DAY_BEFORE_PAYMENT else paid
-    return max(0, (last - first).days + 1)
-
-
-def late_interest(profile: TermsProfile, principal: int, due: date, paid: date) -> int:
-    """Late interest in yen: floor(principal × annual rate × days / year_days).
-
-    SC §14: 年 14.6%, days from the day after the due date to the day before payment.
-    SH §30: 年 14.5%, days from the day after the due date to the payment day inclusive.
-    Decision (docs/decisions.md §7): 365 days a year also in leap years; truncated to the yen;
-    0 when paid on or before the due date.
-    """
-    require_yen("principal", principal)
-    days = late_interest_days(profile, due, paid)
-    terms = profile.late_interest
-    amount = exact(principal) * exact(terms.annual_rate) * days / terms.year_days
-    return round_yen(amount, "floor")
 
 
 # -- cancellation -------------------------------------------------------------------------
@@ -485,18 +412,3 @@ def transfer_due_date(
     _require_calendar("bank_calendar", bank_calendar)
     day = _last_of_month(_next_month(usage_month))
     return _roll(bank_calendar, day, profile.schedule.transfer_roll)
-
-
-# -- deposits -----------------------------------------------------------------------------
-
-
-def deposit_required(profile: TermsProfile, monthly_charges: int) -> bool:
-    """Whether a deposit 利用保証金 may be asked for.
-
-    SC §9.10: when the monthly charges per ID exceed 30,000 yen (strictly more). Whether the
-    charges are *expected* to exceed it is the clerk's judgment, not computed here. SH has no
-    deposit rule.
-    """
-    terms = _section(profile, profile.deposit, "利用保証金", "SC §9.10")
-    require_yen("monthly_charges", monthly_charges)
-    return monthly_charges > terms.monthly_threshold

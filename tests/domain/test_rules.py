@@ -69,6 +69,8 @@ PUBLIC_RULES = [
     "cancellation_month_problem",
     "last_billable_month",
     "ends_within_minimum_term",
+    "final_demand_dates",
+    "failed_debit_due_date",
 ]
 
 
@@ -597,6 +599,18 @@ def test_transfer_due_date(terms, usage_month, expected):
     assert transfer_due_date(PROFILES[terms], BANK, usage_month) == expected
 
 
+@pytest.mark.parametrize("terms", ["SC", "SH"])
+def test_a_failed_debit_is_due_by_transfer_pay_days_later_on_the_bank_business_day_before(terms):
+    # 2027-01-04 + 14 = 2027-01-18 (Mon) stays; 2026-12-30 + 14 = 2027-01-13 (Wed) stays;
+    # 2026-12-19 + 14 = 2027-01-02 (Sat, bank holiday) moves back to 2026-12-30 (Wed).
+    profile = PROFILES[terms]
+    assert rules.failed_debit_due_date(profile, BANK, D(2027, 1, 4), 14) == D(2027, 1, 18)
+    assert rules.failed_debit_due_date(profile, BANK, D(2026, 12, 30), 14) == D(2027, 1, 13)
+    assert rules.failed_debit_due_date(profile, BANK, D(2026, 12, 19), 14) == D(2026, 12, 30)
+    with pytest.raises(ValueError):
+        rules.failed_debit_due_date(profile, BANK, D(2026, 12, 19), 0)
+
+
 # -- deposits (SC §9.10) ------------------------------------------------------------------
 
 
@@ -626,3 +640,21 @@ def test_rule_not_applicable_names_the_profile_in_japanese():
     message = str(caught.value)
     assert SH.name in message and "定めがありません" in message
     assert not issubclass(RuleNotApplicable, ValueError)
+
+
+# -- dunning: the dates a 催告書 names (SC §24.1(8), SH §23.2; decision 督促) ----------------------
+
+
+@pytest.mark.parametrize(
+    "terms, company, issued_on, days, pay_by, suspension_on",
+    [
+        ("SC", COMPANY, D(2026, 12, 1), 14, D(2026, 12, 14), D(2026, 12, 15)),  # Tue 12/15 stays; pay by Mon 12/14
+        ("SH", COMPANY, D(2026, 12, 3), 14, D(2026, 12, 16), D(2026, 12, 17)),  # Thu 12/17 stays
+        ("SC", COMPANY, D(2026, 12, 5), 14, D(2026, 12, 18), D(2026, 12, 21)),  # 12/19 Sat → Mon 12/21; pay by Fri 12/18
+        ("SC", YEAR_END, D(2026, 12, 20), 10, D(2026, 12, 30), D(2027, 1, 4)),  # 年末年始 → Mon 1/4; pay by Wed 12/30
+        ("SC", COMPANY, D(2026, 12, 1), 1, D(2026, 12, 1), D(2026, 12, 2)),   # the day to pay is never before the letter
+    ],
+)
+def test_final_demand_dates(terms, company, issued_on, days, pay_by, suspension_on):
+    profile = SC if terms == "SC" else SH
+    assert rules.final_demand_dates(profile, company, BANK, issued_on, days) == (pay_by, suspension_on)

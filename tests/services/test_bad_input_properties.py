@@ -72,12 +72,14 @@ NOT_DRIVEN = {
 DRIVEN: set[str] = set()
 #: The modules that drive services with ``drives`` beside this one (imported by the guard, so
 #: that it sees them when this module runs alone).
-DRIVERS_ELSEWHERE = ("tests.services.test_contract_bad_input", "tests.services.test_prices",
+DRIVERS_ELSEWHERE = ("tests.services.test_contract_bad_input", "tests.services.test_journals_bad_input", "tests.services.test_prices",
                      "tests.services.test_billing_settings", "tests.services.test_equipment_catalog",
                      "tests.services.test_equipment_stock", "tests.services.test_equipment_lending",
                      "tests.services.test_equipment_sales", "tests.services.test_equipment_returns_bad_input",
                      "tests.services.test_warranty_replacements", "tests.services.test_equipment_return_settings",
-                     "tests.services.test_payments_bad_input", "tests.services.test_statements_bad_input")
+                     "tests.services.test_payments_bad_input", "tests.services.test_dunning_bad_input",
+                     "tests.services.test_debit_bad_input", "tests.services.test_statements_bad_input",
+                     "tests.services.test_deposits_bad_input", "tests.services.test_receivables_bad_input")
 
 
 def drives(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:

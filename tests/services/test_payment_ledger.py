@@ -11,10 +11,13 @@ from sqlalchemy import func, select
 from reseller_desk.db.models import AuditEntry, Payment, PaymentApplication
 from reseller_desk.domain.payments import PaymentKind, ReceiptMethod
 from reseller_desk.domain.receivables import InvoiceState
+from reseller_desk.services.billing.run import bill_month
 from reseller_desk.services.errors import NotFound, ServiceError, ValidationFailed
 from reseller_desk.services.payments import ledger
 from reseller_desk.services.payments.balances import account_of, balances
 
+from .billing_office import OCTOBER, customer, invoices, put_contract, with_transfer_account
+from .builders import MIRAI
 from .payment_builders import a_customer, an_invoice
 
 TODAY = dt.date(2026, 12, 20)
@@ -108,3 +111,15 @@ def test_a_payment_dated_in_the_future_or_for_nobody_is_refused(db, office, cler
         ledger.record_payment(db, clerk, customer, received_on=TODAY, amount=100, method=ReceiptMethod.DEPOSIT,
                               today=TODAY)
     assert "method" in refused.value.errors
+
+
+def test_an_overpayment_is_applied_to_the_next_invoice_when_the_billing_run_issues_it(db, office, clerk, manager):
+    with_transfer_account(db, manager)
+    mirai = customer(db, manager, MIRAI)
+    april = dt.date(2026, 4, 1)
+    put_contract(db, mirai, "simpleconnect", plans=[(office["sc"], 1, april, None)], first_billable=april)
+    ledger.record_payment(db, clerk, mirai, received_on=dt.date(2026, 10, 20), amount=1000, today=TODAY)
+    bill_month(db, clerk, OCTOBER, today=dt.date(2026, 11, 4))
+    [october] = invoices(db)
+    assert state(db, october.id).applied == 1000 and state(db, october.id).state is InvoiceState.SHORT
+    assert account(db, mirai).credit == 0

@@ -68,6 +68,7 @@ from reseller_desk.services.billing.accounts import (
 from reseller_desk.services.billing.runs import BillRunSummary
 from reseller_desk.services.contracts.acting import company_calendar
 from reseller_desk.services.errors import ServiceError, ValidationFailed
+from reseller_desk.services.payments import ledger
 from reseller_desk.services.permissions import Actor, Role, require_role
 from reseller_desk.services.retry import retried
 
@@ -248,9 +249,13 @@ def _mark_billed(session: Session, month: dt.date, issued: Sequence[issuing.Issu
 
 
 @retried
-def _end(db: Database, actor: Actor, run_id: int, month: dt.date, status: str) -> None:
+def _end(db: Database, actor: Actor, run_id: int, month: dt.date, status: str, on: dt.date) -> None:
+    """The run's end; a finished run applies every customer's credit (過入金) to their open
+    invoices, the new ones included (issue 12: an overpayment goes to the next invoice)."""
     with db.transaction(write=True) as session:
         runs.end(session, run_id, status)
+        if status == runs.FINISHED:
+            ledger.settle_all_credit(session, actor, on)
         audit.record(session, actor, f"bill_run.{status}", "bill_run", run_id, after={"status": status},
                      summary=f"月次請求 {month_text(month)}分 {runs.STATUS_LABELS[status]}")
 
@@ -342,7 +347,7 @@ def bill_month(db: Database, actor: Actor, month: dt.date, *, today: dt.date | N
                 status = runs.CANCELLED
                 break
         part = ()
-        _end(db, actor, run_id, month, status)
+        _end(db, actor, run_id, month, status, today or clock.today())
     except Exception:
         try:
             _fail(db, actor, run_id, month, part)

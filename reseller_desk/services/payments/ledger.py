@@ -28,12 +28,19 @@ from reseller_desk.services import audit
 from reseller_desk.services.contracts.acting import note_problem
 from reseller_desk.services.errors import NotFound, ServiceError, ValidationFailed
 from reseller_desk.services.payments import hooks
-from reseller_desk.services.payments.balances import account_of, balances, open_items, unapplied_receipts
+from reseller_desk.services.payments.balances import (
+    account_of,
+    balances,
+    customers_with_unapplied,
+    open_items,
+    unapplied_receipts,
+)
 from reseller_desk.services.permissions import Actor, confirm_actor
 from reseller_desk.services.retry import retried
 
 __all__ = ["MAX_CHOSEN", "MAX_PAYMENT", "Receipt", "apply_credit", "invoice_ids_problem", "load_customer",
-           "payment_problems", "receive", "record_payment", "refund_credit", "reverse", "reverse_payment"]
+           "payment_problems", "receive", "record_payment", "refund_credit", "reverse", "reverse_payment",
+           "settle_all_credit", "settle_credit"]
 
 #: The largest single payment (¥1,000,000,000 exclusive): far above any customer's month.
 MAX_PAYMENT = 999_999_999
@@ -209,11 +216,53 @@ def _release_over(session: Session, actor: Actor, customer_id: int, on: dt.date)
     session.flush()
 
 
+def settle_credit(session: Session, actor: Actor, customer_id: int, on: dt.date,
+                  invoice_ids: Sequence[int] | None = None) -> Allocation:
+    """The customer's credit applied, inside the caller's transaction, to ``invoice_ids`` or the
+    oldest open invoices first, from the oldest receipt with something left (nothing when there
+    is no credit or nothing open)."""
+    _release_over(session, actor, customer_id, on)
+    credit = unapplied_receipts(session, customer_id)
+    total = sum(amount for _, amount in credit)
+    items = [b.item() for b in open_items(session, customer_id)]
+    if total == 0 or not items:
+        return Allocation((), total)
+    try:
+        allocation = allocate(total, items, list(invoice_ids) if invoice_ids is not None else None)
+    except ValueError as error:
+        raise ValidationFailed({"invoices": str(error)}) from error
+    sources = iter(credit)
+    payment_id, left = next(sources)
+    for part in allocation.applied:
+        need = part.amount
+        while need:
+            if left == 0:
+                payment_id, left = next(sources)
+            take = min(need, left)
+            session.add(PaymentApplication(payment_id=payment_id, invoice_id=part.invoice_id, amount=take,
+                                           applied_on=on, recorded_by_id=actor.user_id))
+            need, left = need - take, left - take
+    session.flush()
+    if allocation.applied:
+        audit.record(session, actor, "payment.apply_credit", "customer", customer_id,
+                     after={"applied": {str(a.invoice_id): a.amount for a in allocation.applied},
+                            "credit_left": allocation.credit},
+                     summary=f"過入金の充当 {allocation.total_applied:,}円")
+    return allocation
+
+
+def settle_all_credit(session: Session, actor: Actor, on: dt.date) -> int:
+    """Every customer's credit applied to their open invoices, oldest first (after a billing run:
+    an overpayment is applied to the next invoice). Returns the yen applied."""
+    return sum(settle_credit(session, actor, customer_id, on).total_applied
+               for customer_id in customers_with_unapplied(session))
+
+
 @retried
 def apply_credit(db: Database, actor: Actor, customer_id: int, *, invoice_ids: Sequence[int] | None = None,
                  on: dt.date | None = None, today: dt.date | None = None) -> Allocation:
     """過入金の充当: the customer's credit applied to ``invoice_ids`` or the oldest open invoices
-    first, from the oldest receipt with something left. Returns what was applied and the credit left."""
+    first (:func:`settle_credit`). Returns what was applied and the credit left."""
     today = today or clock.today()
     on = today if on is None else on
     problems = {k: p for k, p in (("invoices", invoice_ids_problem(invoice_ids)),
@@ -223,34 +272,11 @@ def apply_credit(db: Database, actor: Actor, customer_id: int, *, invoice_ids: S
     with db.transaction(write=True) as session:
         confirm_actor(session, actor)
         load_customer(session, customer_id)
-        _release_over(session, actor, customer_id, on)
-        credit = unapplied_receipts(session, customer_id)
-        total = sum(amount for _, amount in credit)
-        if total == 0:
+        if account_of(session, customer_id).credit == 0:
             raise ServiceError("この顧客に充当できる過入金はありません。")
-        items = [b.item() for b in open_items(session, customer_id)]
-        try:
-            allocation = allocate(total, items, list(invoice_ids) if invoice_ids is not None else None)
-        except ValueError as error:
-            raise ValidationFailed({"invoices": str(error)}) from error
+        allocation = settle_credit(session, actor, customer_id, on, invoice_ids)
         if not allocation.applied:
             raise ServiceError("充当する未入金の請求書がありません。")
-        sources = iter(credit)
-        payment_id, left = next(sources)
-        for part in allocation.applied:
-            need = part.amount
-            while need:
-                if left == 0:
-                    payment_id, left = next(sources)
-                take = min(need, left)
-                session.add(PaymentApplication(payment_id=payment_id, invoice_id=part.invoice_id, amount=take,
-                                               applied_on=on, recorded_by_id=actor.user_id))
-                need, left = need - take, left - take
-        session.flush()
-        audit.record(session, actor, "payment.apply_credit", "customer", customer_id,
-                     after={"applied": {str(a.invoice_id): a.amount for a in allocation.applied},
-                            "credit_left": allocation.credit},
-                     summary=f"過入金の充当 {allocation.total_applied:,}円")
         return allocation
 
 

@@ -9,20 +9,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialog,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from reseller_desk.services.errors import ServiceError
+from reseller_desk.services.errors import ServiceError, ValidationFailed
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
-from reseller_desk.ui.service_dialog import ServiceDialog, note_edit
 from reseller_desk.ui.widgets import (
+    APP_STYLE,
+    FieldErrors,
     date_edit,
+    error_label,
+    form_layout,
     format_date,
     muted_label,
     to_date,
@@ -32,11 +40,77 @@ from reseller_desk.ui.widgets import (
 MAX_AMOUNT = 9_999_999
 
 
-class _ReturnDialog(ServiceDialog):
-    """The frame every dialog here shares (ui.service_dialog): a form, a red summary, 実行 and 閉じる."""
+def _note_edit(name: str, placeholder: str) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    edit.setFixedHeight(64)
+    return edit
+
+
+class _ReturnDialog(QDialog):
+    """The frame every dialog here shares: a form, a red summary, 実行 and 閉じる."""
+
+    #: What a success announces (the 売掛金 dialogs, built on this frame, announce PAYMENTS).
+    changes: tuple[str, ...] = (Changes.EQUIPMENT,)
+
+    #: The service's result once it succeeded (ClosedReturn, or the amount set).
+    done = Signal(object)
 
     def __init__(self, ctx: AppContext, title: str, button: str, parent: QWidget | None) -> None:
-        super().__init__(ctx, title, button, parent, changes=Changes.EQUIPMENT, name="return")
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(title)
+        self.setStyleSheet(APP_STYLE)
+        self.errors = FieldErrors()
+        self.summary = error_label()
+        self.summary.setObjectName("returnSummary")
+        self.form = form_layout()
+        self.ok_button = QPushButton(button)
+        self.ok_button.setObjectName("returnOk")
+        self.ok_button.clicked.connect(self.submit)
+        close = QPushButton("閉じる")
+        close.clicked.connect(self.reject)
+        # Enter in a field (a scanner ends the serial with it) never presses a button
+        for button in (self.ok_button, close):
+            button.setAutoDefault(False)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.ok_button)
+        buttons.addWidget(close)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addLayout(self.form)
+        self.layout_.addWidget(self.summary)
+        self.layout_.addLayout(buttons)
+
+    def field(self, label: str, name: str, widget: QWidget) -> None:
+        cell = QVBoxLayout()
+        cell.addWidget(widget)
+        cell.addWidget(self.errors.add(name, widget))
+        self.form.addRow(label, cell)
+
+    def call(self, fn: Any, message: bool = True) -> None:
+        self.summary.setVisible(False)
+        self.ok_button.setEnabled(False)
+
+        def succeeded(result: Any) -> None:
+            if message and hasattr(result, "message"):
+                self.ctx.ops.message.emit(result.message)
+            self.done.emit(result)
+            self.accept()
+
+        self.ctx.ops.run(fn, success=succeeded, invalid=self.refused, failure=self.failed,
+                         done=lambda: self.ok_button.setEnabled(True), changes=self.changes, parent=self)
+
+    def refused(self, error: ValidationFailed) -> None:
+        self.errors.show_refusal(error, self.summary)
+
+    def failed(self, error: ServiceError) -> None:
+        self.summary.setText(str(error))
+        self.summary.setVisible(True)
+
+    def submit(self) -> None:
+        raise NotImplementedError
 
 
 class ReceiveReturnDialog(_ReturnDialog):
@@ -57,7 +131,7 @@ class ReceiveReturnDialog(_ReturnDialog):
         self.accessory_checks: dict[int, QCheckBox] = {}
         self.on = date_edit()
         self.on.setObjectName("returnOn")
-        self.damage = note_edit("returnDamage", "破損・汚損があれば内容を入力（入力すると修理中になります）")
+        self.damage = _note_edit("returnDamage", "破損・汚損があれば内容を入力（入力すると修理中になります）")
         self.repair_cost = yen_spin_box(MAX_AMOUNT)
         self.repair_cost.setObjectName("returnRepairCost")
         self.field("製造番号", "serial", self.serial)
@@ -141,7 +215,7 @@ class DeclareLostDialog(_ReturnDialog):
         self.amount.setValue(sale_price)
         self.amount.setEnabled(False)
         self.other.toggled.connect(self.amount.setEnabled)
-        self.reason = note_edit("lostReason", "額を変えるときは理由を入力（必須）")
+        self.reason = _note_edit("lostReason", "額を変えるときは理由を入力（必須）")
         self.field("紛失とする日", "on", self.on)
         self.form.addRow("", self.other)
         self.field("代替機代金", "amount", self.amount)
@@ -171,7 +245,7 @@ class PenaltyDialog(_ReturnDialog):
         self.form.addRow("現時点の遅延損害金", QLabel(f"¥{row.penalty_so_far:,}（{row.months_late}カ月分）"))
         self.amount = yen_spin_box(max(row.penalty_so_far, 0))
         self.amount.setObjectName("penaltyAmount")
-        self.reason = note_edit("penaltyReason", "減額・免除の理由（必須、操作履歴に残ります）")
+        self.reason = _note_edit("penaltyReason", "減額・免除の理由（必須、操作履歴に残ります）")
         self.field("請求する額", "amount", self.amount)
         self.field("理由", "reason", self.reason)
         self.layout_.insertWidget(0, muted_label("0円にすると免除です。返却受付・紛失の処理のとき、この額を請求します"

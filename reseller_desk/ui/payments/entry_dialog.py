@@ -22,10 +22,10 @@ from reseller_desk.domain.receivables import OpenItem, allocate
 from reseller_desk.services.payments.ledger import MAX_PAYMENT, Receipt, record_payment, reverse_payment
 from reseller_desk.services.payments.queries import CustomerOpen, PaymentRow, customer_open
 from reseller_desk.ui.context import AppContext
-from reseller_desk.ui.operations import Changes
+from reseller_desk.ui.equipment.return_dialogs import _note_edit as note_edit
 from reseller_desk.ui.payments.customer_picker import CustomerPicker
 from reseller_desk.ui.payments.models import OPEN_INVOICE_COLUMNS, OpenInvoiceModel
-from reseller_desk.ui.service_dialog import ServiceDialog, note_edit
+from reseller_desk.ui.receivables.dialogs import _MoneyDialog as MoneyDialog
 from reseller_desk.ui.tables import list_table
 from reseller_desk.ui.widgets import (
     combo,
@@ -41,19 +41,29 @@ from reseller_desk.ui.widgets import (
 MANUAL_METHODS = (ReceiptMethod.TRANSFER, ReceiptMethod.DEBIT, ReceiptMethod.CASH, ReceiptMethod.OTHER)
 
 
-class _MoneyDialog(ServiceDialog):
-    """The frame of the dialogs here (ui.service_dialog), announcing Changes.PAYMENTS."""
+class _EntryDialog(MoneyDialog):
+    """The 売掛金 dialogs' frame (返却管理's: a form, a red summary, the action and 閉じる,
+    announcing Changes.PAYMENTS), with room under the form and a status line on success."""
 
-    def __init__(self, ctx: AppContext, title: str, button: str, parent: QWidget | None) -> None:
-        super().__init__(ctx, title, button, parent, changes=Changes.PAYMENTS, name="payment")
+    def __init__(self, ctx: AppContext, title: str, button: str, name: str, parent: QWidget | None) -> None:
+        super().__init__(ctx, title, button, name, parent)
+        self.status_text = ""
+        self.done.connect(lambda _result: self.ctx.ops.message.emit(self.status_text))
+
+    def add_below_form(self, widget: QWidget, stretch: int = 0) -> None:
+        """``widget`` between the form and the summary."""
+        self.layout_.insertWidget(self.layout_.count() - 2, widget, stretch)
+
+    def record(self, fn: Any, status: str) -> None:
+        self.status_text = status
+        self.call(fn)
 
 
-class RecordPaymentDialog(_MoneyDialog):
+class RecordPaymentDialog(_EntryDialog):
     """入金を記録: customer, date, amount, method, payer name, note and the invoices it pays."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, customer_id: int | None = None) -> None:
-        super().__init__(ctx, "入金を記録", "記録する", parent)
-        self.setObjectName("recordPaymentDialog")
+        super().__init__(ctx, "入金を記録", "記録する", "recordPaymentDialog", parent)
         self.account: CustomerOpen | None = None
         self.picker = CustomerPicker(ctx, self, rows=4)
         self.picker.chosen.connect(self._customer_chosen)
@@ -71,7 +81,7 @@ class RecordPaymentDialog(_MoneyDialog):
         self.payer_name = QLineEdit()
         self.payer_name.setObjectName("payerName")
         self.payer_name.setPlaceholderText("通帳に印字された名義（任意）")
-        self.note = note_edit("paymentNote", "備考（任意）", 56)
+        self.note = note_edit("paymentNote", "備考（任意）")
         self.invoices = OpenInvoiceModel(self)
         self.invoices.dataChanged.connect(lambda *_: self._preview())
         self.invoice_table = list_table(self.invoices, OPEN_INVOICE_COLUMNS, "openInvoices", self)
@@ -154,15 +164,14 @@ class RecordPaymentDialog(_MoneyDialog):
             return record_payment(db, actor, customer_id, received_on=on, amount=amount, method=method,
                                   payer_name=payer, note=note, invoice_ids=chosen)
 
-        self.call(record, message=False, status=f"入金 ¥{amount:,} を記録しました。")
+        self.record(record, f"入金 ¥{amount:,} を記録しました。")
 
 
-class ReversePaymentDialog(_MoneyDialog):
+class ReversePaymentDialog(_EntryDialog):
     """入金の取消: a reversing entry of the receipt, with the reason (asks to confirm)."""
 
     def __init__(self, ctx: AppContext, payment: PaymentRow, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "入金の取消", "取り消す", parent)
-        self.setObjectName("reversePaymentDialog")
+        super().__init__(ctx, "入金の取消", "取り消す", "reversePaymentDialog", parent)
         self.payment = payment
         self.confirm: Any = None   # (title, text) -> bool; the page gives the real one
         about = QLabel(f"{format_date(payment.received_on)}　{payment.customer_name}　{payment.method.label}　"
@@ -171,7 +180,7 @@ class ReversePaymentDialog(_MoneyDialog):
         self.form.addRow("取り消す入金", about)
         self.on = date_edit()
         self.on.setObjectName("reverseOn")
-        self.reason = note_edit("reverseReason", "例: 不渡り、二重入力、顧客の取り違え", 56)
+        self.reason = note_edit("reverseReason", "例: 不渡り、二重入力、顧客の取り違え")
         self.field("取消日", "on", self.on)
         self.field("取消の理由", "reason", self.reason)
         self.add_below_form(muted_label("入金は編集せず、逆の記録（取消）を残します。消し込んだ請求書は未入金に戻ります。"))
@@ -182,5 +191,5 @@ class ReversePaymentDialog(_MoneyDialog):
             return
         db, actor, payment_id = self.ctx.db, self.ctx.actor, self.payment.id
         on, reason = to_date(self.on), self.reason.toPlainText()
-        self.call(lambda: reverse_payment(db, actor, payment_id, reason=reason, on=on), message=False,
-                  status=f"入金 ¥{self.payment.amount:,} を取り消しました。")
+        self.record(lambda: reverse_payment(db, actor, payment_id, reason=reason, on=on),
+                    f"入金 ¥{self.payment.amount:,} を取り消しました。")

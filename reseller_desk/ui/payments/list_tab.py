@@ -25,8 +25,8 @@ from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.payments.customer_picker import CustomerPicker
 from reseller_desk.ui.payments.entry_dialog import RecordPaymentDialog, ReversePaymentDialog
+from reseller_desk.ui.payments.kept import show_kept
 from reseller_desk.ui.payments.models import PAYMENT_COLUMNS, PAYMENT_ID_ROLE, PaymentTableModel
-from reseller_desk.ui.service_dialog import show_kept
 from reseller_desk.ui.tables import SelectableList, list_table
 from reseller_desk.ui.widgets import ConfirmFunction, ask_confirmation, combo, date_edit, muted_label, to_date
 

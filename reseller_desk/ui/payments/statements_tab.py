@@ -38,9 +38,9 @@ from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.payments.customer_picker import CustomerPicker
 from reseller_desk.ui.payments.import_dialog import ImportStatementDialog
+from reseller_desk.ui.payments.kept import show_kept
 from reseller_desk.ui.payments.models import OPEN_INVOICE_COLUMNS, OpenInvoiceModel
 from reseller_desk.ui.payments.statement_models import PROPOSAL_COLUMNS, Choice, ProposalModel
-from reseller_desk.ui.service_dialog import show_kept
 from reseller_desk.ui.tables import list_table
 from reseller_desk.ui.widgets import ConfirmFunction, ask_confirmation, error_label, format_date, muted_label
 

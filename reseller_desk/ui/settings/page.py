@@ -15,6 +15,7 @@ from reseller_desk.ui.settings.bank_accounts_tab import BankAccountsTab
 from reseller_desk.ui.settings.billing_tab import BillingTab
 from reseller_desk.ui.settings.closures_tab import ClosuresTab
 from reseller_desk.ui.settings.company_tab import CompanyTab
+from reseller_desk.ui.settings.dunning_tab import DunningTab
 from reseller_desk.ui.settings.equipment_tab import EquipmentTab
 from reseller_desk.ui.settings.plans_tab import PlansTab
 from reseller_desk.ui.settings.staff_tab import StaffTab
@@ -42,6 +43,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.billing_tab, "請求")
         self.equipment_tab = EquipmentTab(ctx)   # 機器: reads and follows Changes.EQUIPMENT itself
         self.tabs.addTab(self.equipment_tab, "機器")
+        self.dunning_tab = DunningTab(ctx)
+        self.tabs.addTab(self.dunning_tab, "督促")
         manager = ctx.actor.role == Role.MANAGER
         self.backup_tab: BackupTab | None = BackupTab(ctx) if manager else None
         if self.backup_tab is not None:
@@ -49,7 +52,8 @@ class SettingsPage(QWidget):
         self.staff_tab: StaffTab | None = StaffTab(ctx) if manager else None
         if self.staff_tab is not None:
             self.tabs.addTab(self.staff_tab, "担当者")
-        for tab in (self.company_tab, self.bank_tab, self.closures_tab, self.plans_tab, self.billing_tab):
+        for tab in (self.company_tab, self.bank_tab, self.closures_tab, self.plans_tab, self.billing_tab,
+                    self.dunning_tab):
             tab.set_editable(manager)
         note = (f"設定の変更は管理者が行います（現在の担当: {ctx.actor.name}）。" if manager
                 else f"{MANAGER_ONLY}{ctx.actor.name}さん（{ctx.actor.role.label}）には表示だけです。")
