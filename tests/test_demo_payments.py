@@ -17,9 +17,10 @@ from reseller_desk.demo import fill_demo
 from reseller_desk.demo.payments import TRANSFER_FEE, payer_name_of
 from reseller_desk.domain.customer import CustomerKind
 from reseller_desk.domain.notices import NoticeKind
-from reseller_desk.domain.payer_match import payer_key
+from reseller_desk.domain.payer_match import MatchGroup, payer_key
 from reseller_desk.domain.receivables import InvoiceState
 from reseller_desk.services.payments.balances import account_of, balances
+from reseller_desk.services.payments.matching import proposals
 from tests.consistency import check
 
 TODAY = clock.today()
@@ -76,3 +77,9 @@ def test_the_oldest_months_unpaid_customers_were_sent_the_first_dunning_letter(d
         kinds = {session.get(Notice, letter.notice_id).kind for letter in letters}
     assert letters and kinds == {NoticeKind.DUNNING_LETTER}
     assert len({letter.issued_on for letter in letters}) == 1
+
+
+def test_yesterdays_statement_waits_in_three_groups(demo):
+    db, _ = demo
+    groups = Counter(p.group for p in proposals(db))
+    assert groups[MatchGroup.MATCHED] >= 1 and groups[MatchGroup.CHECK] >= 1 and groups[MatchGroup.UNKNOWN] == 1

@@ -2,7 +2,8 @@
 (debits as the bank's result would settle them, transfers a few days before), some paid short by
 a deducted transfer fee (SC §13), some late, a few overpaid, and some still unpaid, so that the
 入金, 売掛金 and 督促 sections have something to show; the oldest month's unpaid customers were sent
-the first 督促状 a week after its due date (services.payments.dunning).
+the first 督促状 a week after its due date (services.payments.dunning), and yesterday's bank
+statement waits in 入金 to be matched (services.payments.statements).
 
 Receipts go through the one ledger (services.payments.ledger.receive: applications, audit, the
 after-receipt hooks). The payer names the bank prints for each transfer customer, and the office's
@@ -18,15 +19,16 @@ import random
 from sqlalchemy import select
 
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import CompanySettings, Customer, Invoice, PayerName
+from reseller_desk.db.models import CompanySettings, Customer, Invoice, PayerName, PaymentApplication
 from reseller_desk.domain.customer import CustomerKind
 from reseller_desk.domain.intake import PaymentMethod
 from reseller_desk.domain.invoice_document import InvoiceKind
 from reseller_desk.domain.payer_match import loose_key, payer_key
 from reseller_desk.domain.payments import DunningAction, ReceiptMethod
 from reseller_desk.domain.zengin_debit import bank_kana
-from reseller_desk.services.payments import ledger
+from reseller_desk.services.payments import ledger, statements
 from reseller_desk.services.payments.dunning import dunning_list, issue_stage
+from reseller_desk.services.payments.statement_csv import MappingDetails
 from reseller_desk.services.permissions import Actor, confirm_actor
 
 __all__ = ["TRANSFER_FEE", "fill_payments", "payer_name_of"]
@@ -103,7 +105,34 @@ def fill_payments(db: Database, clerk: Actor, today: dt.date, seed: int = 12) ->
                            invoice_ids=[invoice_id], note="デモデータ")
             made += 1
     _first_letters(db, clerk, today)
+    _statement_waiting(db, clerk, today, rng)
     return made
+
+
+#: The demo's bank CSV (日付, 摘要, 入金額), as 銀行CSVの設定 saves it.
+DEMO_BANK = MappingDetails("デモ銀行", date_column=1, payer_column=2, amount_column=3)
+
+
+def _statement_waiting(db: Database, clerk: Actor, today: dt.date, rng: random.Random) -> None:
+    """Yesterday's statement of a few transfers imported and not yet confirmed, so that 入金 shows
+    the three groups: exact payments of open invoices (一致, or 要確認 where two customers share the
+    name), one short by the transfer fee (要確認), one from nobody the office knows (不明)."""
+    with db.transaction() as session:
+        open_transfers = session.execute(
+            select(Invoice.id, Invoice.total, Customer.kind, Customer.name_kana)
+            .join(Customer, Customer.id == Invoice.customer_id)
+            .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.payment_method == PaymentMethod.TRANSFER,
+                   Invoice.total > 0, ~Invoice.id.in_(select(PaymentApplication.invoice_id)))
+            .order_by(Invoice.due_date.desc(), Invoice.id)).all()[:5]
+    if len(open_transfers) < 3:
+        return
+    on = today - dt.timedelta(days=1)
+    rows = [(on, payer_name_of(kind, kana), total) for _, total, kind, kana in open_transfers]
+    rows[1] = (on, rows[1][1], rows[1][2] - TRANSFER_FEE)                 # 振込手数料を差し引いた
+    rows.append((on, "ﾔﾏﾅｶ ｹﾝｼﾞ", rng.choice([5_000, 12_000, 30_000])))   # nobody the office knows
+    text = "日付,摘要,入金額\r\n" + "".join(f"{d:%Y/%m/%d},{name},{amount}\r\n" for d, name, amount in rows)
+    statements.save_bank_mapping(db, clerk, DEMO_BANK, expected_version=None)
+    statements.import_statement(db, clerk, text.encode("cp932"), f"demo_{on:%Y%m%d}.csv", bank=DEMO_BANK.bank_name)
 
 
 def _first_letters(db: Database, clerk: Actor, today: dt.date) -> None:
