@@ -75,7 +75,7 @@ ACTION_LABELS = {
     "statement.reopen": "入金明細を未処理に戻す", "payer_name.add": "振込依頼人名の登録",
     "payer_name.remove": "振込依頼人名の削除", "bank_csv_mapping.save": "銀行CSVの列設定の保存",
     "payment.write_off": "未収金の償却", "late_interest.assess": "遅延損害金の計上",
-    "late_interest.waive": "遅延損害金の免除",
+    "late_interest.waive": "遅延損害金の免除", "late_interest.withdraw": "遅延損害金の取消（入金の取消）",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",

@@ -14,7 +14,7 @@ from reseller_desk.db.models import AuditEntry, LateInterest
 from reseller_desk.domain.charges import TaxCategory
 from reseller_desk.services.billing.run import bill_month
 from reseller_desk.services.errors import PermissionDenied, ServiceError, ValidationFailed
-from reseller_desk.services.payments import interest
+from reseller_desk.services.payments import interest, ledger
 
 from .billing_office import APRIL, NOVEMBER, OCTOBER, customer, invoices, lines_of, put_contract, with_transfer_account
 from .builders import MIRAI
@@ -139,3 +139,19 @@ def test_the_interest_reaches_the_next_invoice_through_the_billing_run_and_a_lat
         late_id = session.scalar(select(LateInterest.id))
     interest.waive_interest(db, manager, late_id, "請求後の免除", today=dt.date(2027, 1, 10))
     assert charges(db)[-1] == ("credit", -row[5], TaxCategory.OUTSIDE, dt.date(2027, 1, 1), None)
+
+
+def test_reversing_a_late_payment_takes_back_the_interest_it_caused_until_the_invoice_is_paid_again(db, office, clerk):
+    customer_id = a_customer(db, clerk)
+    invoice, total = a_late_invoice(db, customer_id)
+    paid = pay(db, clerk, customer_id, total, dt.date(2026, 12, 31))
+    assert charges(db) == [("late_interest", 132, TaxCategory.OUTSIDE, DECEMBER, None)]
+    ledger.reverse_payment(db, clerk, paid.payment_id, reason="不渡り", on=dt.date(2027, 1, 5),
+                           today=dt.date(2027, 1, 5))
+    assert charges(db) == []
+    with db.transaction() as session:
+        row = session.scalars(select(LateInterest)).one()
+        assert row.waived_on == dt.date(2027, 1, 5) and row.waive_reason == "入金の取消（不渡り）"
+        assert session.scalar(select(AuditEntry.action).where(AuditEntry.action == "late_interest.withdraw"))
+    pay(db, clerk, customer_id, total, dt.date(2027, 1, 10))
+    assert [c[1] for c in charges(db)] == [interest_rows(db)[-1][5]] and interest_rows(db)[-1][4] == 40

@@ -241,27 +241,45 @@ def waive_interest(db: Database, actor: Actor, late_interest_id: int, reason: st
             raise NotFound("指定された遅延損害金は見つかりません。")
         if row.waived_on is not None:
             raise ServiceError("この遅延損害金はすでに免除されています。")
-        balance = balances(session, invoice_ids=[row.invoice_id])[row.invoice_id]
-        charges = session.scalars(select(OneTimeCharge).where(OneTimeCharge.source == SOURCE,
-                                                              OneTimeCharge.source_id == row.id)).all()
-        withdrawn = credited = 0
-        row.charge_id = None
-        session.flush()
-        for charge in charges:
-            if charge.invoice_id is None:
-                withdrawn += charge.amount
-                session.delete(charge)
-            else:
-                credited += charge.amount
-        if credited:
-            _charge(session, actor, balance, today, ChargeKind.CREDIT,
-                    f"遅延損害金の免除（請求書 {balance.number}）", -credited, WAIVER_SOURCE, row.id)
-        row.waived_on, row.waived_by_id, row.waive_reason = today, actor.user_id, clean_note(reason)
-        session.flush()
-        audit.record(session, actor, "late_interest.waive", "invoice", row.invoice_id, customer_id=row.customer_id,
-                     before={"amount": row.amount}, after={"withdrawn": withdrawn, "credited": credited,
-                                                           "reason": row.waive_reason},
-                     summary=f"遅延損害金の免除 {balance.number} {row.amount:,}円")
+        _withdraw(session, actor, row, reason, today, "late_interest.waive", "遅延損害金の免除")
+
+
+def _withdraw(session: Session, actor: Actor, row: LateInterest, reason: str, today: dt.date, action: str,
+              what: str) -> None:
+    """Take an assessed interest back: its unbilled charge withdrawn, a billed one credited on the
+    next invoice; the row keeps who, when and why. Audited as ``action``."""
+    balance = balances(session, invoice_ids=[row.invoice_id])[row.invoice_id]
+    charges = session.scalars(select(OneTimeCharge).where(OneTimeCharge.source == SOURCE,
+                                                          OneTimeCharge.source_id == row.id)).all()
+    withdrawn = credited = 0
+    row.charge_id = None
+    session.flush()
+    for charge in charges:
+        if charge.invoice_id is None:
+            withdrawn += charge.amount
+            session.delete(charge)
+        else:
+            credited += charge.amount
+    if credited:
+        _charge(session, actor, balance, today, ChargeKind.CREDIT,
+                f"{what}（請求書 {balance.number}）", -credited, WAIVER_SOURCE, row.id)
+    row.waived_on, row.waived_by_id, row.waive_reason = today, actor.user_id, clean_note(reason)
+    session.flush()
+    audit.record(session, actor, action, "invoice", row.invoice_id, customer_id=row.customer_id,
+                 before={"amount": row.amount}, after={"withdrawn": withdrawn, "credited": credited,
+                                                       "reason": row.waive_reason},
+                 summary=f"{what} {balance.number} {row.amount:,}円")
+
+
+def payment_reversed(session: Session, actor: Actor, payment: Payment, reversal: Payment) -> None:
+    """The after-reversal hook: the interest a receipt caused is taken back when the receipt is
+    reversed (a bounced or mistaken payment did not pay the invoice on that day); it is assessed
+    again when the invoice is paid."""
+    rows = session.scalars(select(LateInterest).where(LateInterest.payment_id == payment.id,
+                                                      LateInterest.waived_on.is_(None))).all()
+    for row in rows:
+        _withdraw(session, actor, row, f"入金の取消（{reversal.note}）", reversal.received_on,
+                  "late_interest.withdraw", "遅延損害金の取消")
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,7 @@ def reverse(session: Session, actor: Actor, payment: Payment, *, on: dt.date, re
     audit.record(session, actor, "payment.reverse", "payment", payment.id, customer_id=payment.customer_id,
                  before={"amount": payment.amount}, after={"reversal_id": reversal.id, "reason": clean_note(reason)},
                  summary=f"入金取消 {payment.amount:,}円")
+    hooks.receipt_reversed(session, actor, payment, reversal)
     return reversal
 
 
