@@ -86,6 +86,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("equipment", "機器", "reseller_desk.ui.equipment.page:EquipmentPage"),
     Section("returns", "返却管理", "reseller_desk.ui.equipment.returns_page:ReturnsPage"),
     Section("dunning", "督促", "reseller_desk.ui.dunning.page:DunningPage"),
+    Section("exports", "出力", "reseller_desk.ui.exports.page:ExportsPage"),
     Section("settings", "設定", "reseller_desk.ui.settings.page:SettingsPage"),
     Section("audit", "操作履歴", "reseller_desk.ui.audit_page:AuditPage", manager_only=True),
 )
