@@ -166,9 +166,10 @@ class ExportsPage(QWidget):
     def refresh(self) -> None:
         db, month, ledger, journal = self.ctx.db, self.chosen_month(), self.chosen_ledger(), self.chosen_journal()
         self.ctx.ops.run(lambda: journals.build_journal(db, month, ledger=ledger.value, journal=journal.value),
-                         success=lambda export: self._show(export, ledger), failure=self._refused, parent=self)
+                         success=lambda export: self._show(export, month, ledger, journal),
+                         failure=lambda error: self._refused(error, month, ledger), parent=self)
 
-    def _show(self, export: JournalExport, ledger: Ledger) -> None:
+    def _show(self, export: JournalExport, month: dt.date, ledger: Ledger, journal: JournalKind) -> None:
         self.export = export
         self.refusal.setVisible(False)
         self.model.show_export(export, ledger)
@@ -183,19 +184,18 @@ class ExportsPage(QWidget):
             self.problems.setFixedHeight(self.problems.sizeHintForRow(0) * rows + 2 * self.problems.frameWidth() + 4)
         self.problems.setVisible(bool(export.problems))
         balanced = "一致" if export.debit_total == export.credit_total else "不一致"
-        self.summary.setText(f"{month_text(self.chosen_month())}　{self.chosen_ledger().label}（"
-                             f"{_KIND_TITLES[self.chosen_journal()]}）　伝票 {len(export.slips):,}件・"
+        self.summary.setText(f"{month_text(month)}　{ledger.label}（{_KIND_TITLES[journal]}）　伝票 {len(export.slips):,}件・"
                              f"{export.lines:,}行　借方合計 {format_yen(export.debit_total)} ／ "
                              f"貸方合計 {format_yen(export.credit_total)}（{balanced}）")
         self._enable()
 
-    def _refused(self, error: ServiceError) -> None:
+    def _refused(self, error: ServiceError, month: dt.date, ledger: Ledger) -> None:
         """The month cannot be written at all (it does not balance): the reason instead of the table."""
         self.export = None
         self.model.set_records([])
         self.problems.clear()
         self.problems.setVisible(False)
-        self.summary.setText(f"{month_text(self.chosen_month())}　{self.chosen_ledger().label}")
+        self.summary.setText(f"{month_text(month)}　{ledger.label}")
         self.refusal.setText(str(error))
         self.refusal.setVisible(True)
         self._enable()
