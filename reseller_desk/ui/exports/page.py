@@ -184,8 +184,9 @@ class ExportsPage(QWidget):
             self.problems.setFixedHeight(self.problems.sizeHintForRow(0) * rows + 2 * self.problems.frameWidth() + 4)
         self.problems.setVisible(bool(export.problems))
         balanced = "一致" if export.debit_total == export.credit_total else "不一致"
-        self.summary.setText(f"{month_text(month)}　{ledger.label}（{_KIND_TITLES[journal]}）　伝票 {len(export.slips):,}件・"
-                             f"{export.lines:,}行　借方合計 {format_yen(export.debit_total)} ／ "
+        self.summary.setText(f"{month_text(month)}　{ledger.label}（{_KIND_TITLES[journal]}）　"
+                             f"伝票 {len(export.slips):,}件・{export.lines:,}行　"
+                             f"借方合計 {format_yen(export.debit_total)} ／ "
                              f"貸方合計 {format_yen(export.credit_total)}（{balanced}）")
         self._enable()
 

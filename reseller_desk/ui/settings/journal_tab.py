@@ -8,7 +8,7 @@ refused name is red in its cell and said in the status line with its row."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +32,7 @@ from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.settings.tab import SettingsTab
 from reseller_desk.ui.tables import RecordTableModel, list_table
-from reseller_desk.ui.widgets import ERROR_COLOR, Column, muted_label
+from reseller_desk.ui.widgets import ERROR_COLOR, Column, ConfirmFunction, ask_confirmation, muted_label, push_button
 
 #: The editable columns: the AccountName field each edits.
 FIELDS = ("account", "sub_account", "tax_category")
@@ -45,8 +43,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("tax_category", "税区分", 170, text=lambda r: r.name.tax_category),
 )
 DISCARD_TITLE = "変更を破棄しますか"
-#: (title, text) -> True to go on.
-AskFunction = Callable[[str, str], bool]
 
 
 @dataclass(frozen=True)
@@ -166,22 +162,10 @@ class JournalAccountsModel(RecordTableModel[MappingRow]):
         return None
 
 
-def ask_discard(parent: QWidget) -> AskFunction:
-    def ask(title: str, text: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, parent)
-        box.button(QMessageBox.StandardButton.Discard).setText("破棄する")
-        box.button(QMessageBox.StandardButton.Cancel).setText("やめる")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box.exec() == QMessageBox.StandardButton.Discard
-
-    return ask
-
-
 class JournalTab(SettingsTab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.ask: AskFunction = ask_discard(self)
+        self.ask: ConfirmFunction = ask_confirmation(self, "破棄する")
         self.ledger = QComboBox()
         self.ledger.setObjectName("mappingLedger")
         for ledger in Ledger:
@@ -195,12 +179,12 @@ class JournalTab(SettingsTab):
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.reset_button = self._button("既定に戻す", "resetAccounts", self.reset_selected,
+        self.reset_button = push_button("既定に戻す", "resetAccounts", self.reset_selected,
                                          "選択した行を会計ソフトの標準の科目に戻す（保存で確定）")
-        self.reset_all_button = self._button("すべて既定に戻す", "resetAllAccounts", self.reset_all,
+        self.reset_all_button = push_button("すべて既定に戻す", "resetAllAccounts", self.reset_all,
                                              "すべての行を会計ソフトの標準の科目に戻す（保存で確定）")
-        self.revert_button = self._button("元に戻す", "revertAccounts", self.load, "保存されている内容を読み込み直す")
-        self.save_button = self._button("保存", "saveAccounts", self.save, "")
+        self.revert_button = push_button("元に戻す", "revertAccounts", self.load, "保存されている内容を読み込み直す")
+        self.save_button = push_button("保存", "saveAccounts", self.save, "")
         ledger_row = QHBoxLayout()
         ledger_row.addWidget(QLabel("会計ソフト"))
         ledger_row.addWidget(self.ledger)
@@ -222,13 +206,6 @@ class JournalTab(SettingsTab):
             lambda what: self.reload_if_clean() if what in (Changes.SETTINGS, Changes.PAYMENTS) else None)
         self.set_editable(ctx.actor.role == StaffRole.MANAGER)
         self.load()
-
-    def _button(self, text: str, name: str, slot: Callable[[], None], tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        button.clicked.connect(lambda _checked=False: slot())
-        return button
 
     def changing_widgets(self) -> list[QWidget]:
         return [self.reset_button, self.reset_all_button, self.revert_button, self.save_button, self.table]
