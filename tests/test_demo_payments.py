@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from reseller_desk import clock
 from reseller_desk.db.database import Database
-from reseller_desk.db.models import CompanySettings, Customer, Invoice, PayerName, Payment
+from reseller_desk.db.models import CompanySettings, Customer, DunningLetter, Invoice, Notice, PayerName, Payment
 from reseller_desk.demo import fill_demo
 from reseller_desk.demo.payments import TRANSFER_FEE, payer_name_of
 from reseller_desk.domain.customer import CustomerKind
+from reseller_desk.domain.notices import NoticeKind
 from reseller_desk.domain.payer_match import payer_key
 from reseller_desk.domain.receivables import InvoiceState
 from reseller_desk.services.payments.balances import account_of, balances
@@ -66,3 +67,12 @@ def test_the_demo_with_its_payments_is_consistent(demo):
     _, path = demo
     found = check(path)
     assert found.problems == []
+
+
+def test_the_oldest_months_unpaid_customers_were_sent_the_first_dunning_letter(demo):
+    db, _ = demo
+    with db.transaction() as session:
+        letters = session.scalars(select(DunningLetter)).all()
+        kinds = {session.get(Notice, letter.notice_id).kind for letter in letters}
+    assert letters and kinds == {NoticeKind.DUNNING_LETTER}
+    assert len({letter.issued_on for letter in letters}) == 1

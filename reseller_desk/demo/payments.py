@@ -1,7 +1,8 @@
 """The demo office's money in (issue 12): the invoices the demo billed, most paid on their due day
 (debits as the bank's result would settle them, transfers a few days before), some paid short by
 a deducted transfer fee (SC §13), some late, a few overpaid, and some still unpaid, so that the
-入金, 売掛金 and 督促 sections have something to show.
+入金, 売掛金 and 督促 sections have something to show; the oldest month's unpaid customers were sent
+the first 督促状 a week after its due date (services.payments.dunning).
 
 Receipts go through the one ledger (services.payments.ledger.receive: applications, audit, the
 after-receipt hooks). The payer names the bank prints for each transfer customer, and the office's
@@ -22,9 +23,10 @@ from reseller_desk.domain.customer import CustomerKind
 from reseller_desk.domain.intake import PaymentMethod
 from reseller_desk.domain.invoice_document import InvoiceKind
 from reseller_desk.domain.payer_match import loose_key, payer_key
-from reseller_desk.domain.payments import ReceiptMethod
+from reseller_desk.domain.payments import DunningAction, ReceiptMethod
 from reseller_desk.domain.zengin_debit import bank_kana
 from reseller_desk.services.payments import ledger
+from reseller_desk.services.payments.dunning import dunning_list, issue_stage
 from reseller_desk.services.permissions import Actor, confirm_actor
 
 __all__ = ["TRANSFER_FEE", "fill_payments", "payer_name_of"]
@@ -100,4 +102,20 @@ def fill_payments(db: Database, clerk: Actor, today: dt.date, seed: int = 12) ->
                            payer_name="" if debit else payer_name_of(kind, kana),
                            invoice_ids=[invoice_id], note="デモデータ")
             made += 1
+    _first_letters(db, clerk, today)
     return made
+
+
+def _first_letters(db: Database, clerk: Actor, today: dt.date) -> None:
+    """The first dunning stage (督促状) issued, a week after the oldest month's due dates, to the
+    customers then due it, so that 督促 shows letters sent and the next stage due."""
+    rows = dunning_list(db, today)
+    if not rows:
+        return
+    on = min(r.oldest_due for r in rows) + dt.timedelta(days=7)
+    if on >= today:
+        return
+    due = [(r.stage.id, r.customer_id) for r in dunning_list(db, on)
+           if r.stage is not None and r.stage.action is DunningAction.LETTER and not r.on_hold]
+    if due:
+        issue_stage(db, clerk, due[0][0], [customer for _, customer in due], today=on)

@@ -9,13 +9,13 @@ field added later takes its default); ``reports.debit_notices`` prints it.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
 
+from reseller_desk.domain import notice_json
 from reseller_desk.domain.invoice_document import TransferAccount
+from reseller_desk.domain.notice_json import known as _known
 from reseller_desk.domain.notices import Addressee, Issuer, NoticeKind
 
 __all__ = ["DebitFailedDetails", "DebitFailedDocument", "FailedDebitLine", "from_json", "to_json"]
@@ -58,13 +58,7 @@ class DebitFailedDocument:
 
 
 def to_json(document: DebitFailedDocument) -> str:
-    data = {"schema_version": SCHEMA_VERSION, **dataclasses.asdict(document)}
-    return json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
-
-
-def _known(cls: type[Any], data: dict[str, Any]) -> dict[str, Any]:
-    names = {f.name for f in dataclasses.fields(cls)}
-    return {k: v for k, v in data.items() if k in names}
+    return notice_json.dump(document, SCHEMA_VERSION)
 
 
 def from_json(text: str) -> DebitFailedDocument:

@@ -11,12 +11,13 @@ rewritten (``to_json`` / ``from_json``; a field added later takes its default).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
 
+from reseller_desk.domain import notice_json
+from reseller_desk.domain.notice_json import known as _known
+from reseller_desk.domain.notice_json import optional_date as _date
 from reseller_desk.domain.notices import Addressee, Issuer, NoticeKind
 
 __all__ = ["RETURN_NOTICE_KINDS", "ReturnNoticeDetails", "ReturnNoticeDocument", "ReturnedUnitLine", "from_json",
@@ -76,17 +77,7 @@ def late_cost_text(monthly_charges: int, multiplier: int, late_clause: str) -> s
 
 
 def to_json(document: ReturnNoticeDocument) -> str:
-    data = {"schema_version": SCHEMA_VERSION, **dataclasses.asdict(document)}
-    return json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
-
-
-def _date(value: Any) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def _known(cls: type[Any], data: dict[str, Any]) -> dict[str, Any]:
-    names = {f.name for f in dataclasses.fields(cls)}
-    return {k: v for k, v in data.items() if k in names}
+    return notice_json.dump(document, SCHEMA_VERSION)
 
 
 def from_json(text: str) -> ReturnNoticeDocument:

@@ -13,11 +13,9 @@ programming error that no ``except ValueError`` may swallow).
 
 from __future__ import annotations
 
-import calendar as _stdlib_calendar
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -31,13 +29,27 @@ from reseller_desk.domain.money import (
     round_yen,
     yen_at_rate,
 )
+from reseller_desk.domain.money_rules import (
+    deposit_required,
+    failed_debit_due_date,
+    final_demand_dates,
+    late_interest,
+    late_interest_days,
+)
+from reseller_desk.domain.rule_basics import (
+    RuleNotApplicable,
+    _day_in_month,
+    _first_of_month,
+    _last_of_month,
+    _next_month,
+    _require_calendar,
+    _roll,
+    _section,
+)
 from reseller_desk.domain.terms import (
     CancellationCutoff,
     CancellationEffective,
     FirstBillableMonth,
-    InterestFirstDay,
-    InterestLastDay,
-    Roll,
     TermsProfile,
 )
 
@@ -67,61 +79,6 @@ __all__ = [
     "succession_deadline",
     "transfer_due_date",
 ]
-
-
-class RuleNotApplicable(Exception):
-    """The profile's terms have no such rule (its section is absent from the profile)."""
-
-
-# -- helpers ------------------------------------------------------------------------------
-
-_S = TypeVar("_S")
-
-
-def _section(profile: TermsProfile, section: _S | None, rule: str, reference: str) -> _S:
-    """The profile's section for a rule, or RuleNotApplicable naming the rule and its clause."""
-    if section is None:
-        raise RuleNotApplicable(
-            f"{profile.name} の規約 ({profile.cite_as}, {profile.version}) には"
-            f"{rule}の定めがありません ({reference} にあたる条項なし)"
-        )
-    return section
-
-
-
-def _require_calendar(name: str, value: object) -> BusinessCalendar:
-    if not isinstance(value, BusinessCalendar):
-        raise ArgumentTypeError(
-            f"{name} は BusinessCalendar のはずです ({value!r} は {type(value).__name__})"
-        )
-    return value
-
-
-def _first_of_month(d: date) -> date:
-    return d.replace(day=1)
-
-
-def _last_of_month(d: date) -> date:
-    return d.replace(day=_stdlib_calendar.monthrange(d.year, d.month)[1])
-
-
-def _day_in_month(month: date, day: int) -> date:
-    """``day`` of ``month``'s month, clamped to the month's last day (31 → 30, 28 or 29)."""
-    return month.replace(day=min(day, _stdlib_calendar.monthrange(month.year, month.month)[1]))
-
-
-def _next_month(d: date) -> date:
-    """The 1st of the month after ``d``'s month."""
-    following: date = _first_of_month(d) + relativedelta(months=1)
-    return following
-
-
-def _roll(calendar: BusinessCalendar, d: date, roll: Roll) -> date:
-    if roll is Roll.PREVIOUS_BUSINESS_DAY:
-        return calendar.on_or_before(d)
-    if roll is Roll.NEXT_BUSINESS_DAY:
-        return calendar.on_or_after(d)
-    return d
 
 
 # -- billing and tax ----------------------------------------------------------------------
@@ -165,38 +122,6 @@ def consumption_tax(profile: TermsProfile, taxable_total: int, rate: Decimal) ->
     require_yen("taxable_total", taxable_total)
     require_rate("rate", rate)
     return yen_at_rate(taxable_total, rate, profile.tax.rounding)
-
-
-# -- late interest ------------------------------------------------------------------------
-
-
-def late_interest_days(profile: TermsProfile, due: date, paid: date) -> int:
-    """Days of late interest between the due date and the payment day; never negative.
-
-    SC §14: from the day after the due date to the day before payment (支払前日まで).
-    SH §30: from the day after the due date until paid (支払い済みまで, payment day counted).
-    """
-    require_date("due", due)
-    require_date("paid", paid)
-    terms = profile.late_interest
-    first = due + timedelta(days=1) if terms.first_day is InterestFirstDay.DAY_AFTER_DUE else due
-    last = paid - timedelta(days=1) if terms.last_day is InterestLastDay.DAY_BEFORE_PAYMENT else paid
-    return max(0, (last - first).days + 1)
-
-
-def late_interest(profile: TermsProfile, principal: int, due: date, paid: date) -> int:
-    """Late interest in yen: floor(principal × annual rate × days / year_days).
-
-    SC §14: 年 14.6%, days from the day after the due date to the day before payment.
-    SH §30: 年 14.5%, days from the day after the due date to the payment day inclusive.
-    Decision (docs/decisions.md §7): 365 days a year also in leap years; truncated to the yen;
-    0 when paid on or before the due date.
-    """
-    require_yen("principal", principal)
-    days = late_interest_days(profile, due, paid)
-    terms = profile.late_interest
-    amount = exact(principal) * exact(terms.annual_rate) * days / terms.year_days
-    return round_yen(amount, "floor")
 
 
 # -- cancellation -------------------------------------------------------------------------
@@ -487,65 +412,3 @@ def transfer_due_date(
     _require_calendar("bank_calendar", bank_calendar)
     day = _last_of_month(_next_month(usage_month))
     return _roll(bank_calendar, day, profile.schedule.transfer_roll)
-
-
-# -- dunning ------------------------------------------------------------------------------
-
-
-def final_demand_dates(
-    profile: TermsProfile,
-    company_calendar: BusinessCalendar,
-    bank_calendar: BusinessCalendar,
-    issued_on: date,
-    days: int,
-) -> tuple[date, date]:
-    """(the day to pay by, the day the suspension starts) that a 催告書 issued on ``issued_on``
-    names, ``days`` after it.
-
-    SH §23.1(1) / SC §24.1(8): non-payment may suspend the service; SH §23.2: the customer is
-    told the start date beforehand. Decision (docs/decisions.md, 督促): the suspension starts
-    ``days`` after the letter, moved to the next company business day (the office stops a
-    service on a day it works); the customer pays by the day before it, moved as the terms move
-    a transfer's due date (SC §10.1: to the previous bank business day), never before the
-    letter's own day.
-    """
-    require_date("issued_on", issued_on)
-    _require_calendar("company_calendar", company_calendar)
-    _require_calendar("bank_calendar", bank_calendar)
-    if isinstance(days, bool) or not isinstance(days, int):
-        raise ArgumentTypeError(f"days は int のはずです ({days!r} は {type(days).__name__})")
-    if days < 1:
-        raise ValueError(f"days は 1 以上のはずです ({days})")
-    suspension_on = company_calendar.on_or_after(issued_on + timedelta(days=days))
-    pay_by = _roll(bank_calendar, suspension_on - timedelta(days=1), profile.schedule.transfer_roll)
-    return max(pay_by, issued_on), suspension_on
-def failed_debit_due_date(
-    profile: TermsProfile, bank_calendar: BusinessCalendar, result_day: date, pay_days: int
-) -> date:
-    """When an invoice whose direct debit failed (振替不能) is due by bank transfer instead.
-
-    The office asks for payment ``pay_days`` after the day it learns of the failure (its
-    setting, 設定 → 口座振替); the day is a transfer due date, so it rolls as SC §10.1 rolls
-    one (a bank non-business day moves to the previous bank business day). SH §29 leaves it
-    to the office, which applies the same schedule.
-    """
-    require_date("result_day", result_day)
-    _require_calendar("bank_calendar", bank_calendar)
-    if isinstance(pay_days, bool) or not isinstance(pay_days, int) or pay_days < 1:
-        raise ValueError(f"pay_days は1以上の整数です ({pay_days!r})")
-    return _roll(bank_calendar, result_day + timedelta(days=pay_days), profile.schedule.transfer_roll)
-
-
-# -- deposits -----------------------------------------------------------------------------
-
-
-def deposit_required(profile: TermsProfile, monthly_charges: int) -> bool:
-    """Whether a deposit 利用保証金 may be asked for.
-
-    SC §9.10: when the monthly charges per ID exceed 30,000 yen (strictly more). Whether the
-    charges are *expected* to exceed it is the clerk's judgment, not computed here. SH has no
-    deposit rule.
-    """
-    terms = _section(profile, profile.deposit, "利用保証金", "SC §9.10")
-    require_yen("monthly_charges", monthly_charges)
-    return monthly_charges > terms.monthly_threshold

@@ -50,6 +50,8 @@ class BillingSettings:
     invoice_issue_day: int | None
     early_termination_tax: TaxCategory
     version: int
+    #: 遅延損害金を月末にも計上する (SC §14, SH §30; services.payments.interest.assess_month_end).
+    interest_at_month_end: bool = False
 
 
 #: Before anything is saved: the columns' defaults (collection day 27, the first business day,
@@ -75,7 +77,8 @@ def invoice_issue_day_max() -> int:
 def _of(row: CompanySettings | None) -> BillingSettings:
     if row is None:
         return DEFAULTS
-    return BillingSettings(row.collection_day, row.invoice_issue_day, row.early_termination_tax, row.row_version)
+    return BillingSettings(row.collection_day, row.invoice_issue_day, row.early_termination_tax, row.row_version,
+                           bool(row.interest_at_month_end))
 
 
 def billing_settings(db: Database) -> BillingSettings:
@@ -102,13 +105,16 @@ def _problems(collection_day: object, invoice_issue_day: object, early_terminati
 
 @retried
 def save_billing_settings(db: Database, actor: Actor, *, collection_day: int, invoice_issue_day: int | None,
-                          early_termination_tax: TaxCategory, expected_version: int) -> BillingSettings:
+                          early_termination_tax: TaxCategory, expected_version: int,
+                          interest_at_month_end: bool | None = None) -> BillingSettings:
     """Save the three settings (manager only); returns them with the row's new version.
     ``expected_version``: the version the tab showed; the row changed since (by this tab or the
     会社情報 tab) is a ConcurrentEdit naming who, and nothing is saved. Unchanged values write
-    nothing."""
+    nothing. ``interest_at_month_end`` None: left as it is."""
     require_role(actor, Role.MANAGER, action="請求の設定の変更")
     errors = _problems(collection_day, invoice_issue_day, early_termination_tax)
+    if interest_at_month_end is not None and not isinstance(interest_at_month_end, bool):
+        errors["interest_at_month_end"] = "遅延損害金の月末計上は、する・しないのどちらかを選んでください。"
     if errors:
         raise ValidationFailed(errors)
     tax = TaxCategory(early_termination_tax)
@@ -122,7 +128,10 @@ def save_billing_settings(db: Database, actor: Actor, *, collection_day: int, in
         current = _of(row)
         versions.check(session, BILLING, COMPANY_ROW_ID, current.version, expected_version)
         before = {"collection_day": current.collection_day, "invoice_issue_day": current.invoice_issue_day,
-                  "early_termination_tax": current.early_termination_tax.value}
+                  "early_termination_tax": current.early_termination_tax.value,
+                  "interest_at_month_end": current.interest_at_month_end}
+        after["interest_at_month_end"] = (current.interest_at_month_end if interest_at_month_end is None
+                                          else interest_at_month_end)
         if before == after and row is not None:
             return current
         if row is None:
@@ -131,6 +140,7 @@ def save_billing_settings(db: Database, actor: Actor, *, collection_day: int, in
         row.collection_day = day
         row.invoice_issue_day = issue
         row.early_termination_tax = tax
+        row.interest_at_month_end = bool(after["interest_at_month_end"])
         row.updated_by_id = actor.user_id
         session.flush()
         audit.record(session, actor, "billing_settings.update", "company", COMPANY_ROW_ID, before=before,

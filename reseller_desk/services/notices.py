@@ -90,6 +90,34 @@ def render_pdf(document: NoticeDocument) -> bytes:
                            "会社名・住所・宛名の長さを確認してください。") from error
 
 
+def store_contract_notice(session: Session, actor: Actor, kind: NoticeKind, contract: Contract, number: str,
+                          issued_on: dt.date, document_json: str, pdf: bytes) -> Notice:
+    """A notice of a contract as issued (its JSON and the PDF bytes the customer gets), with its
+    ``notice.issue`` audit record: the one writer for the equipment's and money-in notices."""
+    row = Notice(number=number, kind=kind.value, application_id=contract.application_id,
+                 contract_id=contract.id, customer_id=contract.customer_id, issued_on=issued_on,
+                 issued_by_id=actor.user_id, document_json=document_json, pdf=pdf)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "notice.issue", "notice", row.id, after={"number": row.number, "kind": row.kind},
+                 summary=f"{kind.label} {row.number}（{contract.customer_code}）", customer_id=contract.customer_id,
+                 application_id=contract.application_id)
+    return row
+
+
+def store_customer_notice(session: Session, actor: Actor, kind: NoticeKind, customer_id: int, customer_name: str,
+                          number: str, issued_on: dt.date, document_json: str, pdf: bytes) -> Notice:
+    """A notice to a customer about their account (督促状, 催告書, 口座振替不能のお知らせ) as issued,
+    with its ``notice.issue`` audit record."""
+    row = Notice(number=number, kind=kind.value, customer_id=customer_id, issued_on=issued_on,
+                 issued_by_id=actor.user_id, document_json=document_json, pdf=pdf)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "notice.issue", "notice", row.id, after={"number": row.number, "kind": row.kind},
+                 summary=f"{kind.label} {row.number}（{customer_name}）", customer_id=customer_id)
+    return row
+
+
 def _store(session: Session, actor: Actor, document: NoticeDocument, app: Application,
            contract: Contract | None) -> Notice:
     """The notice as issued: its content and the PDF the customer receives, in the caller's

@@ -65,10 +65,17 @@ ACTION_LABELS = {
     "journal.export": "仕訳の書き出し", "journal_accounts.update": "会計ソフト連携の科目の変更",
     "debit.export": "口座振替依頼データの作成", "debit.result": "口座振替結果の取込",
     "debit_settings.update": "口座振替の設定の変更",
+    # deposits (services.payments.deposits)
+    "deposit.request": "利用保証金の依頼", "deposit.receive": "利用保証金の受領",
+    "deposit.cancel": "利用保証金の依頼の取消", "deposit.settle": "利用保証金の精算",
+    "deposit.refund": "利用保証金の返還",
+    "deposit.settlement_due": "利用保証金の精算待ち（契約終了）",
     # statements in and matched (services.payments.statements / matching)
     "statement.import": "入金明細の取込", "statement.confirm": "入金の消込", "statement.ignore": "入金明細を対象外に",
     "statement.reopen": "入金明細を未処理に戻す", "payer_name.add": "振込依頼人名の登録",
     "payer_name.remove": "振込依頼人名の削除", "bank_csv_mapping.save": "銀行CSVの列設定の保存",
+    "payment.write_off": "未収金の償却", "late_interest.assess": "遅延損害金の計上",
+    "late_interest.waive": "遅延損害金の免除",
 }
 ENTITY_LABELS = {
     "customer": "顧客", "application": "申込", "contract": "契約", "notice": "通知書",
@@ -81,7 +88,7 @@ ENTITY_LABELS = {
     "payment": "入金",
     "dunning_letter": "督促", "dunning_hold": "督促保留", "dunning_stages": "督促の段階",
     "journal": "仕訳", "journal_accounts": "会計ソフト連携の科目",
-    "debit_batch": "口座振替依頼データ",
+    "debit_batch": "口座振替依頼データ", "deposit": "利用保証金",
     "statement_import": "入金明細の取込", "statement_line": "入金明細", "payer_name": "振込依頼人名",
     "bank_csv_mapping": "銀行CSVの列設定",
 }

@@ -2,9 +2,10 @@
 bar with the database, the staff member and the size of the customer book.
 
 Adding a section (契約, 請求 …) is one line in :data:`SECTIONS`; Ctrl+1 … Ctrl+9 follow the
-order of the sections the staff member sees. A section's module is imported and its page built
-the first time it is shown, so start-up pays only for the customer book. A manager-only
-section (操作履歴) is left out of a clerk's navigation; its service refuses a clerk anyway.
+order of the sections the staff member sees, and 設定 past the ninth is Ctrl+0. A section's
+module is imported and its page built the first time it is shown, so start-up pays only for
+the customer book. A manager-only section (操作履歴) is left out of a clerk's navigation; its
+service refuses a clerk anyway.
 
 ファイル > 担当者の切替 logs the staff member out and shows the log-in dialog; the pages are
 rebuilt for whoever logs in.
@@ -76,6 +77,9 @@ class Section:
         return not self.manager_only or actor.role == Role.MANAGER
 
 
+#: The section past the ninth that still has a shortcut: 設定 is Ctrl+0.
+SETTINGS_KEY = "settings"
+
 #: The sections that work now, in the order of the navigation pane (and of Ctrl+1 …).
 SECTIONS: tuple[Section, ...] = (
     Section("today", "本日の業務", "reseller_desk.ui.today_page:TodayPage"),
@@ -85,7 +89,10 @@ SECTIONS: tuple[Section, ...] = (
     Section("invoices", "請求", "reseller_desk.ui.invoice_page:InvoicePage"),
     Section("equipment", "機器", "reseller_desk.ui.equipment.page:EquipmentPage"),
     Section("returns", "返却管理", "reseller_desk.ui.equipment.returns_page:ReturnsPage"),
+    Section("payments", "入金", "reseller_desk.ui.payments.page:PaymentsPage"),
+    Section("receivables", "売掛金", "reseller_desk.ui.receivables.page:ReceivablesPage"),
     Section("dunning", "督促", "reseller_desk.ui.dunning.page:DunningPage"),
+    Section("deposits", "保証金", "reseller_desk.ui.deposits.page:DepositsPage"),
     Section("exports", "出力", "reseller_desk.ui.exports.page:ExportsPage"),
     Section("settings", "設定", "reseller_desk.ui.settings.page:SettingsPage"),
     Section("audit", "操作履歴", "reseller_desk.ui.audit_page:AuditPage", manager_only=True),
@@ -162,9 +169,10 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(QWidget())  # replaced by the page when first shown
             item = QListWidgetItem(section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.key)
-            shortcut = QKeySequence(f"Ctrl+{number}") if number <= 9 else QKeySequence()
-            if number <= 9:
-                item.setToolTip(f"{section.title}（Ctrl+{number}）")
+            key = str(number) if number <= 9 else "0" if section.key == SETTINGS_KEY else ""
+            shortcut = QKeySequence(f"Ctrl+{key}") if key else QKeySequence()
+            if key:
+                item.setToolTip(f"{section.title}（Ctrl+{key}）")
             self.nav.addItem(item)
             action = QAction(section.title, self)
             action.setShortcut(shortcut)

@@ -76,6 +76,10 @@ class TodayPage(QWidget):
         self.billing_label = QLabel()
         self.billing_label.setObjectName("billingReminder")
         self.billing_label.setWordWrap(True)
+        self.money_label = QLabel()
+        self.money_label.setObjectName("moneyReminder")
+        self.money_label.setWordWrap(True)
+        self.money_label.setStyleSheet(f"color: {WARNING_COLOR};")
         self.models: dict[str, RecordTableModel[WorkItem]] = {}
         self.tables: dict[str, QTableView] = {}
         self.empty_labels: dict[str, QLabel] = {}
@@ -85,6 +89,7 @@ class TodayPage(QWidget):
         column.addWidget(self.heading)
         column.addWidget(self.cutoff_label)
         column.addWidget(self.billing_label)
+        column.addWidget(self.money_label)
         for key, title, empty in SECTIONS:
             box = QGroupBox(title)
             box.setObjectName(f"today_{key}")
@@ -132,6 +137,9 @@ class TodayPage(QWidget):
         self.billing_label.setVisible(reminder is not None)
         waiting = reminder is not None and (reminder.invoices == 0 or reminder.unfinished_run)
         self.billing_label.setStyleSheet(f"color: {WARNING_COLOR}; font-weight: bold;" if waiting else "")
+        money = work.money.lines if work.money else ()
+        self.money_label.setText("\n".join(money))
+        self.money_label.setVisible(bool(money))
         for key, title, _empty in SECTIONS:
             items = getattr(work, key)
             self.models[key].set_records(items)

@@ -78,7 +78,8 @@ DRIVERS_ELSEWHERE = ("tests.services.test_contract_bad_input", "tests.services.t
                      "tests.services.test_equipment_sales", "tests.services.test_equipment_returns_bad_input",
                      "tests.services.test_warranty_replacements", "tests.services.test_equipment_return_settings",
                      "tests.services.test_payments_bad_input", "tests.services.test_dunning_bad_input",
-                     "tests.services.test_debit_bad_input", "tests.services.test_statements_bad_input")
+                     "tests.services.test_debit_bad_input", "tests.services.test_statements_bad_input",
+                     "tests.services.test_deposits_bad_input", "tests.services.test_receivables_bad_input")
 
 
 def drives(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:

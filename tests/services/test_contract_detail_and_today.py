@@ -14,6 +14,7 @@ from reseller_desk.services.errors import NotFound
 from tests.services.builders import TODAY
 from tests.services.contracts_on_file import application_of, put_ending, put_suspension, sc_contract, sh_contract
 from tests.services.invoice_builders import a_customer, document, issue_documents
+from tests.services.payment_builders import an_invoice
 
 
 def test_the_detail_shows_the_contract_its_composition_payment_timeline_and_notices(db, clerk, manager, office):
@@ -84,3 +85,12 @@ def test_todays_work_reminds_of_last_months_invoices_until_they_are_issued(db, m
     assert reminder.text == "2026年11月分の請求書はまだ発行されていません（発行期限 12月15日）。請求 → 月次請求 で発行します。"
     issue_documents(db, a_customer(db, manager), [document()])
     assert today.todays_work(db, today=december_first).billing.text == "2026年11月分の請求書は1件発行済みです。"
+
+
+def test_todays_work_says_what_money_in_is_waiting_and_nothing_when_nothing_is(db, manager, office):
+    assert today.todays_work(db, today=dt.date(2026, 12, 10)).money.lines == ()
+    customer = a_customer(db, manager)
+    an_invoice(db, customer, due=dt.date(2026, 11, 30))
+    money = today.todays_work(db, today=dt.date(2026, 12, 10)).money
+    assert (money.dunning_due, money.open_lines, money.batches_waiting) == (1, 0, 0)
+    assert money.lines == ("督促状・催告書の発行を待つ顧客が1件あります（督促）。",)

@@ -21,7 +21,8 @@ from reseller_desk.services.permissions import Actor
 
 EndingHook = Callable[[Session, Actor, Contract, ContractEnding], None]
 
-BUILT_IN = ("reseller_desk.services.equipment.returns:contract_ended",)
+BUILT_IN = ("reseller_desk.services.equipment.returns:contract_ended",
+            "reseller_desk.services.payments.deposits:contract_ended")
 
 on_contract_ending: list[EndingHook] = []
 

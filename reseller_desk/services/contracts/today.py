@@ -1,6 +1,7 @@
 """本日の業務: what a clerk must see first after log-in — suspensions starting today, suspension
 notices whose date has come, cancellations taking effect this month, the cancellation cutoff
-coming (SC §23), successions near or past their deadline (SH §20.1), applications waiting. Each
+coming (SC §23), successions near or past their deadline (SH §20.1), applications waiting, and
+money in waiting (services.payments.today: statement lines, debit results, dunning, deposits). Each
 line says what it opens (a contract or an application). Reading writes nothing."""
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from reseller_desk.domain.terms import CancellationCutoff, available_profiles, l
 from reseller_desk.services import settings
 from reseller_desk.services.applications.queries import list_applications
 from reseller_desk.services.contracts.queries import ACTIVE, ENDING_WORDS, SCHEDULED
+from reseller_desk.services.payments.today import MoneyWork, money_work
 
 #: A succession this many days or fewer before its proof deadline is "near" (SH §20.1: 30 days).
 SUCCESSION_WARNING_DAYS = 7
@@ -86,6 +88,7 @@ class TodaysWork:
     successions: tuple[WorkItem, ...]
     applications_waiting: tuple[WorkItem, ...]
     billing: BillingReminder | None = None
+    money: MoneyWork | None = None
 
 
 def _contract_items(session: Session, statement: Select[Any], text: Callable[[Any], str]) -> tuple[WorkItem, ...]:
@@ -168,7 +171,7 @@ def todays_work(db: Database, *, today: dt.date | None = None) -> TodaysWork:
             lambda w: _succession_text(w, today))
         billing = _billing(session, today)
     return TodaysWork(today, starting, due, cancellations, cancellation_cutoffs(calendar, today), successions,
-                      _applications(db, today), billing)
+                      _applications(db, today), billing, money_work(db, today))
 
 
 def _succession_text(w: Succession, today: dt.date) -> str:

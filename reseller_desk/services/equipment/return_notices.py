@@ -97,15 +97,8 @@ def _issue(session: Session, actor: Actor, kind: NoticeKind, contract: Contract,
     except UnprintableNotice as error:
         raise ServiceError(f"通知書 {document.number} を印刷できる形にできません（{error}）。"
                            "会社名・住所・宛名の長さを確認してください。") from error
-    row = Notice(number=document.number, kind=kind.value, application_id=contract.application_id,
-                 contract_id=contract.id, customer_id=contract.customer_id, issued_on=issued_on,
-                 issued_by_id=actor.user_id, document_json=to_json(document), pdf=pdf)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "notice.issue", "notice", row.id, after={"number": row.number, "kind": row.kind},
-                 summary=f"{kind.label} {row.number}（{contract.customer_code}）", customer_id=contract.customer_id,
-                 application_id=contract.application_id)
-    return row
+    return notices.store_contract_notice(session, actor, kind, contract, document.number, issued_on,
+                                         to_json(document), pdf)
 
 
 def issue_return_request(session: Session, actor: Actor, contract: Contract, profile: TermsProfile,

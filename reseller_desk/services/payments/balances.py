@@ -33,10 +33,12 @@ _CHUNK = 5000
 __all__ = [
     "Account",
     "Applied",
+    "CreditApplied",
     "InvoiceBalance",
     "account_of",
     "applied_between",
     "balances",
+    "credit_applications",
     "customers_with_unapplied",
     "open_items",
     "open_items_of",
@@ -234,3 +236,25 @@ def open_items_of(session: Session, customer_ids: Iterable[int]) -> dict[int, li
                 found[balance.customer_id].append(balance)
     return {customer: sorted(items, key=lambda b: (b.due_date or dt.date.max, b.invoice_id))
             for customer, items in found.items()}
+@dataclass(frozen=True)
+class CreditApplied:
+    """Credit (過入金) applied to an invoice after its receipt was recorded (ledger.apply_credit)."""
+
+    applied_on: dt.date
+    payment_id: int
+    invoice_id: int
+    amount: int
+
+
+def credit_applications(session: Session, customer_id: int) -> list[CreditApplied]:
+    """The customer's receipts applied later than the day they came in (credit applied to a later
+    invoice), each as it was written, oldest first. (The account statement lists them: they move
+    money from the credit to an invoice and change no balance.)"""
+    rows = session.execute(
+        select(PaymentApplication.applied_on, PaymentApplication.payment_id, PaymentApplication.invoice_id,
+               PaymentApplication.amount)
+        .join(Payment, Payment.id == PaymentApplication.payment_id)
+        .where(Payment.customer_id == customer_id, Payment.kind == PaymentKind.RECEIPT,
+               PaymentApplication.amount > 0, PaymentApplication.applied_on > Payment.received_on)
+        .order_by(PaymentApplication.applied_on, PaymentApplication.id)).all()
+    return [CreditApplied(*row) for row in rows]

@@ -188,13 +188,8 @@ def _issue_notice(session: Session, actor: Actor, batch: DebitBatch, customer: C
     except UnprintableNotice as error:
         raise _refuse(f"通知書 {document.number} を印刷できる形にできません（{error}）。"
                       "会社名・住所・宛名の長さを確認してください。") from error
-    row = Notice(number=document.number, kind=NoticeKind.DEBIT_FAILED.value, customer_id=customer.id,
-                 issued_on=today, issued_by_id=actor.user_id, document_json=to_json(document), pdf=pdf)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "notice.issue", "notice", row.id, after={"number": row.number, "kind": row.kind},
-                 summary=f"{NoticeKind.DEBIT_FAILED.label} {row.number}（{customer.name}）", customer_id=customer.id)
-    return row
+    return notices.store_customer_notice(session, actor, NoticeKind.DEBIT_FAILED, customer.id, customer.name,
+                                         document.number, today, to_json(document), pdf)
 
 
 def _already(session: Session, batch: DebitBatch, name: str) -> DebitResultImported:

@@ -29,7 +29,6 @@ from reseller_desk.db.models import (
     DunningLetterItem,
     DunningStage,
     Invoice,
-    Notice,
 )
 from reseller_desk.domain import rules
 from reseller_desk.domain.bounds import is_record_id
@@ -189,10 +188,8 @@ def _issue_one(session: Session, actor: Actor, ctx: _Context, customer: Customer
     except UnprintableNotice as error:
         raise ServiceError(f"{customer.name}の{ctx.kind.label}を印刷できる形にできません（{error}）。"
                            "会社名・住所・宛名の長さを確認してください。") from error
-    notice = Notice(number=document.number, kind=ctx.kind.value, customer_id=customer.id, issued_on=ctx.today,
-                    issued_by_id=actor.user_id, document_json=to_json(document), pdf=pdf)
-    session.add(notice)
-    session.flush()
+    notice = notices.store_customer_notice(session, actor, ctx.kind, customer.id, customer.name, document.number,
+                                           ctx.today, to_json(document), pdf)
     details = document.details
     letter = DunningLetter(stage_id=ctx.stage.id, customer_id=customer.id, notice_id=notice.id, issued_on=ctx.today,
                            owed=details.total, suspension_date=details.suspension_on, issued_by_id=actor.user_id)

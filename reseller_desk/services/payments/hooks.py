@@ -23,7 +23,9 @@ from reseller_desk.services.permissions import Actor
 
 ReceiptHook = Callable[[Session, Actor, Payment, Sequence[PaymentApplied]], None]
 
-BUILT_IN: tuple[str, ...] = ()
+BUILT_IN: tuple[str, ...] = (
+    "reseller_desk.services.payments.interest:payment_received",
+)
 
 after_receipt: list[ReceiptHook] = []
 

@@ -51,6 +51,9 @@ def _note_edit(name: str, placeholder: str) -> QPlainTextEdit:
 class _ReturnDialog(QDialog):
     """The frame every dialog here shares: a form, a red summary, 実行 and 閉じる."""
 
+    #: What a success announces (the 売掛金 dialogs, built on this frame, announce PAYMENTS).
+    changes: tuple[str, ...] = (Changes.EQUIPMENT,)
+
     #: The service's result once it succeeded (ClosedReturn, or the amount set).
     done = Signal(object)
 
@@ -97,7 +100,7 @@ class _ReturnDialog(QDialog):
             self.accept()
 
         self.ctx.ops.run(fn, success=succeeded, invalid=self.refused, failure=self.failed,
-                         done=lambda: self.ok_button.setEnabled(True), changes=Changes.EQUIPMENT, parent=self)
+                         done=lambda: self.ok_button.setEnabled(True), changes=self.changes, parent=self)
 
     def refused(self, error: ValidationFailed) -> None:
         self.errors.show_refusal(error, self.summary)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reseller_desk.domain.charges import TaxCategory
 from reseller_desk.services import billing_settings as service
@@ -39,6 +39,8 @@ ISSUE_TIP = ("SC §10.2: 利用月の請求書は翌月15日までに発行し�
              "指定日が休業日のときは翌営業日、ただし15日を過ぎることはありません。")
 TAX_TIP = ("契約解除料（SH §18）は、契約を早期に終える補償として不課税とする判断です（terms-rules §4）。"
            "税理士の判断が異なる場合はここで変えます。新しく記録する解除料から適用します。")
+INTEREST_TIP = ("遅延損害金（SC §14 年14.6%、SH §30 年14.5%）は延滞した請求書が支払われたときに計上します。"
+                "ここにチェックすると、毎月末にもそれまでの分を計上し、次回の請求書に載せます（売掛金の画面から実行）。")
 FIRST_BUSINESS_DAY = "初日の営業日"
 #: The issue-day choice standing for no day (the first company business day of M+1).
 NO_DAY = 0
@@ -63,6 +65,10 @@ class BillingTab(SettingsTab):
         self.early_termination_tax.setToolTip(TAX_TIP)
         for category in TaxCategory:
             self.early_termination_tax.addItem(category.label, category)
+        self.interest_at_month_end = QCheckBox("遅延損害金を月末にも計上する")
+        self.interest_at_month_end.setObjectName("interest_at_month_end")
+        self.interest_at_month_end.setToolTip(INTEREST_TIP)
+        self.interest_at_month_end.toggled.connect(lambda _on: self._edited(0))
         form = form_layout()
         for name, title, box in (("collection_day", "口座振替日", self.collection_day),
                                  ("invoice_issue_day", "請求書発行日", self.invoice_issue_day),
@@ -70,6 +76,9 @@ class BillingTab(SettingsTab):
             box.setMinimumWidth(180)
             box.currentIndexChanged.connect(self._edited)
             form.addRow(title, field_cell(box, labels=[self.errors.add(name, box)], left=True))
+        form.addRow("遅延損害金", field_cell(self.interest_at_month_end,
+                                          labels=[self.errors.add("interest_at_month_end", self.interest_at_month_end)],
+                                          left=True))
         self.preview = QLabel()
         self.preview.setObjectName("billingDates")
         self.preview.setWordWrap(True)
@@ -116,8 +125,8 @@ class BillingTab(SettingsTab):
                 box.setToolTip(tip)
 
     def changing_widgets(self) -> Iterable[QWidget]:
-        return (self.collection_day, self.invoice_issue_day, self.early_termination_tax, self.save_button,
-                self.revert_button)
+        return (self.collection_day, self.invoice_issue_day, self.early_termination_tax, self.interest_at_month_end,
+                self.save_button, self.revert_button)
 
     # -- reading ------------------------------------------------------------------------------
     def load(self) -> None:
@@ -157,6 +166,9 @@ class BillingTab(SettingsTab):
         self.early_termination_tax.blockSignals(True)
         select_data(self.early_termination_tax, settings.early_termination_tax)
         self.early_termination_tax.blockSignals(False)
+        self.interest_at_month_end.blockSignals(True)
+        self.interest_at_month_end.setChecked(settings.interest_at_month_end)
+        self.interest_at_month_end.blockSignals(False)
         self.loaded = settings
         self.version = settings.version
         self.errors.clear()
@@ -195,10 +207,12 @@ class BillingTab(SettingsTab):
         ctx, version = self.ctx, self.version
         day, issue = self.collection_day.currentData(), self.issue_day()
         tax = self.early_termination_tax.currentData()
+        month_end = self.interest_at_month_end.isChecked()
         self.set_status("")
         ctx.ops.run(lambda: service.save_billing_settings(ctx.db, ctx.actor, collection_day=day,
                                                           invoice_issue_day=issue, early_termination_tax=tax,
-                                                          expected_version=version),
+                                                          expected_version=version,
+                                                          interest_at_month_end=month_end),
                     success=self._saved, invalid=self._invalid, failure=self.refused, reload=self.load,
                     changes=Changes.SETTINGS, status="請求の設定を保存しました。", parent=self)
 
