@@ -93,6 +93,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("receivables", "売掛金", "reseller_desk.ui.receivables.page:ReceivablesPage"),
     Section("dunning", "督促", "reseller_desk.ui.dunning.page:DunningPage"),
     Section("deposits", "保証金", "reseller_desk.ui.deposits.page:DepositsPage"),
+    Section("exports", "出力", "reseller_desk.ui.exports.page:ExportsPage"),
     Section("settings", "設定", "reseller_desk.ui.settings.page:SettingsPage"),
     Section("audit", "操作履歴", "reseller_desk.ui.audit_page:AuditPage", manager_only=True),
 )

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -417,17 +418,26 @@ def save_path_asker(file_filter: str) -> SavePathFunction:
 ask_save_path: SavePathFunction = save_path_asker("PDF (*.pdf)")
 
 
-def ask_confirmation(parent: QWidget | None) -> ConfirmFunction:
-    """The real confirmation: 実行する / やめる, やめる being the default."""
+def ask_confirmation(parent: QWidget | None, ok_text: str = "実行する") -> ConfirmFunction:
+    """The real confirmation: 実行する (or ``ok_text``) / やめる, やめる being the default."""
     def confirm(title: str, text: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, text,
                           QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, parent)
-        box.button(QMessageBox.StandardButton.Ok).setText("実行する")
+        box.button(QMessageBox.StandardButton.Ok).setText(ok_text)
         box.button(QMessageBox.StandardButton.Cancel).setText("やめる")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Ok
 
     return confirm
+
+
+def push_button(text: str, name: str, slot: Callable[[], object], tip: str = "") -> QPushButton:
+    """A button named ``name`` (for tests) that calls ``slot()`` when clicked, ``tip`` its tooltip."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    button.clicked.connect(lambda _checked=False: slot())
+    return button
 
 
 # -- window sizes ---------------------------------------------------------------------------

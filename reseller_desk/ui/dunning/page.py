@@ -35,6 +35,7 @@ from reseller_desk.ui.widgets import (
     documents_folder,
     format_date,
     muted_label,
+    push_button,
 )
 
 ALL_STAGES = 0
@@ -175,11 +176,7 @@ class DunningPage(QWidget):
         self.refresh()
 
     def _button(self, text: str, name: str, slot: Any, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        button.clicked.connect(slot)
-        return button
+        return push_button(text, name, slot, tip)
 
     # -- the lists ---------------------------------------------------------------------------------
     def refresh(self) -> None:

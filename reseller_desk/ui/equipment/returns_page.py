@@ -26,6 +26,7 @@ from reseller_desk.ui.widgets import (
     documents_folder,
     format_date,
     muted_label,
+    push_button,
 )
 
 COLUMNS: tuple[Column, ...] = (
@@ -112,11 +113,7 @@ class ReturnsPage(QWidget):
         self.refresh()
 
     def _button(self, text: str, name: str, slot: Any, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        button.clicked.connect(slot)
-        return button
+        return push_button(text, name, slot, tip)
 
     # -- the list ----------------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -17,6 +17,7 @@ from reseller_desk.ui.settings.closures_tab import ClosuresTab
 from reseller_desk.ui.settings.company_tab import CompanyTab
 from reseller_desk.ui.settings.dunning_tab import DunningTab
 from reseller_desk.ui.settings.equipment_tab import EquipmentTab
+from reseller_desk.ui.settings.journal_tab import JournalTab
 from reseller_desk.ui.settings.plans_tab import PlansTab
 from reseller_desk.ui.settings.staff_tab import StaffTab
 from reseller_desk.ui.settings.tab import MANAGER_ONLY
@@ -45,6 +46,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.equipment_tab, "機器")
         self.dunning_tab = DunningTab(ctx)
         self.tabs.addTab(self.dunning_tab, "督促")
+        self.journal_tab = JournalTab(ctx)       # 会計ソフト連携: read-only for a clerk by itself
+        self.tabs.addTab(self.journal_tab, "会計ソフト連携")
         manager = ctx.actor.role == Role.MANAGER
         self.backup_tab: BackupTab | None = BackupTab(ctx) if manager else None
         if self.backup_tab is not None:
