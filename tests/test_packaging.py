@@ -207,6 +207,15 @@ def test_the_pyinstaller_spec_bundles_resources_where_resources_py_looks_for_the
     destination = datas[REPO / "resources"]
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert resources.resources_dir() == tmp_path / destination
+    # What is imported by name at run time is bundled: every section's page and every hook.
+    from reseller_desk.services.contracts import hooks as contract_hooks
+    from reseller_desk.services.payments import hooks as payment_hooks
+    from reseller_desk.ui.main_window import SECTIONS
+
+    named = {s.page.partition(":")[0] for s in SECTIONS} | {
+        h.partition(":")[0]
+        for h in (*contract_hooks.BUILT_IN, *payment_hooks.BUILT_IN, *payment_hooks.BUILT_IN_REVERSAL)}
+    assert named <= set(seen["hiddenimports"])
 
 
 # A folder of one machine (work, root, home or Users at the root of the file system) or the
