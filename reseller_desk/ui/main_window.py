@@ -85,6 +85,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("invoices", "請求", "reseller_desk.ui.invoice_page:InvoicePage"),
     Section("equipment", "機器", "reseller_desk.ui.equipment.page:EquipmentPage"),
     Section("returns", "返却管理", "reseller_desk.ui.equipment.returns_page:ReturnsPage"),
+    Section("debit", "口座振替", "reseller_desk.ui.debit.page:DebitPage"),
     Section("dunning", "督促", "reseller_desk.ui.dunning.page:DunningPage"),
     Section("settings", "設定", "reseller_desk.ui.settings.page:SettingsPage"),
     Section("audit", "操作履歴", "reseller_desk.ui.audit_page:AuditPage", manager_only=True),

@@ -47,7 +47,7 @@ def visible_names(window) -> list[str]:
 def test_add_a_customer_then_find_it_by_half_width_furigana(window, db, manager, qtbot, artifacts, shown):
     assert window.windowTitle() == "Reseller Desk"
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "督促", "設定", "操作履歴"]
+        "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "口座振替", "督促", "設定", "操作履歴"]
     assert window.current_section() == "today"  # the first page after log-in
     page = window.show_section("customers")
     assert page.search.placeholderText() == SEARCH_PLACEHOLDER
@@ -222,7 +222,7 @@ def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(d
     window.show()
     qtbot.waitExposed(window)
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "督促", "設定"]
+        "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "口座振替", "督促", "設定"]
     assert window.actor_label.text() == "担当: 事務 太郎（事務）"
     window.show_section("applications")
     window.new_application()
@@ -237,10 +237,10 @@ def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(d
     assert window.ctx.actor == manager
     assert window.actor_label.text() == "担当: 管理 花子（管理者）"
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "督促", "設定", "操作履歴"]
+        "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "口座振替", "督促", "設定", "操作履歴"]
     assert window.current_section() == "applications" and window.application_page.dialogs == []
     activate(window, qtbot)
-    window.show_section("audit")   # the tenth section: past Ctrl+9
+    window.show_section("audit")   # the eleventh section: past Ctrl+9
     assert window.current_section() == "audit"
     qtbot.waitUntil(lambda: idle(window), timeout=3000)
     window.audit_page.refresh()
