@@ -112,9 +112,10 @@ def test_shortcuts_switch_sections_and_open_the_selected_customer(window, qtbot,
     qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "returns"
     qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_section() == "dunning"
+    assert window.current_section() == "debit"
     qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_section() == "settings"
+    assert window.current_section() == "dunning"
+    window.show_section("settings")   # the tenth section: past Ctrl+9
     assert window.stack.currentWidget() is window.settings_page
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "contracts"

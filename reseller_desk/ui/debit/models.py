@@ -41,11 +41,11 @@ def account_text(row: Any) -> str:
 
 PREVIEW_COLUMNS: tuple[Column, ...] = (
     Column("included", "対象", 70, ALIGN_CENTER, lambda r: INCLUDED if r.included else LEFT_OUT),
-    Column("customer_name", "顧客", 200),
-    Column("customer_code", "カスタマID", 100, ALIGN_CENTER),
-    Column("invoice_number", "請求書番号", 150),
+    Column("customer_name", "顧客", 180),
+    Column("customer_code", "カスタマID", 90, ALIGN_CENTER),
+    Column("invoice_number", "請求書番号", 120),
     Column("amount", "金額", 100, ALIGN_RIGHT, lambda r: format_yen(r.amount)),
-    Column("account", "口座", 260, text=account_text),
+    Column("account", "口座", 240, text=account_text),
     Column("reason", "含めない理由・注意", 360, text=lambda r: r.reason or r.note),
 )
 

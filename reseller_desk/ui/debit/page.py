@@ -21,6 +21,8 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from reseller_desk import clock
+from reseller_desk.domain import bounds
 from reseller_desk.services import billing_settings
 from reseller_desk.services.errors import ServiceError
 from reseller_desk.services.payments import debit, debit_results
@@ -87,7 +89,8 @@ class DebitPage(QWidget):
         self.ask_open_path: AskOpenPath = ask_open_path
         self.dialogs: list[QWidget] = []
         self.preview: Any = None
-        self.day = date_edit()
+        # Past days (a batch's invoices looked at again) and days ahead (the next collections).
+        self.day = date_edit(window=bounds.closure_window(clock.today()))
         self.day.setObjectName("collectionDate")
         self.day.setToolTip("引落日（口座振替日）。設定 → 請求 の口座振替日から、次の引落日を初めに表示します。")
         self.day.dateChanged.connect(lambda _d: self.refresh_preview())

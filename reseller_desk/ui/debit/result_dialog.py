@@ -110,7 +110,7 @@ class DebitResultDialog(QDialog):
             return
         result = self.result
         self.save_button.setEnabled(False)
-        self.ctx.ops.run(lambda: save_notices(result, Path(path)), success=self._saved,
+        self.ctx.ops.run(lambda _progress: save_notices(result, Path(path)), success=self._saved,
                          failure=self._failed, progress="通知書を保存しています…", cancellable=False,
                          done=lambda: self.save_button.setEnabled(True), parent=self)
 

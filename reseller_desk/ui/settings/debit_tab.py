@@ -26,7 +26,7 @@ from reseller_desk.ui.widgets import FieldErrors, field_cell, form_layout, muted
 #: field -> (label, placeholder, width); the order of the form.
 TEXT_FIELDS: dict[str, tuple[str, str, int]] = {
     "consignor_code": ("委託者コード ※", "銀行から指定された10桁（例: 0000012345）", 220),
-    "consignor_name": ("委託者名（カナ） ※", "例: カ)ミライテレコム（半角カナに直して保存します）", 420),
+    "consignor_name": ("委託者名（カナ） ※", "例: カ)ミライテレコム（半角カナに直して保存します）", 400),
     "bank_code": ("取引銀行番号 ※", "4桁（例: 0001）", 120),
     "bank_name": ("取引銀行名（カナ）", "例: ミズホ（任意）", 260),
     "branch_code": ("取引支店番号 ※", "3桁（例: 100）", 120),
@@ -53,6 +53,7 @@ class DebitTab(SettingsTab):
             edit = QLineEdit()
             edit.setObjectName(name)
             edit.setPlaceholderText(placeholder)
+            edit.setMinimumWidth(width)
             edit.setMaximumWidth(width)
             edit.textEdited.connect(self._edited)
             self.edits[name] = edit
