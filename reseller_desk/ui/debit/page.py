@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from reseller_desk import clock
 from reseller_desk.domain import bounds
@@ -35,12 +35,14 @@ from reseller_desk.ui.tables import list_table
 from reseller_desk.ui.widgets import (
     ERROR_COLOR,
     SavePathFunction,
+    action_button,
     date_edit,
     documents_folder,
     format_date_long,
     format_yen,
     muted_label,
     save_path_asker,
+    show_kept,
     to_date,
     to_qdate,
 )
@@ -94,9 +96,9 @@ class DebitPage(QWidget):
         self.day.setObjectName("collectionDate")
         self.day.setToolTip("引落日（口座振替日）。設定 → 請求 の口座振替日から、次の引落日を初めに表示します。")
         self.day.dateChanged.connect(lambda _d: self.refresh_preview())
-        self.export_button = self._button("依頼データを作成…", "exportDebit", self.export,
+        self.export_button = action_button("依頼データを作成…", "exportDebit", self.export,
                                           "含める請求書の預金口座振替依頼データ（全銀協形式）を作成して保存する")
-        self.import_button = self._button("振替結果を取込…", "importResult", self.import_result,
+        self.import_button = action_button("振替結果を取込…", "importResult", self.import_result,
                                           "銀行から届いた振替結果ファイルを取り込み、振替済の請求書を入金済みにする")
         self.problems = QLabel()
         self.problems.setObjectName("officeProblems")
@@ -131,13 +133,6 @@ class DebitPage(QWidget):
                                                                             Changes.SETTINGS) else None)
         self._enable()
         self.start()
-
-    def _button(self, text: str, name: str, slot: Any, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        button.clicked.connect(slot)
-        return button
 
     # -- the lists ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -199,12 +194,6 @@ class DebitPage(QWidget):
         else:
             tip = f"{format_date_long(preview.collection_date)}に依頼できる請求書がありません。"
         self.export_button.setToolTip(tip)
-
-    def _open(self, dialog: QWidget) -> None:
-        dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)
-        self.dialogs.append(dialog)
-        self.dialog_opened.emit(dialog)
-        dialog.show()
 
     # -- 依頼データ ----------------------------------------------------------------------------------
     def export(self) -> None:
@@ -275,7 +264,7 @@ class DebitPage(QWidget):
     def _imported(self, result: Any) -> None:
         dialog = DebitResultDialog(self.ctx, result, self)
         self._said(dialog.summary.text())
-        self._open(dialog)
+        show_kept(dialog, self.dialogs, self.dialog_opened)
 
     # -- what happened -----------------------------------------------------------------------------
     def _said(self, text: str) -> None:

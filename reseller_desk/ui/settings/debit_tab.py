@@ -15,9 +15,9 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from reseller_desk.services.errors import ValidationFailed
-from reseller_desk.services.permissions import Role
 from reseller_desk.services.payments import debit_settings as service
 from reseller_desk.services.payments.debit_settings import DebitSettings
+from reseller_desk.services.permissions import Role
 from reseller_desk.ui.context import AppContext
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.settings.tab import SettingsTab
