@@ -150,6 +150,25 @@ def test_a_clerk_writes_the_request_file_imports_the_result_and_saves_the_failed
         assert _owed(db, first) == [0]
 
 
+def test_a_request_file_that_cannot_be_written_is_offered_for_another_place(
+        clerk_ctx, qtbot, db, manager, clerk, shown, tmp_path):
+    with clock.frozen(BEFORE):
+        _three_invoices(db, manager, clerk)
+        page = DebitPage(clerk_ctx)
+        qtbot.addWidget(page)
+        taken = tmp_path / "a folder"
+        taken.mkdir()                      # a folder of that name: the file cannot replace it
+        good = tmp_path / "依頼.txt"
+        answers = iter([str(taken), str(good)])
+        page.ask_save_path = lambda _parent, _caption, _suggested: next(answers)
+        written = []
+        page.exported.connect(lambda exported, path: written.append((exported, path)))
+        qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+        assert len(shown.texts()) == 1 and shown.texts()[0].startswith("依頼データは記録しましたが")
+        assert len(written) == 1 and written[0][1] == good and good.read_bytes() == written[0][0].data
+        assert page.batch_model.rowCount() == 1 and taken.is_dir()
+
+
 def test_without_the_consignor_settings_the_page_says_so_in_red_and_writes_nothing(
         clerk_ctx, qtbot, db, clerk, tmp_path):
     with clock.frozen(BEFORE):
