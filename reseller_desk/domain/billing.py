@@ -35,7 +35,8 @@ from reseller_desk.domain.terms import TermsProfile
 
 __all__ = [
     "BillLine", "LineKind", "NamedPrice", "Settlement", "Totals", "billable_in", "carried_in_line",
-    "contract_lines", "due_date", "invoice_number", "issue_date", "last_day", "monthly_charges", "rental_line",
+    "contract_lines", "due_date", "invoice_number", "issue_date", "last_day", "monthly_charges", "next_debit_date",
+    "rental_line",
     "replacement_due_date", "reversed_lines", "settle", "usage_line", "MIN_DAYS_TO_PAY", "TRANSFER_FEE_NOTE",
 ]
 
@@ -255,6 +256,18 @@ def due_date(profile: TermsProfile, bank: BusinessCalendar, month: dt.date, meth
     if method is PaymentMethod.DEBIT:
         return rules.debit_date(profile, bank, month, collection_day)
     return rules.transfer_due_date(profile, bank, month)
+
+
+def next_debit_date(profile: TermsProfile, bank: BusinessCalendar, today: dt.date, collection_day: int) -> dt.date:
+    """The first direct-debit day on or after ``today`` (:func:`due_date` of the usage month
+    before today's, of today's, or of the next: the day may move into the month after on a
+    bank holiday)."""
+    this_month = first_of_month(today)
+    for months in (-2, -1, 0):
+        day = due_date(profile, bank, this_month + relativedelta(months=months), PaymentMethod.DEBIT, collection_day)
+        if day >= today:
+            return day
+    return due_date(profile, bank, this_month + relativedelta(months=1), PaymentMethod.DEBIT, collection_day)
 
 
 #: The fewest days between a replacement invoice's issue and its due date (docs/decisions.md,

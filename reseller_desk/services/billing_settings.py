@@ -34,7 +34,7 @@ from reseller_desk.services.settings import COMPANY_ROW_ID, NO_COMPANY_ROW, comp
 
 __all__ = [
     "BillingDates", "BillingSettings", "DEFAULTS", "billing_dates", "billing_settings", "collection_day_range",
-    "invoice_issue_day_max", "save_billing_settings",
+    "invoice_issue_day_max", "next_collection_date", "save_billing_settings",
 ]
 
 #: A stale save of this tab: the audit records of the company row (either tab's) name who.
@@ -179,3 +179,13 @@ def billing_dates(db: Database, *, collection_day: int, invoice_issue_day: int |
     return [BillingDates(p.name, month, billing.issue_date(p, company, month, issue),
                          billing.due_date(p, bank, month, PaymentMethod.DEBIT, day),
                          billing.due_date(p, bank, month, PaymentMethod.TRANSFER, day)) for p in _profiles()]
+
+
+def next_collection_date(db: Database, today: dt.date | None = None) -> dt.date:
+    """The next 口座振替 day on or after ``today`` (default: Japan's today) with the saved
+    collection day: the earliest of the profiles' (domain.billing.next_debit_date, the bank
+    calendar), the day the 口座振替 screen opens on."""
+    day = today if today is not None and is_date(today) else clock.today()
+    collection_day = billing_settings(db).collection_day
+    bank = BusinessCalendar.bank()
+    return min(billing.next_debit_date(p, bank, day, collection_day) for p in _profiles())

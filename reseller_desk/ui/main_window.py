@@ -90,6 +90,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("equipment", "機器", "reseller_desk.ui.equipment.page:EquipmentPage"),
     Section("returns", "返却管理", "reseller_desk.ui.equipment.returns_page:ReturnsPage"),
     Section("payments", "入金", "reseller_desk.ui.payments.page:PaymentsPage"),
+    Section("debit", "口座振替", "reseller_desk.ui.debit.page:DebitPage"),
     Section("receivables", "売掛金", "reseller_desk.ui.receivables.page:ReceivablesPage"),
     Section("dunning", "督促", "reseller_desk.ui.dunning.page:DunningPage"),
     Section("deposits", "保証金", "reseller_desk.ui.deposits.page:DepositsPage"),

@@ -151,6 +151,25 @@ def muted_label(text: str = "") -> QLabel:
     return label
 
 
+def action_button(text: str, name: str, slot: Callable[[], object], tip: str) -> QPushButton:
+    """A page's button: its text, object name (for tests), tooltip and what a click does."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    button.clicked.connect(slot)
+    return button
+
+
+def show_kept(dialog: Any, kept: list[Any], opened: Any = None) -> None:
+    """Show a non-modal ``dialog`` kept in ``kept`` until it closes; ``opened`` (a signal) is
+    told first (tests reach the dialog through it)."""
+    dialog.finished.connect(lambda _result, d=dialog: kept.remove(d) if d in kept else None)
+    kept.append(dialog)
+    if opened is not None:
+        opened.emit(dialog)
+    dialog.show()
+
+
 def edited_signals(widget: QWidget) -> list[Any]:
     """The signals a person's edit of ``widget`` emits (none for a plain container)."""
     if isinstance(widget, QLineEdit):

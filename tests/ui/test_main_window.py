@@ -47,7 +47,8 @@ def visible_names(window) -> list[str]:
 def test_add_a_customer_then_find_it_by_half_width_furigana(window, db, manager, qtbot, artifacts, shown):
     assert window.windowTitle() == "Reseller Desk"
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "入金", "売掛金", "督促", "保証金", "出力", "設定", "操作履歴"]
+        "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "入金", "口座振替", "売掛金", "督促", "保証金",
+        "出力", "設定", "操作履歴"]
     assert window.current_section() == "today"  # the first page after log-in
     page = window.show_section("customers")
     assert page.search.placeholderText() == SEARCH_PLACEHOLDER
@@ -114,7 +115,7 @@ def test_shortcuts_switch_sections_and_open_the_selected_customer(window, qtbot,
     qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "payments"
     qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_section() == "receivables"
+    assert window.current_section() == "debit"
     qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)   # 設定, past the ninth
     assert window.current_section() == "settings"
     assert window.stack.currentWidget() is window.settings_page
@@ -224,7 +225,8 @@ def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(d
     window.show()
     qtbot.waitExposed(window)
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "入金", "売掛金", "督促", "保証金", "出力", "設定"]
+        "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "入金", "口座振替", "売掛金", "督促", "保証金",
+        "出力", "設定"]
     assert window.actor_label.text() == "担当: 事務 太郎（事務）"
     window.show_section("applications")
     window.new_application()
@@ -239,7 +241,8 @@ def test_a_clerk_sees_no_audit_section_and_switching_staff_rebuilds_the_window(d
     assert window.ctx.actor == manager
     assert window.actor_label.text() == "担当: 管理 花子（管理者）"
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "入金", "売掛金", "督促", "保証金", "出力", "設定", "操作履歴"]
+        "本日の業務", "顧客", "契約", "申込", "請求", "機器", "返却管理", "入金", "口座振替", "売掛金", "督促", "保証金",
+        "出力", "設定", "操作履歴"]
     assert window.current_section() == "applications" and window.application_page.dialogs == []
     activate(window, qtbot)
     window.show_section("audit")   # past Ctrl+9

@@ -49,6 +49,7 @@ from reseller_desk.services.errors import NotFound, ServiceError, ValidationFail
 from reseller_desk.services.payments.balances import balances
 from reseller_desk.services.payments.debit_settings import DebitSettings, current, missing_consignor_settings
 from reseller_desk.services.permissions import Actor, Role, confirm_actor, require_role
+from reseller_desk.services.records import staff_names
 from reseller_desk.services.retry import retried
 
 __all__ = ["BatchDetail", "BatchInfo", "DebitExported", "DebitPreview", "PreviewRow", "RequestInfo",
@@ -326,6 +327,7 @@ class BatchInfo:
     result_imported_at: dt.datetime | None
     settled: int          # records 振替済
     failed: int           # records 振替不能
+    created_by: str = ""  # the staff member who wrote the file (display name)
 
     @property
     def state(self) -> str:
@@ -364,9 +366,10 @@ class BatchDetail:
 
 def _info(session: Session, batch: DebitBatch) -> BatchInfo:
     codes = list(session.scalars(select(DebitRequest.result_code).where(DebitRequest.debit_batch_id == batch.id)))
+    creator = staff_names(session, [batch.created_by_id]).get(batch.created_by_id or 0, "")
     return BatchInfo(batch.id, batch.collection_date, batch.file_name, batch.records, batch.total, batch.created_at,
                      batch.result_imported_at, sum(1 for c in codes if c == 0),
-                     sum(1 for c in codes if c is not None and c != 0))
+                     sum(1 for c in codes if c is not None and c != 0), creator)
 
 
 def debit_batches(db: Database) -> list[BatchInfo]:

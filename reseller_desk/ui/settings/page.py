@@ -15,6 +15,7 @@ from reseller_desk.ui.settings.bank_accounts_tab import BankAccountsTab
 from reseller_desk.ui.settings.billing_tab import BillingTab
 from reseller_desk.ui.settings.closures_tab import ClosuresTab
 from reseller_desk.ui.settings.company_tab import CompanyTab
+from reseller_desk.ui.settings.debit_tab import DebitTab
 from reseller_desk.ui.settings.dunning_tab import DunningTab
 from reseller_desk.ui.settings.equipment_tab import EquipmentTab
 from reseller_desk.ui.settings.journal_tab import JournalTab
@@ -42,6 +43,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.closures_tab, "休業日")
         self.tabs.addTab(self.plans_tab, "プラン・オプション")
         self.tabs.addTab(self.billing_tab, "請求")
+        self.debit_tab = DebitTab(ctx)   # 口座振替: reads, follows Changes.SETTINGS and sets its editing itself
+        self.tabs.addTab(self.debit_tab, "口座振替")
         self.equipment_tab = EquipmentTab(ctx)   # 機器: reads and follows Changes.EQUIPMENT itself
         self.tabs.addTab(self.equipment_tab, "機器")
         self.dunning_tab = DunningTab(ctx)
