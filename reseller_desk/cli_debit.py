@@ -47,17 +47,16 @@ def parse_date(text: str) -> dt.date:
         raise ServiceError(f"--date は YYYY-MM-DD の形で指定してください（例: 2026-12-28）: {text}") from None
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    """The file written whole (a temporary file linked in place), never over an existing one."""
+def _reserve(path: Path) -> tuple[int, str]:
+    """A temporary file beside ``path``, made before anything is recorded: a folder that cannot
+    be written is refused while nothing is written yet."""
     if path.exists():
         raise ServiceError(f"{path} はすでにあります。別のファイル名を指定してください（何も作成していません）。")
-    handle, temporary = tempfile.mkstemp(dir=path.parent or Path("."), prefix=".debit-", suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.link(temporary, path)
-    finally:
-        os.unlink(temporary)
+        return tempfile.mkstemp(dir=path.parent or Path("."), prefix=".debit-", suffix=".tmp")
+    except OSError as error:
+        raise ServiceError(f"{path.parent} に書き込めません: {error.strerror or error}"
+                           "（何も作成していません）。") from error
 
 
 def cmd_debit(args: argparse.Namespace, open_db: Callable[[str | None], Database],
@@ -83,12 +82,20 @@ def cmd_debit(args: argparse.Namespace, open_db: Callable[[str | None], Database
         actor = cli_login.acting(db, args)
         if args.debit_command == "export":
             debit_preview(db, day)   # a bad date is refused before anything is written
-            exported = export_debit(db, actor, day, file_name=out.name)
+            handle, temporary = _reserve(out)
             try:
-                _write_new(out, exported.data)
-            except OSError as error:
-                raise ServiceError(f"{out} に書き出せません: {error.strerror or error}（依頼データは記録済みです。"
-                                   "口座振替の画面から保存し直せます）") from error
+                with os.fdopen(handle, "wb") as file:
+                    exported = export_debit(db, actor, day, file_name=out.name)
+                    try:
+                        file.write(exported.data)
+                        file.flush()
+                        os.link(temporary, out)
+                    except OSError as error:
+                        raise ServiceError(f"{out} に書き出せません: {error.strerror or error}（依頼データは記録済み"
+                                           "ですが、ファイルはできていません。空き容量を確かめて管理者に連絡してください）"
+                                           ) from error
+            finally:
+                os.unlink(temporary)
             lines = [f"{day:%Y-%m-%d} の口座振替依頼データ: {exported.records:,}件 {exported.total:,}円 → {out}"]
             lines += [f"対象外: {r.invoice_number} {r.customer_name} {r.amount:,}円: {r.reason}"
                       for r in exported.left_out]

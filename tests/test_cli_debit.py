@@ -112,3 +112,17 @@ def test_an_existing_out_file_a_malformed_result_and_a_wrong_password_are_refuse
     assert code == 2
     assert_one_japanese_line(err)
     assert counts(debits) == (0, 0)
+
+
+def test_a_folder_that_cannot_be_written_is_refused_before_any_request_is_recorded(tmp_path, monkeypatch):
+    import tempfile
+
+    from reseller_desk import cli_debit
+    from reseller_desk.services.errors import ServiceError
+
+    def refuse(**_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(ServiceError, match="書き込めません.*何も作成していません"):
+        cli_debit._reserve(tmp_path / "request.dat")
