@@ -14,7 +14,7 @@ from reseller_desk.domain.payments import ReceiptMethod, StatementLineStatus
 from reseller_desk.domain.receivables import InvoiceState
 from reseller_desk.services.errors import ConcurrentEdit, ServiceError, ValidationFailed
 from reseller_desk.services.payments import ledger, matching, statements
-from reseller_desk.services.payments.balances import balances
+from reseller_desk.services.payments.balances import balances, customers_owing
 from reseller_desk.services.payments.matching import Confirmation
 
 from .payment_builders import a_customer, an_invoice, another_customer
@@ -186,3 +186,14 @@ def test_a_payer_name_is_registered_in_bank_kana_once_and_can_be_removed(db, off
     matching.remove_payer_name(db, clerk, added.id)
     with db.transaction() as session:
         assert session.scalars(select(PayerName)).all() == []
+
+
+def test_the_customers_who_owe_are_those_with_an_invoice_not_settled(db, office, clerk):
+    owing = a_customer(db, clerk)
+    paid_up = another_customer(db, clerk)
+    an_invoice(db, owing, due=dt.date(2026, 11, 30))
+    _, settled_total = an_invoice(db, paid_up, due=dt.date(2026, 11, 30))
+    ledger.record_payment(db, clerk, paid_up, received_on=dt.date(2026, 11, 30), amount=settled_total,
+                          today=dt.date(2026, 12, 1))
+    with db.transaction() as session:
+        assert customers_owing(session) == {owing}

@@ -39,6 +39,7 @@ __all__ = [
     "applied_between",
     "balances",
     "credit_applications",
+    "customers_owing",
     "customers_with_unapplied",
     "open_items",
     "open_items_of",
@@ -154,6 +155,21 @@ def unapplied_receipts(session: Session, customer_id: int) -> list[tuple[int, in
         if rest > 0:
             left.append((payment_id, rest))
     return left
+
+
+def customers_owing(session: Session) -> set[int]:
+    """The customers with an invoice not yet settled by payments and write-offs, in one query (a
+    superset of those who owe: an invoice returned by a credit invoice is counted as issued)."""
+    applied = (select(PaymentApplication.invoice_id, func.sum(PaymentApplication.amount).label("amount"))
+               .group_by(PaymentApplication.invoice_id).subquery())
+    written = (select(WriteOff.invoice_id, func.sum(WriteOff.amount).label("amount"))
+               .group_by(WriteOff.invoice_id).subquery())
+    query = (select(Invoice.customer_id).distinct()
+             .outerjoin(applied, applied.c.invoice_id == Invoice.id)
+             .outerjoin(written, written.c.invoice_id == Invoice.id)
+             .where(Invoice.kind == InvoiceKind.INVOICE,
+                    Invoice.total > func.coalesce(applied.c.amount, 0) + func.coalesce(written.c.amount, 0)))
+    return set(session.scalars(query))
 
 
 def customers_with_unapplied(session: Session) -> list[int]:
