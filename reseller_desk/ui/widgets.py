@@ -473,3 +473,12 @@ def fit_on_screen(widget: QWidget, width: int, height: int) -> None:
         width = min(width, area.width() - FRAME_MARGIN[0])
         height = min(height, area.height() - FRAME_MARGIN[1])
     widget.resize(width, height)
+
+
+def note_edit(name: str, placeholder: str, height: int = 64) -> QPlainTextEdit:
+    """A short multi-line note field of a dialog (a reason, a damage note), named for the tests."""
+    edit = QPlainTextEdit()
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    edit.setFixedHeight(height)
+    return edit

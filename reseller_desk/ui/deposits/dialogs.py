@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reseller_desk import clock
 from reseller_desk.services.errors import ServiceError
@@ -25,19 +25,13 @@ from reseller_desk.ui.widgets import (
     format_date,
     month_text,
     muted_label,
+    note_edit,
     to_date,
     yen_spin_box,
 )
 
 MAX_AMOUNT = 99_999_999
 
-
-def _note_edit(name: str, placeholder: str) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setObjectName(name)
-    edit.setPlaceholderText(placeholder)
-    edit.setFixedHeight(56)
-    return edit
 
 
 class _DepositDialog(QDialog):
@@ -118,7 +112,7 @@ class RequestDialog(_DepositDialog):
                                                                   window=future_window(self.today)))
         self.deadline.setObjectName("depositDeadline")
         self.note = self.field("備考（通知書に印刷）", "note",
-                               _note_edit("depositNote", "例: 2か月分をお預かりします。"))
+                               note_edit("depositNote", "例: 2か月分をお預かりします。", 56))
         self.layout_.insertWidget(2, muted_label("利息は付かず、消費税の対象外です。通知書には振込先（設定 → 振込先）を"
                                                  "印刷します。期日までに預託がなければ利用停止の候補になります。"))
 
@@ -180,7 +174,7 @@ class RefundDialog(_DepositDialog):
         self.setObjectName("depositRefundDialog")
         self.row = row
         self.on = self.field("返還日", "on", date_edit(self.today))
-        self.note = self.field("返還の内容", "note", _note_edit("depositRefundNote", "例: お客様の口座へ振込で返還"))
+        self.note = self.field("返還の内容", "note", note_edit("depositRefundNote", "例: お客様の口座へ振込で返還", 56))
 
     def submit(self) -> None:
         from reseller_desk.services.payments.deposits import refund_deposit

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,19 +32,13 @@ from reseller_desk.ui.widgets import (
     form_layout,
     format_date,
     muted_label,
+    note_edit,
     to_date,
     yen_spin_box,
 )
 
 MAX_AMOUNT = 9_999_999
 
-
-def _note_edit(name: str, placeholder: str) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setObjectName(name)
-    edit.setPlaceholderText(placeholder)
-    edit.setFixedHeight(64)
-    return edit
 
 
 class _ReturnDialog(QDialog):
@@ -131,7 +124,7 @@ class ReceiveReturnDialog(_ReturnDialog):
         self.accessory_checks: dict[int, QCheckBox] = {}
         self.on = date_edit()
         self.on.setObjectName("returnOn")
-        self.damage = _note_edit("returnDamage", "破損・汚損があれば内容を入力（入力すると修理中になります）")
+        self.damage = note_edit("returnDamage", "破損・汚損があれば内容を入力（入力すると修理中になります）")
         self.repair_cost = yen_spin_box(MAX_AMOUNT)
         self.repair_cost.setObjectName("returnRepairCost")
         self.field("製造番号", "serial", self.serial)
@@ -215,7 +208,7 @@ class DeclareLostDialog(_ReturnDialog):
         self.amount.setValue(sale_price)
         self.amount.setEnabled(False)
         self.other.toggled.connect(self.amount.setEnabled)
-        self.reason = _note_edit("lostReason", "額を変えるときは理由を入力（必須）")
+        self.reason = note_edit("lostReason", "額を変えるときは理由を入力（必須）")
         self.field("紛失とする日", "on", self.on)
         self.form.addRow("", self.other)
         self.field("代替機代金", "amount", self.amount)
@@ -245,7 +238,7 @@ class PenaltyDialog(_ReturnDialog):
         self.form.addRow("現時点の遅延損害金", QLabel(f"¥{row.penalty_so_far:,}（{row.months_late}カ月分）"))
         self.amount = yen_spin_box(max(row.penalty_so_far, 0))
         self.amount.setObjectName("penaltyAmount")
-        self.reason = _note_edit("penaltyReason", "減額・免除の理由（必須、操作履歴に残ります）")
+        self.reason = note_edit("penaltyReason", "減額・免除の理由（必須、操作履歴に残ります）")
         self.field("請求する額", "amount", self.amount)
         self.field("理由", "reason", self.reason)
         self.layout_.insertWidget(0, muted_label("0円にすると免除です。返却受付・紛失の処理のとき、この額を請求します"

@@ -22,10 +22,9 @@ from reseller_desk.domain.receivables import OpenItem, allocate
 from reseller_desk.services.payments.ledger import MAX_PAYMENT, Receipt, record_payment, reverse_payment
 from reseller_desk.services.payments.queries import CustomerOpen, PaymentRow, customer_open
 from reseller_desk.ui.context import AppContext
-from reseller_desk.ui.equipment.return_dialogs import _note_edit as note_edit
 from reseller_desk.ui.payments.customer_picker import CustomerPicker
 from reseller_desk.ui.payments.models import OPEN_INVOICE_COLUMNS, OpenInvoiceModel
-from reseller_desk.ui.receivables.dialogs import _MoneyDialog as MoneyDialog
+from reseller_desk.ui.receivables.dialogs import MoneyDialog
 from reseller_desk.ui.tables import list_table
 from reseller_desk.ui.widgets import (
     combo,
@@ -33,6 +32,7 @@ from reseller_desk.ui.widgets import (
     fit_on_screen,
     format_date,
     muted_label,
+    note_edit,
     to_date,
     yen_spin_box,
 )

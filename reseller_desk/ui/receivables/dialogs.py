@@ -14,7 +14,6 @@ from reseller_desk import clock
 from reseller_desk.domain.payments import WriteOffAccount
 from reseller_desk.services.errors import ValidationFailed
 from reseller_desk.ui.context import AppContext
-from reseller_desk.ui.equipment.return_dialogs import _note_edit as note_edit
 from reseller_desk.ui.equipment.return_dialogs import _ReturnDialog as FormDialog
 from reseller_desk.ui.operations import Changes
 from reseller_desk.ui.widgets import (
@@ -23,12 +22,13 @@ from reseller_desk.ui.widgets import (
     documents_folder,
     format_yen,
     muted_label,
+    note_edit,
     to_date,
     yen_spin_box,
 )
 
 
-class _MoneyDialog(FormDialog):
+class MoneyDialog(FormDialog):
     """返却管理's dialog frame (a form, a red summary, the action and 閉じる), announcing PAYMENTS."""
 
     changes: tuple[str, ...] = (Changes.PAYMENTS,)
@@ -41,7 +41,7 @@ class _MoneyDialog(FormDialog):
         super().call(fn, message=message)
 
 
-class RefundDialog(_MoneyDialog):
+class RefundDialog(MoneyDialog):
     """返金を記録: what the office paid back of the customer's credit (at most the credit)."""
 
     def __init__(self, ctx: AppContext, customer_id: int, credit: int, parent: QWidget | None = None) -> None:
@@ -66,7 +66,7 @@ class RefundDialog(_MoneyDialog):
         self.call(lambda: refund_credit(db, actor, customer, amount, on=on, note=note))
 
 
-class WriteOffDialog(_MoneyDialog):
+class WriteOffDialog(MoneyDialog):
     """償却 (a manager): what an invoice still owes written off, to 雑損失 or 貸倒損失, with a note."""
 
     def __init__(self, ctx: AppContext, invoice: Any, parent: QWidget | None = None) -> None:
@@ -96,7 +96,7 @@ class WriteOffDialog(_MoneyDialog):
         self.call(lambda: write_off(db, actor, invoice_id, amount, account=account, note=note, on=on))
 
 
-class WaiveDialog(_MoneyDialog):
+class WaiveDialog(MoneyDialog):
     """遅延損害金の免除 (a manager): why; an unbilled charge is withdrawn, a billed one credited."""
 
     def __init__(self, ctx: AppContext, row: Any, parent: QWidget | None = None) -> None:
@@ -115,7 +115,7 @@ class WaiveDialog(_MoneyDialog):
         self.call(lambda: waive_interest(db, actor, row_id, reason))
 
 
-class StatementDialog(_MoneyDialog):
+class StatementDialog(MoneyDialog):
     """取引明細書: the period; the PDF is made off the UI thread and saved where the clerk says."""
 
     changes = ()
